@@ -1,0 +1,54 @@
+# The README's two commands are `make run` and `make test`; CI runs `make ci`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tilskudd
+REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: install browser run test test-postgres test-worker lint ci bench vendor-bootstrap
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Embedded default: SQLite, eager Celery, console e-mail, demo data, on 127.0.0.1:8000.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed --demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# All tests on the embedded default (SQLite), browser tests in Chromium included.
+test: install browser lint
+	$(PYTEST) -n 2 -m "not worker"
+
+# The same suite on PostgreSQL, plus the tests that need row locks.
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(PYTEST) -n 2 -m "not worker"
+
+# Tasks through Redis to a real `celery worker` process (PostgreSQL shared with it).
+test-worker: install
+	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) $(PYTEST) -m worker
+
+ci: test test-postgres test-worker
+
+bench: install
+	$(BIN)/python bench/run.py
+
+vendor-bootstrap:
+	cd /tmp && npm pack bootstrap@5.3.9 && tar xzf bootstrap-5.3.9.tgz
+	cp /tmp/package/dist/css/bootstrap.min.css* /tmp/package/dist/js/bootstrap.bundle.min.js* \
+	   /tmp/package/LICENSE static/vendor/bootstrap/

@@ -1,0 +1,71 @@
+import pytest
+
+
+@pytest.fixture
+def reference_data(db):
+    """All offices, counties, municipalities and county municipalities, as seeded."""
+    from tilskudd.seeding import load_reference_data
+
+    return load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the configured broker, using the test database.
+
+    Needs CELERY_BROKER_URL (Redis) and a PostgreSQL DATABASE_URL: the worker is another
+    process, so it must reach the same database server the tests write to."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    from tilskudd.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("needs CELERY_BROKER_URL (a real broker)")
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL, shared between the tests and the worker")
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url,
+           "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tilskudd", "worker", "--pool=solo",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", "pytest@%h"],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1.0):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the celery worker did not start")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks and concurrent requests)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,82 @@
+"""The rule for the Django admin: office staff see only their own office's rows.
+
+A ModelAdmin names the path from its model to an office (`office_path`); the mixin
+filters the list, the change pages, search and actions through `get_queryset`, so a
+row of another office is simply not found (404), whatever the URL says.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Office
+
+
+def admin_office(request: HttpRequest) -> Office | None:
+    return request.user.staff_office if request.user.is_authenticated else None
+
+
+def is_national_reader(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and (
+        request.user.is_superuser or request.user.is_directorate
+    )
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    #: lookup from the model to its Office, e.g. "county__office"
+    office_path: str = ""
+    #: office staff may change these rows (False: view only)
+    staff_may_change: bool = True
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser or request.user.is_directorate:
+            return qs
+        office = admin_office(request)
+        if office is None:
+            return qs.none()
+        return qs.filter(**{self.office_path: office})
+
+    def _is_staff_member(self, request) -> bool:
+        return admin_office(request) is not None
+
+    def has_module_permission(self, request):
+        return request.user.is_active and (
+            is_national_reader(request) or self._is_staff_member(request)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return self.staff_may_change and self._is_staff_member(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class NationalReadOnlyAdmin(admin.ModelAdmin):
+    """Shared reference data (schemes, rounds): office staff read, superusers write."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and (
+            is_national_reader(request) or admin_office(request) is not None
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,437 @@
+"""The shared model every app builds on: offices, counties, organisations, users and
+their roles, schemes, rounds with their deadlines, and each office's budget (pot)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_org_number, validate_municipality_number, validate_org_number
+
+
+class Office(models.Model):
+    """One of the ten regional Statsforvalter offices."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("navn"), max_length=120, unique=True)
+    short_name = models.CharField(_("kortnavn"), max_length=80)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("statsforvalterembete")
+        verbose_name_plural = _("statsforvalterembeter")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class County(models.Model):
+    """A county (fylke) of the 2024 structure, belonging to one office."""
+
+    number = models.CharField(_("fylkesnummer"), max_length=2, unique=True)
+    name = models.CharField(_("navn"), max_length=80)
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="counties", verbose_name=_("embete")
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("fylke")
+        verbose_name_plural = _("fylker")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Kommune")
+    COUNTY_MUNICIPALITY = "county_municipality", _("Fylkeskommune")
+    INTER_MUNICIPAL_COMPANY = "inter_municipal_company", _("Interkommunalt selskap")
+    UNIVERSITY = "university", _("Universitet eller høgskole")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_office(self, office: Office) -> OrganisationQuerySet:
+        return self.filter(county__office=office)
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
+    name = models.CharField(_("navn"), max_length=200)
+    org_number = models.CharField(
+        _("organisasjonsnummer"),
+        max_length=9,
+        blank=True,
+        validators=[validate_org_number],
+        help_text=_("Ni siffer fra Enhetsregisteret."),
+    )
+    municipality_number = models.CharField(
+        _("kommunenummer"),
+        max_length=4,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_municipality_number],
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("fylke")
+    )
+    is_rural_district = models.BooleanField(
+        _("distriktskommune"),
+        default=False,
+        help_text=_("Søknader fra distriktskommuner prioriteres."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisasjon")
+        verbose_name_plural = _("organisasjoner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=~Q(org_number=""),
+                name="organisation_org_number_unique_when_given",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=OrganisationKind.MUNICIPALITY, municipality_number__isnull=False)
+                    | (
+                        ~Q(kind=OrganisationKind.MUNICIPALITY)
+                        & Q(municipality_number__isnull=True)
+                    )
+                ),
+                name="organisation_municipality_number_iff_municipality",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "county"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def office(self) -> Office:
+        return self.county.office
+
+    def clean_fields(self, exclude=None) -> None:
+        # Accept what people type ("942 110 464"); store the compact form.
+        self.org_number = normalise_org_number(self.org_number)
+        if self.municipality_number == "":
+            self.municipality_number = None
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == OrganisationKind.MUNICIPALITY:
+            if not self.municipality_number:
+                errors["municipality_number"] = _("En kommune må ha kommunenummer.")
+            elif self.county_id and not self.municipality_number.startswith(
+                self.county.number
+            ):
+                errors["municipality_number"] = _(
+                    "Kommunenummeret må begynne med fylkesnummeret %(county)s."
+                ) % {"county": self.county.number}
+        elif self.municipality_number:
+            errors["municipality_number"] = _("Bare kommuner har kommunenummer.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("E-post må oppgis.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with their e-mail address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-post"), unique=True)
+    full_name = models.CharField(_("fullt navn"), max_length=150)
+    is_directorate = models.BooleanField(
+        _("Helsedirektoratet (lesetilgang)"),
+        default=False,
+        help_text=_("Nasjonal lesetilgang til alle embeters data."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def staff_office(self) -> Office | None:
+        """The office this user works for, if they are office staff."""
+        membership = getattr(self, "office_membership", None)
+        return membership.office if membership else None
+
+
+class MembershipRole(models.TextChoices):
+    EDITOR = "editor", _("Utfyller")
+    SIGNATORY = "signatory", _("Signaturberettiget")
+
+
+class Membership(models.Model):
+    """A user acting for an organisation: an editor prepares, a signatory may submit and sign."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rolle"), max_length=16, choices=MembershipRole.choices)
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_per_user_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def may_sign(self) -> bool:
+        return self.role == MembershipRole.SIGNATORY
+
+
+class OfficeRole(models.TextChoices):
+    CASEWORKER = "caseworker", _("Saksbehandler")
+    APPROVER = "approver", _("Godkjenner")
+
+
+class OfficeMembership(models.Model):
+    """A user working at one Statsforvalter office. Approvers may also do casework."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_membership"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="staff")
+    role = models.CharField(_("rolle"), max_length=16, choices=OfficeRole.choices)
+
+    class Meta:
+        verbose_name = _("ansatt ved embete")
+        verbose_name_plural = _("ansatte ved embeter")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.office} ({self.get_role_display()})"
+
+    @property
+    def may_approve(self) -> bool:
+        return self.role == OfficeRole.APPROVER
+
+
+class Scheme(models.Model):
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("navn"), max_length=200)
+    budget_chapter = models.CharField(_("kapittel og post"), max_length=40, blank=True)
+    rules_text = models.TextField(_("regelverk (sammendrag)"), blank=True)
+    rules_url = models.URLField(_("lenke til regelverket"), blank=True)
+    eligible_kinds = models.JSONField(
+        _("organisasjonstyper som kan søke"),
+        default=list,
+        help_text=_("Liste over organisasjonstyper, f.eks. [\"municipality\"]."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("tilskuddsordning")
+        verbose_name_plural = _("tilskuddsordninger")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        valid = set(OrganisationKind.values)
+        if not isinstance(self.eligible_kinds, list) or not set(self.eligible_kinds) <= valid:
+            raise ValidationError(
+                {"eligible_kinds": _("Ukjent organisasjonstype. Gyldige: %(kinds)s")
+                 % {"kinds": ", ".join(sorted(valid))}}
+            )
+
+    def is_eligible(self, organisation: Organisation) -> bool:
+        return organisation.kind in self.eligible_kinds
+
+
+class RoundQuerySet(models.QuerySet):
+    def open_for_applications(self, at: datetime | None = None) -> RoundQuerySet:
+        at = at or timezone.now()
+        return self.filter(opens_at__lte=at, application_deadline__gt=at)
+
+
+class Round(models.Model):
+    """One year's round of a scheme. Deadlines are moments (stored in UTC, meant in
+    Europe/Oslo); an application is accepted strictly before the deadline moment."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="rounds")
+    year = models.PositiveSmallIntegerField(_("år"))
+    opens_at = models.DateTimeField(_("åpner"))
+    application_deadline = models.DateTimeField(_("søknadsfrist"))
+    reporting_deadline = models.DateTimeField(_("rapporteringsfrist"))
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("søknadsrunde")
+        verbose_name_plural = _("søknadsrunder")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="round_one_per_scheme_year"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("application_deadline"))
+                & Q(application_deadline__lt=models.F("reporting_deadline")),
+                name="round_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code.upper()} {self.year}"
+
+    def clean(self) -> None:
+        if self.opens_at and self.application_deadline and (
+            self.opens_at >= self.application_deadline
+        ):
+            raise ValidationError(
+                {"application_deadline": _("Søknadsfristen må være etter åpningstidspunktet.")}
+            )
+        if self.application_deadline and self.reporting_deadline and (
+            self.application_deadline >= self.reporting_deadline
+        ):
+            raise ValidationError(
+                {"reporting_deadline": _("Rapporteringsfristen må være etter søknadsfristen.")}
+            )
+
+    def accepts_applications_at(self, moment: datetime) -> bool:
+        """The deadline rule: open from `opens_at` until, not including, the deadline.
+
+        Compared in UTC: Python compares two datetimes that share a tzinfo by wall clock,
+        which would get the repeated hour of the autumn DST change wrong."""
+        at = moment.astimezone(UTC)
+        return self.opens_at.astimezone(UTC) <= at < self.application_deadline.astimezone(UTC)
+
+    @property
+    def is_open_for_applications(self) -> bool:
+        return self.accepts_applications_at(timezone.now())
+
+
+class OfficeBudget(models.Model):
+    """An office's pot for one round, which may hold named earmarked parts."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="budgets")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="budgets")
+    pot = models.DecimalField(
+        _("ramme (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["round", "office"]
+        verbose_name = _("ramme for embete")
+        verbose_name_plural = _("rammer for embeter")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "office"], name="budget_one_per_office_round"),
+            models.CheckConstraint(condition=Q(pot__gte=0), name="budget_pot_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.short_name} {self.round.year}"
+
+    @property
+    def earmarked_total(self) -> Decimal:
+        return self.earmarks.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+class Earmark(models.Model):
+    budget = models.ForeignKey(OfficeBudget, on_delete=models.CASCADE, related_name="earmarks")
+    name = models.CharField(_("navn"), max_length=120)
+    amount = models.DecimalField(
+        _("beløp (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("øremerket del")
+        verbose_name_plural = _("øremerkede deler")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "name"], name="earmark_unique_name"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="earmark_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, written by every service that changes state."""
+
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utført av"),
+    )
+    action = models.CharField(_("handling"), max_length=80)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    data = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("logghendelse")
+        verbose_name_plural = _("logghendelser")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,26 @@
+"""Reads of the shared model that more than one page uses."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Membership, Office, Round, User
+
+
+def memberships_for_user(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation__county__office")
+        .order_by("organisation__name")
+    )
+
+
+def office_for_user(user: User) -> Office | None:
+    """The office whose data this user may see in the admin (None for everyone else)."""
+    if not user.is_authenticated:
+        return None
+    return user.staff_office
+
+
+def open_rounds() -> QuerySet[Round]:
+    return Round.objects.open_for_applications().select_related("scheme").order_by("year")
