@@ -128,7 +128,7 @@ STORAGES = {
 # Uploaded and generated documents live outside the web root and are only served
 # through views that check who is asking.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
-MEDIA_URL = None
+MEDIA_URL = "/_media/"  # no URL route serves it: documents go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
