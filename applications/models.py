@@ -1,0 +1,346 @@
+"""An organisation's application for one round: header, three parts of lines,
+attachments, and the frozen submissions with their receipts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tilskudd.documents.jobs import DocumentJob
+from tilskudd.models import Organisation, Round
+
+from . import rules
+
+AMOUNT_VALIDATORS = [MinValueValidator(1), MaxValueValidator(rules.MAX_LINE_AMOUNT)]
+HEADER_AMOUNT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_HEADER_AMOUNT)]
+PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
+
+
+def money_field(verbose_name, validators=AMOUNT_VALIDATORS, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=12, decimal_places=0, validators=validators, **kwargs
+    )
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Under arbeid")
+    SUBMITTED = "submitted", _("Sendt inn")
+    WITHDRAWN = "withdrawn", _("Trukket")
+
+
+#: Which status may follow which; see services.transition().
+ALLOWED_TRANSITIONS = {
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
+}
+EDITABLE_STATUSES = {ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN}
+
+
+class Application(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("søker"),
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="applications", verbose_name=_("runde")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-post til kontaktperson"), blank=True)
+    contact_phone = models.CharField(_("telefon til kontaktperson"), max_length=30, blank=True)
+    signatory_name = models.CharField(
+        _("navn på den som signerer"), max_length=150, blank=True,
+        help_text=_("Kommunedirektør/rådmann eller den som har fått delegert myndighet."),
+    )
+    signatory_title = models.CharField(_("stilling"), max_length=150, blank=True)
+    purpose = models.TextField(_("formål med tilskuddet"), blank=True,
+                               max_length=rules.MAX_TEXT_LENGTH)
+    own_financing = money_field(_("egenfinansiering (kr)"), HEADER_AMOUNT_VALIDATORS,
+                                default=Decimal(0))
+    other_financing = money_field(_("annen finansiering (kr)"), HEADER_AMOUNT_VALIDATORS,
+                                  default=Decimal(0))
+    other_financing_source = models.CharField(
+        _("kilde for annen finansiering"), max_length=300, blank=True
+    )
+    control_measures = models.TextField(
+        _("interne og eksterne kontrolltiltak"), blank=True, max_length=rules.MAX_TEXT_LENGTH,
+        help_text=_("Tiltak som sikrer korrekt rapportering på bruken av midlene."),
+    )
+    transferred_funds = money_field(
+        _("overførte midler fra i fjor (kr)"), HEADER_AMOUNT_VALIDATORS, default=Decimal(0),
+        help_text=_("Ubrukte midler fra fjorårets tilskudd som er overført til i år."),
+    )
+    has_leve_hele_livet_plan = models.BooleanField(
+        _("kommunen har en politisk vedtatt plan for Leve hele livet"), default=False
+    )
+    #: Raw input of sections that did not validate, kept so nothing typed is lost.
+    draft_input = models.JSONField(default=dict, blank=True)
+    signature_requested_at = models.DateTimeField(null=True, blank=True)
+    signature_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-round__year", "organisation__name"]
+        verbose_name = _("søknad")
+        verbose_name_plural = _("søknader")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "round"], name="application_one_per_organisation_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(own_financing__gte=0) & Q(other_financing__gte=0)
+                & Q(transferred_funds__gte=0),
+                name="application_header_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class EducationType(models.TextChoices):
+    UPPER_SECONDARY = "upper_secondary", _("Videregående opplæring / fagbrev (f.eks. helsefagarbeider)")
+    VOCATIONAL_COLLEGE = "vocational_college", _("Fagskole")
+    BACHELOR = "bachelor", _("Bachelor i helse- og sosialfag")
+    FURTHER_MASTER = "further_master", _("Videreutdanning / master")
+    ABC = "abc", _("ABC-opplæring")
+    CONTINUING = "continuing", _("Etterutdanning, internopplæring og kurs")
+    OTHER = "other", _("Annet")
+
+
+class CompetenceLine(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="competence_lines"
+    )
+    education_type = models.CharField(
+        _("utdanningstype"), max_length=24, choices=EducationType.choices
+    )
+    description = models.CharField(_("beskrivelse"), max_length=300, blank=True)
+    employees = models.PositiveIntegerField(_("antall ansatte"), validators=PERSON_VALIDATORS)
+    amount = money_field(_("søknadsbeløp (kr)"))
+    is_mental_health = models.BooleanField(_("psykisk helse og rus"), default=False)
+    is_decentralised = models.BooleanField(_("desentralisert studium"), default=False)
+    in_supported_programme = models.BooleanField(
+        _("allerede i utdanning støttet av ordningen"), default=False
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("kompetansetiltak")
+        verbose_name_plural = _("kompetansetiltak")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="competence_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_education_type_display()}: {self.employees} ansatte"
+
+
+class BpaRole(models.TextChoices):
+    """In the priority order of the rules."""
+
+    WORK_LEADER = "work_leader", _("Arbeidsledere (brukere)")
+    CASEWORKER = "caseworker", _("Kommunens saksbehandlere")
+    ASSISTANT = "assistant", _("Assistenter")
+
+
+BPA_PRIORITY = {role: i + 1 for i, role in enumerate(BpaRole.values)}
+
+
+class BpaLine(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="bpa_lines")
+    role = models.CharField(_("målgruppe"), max_length=16, choices=BpaRole.choices)
+    persons = models.PositiveIntegerField(_("antall personer"), validators=PERSON_VALIDATORS)
+    amount = money_field(_("søknadsbeløp (kr)"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("BPA-opplæring")
+        verbose_name_plural = _("BPA-opplæring")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bpa_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.persons}"
+
+    @property
+    def priority(self) -> int:
+        return BPA_PRIORITY[self.role]
+
+
+class ProjectTopic(models.TextChoices):
+    PREVENTION = "prevention", _("Forebygging og tidlig innsats")
+    SELF_MANAGEMENT = "self_management", _("Mestring")
+    LEISURE = "leisure", _("Aktivitet med assistanse i fritiden")
+    CULTURE = "culture", _("Kultur")
+    NUTRITION = "nutrition", _("Ernæring")
+    MEDICATION = "medication", _("Legemiddelhåndtering")
+    REHABILITATION = "rehabilitation", _("Rehabilitering")
+    RELATIVES = "relatives", _("Samarbeid med pårørende og frivillige (særlig demensomsorg)")
+    RESPITE = "respite", _("Fleksible avlastningsmodeller for pårørende")
+    OTHER = "other", _("Annet")
+
+
+#: The nine assessment criteria, answered in text for every project.
+PROJECT_CRITERIA = [
+    ("needs", _("Behov og utfordringer")),
+    ("goals", _("Mål og målgrupper")),
+    ("organisation", _("Organisering og samarbeidspartnere")),
+    ("expected_gains", _("Forventede gevinster og effekter for praksis")),
+    ("anchoring", _("Forankring hos leder med budsjettansvar")),
+    ("participation", _("Bruker- og pårørendemedvirkning")),
+    ("operation", _("Hvordan prosjektet blir en del av ordinær drift")),
+    ("method", _("Metode")),
+    ("evaluation", _("Plan for evaluering")),
+]
+
+
+def _criterion(label):
+    return models.TextField(label, blank=True, max_length=rules.MAX_TEXT_LENGTH)
+
+
+class Project(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("prosjektnavn"), max_length=200)
+    is_continuation = models.BooleanField(_("videreføring av tidligere prosjekt"), default=False)
+    topic = models.CharField(_("tema"), max_length=24, choices=ProjectTopic.choices)
+    amount = money_field(_("søknadsbeløp (kr)"))
+    needs = _criterion(PROJECT_CRITERIA[0][1])
+    goals = _criterion(PROJECT_CRITERIA[1][1])
+    organisation = _criterion(PROJECT_CRITERIA[2][1])
+    expected_gains = _criterion(PROJECT_CRITERIA[3][1])
+    anchoring = _criterion(PROJECT_CRITERIA[4][1])
+    participation = _criterion(PROJECT_CRITERIA[5][1])
+    operation = _criterion(PROJECT_CRITERIA[6][1])
+    method = _criterion(PROJECT_CRITERIA[7][1])
+    evaluation = _criterion(PROJECT_CRITERIA[8][1])
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tjenesteutviklingsprosjekt")
+        verbose_name_plural = _("tjenesteutviklingsprosjekter")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.application_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class AttachmentKind(models.TextChoices):
+    LEVE_HELE_LIVET = "leve_hele_livet", _("Politisk vedtatt plan (Leve hele livet)")
+    OTHER = "other", _("Annet vedlegg")
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
+    title = models.CharField(_("tittel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=attachment_path)
+    size = models.PositiveIntegerField(_("størrelse (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Submission(models.Model):
+    """One sending of an application: the frozen content, the reference, the receipt."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="submissions"
+    )
+    reference = models.CharField(_("referansenummer"), max_length=40, unique=True)
+    submitted_at = models.DateTimeField(_("sendt"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("sendt av"),
+    )
+    #: What was sent, exactly as the preview showed it (see snapshot.application_snapshot).
+    content = models.JSONField()
+    total_applied = money_field(_("sum søkt (kr)"), validators=[MinValueValidator(0)])
+    withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    withdraw_reason = models.TextField(_("begrunnelse for å trekke"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("innsending")
+        verbose_name_plural = _("innsendinger")
+        constraints = [
+            # At most one live (not withdrawn) submission per application.
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(withdrawn_at__isnull=True),
+                name="submission_one_live_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReceiptDocument(DocumentJob):
+    """The PDF copy of a submission."""
+
+    task_name = "applications.tasks.render_receipt_pdf"
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, related_name="receipt"
+    )
+
+    class Meta:
+        verbose_name = _("kvittering (PDF)")
+        verbose_name_plural = _("kvitteringer (PDF)")
+
+
+class StatusChange(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("statusendring")
+        verbose_name_plural = _("statusendringer")

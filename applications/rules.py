@@ -1,0 +1,117 @@
+"""The rules of the scheme that govern an application, each in one named place.
+
+They are checked while the form is filled in (next to the field) and again, all of
+them, when the application is submitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from tilskudd.models import OrganisationKind
+
+if TYPE_CHECKING:
+    from .models import Application
+
+#: Service development projects per application (regelverket: "inntil fem").
+MAX_PROJECTS = 5
+#: Lines per part: far above any real application, low enough to stop a runaway form.
+MAX_LINES_PER_PART = 50
+#: Whole kroner. The largest single line we accept; above this it is surely a typo.
+MAX_LINE_AMOUNT = Decimal("20000000")
+#: Header amounts (own and other financing, transferred funds).
+MAX_HEADER_AMOUNT = Decimal("500000000")
+#: Persons on one competence or BPA line.
+MAX_PERSONS = 10000
+#: Required length of each project criterion answer (characters).
+MIN_CRITERION_LENGTH = 10
+MAX_TEXT_LENGTH = 5000
+
+#: Kinds that may apply only for competence measures in mental health and substance abuse.
+MENTAL_HEALTH_ONLY_KINDS = {OrganisationKind.COUNTY_MUNICIPALITY}
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A broken rule, with where it belongs: a section ("header", "competence", "bpa",
+    "projects", "attachments"), a line index (0-based) or None, and a field or None."""
+
+    section: str
+    message: str
+    index: int | None = None
+    field: str | None = None
+
+
+def mental_health_only(kind: str) -> bool:
+    return kind in MENTAL_HEALTH_ONLY_KINDS
+
+
+def amount_error(value: Decimal | None, maximum: Decimal = MAX_LINE_AMOUNT) -> str | None:
+    if value is None:
+        return _("Beløpet må fylles ut.")
+    if value != value.to_integral_value():
+        return _("Beløpet må være et helt antall kroner.")
+    if value <= 0:
+        return _("Beløpet må være større enn null.")
+    if value > maximum:
+        return _("Beløpet kan ikke være over kr %(max)s.") % {"max": f"{maximum:,.0f}".replace(",", " ")}
+    return None
+
+
+def check_application(application: Application) -> list[RuleError]:
+    """Every rule, over the application as it is stored. Empty list: it may be submitted."""
+    errors: list[RuleError] = []
+    org = application.organisation
+    scheme = application.round.scheme
+    if not scheme.is_eligible(org):
+        errors.append(RuleError("header", _("%(kind)s kan ikke søke på denne ordningen.")
+                                % {"kind": org.get_kind_display()}))
+
+    for field, label in [("contact_name", _("Kontaktperson")), ("contact_email", _("E-post til kontaktperson")),
+                         ("purpose", _("Formål med tilskuddet")),
+                         ("control_measures", _("Kontrolltiltak"))]:
+        if not (getattr(application, field) or "").strip():
+            errors.append(RuleError("header", _("%(label)s må fylles ut.") % {"label": label},
+                                    field=field))
+
+    competence = list(application.competence_lines.all())
+    bpa = list(application.bpa_lines.all())
+    projects = list(application.projects.all())
+
+    if not (competence or bpa or projects):
+        errors.append(RuleError("header", _("Søknaden må ha minst ett tiltak, BPA-opplæring eller prosjekt.")))
+
+    if mental_health_only(org.kind):
+        for i, line in enumerate(competence):
+            if not line.is_mental_health:
+                errors.append(RuleError(
+                    "competence",
+                    _("Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."),
+                    index=i, field="is_mental_health"))
+        if bpa:
+            errors.append(RuleError("bpa", _("Fylkeskommuner kan ikke søke om BPA-opplæring.")))
+        if projects:
+            errors.append(RuleError("projects", _("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter.")))
+
+    if len(projects) > MAX_PROJECTS:
+        errors.append(RuleError("projects", _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": MAX_PROJECTS}))
+
+    for section, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
+        for i, line in enumerate(lines):
+            message = amount_error(line.amount)
+            if message:
+                errors.append(RuleError(section, message, index=i, field="amount"))
+
+    from .models import PROJECT_CRITERIA
+
+    for i, project in enumerate(projects):
+        for field, label in PROJECT_CRITERIA:
+            if len((getattr(project, field) or "").strip()) < MIN_CRITERION_LENGTH:
+                errors.append(RuleError(
+                    "projects", _("%(label)s: svaret må være minst %(min)d tegn.")
+                    % {"label": label, "min": MIN_CRITERION_LENGTH}, index=i, field=field))
+    return errors

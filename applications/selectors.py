@@ -1,0 +1,70 @@
+"""Reads for the applications app, with their joins named."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from tilskudd.models import Membership, User
+
+from .models import Application, ReceiptDocument, Submission
+
+
+def with_content(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything a form, preview or snapshot reads, in a fixed number of queries."""
+    return qs.select_related(
+        "organisation__county__office", "round__scheme"
+    ).prefetch_related("competence_lines", "bpa_lines", "projects", "attachments")
+
+
+def membership_for(user: User, application: Application) -> Membership | None:
+    return Membership.objects.filter(user=user, organisation_id=application.organisation_id).first()
+
+
+def application_for_member(user: User, pk: int) -> Application:
+    """The application if `user` is a member of its organisation, else 404 (never 403:
+    nobody learns that someone else's application exists)."""
+    try:
+        return with_content(
+            Application.objects.filter(organisation__memberships__user=user)
+        ).get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def submission_for_member(user: User, reference: str) -> Submission:
+    try:
+        return (
+            Submission.objects.select_related(
+                "application__organisation__county__office", "application__round__scheme",
+                "submitted_by", "receipt",
+            )
+            .filter(application__organisation__memberships__user=user)
+            .get(reference=reference)
+        )
+    except Submission.DoesNotExist:
+        raise Http404 from None
+
+
+def applications_for_user(user: User) -> QuerySet[Application]:
+    """The archive ("Mine søknader"): every application of the user's organisations,
+    with submissions and their receipts, in a fixed number of queries."""
+    return (
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "round__scheme")
+        .prefetch_related(
+            Prefetch(
+                "submissions",
+                queryset=Submission.objects.select_related("receipt").order_by("-submitted_at"),
+            )
+        )
+        .order_by("-round__year", "organisation__name")
+    )
+
+
+def live_submission(application: Application) -> Submission | None:
+    return application.submissions.filter(withdrawn_at__isnull=True).first()
+
+
+def receipt_for(submission: Submission) -> ReceiptDocument | None:
+    return ReceiptDocument.objects.filter(submission=submission).first()

@@ -1,0 +1,403 @@
+"""Every change to an application goes through one of these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
+from tilskudd.services import audit
+
+from . import rules
+from .models import (
+    ALLOWED_TRANSITIONS,
+    Application,
+    ApplicationStatus,
+    Attachment,
+    BpaLine,
+    CompetenceLine,
+    Project,
+    ReceiptDocument,
+    StatusChange,
+    Submission,
+)
+from .references import new_reference
+from .rules import RuleError, check_application
+from .snapshot import application_snapshot, totals
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
+
+
+class ApplicationError(Exception):
+    """A refusal with a message for the person who asked (in Norwegian)."""
+
+    def __init__(self, message: str, code: str, errors: Iterable[RuleError] = ()):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.errors = list(errors)
+
+
+def _membership(user: User, organisation: Organisation) -> Membership:
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise ApplicationError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+    return membership
+
+
+def _require_signatory(user: User, application: Application) -> None:
+    if _membership(user, application.organisation).role != MembershipRole.SIGNATORY:
+        raise ApplicationError(
+            _("Bare den som har signaturrett for %(org)s kan sende inn eller trekke søknaden.")
+            % {"org": application.organisation.name},
+            "not_signatory",
+        )
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ApplicationError(
+            _("Søknaden er sendt inn og kan ikke endres. Trekk den først om du må endre den."),
+            "not_editable",
+        )
+
+
+def transition(
+    application: Application, to: ApplicationStatus, *, by: User, note: str = ""
+) -> StatusChange:
+    """The one place an application's status changes; refuses moves the workflow lacks."""
+    current = ApplicationStatus(application.status)
+    if to not in ALLOWED_TRANSITIONS.get(current, set()):
+        raise ApplicationError(
+            _("Søknaden kan ikke gå fra «%(from)s» til «%(to)s».")
+            % {"from": current.label, "to": to.label},
+            "illegal_transition",
+        )
+    application.status = to
+    application.updated_at = timezone.now()
+    application.save(update_fields=["status", "updated_at"])
+    return StatusChange.objects.create(
+        application=application, from_status=current, to_status=to, by=by, note=note
+    )
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+@transaction.atomic
+def application_start(*, organisation: Organisation, round: Round, user: User) -> Application:
+    """Open the organisation's application for the round; a second call opens the same one."""
+    _membership(user, organisation)
+    if not round.scheme.is_eligible(organisation):
+        raise ApplicationError(
+            _("%(kind)s kan ikke søke på denne ordningen.")
+            % {"kind": organisation.get_kind_display()},
+            "not_eligible",
+        )
+    existing = Application.objects.filter(organisation=organisation, round=round).first()
+    if existing:
+        return existing
+    if not round.is_open_for_applications:
+        raise ApplicationError(_("Søknadsrunden er ikke åpen."), "round_closed")
+    try:
+        with transaction.atomic():
+            application = Application(organisation=organisation, round=round)
+            application.full_clean()
+            application.save()
+    except IntegrityError:  # a parallel request created it first
+        return Application.objects.get(organisation=organisation, round=round)
+    audit(actor=user, action="application_start", target=application)
+    return application
+
+
+def _save_lines(application: Application, part: str, lines: list[dict[str, Any]]) -> None:
+    model = PARTS[part]
+    if len(lines) > rules.MAX_LINES_PER_PART:
+        raise ApplicationError(
+            _("Høyst %(max)d linjer per del.") % {"max": rules.MAX_LINES_PER_PART}, "too_many"
+        )
+    if part == "projects" and len(lines) > rules.MAX_PROJECTS:
+        raise ApplicationError(
+            _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS},
+            "too_many_projects",
+        )
+    existing = {obj.pk: obj for obj in model.objects.filter(application=application)}
+    keep: set[int] = set()
+    for data in lines:
+        data = dict(data)
+        pk = data.pop("id", None)
+        obj = existing.get(pk) if pk else None
+        if obj is None:
+            obj = model(application=application)
+        for key, value in data.items():
+            setattr(obj, key, value)
+        obj.full_clean(exclude=["application"])
+        obj.save()
+        keep.add(obj.pk)
+    model.objects.filter(application=application).exclude(pk__in=keep).delete()
+
+
+HEADER_FIELDS = [
+    "contact_name", "contact_email", "contact_phone", "signatory_name", "signatory_title",
+    "purpose", "own_financing", "other_financing", "other_financing_source",
+    "control_measures", "transferred_funds", "has_leve_hele_livet_plan",
+]
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    user: User,
+    header: dict[str, Any] | None = None,
+    competence: list[dict[str, Any]] | None = None,
+    bpa: list[dict[str, Any]] | None = None,
+    projects: list[dict[str, Any]] | None = None,
+    source: str = "form",
+) -> Application:
+    """Save the given sections of a draft; a part given as a list replaces that part's
+    lines (lines with an "id" are updated, others created, the rest removed)."""
+    _membership(user, application.organisation)
+    application = _lock(application)
+    _require_editable(application)
+    if header is not None:
+        for key in HEADER_FIELDS:
+            if key in header:
+                setattr(application, key, header[key])
+        application.full_clean()
+    for part, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
+        if lines is not None:
+            _save_lines(application, part, lines)
+    application.updated_at = timezone.now()
+    application.save()
+    changed = [name for name, value in (("header", header), ("competence", competence),
+                                        ("bpa", bpa), ("projects", projects)) if value is not None]
+    audit(actor=user, action="application_update", target=application, sections=changed,
+          source=source)
+    return application
+
+
+@transaction.atomic
+def application_keep_input(
+    *, application: Application, user: User, section: str, raw: dict[str, Any] | None
+) -> None:
+    """Keep (or with raw=None forget) what was typed in a section that did not validate,
+    so a person who leaves the page finds it again."""
+    _membership(user, application.organisation)
+    application = _lock(application)
+    if not application.is_editable:
+        return
+    kept = dict(application.draft_input)
+    if raw is None:
+        kept.pop(section, None)
+    else:
+        kept[section] = raw
+    if kept != application.draft_input:
+        Application.objects.filter(pk=application.pk).update(draft_input=kept)
+
+
+def _signatory_emails(organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role=MembershipRole.SIGNATORY, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def application_request_signature(*, application: Application, user: User) -> None:
+    """An editor asks the organisation's signatories to check and send the application."""
+    _membership(user, application.organisation)
+    application = _lock(application)
+    _require_editable(application)
+    application.signature_requested_at = timezone.now()
+    application.signature_requested_by = user
+    application.save(update_fields=["signature_requested_at", "signature_requested_by"])
+    audit(actor=user, action="application_request_signature", target=application)
+    recipients = _signatory_emails(application.organisation)
+    if recipients:
+        path = reverse("applications:preview", args=[application.pk])
+        subject = _("Søknad klar til signering: %(org)s") % {"org": application.organisation.name}
+        body = _(
+            "%(user)s har gjort søknaden om %(scheme)s %(year)s klar og ber deg kontrollere "
+            "og sende den inn.\n\nÅpne søknaden: %(path)s\n\nSøknadsfrist: %(deadline)s."
+        ) % {
+            "user": user.full_name, "scheme": application.round.scheme.name,
+            "year": application.round.year, "path": path,
+            "deadline": date_format(timezone.localtime(application.round.application_deadline),
+                                    "j. F Y \\k\\l. H:i"),
+        }
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, user: User, now: datetime | None = None
+) -> Submission:
+    """Send the application. Atomic and idempotent: a double click or a second tab gets
+    the same submission back. Refused for non-signatories, after the deadline, or while
+    a rule is broken; a refusal changes nothing."""
+    now = now or timezone.now()
+    _require_signatory(user, application)
+    application = _lock(application)
+    if application.status == ApplicationStatus.SUBMITTED:
+        return application.submissions.get(withdrawn_at__isnull=True)
+    _require_editable(application)
+    rnd = application.round
+    if not rnd.accepts_applications_at(now):
+        raise ApplicationError(
+            _("Søknadsfristen gikk ut %(deadline)s. Søknaden er ikke sendt, men utkastet er "
+              "lagret.") % {"deadline": date_format(timezone.localtime(rnd.application_deadline),
+                                                       "j. F Y \\k\\l. H:i")},
+            "deadline_passed",
+        )
+    application = Application.objects.select_related(
+        "organisation__county__office", "round__scheme"
+    ).prefetch_related("competence_lines", "bpa_lines", "projects", "attachments").get(
+        pk=application.pk
+    )
+    broken = check_application(application)
+    if broken:
+        raise ApplicationError(
+            _("Søknaden kan ikke sendes før feilene er rettet."), "rules", errors=broken
+        )
+    submission = None
+    for _attempt in range(5):  # a clash of random references is rare; draw again
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    application=application,
+                    reference=new_reference(application.organisation, rnd),
+                    submitted_at=now,
+                    submitted_by=user,
+                    content=application_snapshot(application),
+                    total_applied=totals(application)["applied"],
+                )
+            break
+        except IntegrityError:
+            continue
+    if submission is None:
+        raise ApplicationError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+    transition(application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference)
+    Application.objects.filter(pk=application.pk).update(draft_input={})
+    receipt = ReceiptDocument.objects.create(submission=submission)
+    receipt.enqueue_on_commit()
+    audit(actor=user, action="application_submit", target=application,
+          reference=submission.reference)
+    _email_receipt_on_commit(submission, application)
+    return submission
+
+
+def _email_receipt_on_commit(submission: Submission, application: Application) -> None:
+    recipients = sorted({submission.submitted_by.email, application.contact_email} - {""})
+    content = submission.content
+    subject = _("Kvittering: søknad sendt inn (%(ref)s)") % {"ref": submission.reference}
+    body = _(
+        "Søknaden er sendt inn.\n\n"
+        "Referansenummer: %(ref)s\n"
+        "Sendt: %(at)s\n"
+        "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
+        "Mottaker: %(office)s\n"
+        "Sum søkt: kr %(total)s\n\n"
+        "Oppgi referansenummeret i all kontakt om søknaden. En PDF-kopi ligger under "
+        "«Mine søknader» i portalen."
+    ) % {
+        "ref": submission.reference,
+        "at": date_format(timezone.localtime(submission.submitted_at), "j. F Y \\k\\l. H:i"),
+        "org": content["organisation"]["name"],
+        "orgnr": content["organisation"]["org_number"] or "–",
+        "office": content["office"],
+        "total": content["totals"]["applied"],
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, user: User, reason: str, now: datetime | None = None
+) -> Submission:
+    """A signatory takes a submitted application back before the deadline, with a reason.
+    It becomes editable again and may be submitted anew (with a new reference)."""
+    now = now or timezone.now()
+    _require_signatory(user, application)
+    application = _lock(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ApplicationError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
+    if not application.round.accepts_applications_at(now):
+        raise ApplicationError(
+            _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
+              "Kontakt Statsforvalteren."),
+            "deadline_passed",
+        )
+    if not reason.strip():
+        raise ApplicationError(_("Skriv hvorfor søknaden trekkes."), "reason_required")
+    submission = application.submissions.select_for_update().get(withdrawn_at__isnull=True)
+    submission.withdrawn_at = now
+    submission.withdrawn_by = user
+    submission.withdraw_reason = reason.strip()
+    submission.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    transition(application, ApplicationStatus.WITHDRAWN, by=user, note=reason.strip())
+    audit(actor=user, action="application_withdraw", target=application,
+          reference=submission.reference, reason=reason.strip())
+    return submission
+
+
+def _is_pdf(head: bytes) -> bool:
+    return head.startswith(b"%PDF-")
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, user: User, uploaded: UploadedFile, kind: str, title: str
+) -> Attachment:
+    """Attach a PDF, checked by its content (not its name) and size."""
+    _membership(user, application.organisation)
+    application = _lock(application)
+    _require_editable(application)
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {"file": _("Filen er for stor (høyst %(mb)d MB).")
+             % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(5)
+    if not _is_pdf(head):
+        raise ValidationError({"file": _("Vedlegg må være PDF-filer.")})
+    uploaded.seek(0)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        application=application, kind=kind, title=title or uploaded.name, file=uploaded,
+        size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=user,
+    )
+    attachment.full_clean()
+    attachment.save()
+    audit(actor=user, action="attachment_add", target=application, title=attachment.title)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user: User) -> None:
+    application = attachment.application
+    _membership(user, application.organisation)
+    application = _lock(application)
+    _require_editable(application)
+    title = attachment.title
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit(actor=user, action="attachment_remove", target=application, title=title)
