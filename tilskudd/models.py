@@ -393,6 +393,14 @@ class OfficeBudget(models.Model):
 class Earmark(models.Model):
     budget = models.ForeignKey(OfficeBudget, on_delete=models.CASCADE, related_name="earmarks")
     name = models.CharField(_("navn"), max_length=120)
+    key = models.SlugField(
+        _("nøkkel"),
+        max_length=40,
+        help_text=_(
+            "Hva den øremerkede delen gjelder, f.eks. «respite» for prosjekter om fleksible "
+            "avlastningsmodeller."
+        ),
+    )
     amount = models.DecimalField(
         _("beløp (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
     )

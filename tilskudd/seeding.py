@@ -213,7 +213,8 @@ def load_demo_data(now: datetime | None = None) -> list[DemoLogin]:
             )
             if office.code == "trondelag":
                 Earmark.objects.get_or_create(
-                    budget=budget, name=RESPITE_EARMARK, defaults={"amount": Decimal(415_000)}
+                    budget=budget, key="respite",
+                    defaults={"name": RESPITE_EARMARK, "amount": Decimal(415_000)},
                 )
 
     trondheim = Organisation.objects.get(municipality_number="5001")
