@@ -117,7 +117,9 @@ class Application(models.Model):
 
 
 class EducationType(models.TextChoices):
-    UPPER_SECONDARY = "upper_secondary", _("Videregående opplæring / fagbrev (f.eks. helsefagarbeider)")
+    UPPER_SECONDARY = "upper_secondary", _(
+        "Videregående opplæring / fagbrev (f.eks. helsefagarbeider)"
+    )
     VOCATIONAL_COLLEGE = "vocational_college", _("Fagskole")
     BACHELOR = "bachelor", _("Bachelor i helse- og sosialfag")
     FURTHER_MASTER = "further_master", _("Videreutdanning / master")
@@ -344,3 +346,6 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("statusendring")
         verbose_name_plural = _("statusendringer")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -58,7 +58,9 @@ def amount_error(value: Decimal | None, maximum: Decimal = MAX_LINE_AMOUNT) -> s
     if value <= 0:
         return _("Beløpet må være større enn null.")
     if value > maximum:
-        return _("Beløpet kan ikke være over kr %(max)s.") % {"max": f"{maximum:,.0f}".replace(",", " ")}
+        return _("Beløpet kan ikke være over kr %(max)s.") % {
+            "max": f"{maximum:,.0f}".replace(",", " ")
+        }
     return None
 
 
@@ -68,37 +70,62 @@ def check_application(application: Application) -> list[RuleError]:
     org = application.organisation
     scheme = application.round.scheme
     if not scheme.is_eligible(org):
-        errors.append(RuleError("header", _("%(kind)s kan ikke søke på denne ordningen.")
-                                % {"kind": org.get_kind_display()}))
+        errors.append(
+            RuleError(
+                "header",
+                _("%(kind)s kan ikke søke på denne ordningen.") % {"kind": org.get_kind_display()},
+            )
+        )
 
-    for field, label in [("contact_name", _("Kontaktperson")), ("contact_email", _("E-post til kontaktperson")),
-                         ("purpose", _("Formål med tilskuddet")),
-                         ("control_measures", _("Kontrolltiltak"))]:
+    for field, label in [
+        ("contact_name", _("Kontaktperson")),
+        ("contact_email", _("E-post til kontaktperson")),
+        ("purpose", _("Formål med tilskuddet")),
+        ("control_measures", _("Kontrolltiltak")),
+    ]:
         if not (getattr(application, field) or "").strip():
-            errors.append(RuleError("header", _("%(label)s må fylles ut.") % {"label": label},
-                                    field=field))
+            errors.append(
+                RuleError("header", _("%(label)s må fylles ut.") % {"label": label}, field=field)
+            )
 
     competence = list(application.competence_lines.all())
     bpa = list(application.bpa_lines.all())
     projects = list(application.projects.all())
 
     if not (competence or bpa or projects):
-        errors.append(RuleError("header", _("Søknaden må ha minst ett tiltak, BPA-opplæring eller prosjekt.")))
+        errors.append(
+            RuleError("header", _("Søknaden må ha minst ett tiltak, BPA-opplæring eller prosjekt."))
+        )
 
     if mental_health_only(org.kind):
         for i, line in enumerate(competence):
             if not line.is_mental_health:
-                errors.append(RuleError(
-                    "competence",
-                    _("Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."),
-                    index=i, field="is_mental_health"))
+                errors.append(
+                    RuleError(
+                        "competence",
+                        _(
+                            "Fylkeskommuner kan bare søke om kompetansetiltak innen "
+                            "psykisk helse og rus."
+                        ),
+                        index=i,
+                        field="is_mental_health",
+                    )
+                )
         if bpa:
             errors.append(RuleError("bpa", _("Fylkeskommuner kan ikke søke om BPA-opplæring.")))
         if projects:
-            errors.append(RuleError("projects", _("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter.")))
+            errors.append(
+                RuleError(
+                    "projects", _("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter.")
+                )
+            )
 
     if len(projects) > MAX_PROJECTS:
-        errors.append(RuleError("projects", _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": MAX_PROJECTS}))
+        errors.append(
+            RuleError(
+                "projects", _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": MAX_PROJECTS}
+            )
+        )
 
     for section, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
         for i, line in enumerate(lines):
@@ -111,7 +138,13 @@ def check_application(application: Application) -> list[RuleError]:
     for i, project in enumerate(projects):
         for field, label in PROJECT_CRITERIA:
             if len((getattr(project, field) or "").strip()) < MIN_CRITERION_LENGTH:
-                errors.append(RuleError(
-                    "projects", _("%(label)s: svaret må være minst %(min)d tegn.")
-                    % {"label": label, "min": MIN_CRITERION_LENGTH}, index=i, field=field))
+                errors.append(
+                    RuleError(
+                        "projects",
+                        _("%(label)s: svaret må være minst %(min)d tegn.")
+                        % {"label": label, "min": MIN_CRITERION_LENGTH},
+                        index=i,
+                        field=field,
+                    )
+                )
     return errors

@@ -39,8 +39,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
-    env = {**os.environ, "DATABASE_URL": database_url,
-           "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    import tempfile
+
+    media_root = tempfile.mkdtemp(prefix="tilskudd-worker-media-")
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": media_root}
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tilskudd", "worker", "--pool=solo",
          "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", "pytest@%h"],
@@ -51,6 +53,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         while not app.control.ping(timeout=1.0):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the celery worker did not start")
+        proc.media_root = media_root
         yield proc
     finally:
         proc.terminate()

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TilskuddConfig(AppConfig):
     name = "tilskudd"
     verbose_name = "Felles: kontorer, kommuner, ordninger og runder"
+
+    def ready(self) -> None:
+        # Register every app's tasks in web processes too (Celery otherwise only
+        # autodiscovers in the worker), so jobs can be enqueued by name, or run eagerly.
+        from .celery import app
+
+        app.autodiscover_tasks(force=True)
