@@ -34,6 +34,24 @@ from .models import (
 )
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+#: Demo loaders of the domain apps, in INSTALLED_APPS order: each app's `demo.py`
+#: registers one with @register_demo_loader; `seed --demo` runs them after the core data.
+_demo_loaders: list = []
+
+
+def register_demo_loader(fn):
+    if fn not in _demo_loaders:
+        _demo_loaders.append(fn)
+    return fn
+
+
+def run_app_demo_loaders(now: datetime | None = None) -> list[str]:
+    """Import every app's demo module and run its loaders; returns what they report."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
+    return [line for loader in _demo_loaders for line in (loader(now=now) or [])]
 OSLO = ZoneInfo("Europe/Oslo")
 
 

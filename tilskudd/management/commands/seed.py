@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tilskudd.seeding import load_demo_data, load_reference_data
+from tilskudd.seeding import load_demo_data, load_reference_data, run_app_demo_loaders
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         )
         if demo:
             logins = load_demo_data()
+            for line in run_app_demo_loaders():
+                self.stdout.write(f"  {line}")
             self.stdout.write(self.style.SUCCESS("Demobrukere (e-post / passord):"))
             for login in logins:
                 self.stdout.write(f"  {login.role:45} {login.email:36} {login.password}")
