@@ -317,6 +317,12 @@ class Round(models.Model):
     year = models.PositiveSmallIntegerField(_("år"))
     opens_at = models.DateTimeField(_("åpner"))
     application_deadline = models.DateTimeField(_("søknadsfrist"))
+    reporting_opens_at = models.DateTimeField(
+        _("rapportering åpner"),
+        null=True,
+        blank=True,
+        help_text=_("Tom: mottakere kan rapportere så snart tilskuddet er vedtatt."),
+    )
     reporting_deadline = models.DateTimeField(_("rapporteringsfrist"))
 
     objects = RoundQuerySet.as_manager()
@@ -362,6 +368,11 @@ class Round(models.Model):
     @property
     def is_open_for_applications(self) -> bool:
         return self.accepts_applications_at(timezone.now())
+
+    def reporting_open_at(self, moment: datetime) -> bool:
+        """Reports may be written from `reporting_opens_at` (if set); the deadline itself
+        is enforced by the reporting app, which also knows about extensions."""
+        return self.reporting_opens_at is None or moment >= self.reporting_opens_at
 
 
 class OfficeBudget(models.Model):

@@ -188,6 +188,7 @@ def _round(scheme: Scheme, year: int, opens_at: datetime) -> Round:
             year=year,
             opens_at=opens_at,
             application_deadline=_oslo(year, 3, 17, 23, 59),
+            reporting_opens_at=_oslo(year, 11, 1),
             reporting_deadline=_oslo(year + 1, 3, 1, 23, 59),
         )
     )
