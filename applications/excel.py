@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -413,8 +413,14 @@ def import_application(
 
     data = {key: [line for _row, line in rows] for key, rows in lines.items()}
     try:
-        saved = services.application_update(
-            application=application, user=user, header=header, source="excel", **data)
+        with transaction.atomic():
+            saved = services.application_update(
+                application=application, user=user, header=header, source="excel", **data)
+            # Input kept from an earlier invalid form (services.application_keep_input)
+            # would be shown instead of what the file has just filled in: drop it.
+            for section in [s for s in ("header", *data) if s in saved.draft_input]:
+                services.application_keep_input(
+                    application=saved, user=user, section=section, raw=None)
     except ValidationError as exc:  # a model rule the reader does not know of
         return ImportResult(errors=[CellError("", "", message) for message in exc.messages])
     return ImportResult(application=saved, counts={k: len(v) for k, v in data.items()})

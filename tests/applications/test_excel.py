@@ -232,6 +232,21 @@ def test_lines_in_the_file_replace_the_lines_of_the_draft():
 
 
 @pytest.mark.django_db
+def test_input_kept_from_an_invalid_form_gives_way_to_the_file():
+    application, editor = _draft()
+    services.application_keep_input(application=application, user=editor, section="competence",
+                                    raw={"competence-0-amount": ["mange"]})
+    services.application_keep_input(application=application, user=editor, section="other",
+                                    raw={"x": ["y"]})
+
+    result = import_application(application=application, user=editor,
+                                uploaded_file=_upload(export_application(application)))
+
+    assert _errors(result) == []
+    assert Application.objects.get(pk=application.pk).draft_input == {"other": {"x": ["y"]}}
+
+
+@pytest.mark.django_db
 def test_formula_like_text_is_written_as_text_and_comes_back_the_same():
     application, editor = _draft(
         competence=[_competence(description=text) for text in FORMULA_LIKE],
