@@ -1,0 +1,71 @@
+"""The rules of assessment and allocation, each in one named place.
+
+Other apps import from here: reporting asks `auditor_required(total)` for a grant.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tilskudd.models import OrganisationKind
+
+#: A grant of this many kroner or more must be reported with an auditor's attestation
+#: (below it, a print of the project accounts is enough).
+AUDITOR_THRESHOLD = Decimal("200000")
+
+#: Score per project criterion: 0 (not answered) up to MAX_SCORE (excellent).
+MAX_SCORE = 5
+
+#: A justification is a sentence or two, shown to the applicant in the letter.
+JUSTIFICATION_MAX_LENGTH = 500
+
+#: Grants to these kinds are not individual decisions (enkeltvedtak) under the Public
+#: Administration Act (forvaltningsloven), so they cannot be appealed; the letter says so.
+PUBLIC_BODY_KINDS = frozenset({
+    OrganisationKind.MUNICIPALITY,
+    OrganisationKind.COUNTY_MUNICIPALITY,
+    OrganisationKind.INTER_MUNICIPAL_COMPANY,
+})
+
+#: Time to appeal for the others (forvaltningsloven § 29).
+APPEAL_WEEKS = 3
+
+#: The part whose lines may be counted against an earmark: a project whose topic equals
+#: an earmark's key (e.g. "respite") uses that earmark; every other line uses the rest.
+EARMARKABLE_PART = "projects"
+#: The name of the bucket for lines that are not earmarked.
+GENERAL = ""
+
+
+def auditor_required(total: Decimal | int | None) -> bool:
+    """Whether a grant of `total` kroner must be reported with an auditor's attestation."""
+    return Decimal(total or 0) >= AUDITOR_THRESHOLD
+
+
+def may_appeal(kind: str) -> bool:
+    """Whether the decision is an individual decision that the recipient may appeal."""
+    return kind not in PUBLIC_BODY_KINDS
+
+
+def outcome_for(*, applied: Decimal, granted: Decimal) -> str:
+    """Granted in full, partly granted, or rejected: derived from the amounts."""
+    from .models import Outcome
+
+    if granted <= 0:
+        return Outcome.REJECTED
+    if granted >= applied:
+        return Outcome.GRANTED
+    return Outcome.PARTLY_GRANTED
+
+
+def earmark_bucket(*, part: str, topic: str | None, earmark_keys: set[str]) -> str:
+    """Which part of the pot a line is counted against: an earmark's key, or GENERAL."""
+    if part == EARMARKABLE_PART and topic and topic in earmark_keys:
+        return topic
+    return GENERAL
+
+
+def justification_required(*, applied: Decimal, recommended: Decimal | None) -> bool:
+    """A line that is cut (less than applied for) must say why."""
+    return recommended is not None and recommended < applied
+
