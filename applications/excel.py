@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -377,7 +377,7 @@ class ImportResult:
 
 def ensure_importable(application: Application) -> None:
     """Raise services' ApplicationError if the application may not be changed now."""
-    services._require_editable(application)
+    services.require_editable(application)
 
 
 def import_application(
@@ -413,14 +413,10 @@ def import_application(
 
     data = {key: [line for _row, line in rows] for key, rows in lines.items()}
     try:
-        with transaction.atomic():
-            saved = services.application_update(
-                application=application, user=user, header=header, source="excel", **data)
-            # Input kept from an earlier invalid form (services.application_keep_input)
-            # would be shown instead of what the file has just filled in: drop it.
-            for section in [s for s in ("header", *data) if s in saved.draft_input]:
-                services.application_keep_input(
-                    application=saved, user=user, section=section, raw=None)
+        # One call, so the whole file is saved or nothing; it also drops input kept
+        # from earlier invalid form saves of these sections.
+        saved = services.application_update(
+            application=application, user=user, header=header, source="excel", **data)
     except ValidationError as exc:  # a model rule the reader does not know of
         return ImportResult(errors=[CellError("", "", message) for message in exc.messages])
     return ImportResult(application=saved, counts={k: len(v) for k, v in data.items()})

@@ -66,7 +66,7 @@ def _require_signatory(user: User, application: Application) -> None:
         )
 
 
-def _require_editable(application: Application) -> None:
+def require_editable(application: Application) -> None:
     if not application.is_editable:
         raise ApplicationError(
             _("Søknaden er sendt inn og kan ikke endres. Trekk den først om du må endre den."),
@@ -172,7 +172,7 @@ def application_update(
     lines (lines with an "id" are updated, others created, the rest removed)."""
     _membership(user, application.organisation)
     application = _lock(application)
-    _require_editable(application)
+    require_editable(application)
     if header is not None:
         for key in HEADER_FIELDS:
             if key in header:
@@ -181,10 +181,14 @@ def application_update(
     for part, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
         if lines is not None:
             _save_lines(application, part, lines)
-    application.updated_at = timezone.now()
-    application.save()
     changed = [name for name, value in (("header", header), ("competence", competence),
                                         ("bpa", bpa), ("projects", projects)) if value is not None]
+    # What is saved now supersedes input kept from an earlier invalid save of that section.
+    application.draft_input = {
+        k: v for k, v in application.draft_input.items() if k not in changed
+    }
+    application.updated_at = timezone.now()
+    application.save()
     audit(actor=user, action="application_update", target=application, sections=changed,
           source=source)
     return application
@@ -222,7 +226,7 @@ def application_request_signature(*, application: Application, user: User) -> No
     """An editor asks the organisation's signatories to check and send the application."""
     _membership(user, application.organisation)
     application = _lock(application)
-    _require_editable(application)
+    require_editable(application)
     application.signature_requested_at = timezone.now()
     application.signature_requested_by = user
     application.save(update_fields=["signature_requested_at", "signature_requested_by"])
@@ -255,7 +259,7 @@ def application_submit(
     application = _lock(application)
     if application.status == ApplicationStatus.SUBMITTED:
         return application.submissions.get(withdrawn_at__isnull=True)
-    _require_editable(application)
+    require_editable(application)
     rnd = application.round
     if not rnd.accepts_applications_at(now):
         raise ApplicationError(
@@ -366,7 +370,7 @@ def attachment_add(
     """Attach a PDF, checked by its content (not its name) and size."""
     _membership(user, application.organisation)
     application = _lock(application)
-    _require_editable(application)
+    require_editable(application)
     if uploaded.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {"file": _("Filen er for stor (høyst %(mb)d MB).")
@@ -396,7 +400,7 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     application = attachment.application
     _membership(user, application.organisation)
     application = _lock(application)
-    _require_editable(application)
+    require_editable(application)
     title = attachment.title
     attachment.file.delete(save=False)
     attachment.delete()
