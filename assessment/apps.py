@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentConfig(AppConfig):
     name = "assessment"
+    verbose_name = _("Vurdering og tildeling")
+
+    def ready(self) -> None:
+        from tilskudd.archive import register_archive_provider
+
+        from .archive import letter_documents
+
+        register_archive_provider(letter_documents)

@@ -47,6 +47,7 @@ from .models import (
     Assessment,
     AssessmentStatus,
     LineAssessment,
+    Outcome,
     Part,
 )
 
@@ -445,6 +446,8 @@ def live_submission(application: Application) -> Submission | None:
 
 # --- decisions, for other apps (reporting) -----------------------------------------------
 
+GRANT_OUTCOMES = (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
+
 
 @dataclass(frozen=True)
 class GrantedLine:
@@ -476,6 +479,10 @@ class Decision:
     @property
     def auditor_required(self) -> bool:
         return rules.auditor_required(self.granted_total)
+
+    @property
+    def is_grant(self) -> bool:
+        return self.outcome in GRANT_OUTCOMES
 
     def granted_for(self, part: str, line_id: int) -> Decimal:
         """Granted for one line of the application (0 for a line not granted)."""
@@ -536,3 +543,16 @@ def granted_amounts(application: Application | int) -> dict[str, dict[int, Decim
         for line in decision.lines:
             amounts[line.part][line.line_id] = line.granted
     return amounts
+
+
+def granted_application_ids(
+    *, organisation_ids: Iterable[int] | None = None, round_ids: Iterable[int] | None = None
+) -> list[int]:
+    """The applications with a decided grant (granted or partly granted), optionally only
+    of some organisations or rounds, in id order."""
+    qs = Assessment.objects.filter(status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES)
+    if organisation_ids is not None:
+        qs = qs.filter(application__organisation_id__in=list(organisation_ids))
+    if round_ids is not None:
+        qs = qs.filter(application__round_id__in=list(round_ids))
+    return list(qs.order_by("application_id").values_list("application_id", flat=True))

@@ -19,5 +19,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("soknader/", include("applications.urls")),
+    path("tildeling/", include("assessment.urls")),
+    path("rapporter/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,95 @@
+"""The allocation letter (tilskuddsbrev) or rejection as a PDF, made by a Celery job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from tilskudd.documents.pdf import render_pdf
+
+from . import rules
+from .models import AllocationLetter, Assessment, LetterKind, LineAssessment, Part
+from .selectors import case_lines, live_submission
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def line_label(la: LineAssessment) -> str:
+    """How a line is named in the letter and the export."""
+    line = la.line
+    if la.part == Part.COMPETENCE:
+        text = line.get_education_type_display()
+        if line.description:
+            text = f"{text} – {line.description}"
+        return f"{text} ({line.employees} ansatte)"
+    if la.part == Part.BPA:
+        return f"{line.get_role_display()} ({line.persons} personer)"
+    return f"{line.title} ({line.get_topic_display()})"
+
+
+@dataclass(frozen=True)
+class LetterPart:
+    label: str
+    lines: list[tuple[str, LineAssessment]]
+
+    @property
+    def applied(self) -> Decimal:
+        return sum((la.applied for _label, la in self.lines), Decimal(0))
+
+    @property
+    def granted(self) -> Decimal:
+        return sum((la.granted or Decimal(0) for _label, la in self.lines), Decimal(0))
+
+
+def letter_context(assessment: Assessment, letter: AllocationLetter) -> dict[str, Any]:
+    application = assessment.application
+    organisation = application.organisation
+    lines = case_lines(assessment)
+    parts = [
+        LetterPart(
+            label=str(label), lines=[(line_label(la), la) for la in lines if la.part == part]
+        )
+        for part, label in Part.choices
+    ]
+    parts = [part for part in parts if part.lines]
+    granted = sum((p.granted for p in parts), Decimal(0))
+    submission = live_submission(application)
+    return {
+        "letter": letter,
+        "is_grant": letter.kind == LetterKind.GRANT,
+        "assessment": assessment,
+        "application": application,
+        "organisation": organisation,
+        "office": organisation.county.office,
+        "round": application.round,
+        "reference": submission.reference if submission else "",
+        "submitted_at": timezone.localtime(submission.submitted_at, OSLO) if submission else None,
+        "letter_date": timezone.localtime(letter.created_at, OSLO),
+        "parts": parts,
+        "applied_total": sum((p.applied for p in parts), Decimal(0)),
+        "granted_total": granted,
+        "reporting_deadline": timezone.localtime(application.round.reporting_deadline, OSLO),
+        "auditor_required": rules.auditor_required(granted),
+        "auditor_threshold": rules.AUDITOR_THRESHOLD,
+        "may_appeal": rules.may_appeal(organisation.kind),
+        "appeal_weeks": rules.APPEAL_WEEKS,
+        "caseworker": assessment.assigned_to or assessment.recommended_by,
+        "approver": assessment.decided_by,
+    }
+
+
+def render_letter(job: AllocationLetter) -> tuple[bytes, str]:
+    assessment = (
+        Assessment.objects.select_related(
+            "application__organisation__county__office", "application__round__scheme",
+            "assigned_to", "recommended_by", "decided_by",
+        ).get(pk=job.assessment_id)
+    )
+    context = letter_context(assessment, job)
+    pdf = render_pdf("assessment/letter_pdf.html", context)
+    name = "tilskuddsbrev" if context["is_grant"] else "avslag"
+    return pdf, f"{name}-{context['reference'] or assessment.pk}-v{job.version}.pdf"
