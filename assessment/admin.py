@@ -1,0 +1,342 @@
+"""The caseworker's tool in the Django admin: the list of submitted applications of the
+office, the assessment page of one application (admin_views.case_view), and the pot.
+
+Everything goes through the office scoping of tilskudd.admin_scoping: a row of another
+office is not found, whether asked for by URL, by search or by an action."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tilskudd.admin_scoping import OfficeScopedAdmin
+from tilskudd.models import Round
+from tilskudd.money import format_nok
+
+from . import admin_views, services
+from .models import AssessmentStatus, Outcome, Pot, SubmittedApplication
+from .selectors import pots, submitted_applications
+
+NOT_STARTED = "not_started"
+
+
+class RoundFilter(admin.SimpleListFilter):
+    """The rounds, with their scheme in the same query (a Round names itself by it)."""
+
+    title = _("runde")
+    parameter_name = "round__id__exact"
+
+    def lookups(self, request, model_admin):
+        rounds = Round.objects.select_related("scheme").order_by("-year")
+        return [(str(r.pk), str(r)) for r in rounds]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(round_id=self.value())
+        return queryset
+
+
+class CaseStatusFilter(admin.SimpleListFilter):
+    title = _("status i saken")
+    parameter_name = "case"
+
+    def lookups(self, request, model_admin):
+        return [(NOT_STARTED, _("Ikke påbegynt")), *AssessmentStatus.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == NOT_STARTED:
+            return queryset.filter(assessment__isnull=True)
+        if self.value() in AssessmentStatus.values:
+            return queryset.filter(assessment__status=self.value())
+        return queryset
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = _("vedtak")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return Outcome.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Outcome.values:
+            return queryset.filter(assessment__outcome=self.value())
+        return queryset
+
+
+class AcceptanceFilter(admin.SimpleListFilter):
+    title = _("aksept")
+    parameter_name = "accepted"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Ikke akseptert ennå")), ("yes", _("Akseptert"))]
+
+    def queryset(self, request, queryset):
+        granted = Q(assessment__status=AssessmentStatus.DECIDED) & ~Q(
+            assessment__outcome=Outcome.REJECTED
+        )
+        if self.value() == "no":
+            return queryset.filter(granted, assessment__acceptance__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(assessment__acceptance__isnull=False)
+        return queryset
+
+
+class AnnotationFilter(admin.SimpleListFilter):
+    """Yes/no over a boolean annotation of selectors.with_assessment_totals."""
+
+    annotation = ""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Ja")), ("no", _("Nei"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{self.annotation: self.value() == "yes"})
+        return queryset
+
+
+class MentalHealthFilter(AnnotationFilter):
+    title = _("har tiltak i psykisk helse og rus")
+    parameter_name = "mental_health"
+    annotation = "has_mental_health"
+
+
+class ProjectsFilter(AnnotationFilter):
+    title = _("har tjenesteutviklingsprosjekter")
+    parameter_name = "projects"
+    annotation = "has_projects"
+
+
+@admin.register(SubmittedApplication)
+class SubmittedApplicationAdmin(OfficeScopedAdmin):
+    office_path = "organisation__county__office"
+    list_display = [
+        "reference_display", "organisation_display", "county_display", "kind_display",
+        "case_status", "assigned_display", "applied_display", "recommended_display",
+        "granted_display", "acceptance_display", "markers_display",
+    ]
+    list_display_links = ["reference_display"]
+    list_filter = [
+        RoundFilter,
+        CaseStatusFilter,
+        OutcomeFilter,
+        AcceptanceFilter,
+        ("organisation__county", admin.RelatedOnlyFieldListFilter),
+        "organisation__kind",
+        "organisation__is_rural_district",
+        MentalHealthFilter,
+        ProjectsFilter,
+    ]
+    search_fields = ["submissions__reference", "organisation__name", "organisation__org_number"]
+    search_help_text = _("Søk på referansenummer, organisasjonsnavn eller organisasjonsnummer.")
+    ordering = ["organisation__name"]
+    list_per_page = 100
+    actions = ["generate_letters", "assign_to_me"]
+
+    def get_queryset(self, request):
+        return submitted_applications(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/brev/<int:letter_id>/",
+                 self.admin_site.admin_view(self.letter_view),
+                 name="assessment_submittedapplication_letter"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin_views.case_view(self, request, object_id)
+
+    def letter_view(self, request, object_id, letter_id):
+        return admin_views.letter_download(self, request, object_id, letter_id)
+
+    # --- columns ------------------------------------------------------------------------
+
+    @admin.display(description=_("Referanse"), ordering="reference")
+    def reference_display(self, obj):
+        return obj.reference or "–"
+
+    @admin.display(description=_("Søker"), ordering="organisation__name")
+    def organisation_display(self, obj):
+        return obj.organisation.name
+
+    @admin.display(description=_("Fylke"), ordering="organisation__county__number")
+    def county_display(self, obj):
+        return obj.organisation.county.name
+
+    @admin.display(description=_("Type"), ordering="organisation__kind")
+    def kind_display(self, obj):
+        return obj.organisation.get_kind_display()
+
+    @admin.display(description=_("Status"), ordering="assessment__status")
+    def case_status(self, obj):
+        assessment = _assessment(obj)
+        if assessment is None:
+            return _("Ikke påbegynt")
+        if assessment.is_decided:
+            return assessment.get_outcome_display()
+        return assessment.get_status_display()
+
+    @admin.display(description=_("Saksbehandler"))
+    def assigned_display(self, obj):
+        assessment = _assessment(obj)
+        return assessment.assigned_to if assessment and assessment.assigned_to else "–"
+
+    @admin.display(description=_("Søkt"), ordering="applied_total")
+    def applied_display(self, obj):
+        return format_nok(obj.applied_total)
+
+    @admin.display(description=_("Innstilt"), ordering="recommended_total")
+    def recommended_display(self, obj):
+        return format_nok(obj.recommended_total) if _assessment(obj) else "–"
+
+    @admin.display(description=_("Innvilget"), ordering="granted_total")
+    def granted_display(self, obj):
+        assessment = _assessment(obj)
+        return format_nok(obj.granted_total) if assessment and assessment.is_decided else "–"
+
+    @admin.display(description=_("Aksept"))
+    def acceptance_display(self, obj):
+        assessment = _assessment(obj)
+        if assessment is None or not assessment.is_decided or not assessment.is_grant:
+            return "–"
+        acceptance = getattr(assessment, "acceptance", None)
+        if acceptance is None:
+            return format_html("<strong>{}</strong>", _("Ikke akseptert"))
+        return _("Akseptert %(date)s") % {"date": acceptance.accepted_at.strftime("%d.%m.%Y")}
+
+    @admin.display(description=_("Prioritet"))
+    def markers_display(self, obj):
+        names = [
+            (obj.organisation.is_rural_district, _("Distrikt")),
+            (obj.has_mental_health, _("Psykisk helse")),
+            (obj.has_decentralised, _("Desentralisert")),
+            (obj.has_supported_programme, _("Støttet utdanning")),
+        ]
+        return ", ".join(str(label) for on, label in names if on) or "–"
+
+    # --- actions ------------------------------------------------------------------------
+
+    @admin.action(description=_("Lag tilskuddsbrev for valgte vedtak"))
+    def generate_letters(self, request, queryset):
+        made = kept = 0
+        skipped = []
+        for application in queryset.select_related("assessment"):
+            assessment = _assessment(application)
+            if assessment is None or not assessment.is_decided:
+                skipped.append(application.reference or application.organisation.name)
+                continue
+            had = assessment.letters.exists()
+            try:
+                services.letter_generate(assessment=assessment, user=request.user, replace=False)
+            except services.AssessmentError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            kept += had
+            made += not had
+        if made:
+            self.message_user(request, ngettext(
+                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.",
+                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.", made) % {"n": made},
+                messages.SUCCESS)
+        if kept:
+            self.message_user(request, ngettext(
+                "%(n)d vedtak hadde allerede brev. Lag en ny versjon fra saken om det trengs.",
+                "%(n)d vedtak hadde allerede brev. Lag en ny versjon fra saken om det trengs.",
+                kept) % {"n": kept}, messages.INFO)
+        if skipped:
+            self.message_user(
+                request,
+                _("Uten vedtak, ikke laget brev: %(list)s") % {"list": ", ".join(skipped)},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Tildel valgte søknader til meg"))
+    def assign_to_me(self, request, queryset):
+        done = 0
+        for application in queryset:
+            try:
+                assessment = services.assessment_open(application=application, user=request.user)
+                services.assessment_assign(
+                    assessment=assessment, user=request.user, assignee=request.user
+                )
+            except services.AssessmentError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
+            done += 1
+        self.message_user(
+            request, ngettext("%(n)d sak er tildelt deg.", "%(n)d saker er tildelt deg.", done)
+            % {"n": done}, messages.SUCCESS,
+        )
+
+
+def _assessment(application):
+    return getattr(application, "assessment", None)
+
+
+@admin.register(Pot)
+class PotAdmin(OfficeScopedAdmin):
+    office_path = "office"
+    staff_may_change = False
+    list_display = [
+        "office", "round", "pot_display", "earmarked_display", "recommended_display",
+        "approved_display", "remaining_display",
+    ]
+    list_display_links = ["office", "round"]
+    list_filter = ["round"]
+
+    def get_queryset(self, request):
+        return pots(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/excel/", self.admin_site.admin_view(self.excel_view),
+                 name="assessment_pot_excel"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return admin_views.pot_view(self, request, object_id)
+
+    def excel_view(self, request, object_id):
+        return admin_views.pot_excel(self, request, object_id)
+
+    @admin.display(description=_("Ramme"), ordering="pot")
+    def pot_display(self, obj):
+        return format_nok(obj.pot)
+
+    @admin.display(description=_("Øremerket"), ordering="earmarked_sum")
+    def earmarked_display(self, obj):
+        return format_nok(obj.earmarked_sum)
+
+    @admin.display(description=_("Innstilt, venter"), ordering="recommended_sum")
+    def recommended_display(self, obj):
+        return format_nok(obj.recommended_sum)
+
+    @admin.display(description=_("Vedtatt"), ordering="approved_sum")
+    def approved_display(self, obj):
+        return format_nok(obj.approved_sum)
+
+    @admin.display(description=_("Igjen"))
+    def remaining_display(self, obj):
+        return format_nok(obj.pot - obj.approved_sum)

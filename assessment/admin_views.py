@@ -1,0 +1,215 @@
+"""The admin pages of assessment that are more than a change form: the assessment of one
+application (lines, scores, notes, the four-eyes steps, letters, history), the pot, and
+the Excel export. Thin: they bind forms and call services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.snapshot import application_snapshot
+
+from . import rules, services
+from .documents import line_label
+from .excel import round_workbook
+from .forms import CaseForm, CommentForm, LineForm
+from .models import CRITERION_CHOICES, Part
+from .selectors import (
+    application_for_case,
+    budget_for,
+    case_for,
+    case_lines,
+    markers_for,
+    office_staff,
+    pot_summary,
+    staff_membership,
+)
+
+ACTIONS = ("_save", "_recommend", "_approve", "_return", "_letter")
+
+
+def _not_found(model_admin, request, object_id):
+    return model_admin._get_obj_does_not_exist_redirect(request, model_admin.opts, object_id)
+
+
+def case_view(model_admin, request, object_id):
+    """The assessment of one application. Office staff open (and so create) the case;
+    the directorate and superusers read it."""
+    found = model_admin.get_object(request, object_id)
+    if found is None:
+        return _not_found(model_admin, request, object_id)
+    application = application_for_case(found.pk)
+    office = application.organisation.county.office
+    membership = staff_membership(request.user)
+    may_work = membership is not None and membership.office_id == office.pk
+    assessment = (
+        services.assessment_open(application=application, user=request.user)
+        if may_work else case_for(application)
+    )
+    if request.method == "POST":
+        if not may_work or assessment is None:
+            raise PermissionDenied
+        action = next((a for a in ACTIONS if a in request.POST), "_save")
+        response = _handle_post(request, assessment, action, office)
+        if response is not None:
+            return response
+        assessment.refresh_from_db()
+    return _render_case(model_admin, request, application, assessment, membership, may_work,
+                        bound=request.POST if request.method == "POST" else None)
+
+
+def _line_forms(assessment, data=None) -> list[LineForm]:
+    return [LineForm(data, line=la, label=line_label(la)) for la in case_lines(assessment)]
+
+
+def _handle_post(request, assessment, action, office):
+    """Run the step; on success redirect (post/redirect/get), else None to show errors."""
+    here = request.get_full_path()
+    try:
+        if action in ("_save", "_recommend"):
+            case_form = CaseForm(request.POST, staff=office_staff(office))
+            forms = _line_forms(assessment, request.POST)
+            comment = CommentForm(request.POST)
+            if not (case_form.is_valid() and comment.is_valid()
+                    and all(f.is_valid() for f in forms)):
+                messages.error(request, _("Skjemaet har feil som må rettes."))
+                return None
+            with transaction.atomic():
+                if case_form.cleaned_data["assigned_to"] != assessment.assigned_to:
+                    services.assessment_assign(assessment=assessment, user=request.user,
+                                               assignee=case_form.cleaned_data["assigned_to"])
+                services.assessment_save(
+                    assessment=assessment, user=request.user,
+                    lines=[f.to_input() for f in forms],
+                    internal_notes=case_form.cleaned_data["internal_notes"],
+                )
+            if action == "_save":
+                messages.success(request, _("Vurderingen er lagret."))
+                return redirect(here)
+            services.assessment_recommend(assessment=assessment, user=request.user,
+                                          comment=comment.cleaned_data["comment"])
+            messages.success(request, _("Innstillingen er sendt til godkjenning."))
+            return redirect(here)
+        comment = CommentForm(request.POST)
+        text = comment.cleaned_data["comment"] if comment.is_valid() else ""
+        if action == "_approve":
+            services.assessment_approve(assessment=assessment, user=request.user, comment=text)
+            messages.success(request, _("Innstillingen er godkjent. Vedtaket er fattet."))
+        elif action == "_return":
+            services.assessment_return(assessment=assessment, user=request.user, comment=text)
+            messages.success(request, _("Innstillingen er sendt tilbake til saksbehandleren."))
+        elif action == "_letter":
+            letter = services.letter_generate(assessment=assessment, user=request.user)
+            messages.success(request, _("Brevet (versjon %(v)d) lages nå. Søkeren får e-post.")
+                             % {"v": letter.version})
+        return redirect(here)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return None
+
+
+def _render_case(model_admin, request, application, assessment, membership, may_work, bound):
+    office = application.organisation.county.office
+    editable = bool(may_work and assessment and assessment.is_editable)
+    if assessment is not None:
+        line_forms = _line_forms(assessment, bound if editable else None)
+        case_form = CaseForm(bound if editable else None, staff=office_staff(office),
+                             initial={"assigned_to": assessment.assigned_to_id,
+                                      "internal_notes": assessment.internal_notes})
+    else:
+        line_forms, case_form = [], None
+    if not editable:
+        for form in [*line_forms, *([case_form] if case_form else [])]:
+            for field in form.fields.values():
+                field.disabled = True
+    parts = [
+        (label, [f for f in line_forms if f.line.part == part]) for part, label in Part.choices
+    ]
+    budget = budget_for(office=office, round=application.round)
+    may_approve = bool(
+        may_work and membership.may_approve and assessment is not None
+        and assessment.recommended_by_id != request.user.pk
+    )
+    submission = application.submissions.filter(withdrawn_at__isnull=True).first()
+    letters = list(assessment.letters.order_by("-version")) if assessment else []
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Vurdering: %(org)s") % {"org": application.organisation.name},
+        "application": application,
+        "submission": submission,
+        "content": application_snapshot(application),
+        "assessment": assessment,
+        "markers": markers_for(application).labels(),
+        "parts": [(label, forms) for label, forms in parts if forms],
+        "case_form": case_form,
+        "comment_form": CommentForm(),
+        "editable": editable,
+        "max_score": rules.MAX_SCORE,
+        "max_total": rules.MAX_SCORE * len(CRITERION_CHOICES),
+        "may_work": may_work,
+        "may_approve": may_approve,
+        "summary": pot_summary(budget) if budget else None,
+        "events": list(assessment.events.select_related("by")) if assessment else [],
+        "letters": letters,
+        "acceptance": getattr(assessment, "acceptance", None) if assessment else None,
+        "letter_url_name": "admin:assessment_submittedapplication_letter",
+        "changelist_url": reverse("admin:assessment_submittedapplication_changelist"),
+        "pot_url": reverse("admin:assessment_pot_change", args=[budget.pk]) if budget else "",
+    }
+    return TemplateResponse(request, "assessment/admin/case.html", context)
+
+
+def letter_download(model_admin, request, object_id, letter_id):
+    found = model_admin.get_object(request, object_id)
+    if found is None:
+        raise Http404
+    assessment = case_for(found)
+    letter = assessment.letters.filter(pk=letter_id).first() if assessment else None
+    if letter is None or not letter.is_ready:
+        raise Http404
+    return FileResponse(letter.file.open("rb"), content_type="application/pdf",
+                        as_attachment=False, filename=letter.file.name.rsplit("/", 1)[-1])
+
+
+def pot_view(model_admin, request, object_id):
+    budget = model_admin.get_object(request, object_id)
+    if budget is None:
+        return _not_found(model_admin, request, object_id)
+    summary = pot_summary(budget)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": _("Ramme og forbruk: %(office)s %(year)s")
+        % {"office": budget.office.short_name, "year": budget.round.year},
+        "budget": budget,
+        "summary": summary,
+        "excel_url": reverse("admin:assessment_pot_excel", args=[budget.pk]),
+        "cases_url": reverse("admin:assessment_submittedapplication_changelist")
+        + f"?round__id__exact={budget.round_id}",
+    }
+    return TemplateResponse(request, "assessment/admin/pot.html", context)
+
+
+def pot_excel(model_admin, request, object_id):
+    budget = model_admin.get_object(request, object_id)
+    if budget is None:
+        raise Http404
+    content = round_workbook(budget)
+    filename = (f"tildeling-{budget.office.code}-{budget.round.year}-"
+                f"{timezone.localdate():%Y%m%d}.xlsx")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
