@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "reporting"
+    verbose_name = _("Rapportering")
+
+    def ready(self) -> None:
+        from tilskudd.archive import register_archive_provider
+        from tilskudd.gates import register_submission_gate
+
+        from .archive import report_documents
+        from .gates import overdue_report_gate
+
+        register_submission_gate(overdue_report_gate)
+        register_archive_provider(report_documents)

@@ -1,0 +1,44 @@
+"""Reports in the applicant's archive ("Mine søknader"): the receipt of each sending, and
+a link to write the report while it is open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tilskudd.archive import ArchiveDocument
+
+from .models import Report, ReportSubmission
+
+
+def report_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
+    reports = Report.objects.filter(application_id__in=application_ids).prefetch_related(
+        Prefetch("submissions",
+                 queryset=ReportSubmission.objects.select_related("receipt").order_by(
+                     "submitted_at", "pk"))
+    )
+    for report in reports:
+        for submission in report.submissions.all():
+            receipt = getattr(submission, "receipt", None)
+            ready = receipt is not None and receipt.is_ready
+            yield ArchiveDocument(
+                application_id=report.application_id,
+                title=_("Rapport %(ref)s (kvittering)") % {"ref": submission.reference},
+                status=receipt.get_status_display() if receipt else "",
+                created_at=submission.submitted_at,
+                url=reverse("reporting:receipt_pdf", args=[submission.reference]) if ready
+                else "",
+                sha256=receipt.sha256 if ready else "",
+            )
+        if report.is_editable:
+            yield ArchiveDocument(
+                application_id=report.application_id,
+                title=_("Rapport: %(status)s") % {"status": report.get_status_display()},
+                status=report.get_status_display(),
+                created_at=report.created_at,
+                action_url=reverse("reporting:edit", args=[report.pk]),
+                action_label=_("Skriv rapporten"),
+            )

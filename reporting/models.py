@@ -1,0 +1,409 @@
+"""A recipient's report on a grant: one per granted application, prefilled from the
+decision, with a line per granted line, a financial account, the attachment the rules
+require, the frozen submissions with their receipts, deadline extensions and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, BpaLine, CompetenceLine, Project
+from tilskudd.documents.jobs import DocumentJob
+from tilskudd.models import Round
+
+from . import rules
+
+PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
+USED_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_AMOUNT)]
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Under arbeid")
+    SUBMITTED = "submitted", _("Sendt inn")
+    RETURNED = "returned", _("Sendt tilbake for retting")
+    APPROVED = "approved", _("Godkjent")
+
+
+#: Which status may follow which; see services.transition().
+ALLOWED_TRANSITIONS = {
+    ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
+    ReportStatus.SUBMITTED: {ReportStatus.RETURNED, ReportStatus.APPROVED},
+    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
+    ReportStatus.APPROVED: set(),
+}
+EDITABLE_STATUSES = {ReportStatus.DRAFT, ReportStatus.RETURNED}
+
+
+class UnusedChoice(models.TextChoices):
+    TRANSFER = "transfer", _("Søke om å overføre ubrukte midler til neste år")
+    REPAY = "repay", _("Betale tilbake ubrukte midler")
+
+
+class Report(models.Model):
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="report", verbose_name=_("søknad")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    #: From the decision when the report was opened.
+    granted_total = money_field(_("innvilget (kr)"), validators=[MinValueValidator(0)])
+    #: assessment.rules.auditor_required(granted_total), decided when the report was opened.
+    auditor_required = models.BooleanField(_("krever revisorattestasjon"))
+    #: Funds transferred from last year's grant, as stated in the application.
+    transferred_in = money_field(
+        _("overført fra i fjor (kr)"), validators=[MinValueValidator(0)], default=Decimal(0)
+    )
+    #: The sum of "used" over the lines, computed by the service on every save.
+    used_total = money_field(
+        _("brukt (kr)"), validators=[MinValueValidator(0)], default=Decimal(0)
+    )
+    text_report = models.TextField(
+        _("tekstrapport"), blank=True, max_length=rules.MAX_TEXT_LENGTH,
+        help_text=_("Hva tilskuddet er brukt til, og hva det har gitt."),
+    )
+    unused_choice = models.CharField(
+        _("ubrukte midler"), max_length=16, choices=UnusedChoice.choices, blank=True
+    )
+    transfer_reason = models.TextField(
+        _("begrunnelse for overføring"), blank=True, max_length=rules.MAX_TEXT_LENGTH
+    )
+    #: The deadline granted by an extension (see DeadlineExtension); empty: the round's.
+    extended_deadline = models.DateTimeField(_("utsatt frist"), null=True, blank=True)
+    #: The office's message when it last returned the report for correction.
+    correction_message = models.TextField(_("melding om retting"), blank=True)
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    updated_at = models.DateTimeField(_("sist endret"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-application__round__year", "application__organisation__name"]
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapporter")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(granted_total__gte=0) & Q(transferred_in__gte=0)
+                & Q(used_total__gte=0),
+                name="report_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unused_choice__in=["", *UnusedChoice.values]),
+                name="report_unused_choice_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.application.organisation} – {self.application.round}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def available(self) -> Decimal:
+        return self.granted_total + self.transferred_in
+
+    @property
+    def unused(self) -> Decimal:
+        return self.available - self.used_total
+
+    @property
+    def deadline(self) -> datetime:
+        """The deadline that applies: an extension's, or the round's."""
+        return self.extended_deadline or self.application.round.reporting_deadline
+
+
+class ReportCompetenceLine(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="competence_lines")
+    source = models.OneToOneField(
+        CompetenceLine, on_delete=models.PROTECT, related_name="report_line"
+    )
+    granted = money_field(_("innvilget (kr)"))
+    completed = models.PositiveIntegerField(
+        _("fullført utdanning"), null=True, blank=True, validators=PERSON_VALIDATORS
+    )
+    still_studying = models.PositiveIntegerField(
+        _("studerer fortsatt"), null=True, blank=True, validators=PERSON_VALIDATORS
+    )
+    stopped = models.PositiveIntegerField(
+        _("avbrutt"), null=True, blank=True, validators=PERSON_VALIDATORS
+    )
+    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
+
+    class Meta:
+        ordering = ["source_id"]
+        verbose_name = _("rapport om kompetansetiltak")
+        verbose_name_plural = _("rapport om kompetansetiltak")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
+                name="report_competence_used_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class ReportBpaLine(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="bpa_lines")
+    source = models.OneToOneField(BpaLine, on_delete=models.PROTECT, related_name="report_line")
+    granted = money_field(_("innvilget (kr)"))
+    trained = models.PositiveIntegerField(
+        _("antall opplært"), null=True, blank=True, validators=PERSON_VALIDATORS
+    )
+    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
+
+    class Meta:
+        ordering = ["source_id"]
+        verbose_name = _("rapport om BPA-opplæring")
+        verbose_name_plural = _("rapport om BPA-opplæring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
+                name="report_bpa_used_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class ProjectStatus(models.TextChoices):
+    COMPLETED = "completed", _("Avsluttet")
+    ONGOING = "ongoing", _("Pågår")
+    NOT_STARTED = "not_started", _("Ikke startet")
+    STOPPED = "stopped", _("Stanset")
+
+
+class GoalAchievement(models.TextChoices):
+    ACHIEVED = "achieved", _("Målene er nådd")
+    PARTLY = "partly", _("Målene er delvis nådd")
+    NOT_ACHIEVED = "not_achieved", _("Målene er ikke nådd")
+
+
+class Continuation(models.TextChoices):
+    YES = "yes", _("Ja")
+    PARTLY = "partly", _("Delvis")
+    NO = "no", _("Nei")
+
+
+class ReportProject(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="projects")
+    source = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="report_line")
+    granted = money_field(_("innvilget (kr)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProjectStatus.choices, blank=True
+    )
+    goal_achievement = models.CharField(
+        _("måloppnåelse"), max_length=16, choices=GoalAchievement.choices, blank=True
+    )
+    results = models.TextField(_("resultater"), blank=True, max_length=rules.MAX_TEXT_LENGTH)
+    continues = models.CharField(
+        _("videreføres i ordinær drift"), max_length=8, choices=Continuation.choices,
+        blank=True,
+    )
+    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
+
+    class Meta:
+        ordering = ["source_id"]
+        verbose_name = _("rapport om prosjekt")
+        verbose_name_plural = _("rapport om prosjekter")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
+                name="report_project_used_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class AttachmentKind(models.TextChoices):
+    AUDITOR_STATEMENT = "auditor_statement", _("Revisorattestasjon")
+    PROJECT_ACCOUNTS = "project_accounts", _("Prosjektregnskap")
+    OTHER = "other", _("Annet vedlegg")
+
+
+def attachment_path(instance: ReportAttachment, filename: str) -> str:
+    return f"reports/{instance.report_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
+    title = models.CharField(_("tittel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
+    size = models.PositiveIntegerField(_("størrelse (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("vedlegg til rapport")
+        verbose_name_plural = _("vedlegg til rapporter")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportSubmission(models.Model):
+    """One sending of a report: the frozen content, the reference, the receipt. A report
+    returned for correction and sent again gets a new submission with a new reference."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="submissions")
+    reference = models.CharField(_("referansenummer"), max_length=40, unique=True)
+    submitted_at = models.DateTimeField(_("sendt"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("sendt av"),
+    )
+    #: What was sent (see snapshot.report_snapshot).
+    content = models.JSONField()
+    granted_total = money_field(_("innvilget (kr)"))
+    used_total = money_field(_("brukt (kr)"))
+    unused_total = money_field(_("ubrukt (kr)"))
+    unused_choice = models.CharField(
+        _("ubrukte midler"), max_length=16, choices=UnusedChoice.choices, blank=True
+    )
+    returned_at = models.DateTimeField(_("sendt tilbake"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("innsending av rapport")
+        verbose_name_plural = _("innsendinger av rapporter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(returned_at__isnull=True),
+                name="report_submission_one_live_per_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReportReceipt(DocumentJob):
+    """The PDF copy of a report submission."""
+
+    task_name = "reporting.tasks.render_report_receipt_pdf"
+
+    submission = models.OneToOneField(
+        ReportSubmission, on_delete=models.PROTECT, related_name="receipt"
+    )
+
+    class Meta:
+        verbose_name = _("kvittering for rapport (PDF)")
+        verbose_name_plural = _("kvitteringer for rapporter (PDF)")
+
+
+class ReportEvent(models.Model):
+    """The history of a report: every status change, who made it, when and why."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ReportStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("statusendring for rapport")
+        verbose_name_plural = _("statusendringer for rapporter")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class DeadlineExtension(models.Model):
+    """An office's extension of one organisation's reporting deadline: who, when, what and
+    why. The newest one is the deadline (Report.extended_deadline)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
+    previous_deadline = models.DateTimeField(_("frist før utsettelsen"))
+    new_deadline = models.DateTimeField(_("ny frist"))
+    reason = models.TextField(_("begrunnelse"), max_length=rules.MAX_TEXT_LENGTH)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("innvilget av"),
+    )
+    granted_at = models.DateTimeField(_("innvilget"), default=timezone.now)
+
+    class Meta:
+        ordering = ["granted_at", "pk"]
+        verbose_name = _("utsatt rapporteringsfrist")
+        verbose_name_plural = _("utsatte rapporteringsfrister")
+
+    def __str__(self) -> str:
+        return f"{self.report}: {timezone.localtime(self.new_deadline):%d.%m.%Y %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    DAYS_30 = "days_30", _("30 dager før fristen")
+    DAYS_7 = "days_7", _("7 dager før fristen")
+    DAYS_1 = "days_1", _("1 dag før fristen")
+    OVERDUE = "overdue", _("Forsinket (varsel til embetet)")
+
+
+class ReminderSent(models.Model):
+    """A reminder that has been sent; the unique constraint makes each one go once."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("påminnelse"), max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
+    recipients = models.JSONField(_("mottakere"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("sendt påminnelse")
+        verbose_name_plural = _("sendte påminnelser")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="reminder_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_kind_display()}"
+
+
+class OverdueRule(models.TextChoices):
+    BLOCK = "block", _("Stopp nye søknader")
+    WARN = "warn", _("Vis bare en advarsel")
+
+
+class ReportingSettings(models.Model):
+    """Reporting rules a round may set: whether an organisation with an overdue report
+    from an earlier round is stopped from submitting an application in this round."""
+
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, related_name="reporting_settings",
+        verbose_name=_("runde"),
+    )
+    overdue_rule = models.CharField(
+        _("forsinket rapport fra tidligere år"), max_length=8, choices=OverdueRule.choices,
+        default=OverdueRule.BLOCK,
+        help_text=_("Hva som skjer når en søker har en forsinket rapport fra en tidligere "
+                    "runde og vil sende inn en søknad i denne runden."),
+    )
+
+    class Meta:
+        verbose_name = _("rapporteringsregel for runde")
+        verbose_name_plural = _("rapporteringsregler for runder")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.get_overdue_rule_display()}"

@@ -1,0 +1,177 @@
+"""The rules of reporting, each in one named place.
+
+The auditor threshold is assessment's rule (`assessment.rules.auditor_required`), shared
+with the allocation letter's text; it is imported here, never restated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from assessment.rules import AUDITOR_THRESHOLD, auditor_required
+from tilskudd.money import format_nok
+
+if TYPE_CHECKING:
+    from .models import Report
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+#: Persons on one line, and the largest amount used we accept (whole kroner).
+MAX_PERSONS = 10000
+MAX_AMOUNT = Decimal("20000000")
+MAX_TEXT_LENGTH = 5000
+#: The text report must say something.
+MIN_TEXT_REPORT_LENGTH = 20
+#: Attachments are PDF files of at most this size.
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+#: Reminders to the contact person this many (calendar) days before the deadline.
+REMINDER_DAYS = (30, 7, 1)
+
+__all__ = ["AUDITOR_THRESHOLD", "auditor_required"]
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A broken rule, with where it belongs: a section ("header", "competence", "bpa",
+    "projects", "attachments"), a line's id or None, and a field or None."""
+
+    section: str
+    message: str
+    line_id: int | None = None
+    field: str | None = None
+
+
+def required_attachment_kind(report: Report) -> str:
+    """An auditor's attestation for a grant at or above the threshold (decided by
+    assessment.rules.auditor_required when the report was opened), else the accounts."""
+    from .models import AttachmentKind
+
+    if report.auditor_required:
+        return AttachmentKind.AUDITOR_STATEMENT
+    return AttachmentKind.PROJECT_ACCOUNTS
+
+
+def missing_attachment_message(report: Report) -> str:
+    if report.auditor_required:
+        return _(
+            "Tilskuddet er på %(granted)s. Tilskudd på %(threshold)s eller mer må rapporteres "
+            "med revisorattestasjon: last opp revisorens attestasjon (PDF) før du sender inn."
+        ) % {"granted": format_nok(report.granted_total),
+             "threshold": format_nok(AUDITOR_THRESHOLD)}
+    return _(
+        "Last opp en utskrift av prosjektregnskapet (PDF) før du sender inn. Tilskudd under "
+        "%(threshold)s krever ikke revisorattestasjon, men regnskapet må være med."
+    ) % {"threshold": format_nok(AUDITOR_THRESHOLD)}
+
+
+def is_pdf(head: bytes) -> bool:
+    return head.startswith(PDF_MAGIC)
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+
+def accepts_report_at(deadline: datetime, moment: datetime) -> bool:
+    """A report is on time strictly before the deadline moment (compared as instants)."""
+    return moment.timestamp() < deadline.timestamp()
+
+
+def days_left(deadline: datetime, now: datetime) -> int:
+    """Whole calendar days, in Oslo, from today to the deadline's day (0 on the day)."""
+    return (deadline.astimezone(OSLO).date() - now.astimezone(OSLO).date()).days
+
+
+def reminder_due(deadline: datetime, now: datetime) -> int | None:
+    """The reminder (30, 7 or 1 days) that is due now, the most urgent one; None when
+    none is (more than 30 days left, or the deadline has passed)."""
+    if not accepts_report_at(deadline, now):
+        return None
+    left = days_left(deadline, now)
+    due = [days for days in REMINDER_DAYS if left <= days]
+    return min(due) if due else None
+
+
+def latest_extension_allowed(deadline: datetime) -> datetime:
+    """An extension may move the deadline at most a year on (a typo guard)."""
+    return deadline + timedelta(days=366)
+
+
+# --- the report as a whole ----------------------------------------------------------------
+
+
+def check_report(report: Report) -> list[RuleError]:
+    """Every rule over the report as it is stored. Empty list: it may be submitted."""
+    errors: list[RuleError] = []
+    blank = _("må fylles ut.")
+    for line in report.competence_lines.all():
+        for field in ("completed", "still_studying", "stopped", "amount_used"):
+            if getattr(line, field) is None:
+                label = line._meta.get_field(field).verbose_name
+                errors.append(RuleError(
+                    "competence", f"{str(label).capitalize()} {blank}", line.pk, field))
+    for line in report.bpa_lines.all():
+        for field in ("trained", "amount_used"):
+            if getattr(line, field) is None:
+                label = line._meta.get_field(field).verbose_name
+                errors.append(RuleError("bpa", f"{str(label).capitalize()} {blank}", line.pk,
+                                        field))
+    for project in report.projects.all():
+        for field in ("status", "goal_achievement", "continues", "results", "amount_used"):
+            value = getattr(project, field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                label = project._meta.get_field(field).verbose_name
+                errors.append(RuleError("projects", f"{str(label).capitalize()} {blank}",
+                                        project.pk, field))
+    if len(report.text_report.strip()) < MIN_TEXT_REPORT_LENGTH:
+        errors.append(RuleError(
+            "header",
+            _("Tekstrapporten må fylles ut (minst %(min)d tegn).")
+            % {"min": MIN_TEXT_REPORT_LENGTH},
+            field="text_report",
+        ))
+    errors += check_account(report)
+    if not has_required_attachment(report):
+        errors.append(RuleError("attachments", missing_attachment_message(report)))
+    return errors
+
+
+def check_account(report: Report) -> list[RuleError]:
+    """The financial account: no more used than granted and transferred in; unused funds
+    need a choice (transfer, with a reason, or repay)."""
+    from .models import UnusedChoice
+
+    errors = []
+    unused = report.unused
+    if unused < 0:
+        errors.append(RuleError(
+            "account",
+            _("Brukt (%(used)s) er mer enn tilskuddet og overførte midler til sammen "
+              "(%(available)s). Rapporter bare bruk av tilskuddsmidlene.")
+            % {"used": format_nok(report.used_total), "available": format_nok(report.available)},
+        ))
+    elif unused > 0:
+        if not report.unused_choice:
+            errors.append(RuleError(
+                "header",
+                _("Du har %(unused)s i ubrukte midler. Velg om du vil søke om å overføre dem "
+                  "til neste år eller betale dem tilbake.") % {"unused": format_nok(unused)},
+                field="unused_choice",
+            ))
+        elif report.unused_choice == UnusedChoice.TRANSFER and not report.transfer_reason.strip():
+            errors.append(RuleError(
+                "header", _("Skriv hvorfor du søker om å overføre ubrukte midler."),
+                field="transfer_reason",
+            ))
+    return errors
+
+
+def has_required_attachment(report: Report) -> bool:
+    kind = required_attachment_kind(report)
+    return any(a.kind == kind for a in report.attachments.all())

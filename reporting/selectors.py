@@ -1,0 +1,159 @@
+"""Reads for reporting, with their joins named."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from tilskudd.models import Membership, Organisation, User
+
+from .models import (
+    AttachmentKind,
+    Report,
+    ReportAttachment,
+    ReportBpaLine,
+    ReportCompetenceLine,
+    ReportProject,
+    ReportStatus,
+    ReportSubmission,
+)
+
+#: Statuses of a report that has not been sent (or was sent back and not sent again).
+UNSENT_STATUSES = [ReportStatus.DRAFT]
+
+
+def deadline_expression() -> Coalesce:
+    """The deadline that applies to a report: an extension's, or the round's."""
+    return Coalesce(F("extended_deadline"), F("application__round__reporting_deadline"))
+
+
+def with_content(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """Everything the report page, the preview, the snapshot and the Excel file read, in a
+    fixed number of queries (one for the report, one per part, one for attachments)."""
+    return qs.select_related(
+        "application__organisation__county__office", "application__round__scheme"
+    ).prefetch_related(
+        Prefetch("competence_lines",
+                 queryset=ReportCompetenceLine.objects.select_related("source")),
+        Prefetch("bpa_lines", queryset=ReportBpaLine.objects.select_related("source")),
+        Prefetch("projects", queryset=ReportProject.objects.select_related("source")),
+        Prefetch("attachments", queryset=ReportAttachment.objects.select_related("uploaded_by")),
+    )
+
+
+def report_for_member(user: User, pk: int) -> Report:
+    """The report if `user` is a member of its organisation, else 404 (never 403)."""
+    try:
+        return with_content(
+            Report.objects.filter(application__organisation__memberships__user=user)
+        ).get(pk=pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def report_with_content(pk: int) -> Report:
+    return with_content(Report.objects.all()).get(pk=pk)
+
+
+def membership_for(user: User, report: Report) -> Membership | None:
+    return Membership.objects.filter(
+        user=user, organisation_id=report.application.organisation_id
+    ).first()
+
+
+def submission_for_member(user: User, reference: str) -> ReportSubmission:
+    try:
+        return (
+            ReportSubmission.objects.select_related(
+                "report__application__organisation__county__office",
+                "report__application__round__scheme", "submitted_by", "receipt",
+            )
+            .filter(report__application__organisation__memberships__user=user)
+            .get(reference=reference)
+        )
+    except ReportSubmission.DoesNotExist:
+        raise Http404 from None
+
+
+def live_submission(report: Report) -> ReportSubmission | None:
+    return report.submissions.filter(returned_at__isnull=True).first()
+
+
+def latest_submission(report: Report) -> ReportSubmission | None:
+    return report.submissions.order_by("-submitted_at", "-pk").first()
+
+
+def reports_for_user(user: User) -> QuerySet[Report]:
+    """"Mine rapporter": the reports of the user's organisations, with their submissions
+    and receipts, in a fixed number of queries."""
+    return (
+        Report.objects.filter(application__organisation__memberships__user=user)
+        .select_related("application__organisation", "application__round__scheme")
+        .prefetch_related(
+            Prefetch(
+                "submissions",
+                queryset=ReportSubmission.objects.select_related("receipt").order_by(
+                    "-submitted_at", "-pk"),
+            )
+        )
+        .annotate(deadline_at=deadline_expression())
+        .order_by("-application__round__year", "application__organisation__name")
+    )
+
+
+def live_reference() -> Subquery:
+    return Subquery(
+        ReportSubmission.objects.filter(report=OuterRef("pk"), returned_at__isnull=True)
+        .order_by("-submitted_at").values("reference")[:1]
+    )
+
+
+def has_attachment(kind: str) -> Exists:
+    return Exists(ReportAttachment.objects.filter(report=OuterRef("pk"), kind=kind))
+
+
+def for_review(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """The caseworker's list: the reports with what the list shows, in one query."""
+    return qs.select_related(
+        "application__organisation__county__office", "application__round__scheme"
+    ).annotate(
+        deadline_at=deadline_expression(),
+        reference=live_reference(),
+        has_auditor_statement=has_attachment(AttachmentKind.AUDITOR_STATEMENT),
+        has_project_accounts=has_attachment(AttachmentKind.PROJECT_ACCOUNTS),
+    )
+
+
+def overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
+    """Reports never sent whose deadline (extensions honoured) has passed."""
+    return qs.annotate(deadline_at=deadline_expression()).filter(
+        status__in=UNSENT_STATUSES, deadline_at__lte=now
+    )
+
+
+def not_overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
+    return qs.annotate(deadline_at=deadline_expression()).exclude(
+        Q(status__in=UNSENT_STATUSES) & Q(deadline_at__lte=now)
+    )
+
+
+def overdue_reports_of(organisation: Organisation, now: datetime) -> list[Report]:
+    return list(
+        overdue(Report.objects.filter(application__organisation=organisation), now)
+        .select_related("application__round__scheme")
+        .order_by("application__round__year")
+    )
+
+
+def unsent_reports(now: datetime) -> QuerySet[Report]:
+    """Reports not sent yet, whose deadline is still ahead: those reminders go to."""
+    return (
+        Report.objects.filter(status__in=UNSENT_STATUSES)
+        .annotate(deadline_at=deadline_expression())
+        .filter(deadline_at__gt=now)
+        .select_related("application__organisation", "application__round__scheme")
+        .prefetch_related("reminders")
+    )

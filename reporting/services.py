@@ -1,0 +1,662 @@
+"""Every change to a report goes through one of these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from applications.models import Application
+from tilskudd.models import (
+    Membership,
+    MembershipRole,
+    Office,
+    OfficeMembership,
+    Organisation,
+    User,
+)
+from tilskudd.money import format_nok
+from tilskudd.services import audit
+
+from . import grants, rules, selectors
+from .models import (
+    ALLOWED_TRANSITIONS,
+    AttachmentKind,
+    DeadlineExtension,
+    ReminderKind,
+    ReminderSent,
+    Report,
+    ReportAttachment,
+    ReportBpaLine,
+    ReportCompetenceLine,
+    ReportEvent,
+    ReportProject,
+    ReportReceipt,
+    ReportStatus,
+    ReportSubmission,
+)
+from .references import new_reference
+from .rules import RuleError
+from .snapshot import account, report_snapshot
+
+#: What the recipient writes in the report's header.
+HEADER_FIELDS = ["text_report", "unused_choice", "transfer_reason"]
+#: What the recipient fills in on each line, by part.
+LINE_FIELDS = {
+    "competence": ["completed", "still_studying", "stopped", "amount_used"],
+    "bpa": ["trained", "amount_used"],
+    "projects": ["status", "goal_achievement", "results", "continues", "amount_used"],
+}
+PARTS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
+REMINDER_FOR_DAYS = {30: ReminderKind.DAYS_30, 7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}
+DATE_TIME = "j. F Y \\k\\l. H:i"
+ZERO = Decimal(0)
+
+
+class ReportError(Exception):
+    """A refusal with a message for the person who asked (in Norwegian)."""
+
+    def __init__(self, message: str, code: str, errors: Iterable[RuleError] = ()):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.errors = list(errors)
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), DATE_TIME)
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def _membership(user: User, organisation: Organisation) -> Membership:
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise ReportError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+    return membership
+
+
+def _require_signatory(user: User, report: Report) -> None:
+    organisation = report.application.organisation
+    if _membership(user, organisation).role != MembershipRole.SIGNATORY:
+        raise ReportError(
+            _("Bare den som har signaturrett for %(org)s kan sende inn rapporten.")
+            % {"org": organisation.name},
+            "not_signatory",
+        )
+
+
+def _require_editable(report: Report) -> None:
+    if not report.is_editable:
+        raise ReportError(
+            _("Rapporten er %(status)s og kan ikke endres.")
+            % {"status": report.get_status_display().lower()},
+            "not_editable",
+        )
+
+
+def ensure_editable(*, report: Report, user: User) -> None:
+    """Raise ReportError unless `user` may change the report now (an Excel upload asks
+    before it reads the file)."""
+    _membership(user, report.application.organisation)
+    _require_editable(report)
+
+
+def office_of(report: Report) -> Office:
+    return report.application.organisation.county.office
+
+
+def _require_staff(user: User, report: Report) -> OfficeMembership:
+    office = office_of(report)
+    membership = (
+        OfficeMembership.objects.filter(user=user, user__is_active=True)
+        .select_related("office").first()
+    )
+    if membership is None or membership.office_id != office.pk:
+        raise ReportError(
+            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten.")
+            % {"office": office.name},
+            "not_office_staff",
+        )
+    return membership
+
+
+def _lock(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("application__organisation__county__office", "application__round")
+        .get(pk=report.pk)
+    )
+
+
+def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") -> ReportEvent:
+    """The one place a report's status changes; refuses moves the workflow lacks, saves
+    the report (with whatever else the caller set on it) and records the step."""
+    current = ReportStatus(report.status)
+    if to not in ALLOWED_TRANSITIONS[current]:
+        raise ReportError(
+            _("Rapporten kan ikke gå fra «%(from)s» til «%(to)s».")
+            % {"from": current.label, "to": to.label},
+            "illegal_transition",
+        )
+    report.status = to
+    report.updated_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return ReportEvent.objects.create(
+        report=report, from_status=current, to_status=to, by=by, note=note
+    )
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_open(
+    *, application: Application, user: User | None = None, now: datetime | None = None
+) -> Report:
+    """Open the report on a granted application, prefilled from the decision: one line per
+    granted line. A second call returns the same report. `user` None: the system (beat)."""
+    now = now or timezone.now()
+    application = Application.objects.select_related("organisation", "round").get(
+        pk=application.pk
+    )
+    if user is not None:
+        _membership(user, application.organisation)
+    existing = Report.objects.filter(application=application).first()
+    if existing:
+        return existing
+    rnd = application.round
+    if not rnd.reporting_open_at(now):
+        raise ReportError(
+            _("Rapporteringen for %(round)s åpner %(opens)s.")
+            % {"round": rnd, "opens": _when(rnd.reporting_opens_at)},
+            "not_open",
+        )
+    grant = grants.grant_for(application.pk)
+    if grant is None:
+        raise ReportError(
+            _("Søknaden har ikke fått innvilget tilskudd, så det skal ikke rapporteres på den."),
+            "no_grant",
+        )
+    try:
+        with transaction.atomic():
+            report = Report(
+                application=application,
+                granted_total=grant.granted_total,
+                auditor_required=rules.auditor_required(grant.granted_total),
+                transferred_in=application.transferred_funds,
+                created_at=now,
+                updated_at=now,
+            )
+            report.full_clean()
+            report.save()
+    except IntegrityError:  # a parallel request (or the beat) opened it first
+        return Report.objects.get(application=application)
+    sources = {
+        "competence": application.competence_lines.all(),
+        "bpa": application.bpa_lines.all(),
+        "projects": application.projects.all(),
+    }
+    for part, lines in sources.items():
+        rows = [
+            PARTS[part](report=report, source=line, granted=grant.granted_for(part, line.pk))
+            for line in lines
+            if grant.granted_for(part, line.pk) > 0
+        ]
+        PARTS[part].objects.bulk_create(rows)
+    audit(actor=user, action="report_open", target=report, granted=str(grant.granted_total))
+    return report
+
+
+def reports_open_due(*, now: datetime | None = None) -> list[Report]:
+    """Open the report of every granted application whose round's reporting has opened
+    (the daily task; a recipient may open theirs earlier by visiting the page)."""
+    now = now or timezone.now()
+    ids = grants.granted_application_ids()
+    due = (
+        Application.objects.filter(pk__in=ids, report__isnull=True)
+        .select_related("round")
+        .order_by("pk")
+    )
+    return [report_open(application=a, now=now) for a in due if a.round.reporting_open_at(now)]
+
+
+# --- the recipient's draft --------------------------------------------------------------------
+
+
+def _recompute_used(report: Report) -> None:
+    report.used_total = sum(
+        (model.objects.filter(report=report).aggregate(s=Sum("amount_used"))["s"] or ZERO
+         for model in PARTS.values()),
+        start=ZERO,
+    )
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: Report,
+    user: User,
+    header: dict[str, Any] | None = None,
+    competence: list[dict[str, Any]] | None = None,
+    bpa: list[dict[str, Any]] | None = None,
+    projects: list[dict[str, Any]] | None = None,
+    source: str = "form",
+) -> Report:
+    """Save what the recipient has written. The lines are fixed by the decision: each
+    dict names an existing line by "id" and gives its fields; none is added or removed.
+    The account (used in total) is computed here from the stored lines."""
+    _membership(user, report.application.organisation)
+    report = _lock(report)
+    _require_editable(report)
+    if header is not None:
+        for key in HEADER_FIELDS:
+            if key in header:
+                setattr(report, key, header[key] if header[key] is not None else "")
+    for part, values in (("competence", competence), ("bpa", bpa), ("projects", projects)):
+        if values is None:
+            continue
+        model = PARTS[part]
+        existing = {line.pk: line for line in model.objects.filter(report=report)}
+        for data in values:
+            line = existing.get(data.get("id"))
+            if line is None:
+                raise ReportError(_("Linjen hører ikke til denne rapporten."), "unknown_line")
+            for key in LINE_FIELDS[part]:
+                if key in data:
+                    value = data[key]
+                    if value is None and isinstance(model._meta.get_field(key).default, str):
+                        value = ""
+                    setattr(line, key, value)
+            line.full_clean(exclude=["report", "source"])
+            line.save()
+    _recompute_used(report)
+    report.updated_at = timezone.now()
+    report.full_clean()
+    report.save()
+    changed = [name for name, value in (("header", header), ("competence", competence),
+                                        ("bpa", bpa), ("projects", projects)) if value is not None]
+    audit(actor=user, action="report_update", target=report, sections=changed, source=source)
+    return report
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, report: Report, user: User, uploaded: UploadedFile, kind: str, title: str = ""
+) -> ReportAttachment:
+    """Attach a PDF, checked by its content (not its name) and its size."""
+    _membership(user, report.application.organisation)
+    report = _lock(report)
+    _require_editable(report)
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": _("Velg hva slags vedlegg dette er.")})
+    if uploaded.size > rules.MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {"file": _("Filen er for stor (høyst %(mb)d MB).")
+             % {"mb": rules.MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
+        )
+    uploaded.seek(0)
+    if not rules.is_pdf(uploaded.read(len(rules.PDF_MAGIC))):
+        raise ValidationError({"file": _("Vedlegg må være PDF-filer.")})
+    uploaded.seek(0)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = ReportAttachment(
+        report=report, kind=kind, title=(title or "").strip() or uploaded.name[:200],
+        file=uploaded, size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=user,
+    )
+    attachment.full_clean()
+    attachment.save()
+    report.updated_at = timezone.now()
+    report.save(update_fields=["updated_at"])
+    audit(actor=user, action="report_attachment_add", target=report, title=attachment.title,
+          kind=kind, sha256=attachment.sha256)
+    return attachment
+
+
+@transaction.atomic
+def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> None:
+    report = attachment.report
+    _membership(user, report.application.organisation)
+    report = _lock(report)
+    _require_editable(report)
+    title = attachment.title
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.delete(save=False))
+    audit(actor=user, action="report_attachment_remove", target=report, title=title)
+
+
+# --- submit, receipt ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_submit(*, report: Report, user: User, now: datetime | None = None) -> ReportSubmission:
+    """Send the report. Atomic and idempotent: a double click gets the same submission.
+    Refused for non-signatories, after the deadline (extensions honoured; a report the
+    office returned for correction may be sent again after it), or while a rule is broken
+    (the required attachment among them); a refusal changes nothing."""
+    now = now or timezone.now()
+    _require_signatory(user, report)
+    report = _lock(report)
+    if report.status == ReportStatus.SUBMITTED:
+        return report.submissions.get(returned_at__isnull=True)
+    _require_editable(report)
+    if report.status == ReportStatus.DRAFT and not rules.accepts_report_at(report.deadline, now):
+        raise ReportError(
+            _("Fristen for rapporten gikk ut %(deadline)s. Rapporten er ikke sendt, men "
+              "utkastet er lagret. Kontakt %(office)s om du trenger utsatt frist.")
+            % {"deadline": _when(report.deadline), "office": office_of(report).name},
+            "deadline_passed",
+        )
+    report = selectors.report_with_content(report.pk)
+    broken = rules.check_report(report)
+    if broken:
+        raise ReportError(
+            _("Rapporten kan ikke sendes før feilene er rettet."), "rules", errors=broken
+        )
+    sums = account(report)
+    unused = sums["unused"]
+    submission = None
+    for _attempt in range(5):  # a clash of random references is rare; draw again
+        try:
+            with transaction.atomic():
+                submission = ReportSubmission.objects.create(
+                    report=report,
+                    reference=new_reference(report.application.organisation,
+                                            report.application.round),
+                    submitted_at=now,
+                    submitted_by=user,
+                    content=report_snapshot(report),
+                    granted_total=sums["granted"],
+                    used_total=sums["used"],
+                    unused_total=unused,
+                    unused_choice=report.unused_choice if unused > 0 else "",
+                )
+            break
+        except IntegrityError:
+            continue
+    if submission is None:
+        raise ReportError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+    report.correction_message = ""
+    transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
+    receipt = ReportReceipt.objects.create(submission=submission)
+    receipt.enqueue_on_commit()
+    audit(actor=user, action="report_submit", target=report, reference=submission.reference)
+    _email_receipt_on_commit(submission, report)
+    return submission
+
+
+def _recipient_emails(report: Report) -> list[str]:
+    """The contact person of the application and the organisation's signatories."""
+    application = report.application
+    signatories = Membership.objects.filter(
+        organisation_id=application.organisation_id, role=MembershipRole.SIGNATORY,
+        user__is_active=True,
+    ).values_list("user__email", flat=True)
+    return sorted({application.contact_email, *signatories} - {""})
+
+
+def _contact_emails(report: Report) -> list[str]:
+    """The contact person; the signatories when the application names none."""
+    contact = report.application.contact_email
+    return [contact] if contact else _recipient_emails(report)
+
+
+def _email_receipt_on_commit(submission: ReportSubmission, report: Report) -> None:
+    recipients = sorted({submission.submitted_by.email, report.application.contact_email} - {""})
+    content = submission.content
+    subject = _("Kvittering: rapport sendt inn (%(ref)s)") % {"ref": submission.reference}
+    body = _(
+        "Rapporten er sendt inn.\n\n"
+        "Referansenummer: %(ref)s\n"
+        "Sendt: %(at)s\n"
+        "Avsender: %(org)s\n"
+        "Mottaker: %(office)s\n"
+        "Innvilget: %(granted)s, brukt: %(used)s, ubrukt: %(unused)s\n"
+        "%(choice)s\n"
+        "Oppgi referansenummeret i all kontakt om rapporten. En PDF-kopi ligger under "
+        "«Mine rapporter» i portalen."
+    ) % {
+        "ref": submission.reference,
+        "at": _when(submission.submitted_at),
+        "org": content["organisation"]["name"],
+        "office": content["office"],
+        "granted": format_nok(submission.granted_total),
+        "used": format_nok(submission.used_total),
+        "unused": format_nok(submission.unused_total),
+        "choice": submission.get_unused_choice_display() if submission.unused_choice else "",
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+# --- the office's review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_return(
+    *, report: Report, user: User, message: str, now: datetime | None = None
+) -> Report:
+    """A caseworker of the office sends a submitted report back for correction, with a
+    message the recipient sees; the recipient corrects it and sends it again."""
+    now = now or timezone.now()
+    report = _lock(report)
+    _require_staff(user, report)
+    message = (message or "").strip()
+    if not message:
+        raise ReportError(
+            _("Skriv en melding til mottakeren om hva som må rettes."), "message_required"
+        )
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(
+            _("Bare en innsendt rapport kan sendes tilbake (rapporten er %(status)s).")
+            % {"status": report.get_status_display().lower()},
+            "not_submitted",
+        )
+    submission = report.submissions.select_for_update().get(returned_at__isnull=True)
+    submission.returned_at = now
+    submission.save(update_fields=["returned_at"])
+    report.correction_message = message
+    transition(report, ReportStatus.RETURNED, by=user, note=message)
+    audit(actor=user, action="report_return", target=report, reference=submission.reference,
+          message=message)
+    recipients = _recipient_emails(report)
+    if recipients:
+        subject = _("Rapporten må rettes: %(round)s") % {"round": report.application.round}
+        body = _(
+            "%(office)s har sendt rapporten %(ref)s tilbake for retting:\n\n%(message)s\n\n"
+            "Rett rapporten og send den inn på nytt: %(path)s"
+        ) % {"office": office_of(report).name, "ref": submission.reference, "message": message,
+             "path": reverse("reporting:edit", args=[report.pk])}
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
+    """A caseworker of the office approves a submitted report."""
+    report = _lock(report)
+    _require_staff(user, report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ReportError(
+            _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s).")
+            % {"status": report.get_status_display().lower()},
+            "not_submitted",
+        )
+    transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
+    audit(actor=user, action="report_approve", target=report)
+    return report
+
+
+@transaction.atomic
+def report_extend_deadline(
+    *, report: Report, user: User, new_deadline: datetime, reason: str,
+    now: datetime | None = None,
+) -> DeadlineExtension:
+    """The office gives one organisation a later deadline for its report, recorded with
+    who, when, the new deadline and why."""
+    now = now or timezone.now()
+    report = _lock(report)
+    _require_staff(user, report)
+    if not report.is_editable:
+        raise ReportError(
+            _("Rapporten er %(status)s, så fristen kan ikke utsettes.")
+            % {"status": report.get_status_display().lower()},
+            "not_editable",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError(_("Skriv hvorfor fristen utsettes."), "reason_required")
+    if timezone.is_naive(new_deadline):
+        raise ReportError(_("Fristen må ha tidssone."), "naive_deadline")
+    current = report.deadline
+    if new_deadline <= current or new_deadline <= now:
+        raise ReportError(
+            _("Ny frist må være senere enn gjeldende frist (%(current)s) og senere enn nå.")
+            % {"current": _when(current)},
+            "not_later",
+        )
+    if new_deadline > rules.latest_extension_allowed(report.application.round.reporting_deadline):
+        raise ReportError(
+            _("Fristen kan utsettes med høyst ett år."), "too_late"
+        )
+    extension = DeadlineExtension(
+        report=report, previous_deadline=current, new_deadline=new_deadline, reason=reason,
+        granted_by=user, granted_at=now,
+    )
+    extension.full_clean()
+    extension.save()
+    report.extended_deadline = new_deadline
+    report.updated_at = now
+    report.save(update_fields=["extended_deadline", "updated_at"])
+    audit(actor=user, action="report_extend_deadline", target=report,
+          previous=current.isoformat(), new=new_deadline.isoformat(), reason=reason)
+    recipients = _recipient_emails(report)
+    if recipients:
+        subject = _("Utsatt frist for rapporten: %(round)s") % {"round": report.application.round}
+        body = _("%(office)s har utsatt fristen for rapporten fra %(org)s til %(deadline)s.")
+        body %= {"office": office_of(report).name,
+                 "org": report.application.organisation.name,
+                 "deadline": _when(new_deadline)}
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return extension
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def _record_reminder(report: Report, kind: str, recipients: list[str], now: datetime) -> bool:
+    """Record a reminder; False if it was sent before (the unique constraint decides, so
+    two runs at once cannot both send it)."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(report=report, kind=kind, sent_at=now,
+                                        recipients=recipients)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """E-mail the contact person 30, 7 and 1 days before the report's deadline
+    (extensions honoured), and each office a list of its reports that have become overdue.
+    Each reminder goes once; the e-mails leave when the transaction has committed."""
+    now = now or timezone.now()
+    counts = {"contact": 0, "office": 0}
+    for report in selectors.unsent_reports(now):
+        days = rules.reminder_due(report.deadline_at, now)
+        if days is None:
+            continue
+        kind = REMINDER_FOR_DAYS[days]
+        if any(r.kind == kind for r in report.reminders.all()):
+            continue
+        recipients = _contact_emails(report)
+        if not _record_reminder(report, kind, recipients, now):
+            continue
+        counts["contact"] += 1
+        if recipients:
+            subject, body = _reminder_text(report, days)
+            transaction.on_commit(
+                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+
+    overdue = (
+        selectors.overdue(Report.objects.all(), now)
+        .exclude(reminders__kind=ReminderKind.OVERDUE)
+        .select_related("application__organisation__county__office",
+                        "application__round__scheme")
+        .order_by("application__organisation__name")
+    )
+    by_office: dict[Office, list[Report]] = defaultdict(list)
+    for report in overdue:
+        by_office[office_of(report)].append(report)
+    for office, reports in by_office.items():
+        recipients = _office_emails(office)
+        newly = [r for r in reports
+                 if _record_reminder(r, ReminderKind.OVERDUE, recipients, now)]
+        if not newly:
+            continue
+        counts["office"] += 1
+        if recipients:
+            subject, body = _overdue_text(office, newly)
+            transaction.on_commit(
+                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+    return counts
+
+
+def _office_emails(office: Office) -> list[str]:
+    if office.email:
+        return [office.email]
+    return sorted(
+        OfficeMembership.objects.filter(office=office, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _reminder_text(report: Report, days: int) -> tuple[str, str]:
+    application = report.application
+    subject = _("Påminnelse: rapporten for %(round)s skal sendes innen %(deadline)s") % {
+        "round": application.round, "deadline": _when(report.deadline_at)}
+    if days == 1:
+        left = _("Fristen er i morgen.")
+    else:
+        left = _("Det er %(days)d dager til fristen.") % {"days": days}
+    body = _(
+        "%(org)s har ikke sendt inn rapporten om tilskuddet for %(round)s. %(left)s\n\n"
+        "Frist: %(deadline)s\nInnvilget: %(granted)s\n\n"
+        "Skriv og send rapporten i portalen: %(path)s"
+    ) % {
+        "org": application.organisation.name, "round": application.round, "left": left,
+        "deadline": _when(report.deadline_at), "granted": format_nok(report.granted_total),
+        "path": reverse("reporting:edit", args=[report.pk]),
+    }
+    return subject, body
+
+
+def _overdue_text(office: Office, reports: list[Report]) -> tuple[str, str]:
+    subject = _("Forsinkede rapporter: %(count)d") % {"count": len(reports)}
+    lines = [
+        _("- %(org)s, %(round)s: frist %(deadline)s, innvilget %(granted)s") % {
+            "org": r.application.organisation.name, "round": r.application.round,
+            "deadline": _when(r.deadline_at), "granted": format_nok(r.granted_total)}
+        for r in reports
+    ]
+    body = _("Disse rapportene til %(office)s er ikke sendt inn innen fristen:\n\n%(lines)s")
+    body %= {"office": office.name, "lines": "\n".join(lines)}
+    return subject, body

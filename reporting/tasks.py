@@ -1,0 +1,36 @@
+"""Celery tasks of reporting: the receipt PDF, and the daily run that opens the reports
+whose period has started and sends the reminders."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.dateparse import parse_datetime
+
+from tilskudd.documents.jobs import run_document_job
+
+from . import services
+from .documents import render_receipt
+from .models import ReportReceipt
+
+
+@shared_task(
+    name=ReportReceipt.task_name,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ObjectDoesNotExist,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def render_report_receipt_pdf(job_id: int) -> str:
+    return run_document_job(ReportReceipt, job_id, render_receipt)
+
+
+@shared_task(name="reporting.tasks.daily", acks_late=True)
+def daily(now: str | None = None) -> dict[str, int]:
+    """Open the reports that are due and send the reminders; safe to run again (each
+    report is opened once, each reminder is sent once). `now`: an ISO moment, for tests."""
+    moment = parse_datetime(now) if now else None
+    opened = services.reports_open_due(now=moment)
+    sent = services.send_reminders(now=moment)
+    return {"opened": len(opened), **sent}

@@ -1,0 +1,452 @@
+"""The recipient's pages: "Mine rapporter", the report form (saved as you go), preview and
+submit, attachments, the Excel template, and the receipt with its PDF copy.
+
+Views stay thin: they read through selectors, write through services, and answer 404
+(never 403) for a report of an organisation the user is not a member of."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from applications.models import Application
+from tilskudd.documents.excel import CONTENT_TYPE
+from tilskudd.money import format_nok
+from tilskudd.selectors import memberships_for_user
+
+from . import grants, rules, selectors, services
+from .excel import export_filename, export_report, import_report
+from .forms import PART_FORMS, AttachmentForm, ExcelUploadForm, build_forms
+from .models import Report, ReportReceipt, ReportSubmission
+from .rules import RuleError
+from .services import ReportError
+from .snapshot import account, report_snapshot
+
+SECTIONS = ["header", *PART_FORMS]
+#: Errors listed after an Excel upload; the first ones show the way.
+MAX_ERRORS_SHOWN = 200
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _clock(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _anchor(error: RuleError) -> str:
+    """Where on the report page a broken rule belongs."""
+    if error.field == "unused_choice":  # radio buttons: the first one
+        return "#id_header-unused_choice_0"
+    if error.field and error.line_id is not None:
+        return f"#id_{error.section}-{error.line_id}-{error.field}"
+    if error.field:
+        return f"#id_{error.section}-{error.field}"
+    return f"#section-{error.section}"
+
+
+def _missing(report: Report) -> list[dict[str, str]]:
+    return [{"text": e.message, "href": _anchor(e)} for e in rules.check_report(report)]
+
+
+def _account_texts(report: Report) -> dict[str, str]:
+    return {key: format_nok(value) for key, value in account(report).items()}
+
+
+def _receipt_of(submission: ReportSubmission) -> ReportReceipt | None:
+    try:
+        return submission.receipt
+    except ObjectDoesNotExist:
+        return None
+
+
+JS_TEXTS = {
+    "saved": "Sist lagret kl. %(time)s",
+    "saved_with_errors": "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret.",
+    "not_saved": "Ikke lagret. Sjekk nettforbindelsen, eller trykk «Lagre».",
+    "pdf_ready": "Last ned PDF-kopi",
+    "pdf_sha256": "Kontrollsum (SHA-256)",
+    "pdf_failed": "PDF-kopien kunne ikke lages. Last siden på nytt om litt.",
+}
+
+
+def _js_texts() -> dict[str, str]:
+    return {key: _(text) for key, text in JS_TEXTS.items()}
+
+
+# -- "Mine rapporter" --------------------------------------------------------------------
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_for_user(request.user))
+    reports = list(selectors.reports_for_user(request.user))
+    organisation_ids = [m.organisation_id for m in memberships]
+    with_report = {r.application_id for r in reports}
+    granted = [pk for pk in grants.granted_application_ids(organisation_ids=organisation_ids)
+               if pk not in with_report]
+    waiting = list(
+        Application.objects.filter(pk__in=granted)
+        .select_related("organisation", "round__scheme")
+        .order_by("-round__year", "organisation__name")
+    )
+    now = timezone.now()
+    return render(request, "reporting/list.html", {
+        "rows": [{
+            "report": r,
+            "live": next((s for s in r.submissions.all() if s.returned_at is None), None),
+            "overdue": r.status in selectors.UNSENT_STATUSES and r.deadline_at <= now,
+        } for r in reports],
+        "waiting": [{"application": a, "open": a.round.reporting_open_at(now)}
+                    for a in waiting],
+        "now": now,
+    })
+
+
+@login_required
+@require_POST
+def open_report(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.filter(organisation__memberships__user=request.user),
+        pk=application_id,
+    )
+    try:
+        report = services.report_open(application=application, user=request.user)
+    except ReportError as error:
+        messages.error(request, error.message)
+        return redirect("reporting:list")
+    return redirect("reporting:edit", pk=report.pk)
+
+
+# -- The report form --------------------------------------------------------------------
+
+
+def _error_summary(forms: dict[str, Any]) -> list[dict[str, str]]:
+    entries: list[dict[str, str]] = []
+    header = forms["header"]
+    if header.is_bound:
+        for field in header:
+            entries += [{"href": f"#{field.auto_id}", "text": f"{field.label}: {e}"}
+                        for e in field.errors]
+    for section in PART_FORMS:
+        for form in forms[section]:
+            if not form.is_bound:
+                continue
+            for field in form:
+                entries += [{"href": f"#{field.auto_id}",
+                             "text": f"{_line_name(section, form.line)}, "
+                                     f"{str(field.label)[:1].lower()}{str(field.label)[1:]}: {e}"}
+                            for e in field.errors]
+    return entries
+
+
+def _line_name(section: str, line) -> str:
+    source = line.source
+    if section == "competence":
+        return source.get_education_type_display()
+    if section == "bpa":
+        return source.get_role_display()
+    return source.title
+
+
+def _errors_by_name(forms: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    candidates = [forms["header"], *(f for s in PART_FORMS for f in forms[s])]
+    for form in candidates:
+        if form.is_bound:
+            for name, messages_ in form.errors.items():
+                errors[form.add_prefix(name)] = [str(m) for m in messages_]
+    return errors
+
+
+def _render_edit(
+    request: HttpRequest, report: Report, *, forms: dict[str, Any] | None = None,
+    attachment_form: AttachmentForm | None = None, status: int = 200,
+) -> HttpResponse:
+    forms = forms or build_forms(report)
+    membership = selectors.membership_for(request.user, report)
+    required_kind = rules.required_attachment_kind(report)
+    return render(request, "reporting/edit.html", {
+        "report": report,
+        "application": report.application,
+        "round": report.application.round,
+        "organisation": report.application.organisation,
+        "header_form": forms["header"],
+        "parts": [
+            {"key": key, "forms": forms[key]} for key in PART_FORMS
+        ],
+        "attachment_form": attachment_form or AttachmentForm(required_kind=required_kind),
+        "attachments": list(report.attachments.all()),
+        "required_kind": required_kind,
+        "account": account(report),
+        "missing": _missing(report),
+        "error_summary": _error_summary(forms) if attachment_form is None else [],
+        "may_sign": bool(membership and membership.may_sign),
+        "threshold": rules.AUDITOR_THRESHOLD,
+        "js_texts": _js_texts(),
+    }, status=status)
+
+
+def _render_sent(request: HttpRequest, report: Report) -> HttpResponse:
+    """A report that is sent (or approved) is shown as it was sent, never as a form."""
+    submission = selectors.latest_submission(report)
+    return render(request, "reporting/sent.html", {
+        "report": report,
+        "round": report.application.round,
+        "submission": submission,
+        "content": submission.content if submission else report_snapshot(report),
+    })
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    if request.method == "POST":
+        return _save(request, report)
+    if not report.is_editable:
+        return _render_sent(request, report)
+    return _render_edit(request, report)
+
+
+def _save(request: HttpRequest, report: Report) -> HttpResponse:
+    """Save every section that is valid; show the others with their errors."""
+    forms = build_forms(report, data=request.POST)
+    payload: dict[str, Any] = {}
+    header = forms["header"]
+    if any(key.startswith("header-") for key in request.POST) and header.is_valid():
+        payload["header"] = header.section_value()
+    for section in PART_FORMS:
+        valid = [f for f in forms[section]
+                 if any(k.startswith(f"{f.prefix}-") for k in request.POST) and f.is_valid()]
+        if valid:
+            payload[section] = [f.section_value() for f in valid]
+    invalid = bool(_errors_by_name(forms))
+    try:
+        services.report_update(report=report, user=request.user, **payload)
+    except ReportError as error:
+        if _is_fetch(request):
+            return JsonResponse({"error": error.message}, status=409)
+        messages.error(request, error.message)
+        return redirect("reporting:edit", pk=report.pk)
+    fresh = selectors.report_for_member(request.user, report.pk)
+    if _is_fetch(request):
+        return JsonResponse({
+            "saved": True,
+            "saved_at": _clock(fresh.updated_at),
+            "errors": _errors_by_name(forms),
+            "account": _account_texts(fresh),
+            "missing": _missing(fresh),
+        })
+    if invalid:
+        messages.warning(request, _("Noen felt har feil og er ikke lagret. Resten er lagret."))
+        return _render_edit(request, fresh, forms=build_forms(fresh, data=request.POST))
+    messages.success(request, _("Rapporten er lagret kl. %(time)s.")
+                     % {"time": _clock(fresh.updated_at)})
+    if request.POST.get("action") == "preview":
+        return redirect("reporting:preview", pk=report.pk)
+    return redirect("reporting:edit", pk=report.pk)
+
+
+# -- Preview and submit -----------------------------------------------------------------
+
+
+def _render_preview(
+    request: HttpRequest, report: Report, error: ReportError | None = None
+) -> HttpResponse:
+    membership = selectors.membership_for(request.user, report)
+    return render(request, "reporting/preview.html", {
+        "report": report,
+        "round": report.application.round,
+        "organisation": report.application.organisation,
+        "content": report_snapshot(report),
+        "missing": _missing(report),
+        "may_sign": bool(membership and membership.may_sign),
+        "deadline_passed": report.status in selectors.UNSENT_STATUSES
+        and not rules.accepts_report_at(report.deadline, timezone.now()),
+        "error": error,
+        "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
+        if error else [],
+        "js_texts": _js_texts(),
+    }, status=200 if error is None else 422)
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    if not report.is_editable:
+        return _render_sent(request, report)
+    return _render_preview(request, report)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    try:
+        submission = services.report_submit(report=report, user=request.user)
+    except ReportError as error:
+        return _render_preview(request, report, error=error)
+    return redirect("reporting:receipt", reference=submission.reference)
+
+
+# -- Attachments ------------------------------------------------------------------------
+
+
+def _attachment(report: Report, attachment_id: int):
+    for attachment in report.attachments.all():
+        if attachment.pk == attachment_id:
+            return attachment
+    raise Http404
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.report_attachment_add(
+                report=report, user=request.user, uploaded=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ReportError as error:
+            messages.error(request, error.message)
+            return redirect("reporting:edit", pk=report.pk)
+        else:
+            messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
+                             % {"title": attachment.title})
+            return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
+    return _render_edit(request, report, attachment_form=form, status=422)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    report = selectors.report_for_member(request.user, pk)
+    attachment = _attachment(report, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True,
+        filename=os.path.basename(attachment.file.name), content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    attachment = _attachment(report, attachment_id)
+    try:
+        services.report_attachment_remove(attachment=attachment, user=request.user)
+    except ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
+                         % {"title": attachment.title})
+    return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
+
+
+# -- Excel ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@never_cache
+def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    response = HttpResponse(export_report(report), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export_filename(report))
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_for_member(request.user, pk)
+    refusal = ""
+    try:
+        services.ensure_editable(report=report, user=request.user)
+    except ReportError as error:
+        refusal = error.message
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            result = import_report(report=report, user=request.user,
+                                   uploaded_file=form.cleaned_data["file"])
+        except ReportError as error:
+            refusal = error.message
+        else:
+            if result.ok:
+                messages.success(request, _("Rapporten er fylt ut fra Excel-filen."))
+                return redirect("reporting:edit", pk=report.pk)
+            errors = [str(error) for error in result.errors]
+    return render(request, "reporting/excel_upload.html", {
+        "report": report,
+        "form": form,
+        "refusal": refusal,
+        "errors": errors[:MAX_ERRORS_SHOWN],
+        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "error_count": len(errors),
+    }, status=422 if errors else 200)
+
+
+# -- Receipt ----------------------------------------------------------------------------
+
+
+def _receipt_state(submission: ReportSubmission) -> dict[str, str]:
+    receipt = _receipt_of(submission)
+    if receipt is None:
+        return {"status": "pending", "url": "", "sha256": ""}
+    ready = receipt.is_ready
+    return {
+        "status": receipt.status,
+        "url": reverse("reporting:receipt_pdf", args=[submission.reference]) if ready else "",
+        "sha256": receipt.sha256 if ready else "",
+    }
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    return render(request, "reporting/receipt.html", {
+        "submission": submission,
+        "report": submission.report,
+        "content": submission.content,
+        "pdf": _receipt_state(submission),
+        "js_texts": _js_texts(),
+    })
+
+
+@login_required
+def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    return JsonResponse(_receipt_state(submission))
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    receipt = _receipt_of(submission)
+    if receipt is None or not receipt.is_ready or not receipt.file:
+        raise Http404
+    return FileResponse(
+        receipt.file.open("rb"), as_attachment=True, filename=f"{submission.reference}.pdf",
+        content_type="application/pdf",
+    )
