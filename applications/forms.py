@@ -1,0 +1,581 @@
+"""Forms of the applicant's pages. They check what can be checked while the form is
+filled in (amounts, the county municipality rule, at most five projects) and hand clean
+dicts to the services; they never save anything themselves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.money import NBSP
+
+from . import rules
+from .models import (
+    PROJECT_CRITERIA,
+    Application,
+    AttachmentKind,
+    BpaLine,
+    CompetenceLine,
+    Project,
+)
+from .services import HEADER_FIELDS
+
+HEADER_AMOUNT_FIELDS = ["own_financing", "other_financing", "transferred_funds"]
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """What people type for an amount: "60000", "60 000", "kr 60 000", "60 000,-".
+    Returns None for nothing typed; raises ValidationError for what is not a number."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    text = _SPACES.sub("", str(value)).lower()
+    text = text.removeprefix("kr").removeprefix(".").removesuffix(",-").removesuffix(",–")
+    if not text:
+        return None
+    if _DOTTED_THOUSANDS.fullmatch(text):  # "60.000" is sixty thousand in Norwegian
+        text = text.replace(".", "")
+    try:
+        amount = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationError(
+            _("Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."),
+            code="not_a_number",
+        )
+    return amount
+
+
+def format_amount(value: Decimal | int) -> str:
+    """60000 -> "60 000", as the field shows a stored amount."""
+    return f"{int(value):,}".replace(",", NBSP)
+
+
+class AmountField(forms.Field):
+    """Whole, positive kroner up to rules.MAX_LINE_AMOUNT, with the rules' own messages.
+
+    A text input (not type=number) so what was typed comes back to the server and gets a
+    message of its own; used through a ModelForm's Meta.field_classes."""
+
+    widget = forms.TextInput
+    maximum = rules.MAX_LINE_AMOUNT
+
+    def __init__(self, *, max_digits=None, decimal_places=None, **kwargs):
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_amount(value)
+        return value
+
+    def to_python(self, value):
+        return parse_amount(value)
+
+    def validate(self, value):
+        if value is None and not self.required:
+            return
+        message = rules.amount_error(value, self.maximum)
+        if message:
+            raise ValidationError(message, code="amount")
+
+
+class HeaderAmountField(AmountField):
+    """Own and other financing, transferred funds: zero (or nothing typed) is allowed."""
+
+    maximum = rules.MAX_HEADER_AMOUNT
+
+    def to_python(self, value):
+        amount = parse_amount(value)
+        return Decimal(0) if amount is None else amount
+
+    def validate(self, value):
+        if value < 0:
+            raise ValidationError(_("Beløpet kan ikke være negativt."), code="negative")
+        if value != 0:
+            super().validate(value)
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class HeaderForm(forms.ModelForm):
+    """The application's own fields. Built without an instance (initial holds the stored
+    values), so validating it never touches the application that is shown."""
+
+    section = "header"
+
+    class Meta:
+        model = Application
+        fields = HEADER_FIELDS
+        field_classes = dict.fromkeys(HEADER_AMOUNT_FIELDS, HeaderAmountField)
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "control_measures": forms.Textarea(attrs={"rows": 4}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+        help_texts = {
+            "purpose": gettext_lazy("Hva skal tilskuddet brukes til, og hva vil kommunen oppnå?"),
+            "own_financing": gettext_lazy("Kommunens egen andel. Hele kroner."),
+            "other_financing": gettext_lazy("Hele kroner. Skriv 0 om det ikke er noen."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("contact_name"), Column("contact_email"), Column("contact_phone")),
+            Row(Column("signatory_name"), Column("signatory_title")),
+            "purpose",
+            Row(Column("own_financing"), Column("other_financing"),
+                Column("other_financing_source")),
+            Row(Column("transferred_funds", css_class="col-md-4")),
+            "control_measures",
+            "has_leve_hele_livet_plan",
+        )
+
+    def section_value(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class LineForm(forms.ModelForm):
+    """One line of a part. `id` is the stored line's id, empty for a new line."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, mental_health_only: bool = False, **kwargs):
+        self.mental_health_only = mental_health_only
+        super().__init__(*args, **kwargs)
+
+
+class CompetenceLineForm(LineForm):
+    class Meta:
+        model = CompetenceLine
+        fields = ["education_type", "description", "employees", "amount", "is_mental_health",
+                  "is_decentralised", "in_supported_programme"]
+        field_classes = {"amount": AmountField}
+        widgets = {"employees": NUMBER_WIDGET}
+        help_texts = {
+            "description": gettext_lazy("F.eks. «Videreutdanning i psykisk helsearbeid»."),
+            "in_supported_programme": gettext_lazy(
+                "Ansatte som allerede er i gang med utdanning støttet av ordningen prioriteres."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        given = kwargs.get("initial") or {}
+        super().__init__(*args, **kwargs)
+        if self.mental_health_only and "is_mental_health" not in given:
+            self.initial["is_mental_health"] = True
+        self.helper = _helper(
+            "id",
+            Row(Column("education_type", css_class="col-md-6"),
+                Column("employees", css_class="col-md-3"),
+                Column("amount", css_class="col-md-3")),
+            "description",
+            "is_mental_health", "is_decentralised", "in_supported_programme",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.mental_health_only and not cleaned.get("is_mental_health"):
+            self.add_error("is_mental_health", _(
+                "Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."
+            ))
+        return cleaned
+
+
+class BpaLineForm(LineForm):
+    class Meta:
+        model = BpaLine
+        fields = ["role", "persons", "amount"]
+        field_classes = {"amount": AmountField}
+        widgets = {"persons": NUMBER_WIDGET}
+        help_texts = {
+            "role": gettext_lazy("Prioritert rekkefølge: arbeidsledere, saksbehandlere, "
+                                 "assistenter."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "id",
+            Row(Column("role", css_class="col-md-6"), Column("persons", css_class="col-md-3"),
+                Column("amount", css_class="col-md-3")),
+        )
+
+
+class ProjectForm(LineForm):
+    class Meta:
+        model = Project
+        fields = ["title", "topic", "amount", "is_continuation"] + [
+            field for field, _label in PROJECT_CRITERIA
+        ]
+        field_classes = {"amount": AmountField}
+        widgets = {field: forms.Textarea(attrs={"rows": 3}) for field, _label in PROJECT_CRITERIA}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        required_later = _("Må fylles ut før søknaden sendes, minst %(min)d tegn.") % {
+            "min": rules.MIN_CRITERION_LENGTH
+        }
+        for field, _label in PROJECT_CRITERIA:
+            self.fields[field].help_text = required_later
+        self.helper = _helper(
+            "id",
+            Row(Column("title", css_class="col-md-6"), Column("topic", css_class="col-md-4"),
+                Column("amount", css_class="col-md-2")),
+            "is_continuation",
+            *[Field(field) for field, _label in PROJECT_CRITERIA],
+        )
+
+
+class LineFormSet(forms.BaseFormSet):
+    """The lines of one part. A plain formset: lines are read from the prefetched
+    application and written by services.application_update, never by the formset."""
+
+    section: str
+    title = ""
+    intro = ""
+    legend = ""
+    add_label = ""
+    sum_label = ""
+    max_lines = rules.MAX_LINES_PER_PART
+    #: Why this part is closed to the organisation (county municipalities), or "".
+    closed_message = ""
+
+    def __init__(self, *args, mental_health_only: bool = False, **kwargs):
+        self.mental_health_only = mental_health_only
+        kwargs["form_kwargs"] = {"mental_health_only": mental_health_only}
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def get_default_prefix(cls):
+        return cls.section
+
+    @property
+    def limit_note(self) -> str:
+        return _("Denne delen kan ha høyst %(max)d linjer.") % {"max": self.max_lines}
+
+    @property
+    def closed(self) -> bool:
+        return self.mental_health_only and bool(self.closed_message)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        delete = form.fields["DELETE"]
+        delete.label = _("Fjern linje")
+        delete.widget.attrs["class"] = "form-check-input"
+
+    def lines(self) -> Iterator[tuple[forms.Form, dict[str, Any]]]:
+        """The forms that hold a line to keep, each with its data for the service."""
+        for form in self.forms:
+            if self._should_delete_form(form):
+                continue
+            if form.empty_permitted and not form.has_changed():
+                continue  # an empty extra line nobody touched
+            data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            if not data.get("id"):
+                data.pop("id", None)
+            yield form, data
+
+    def section_value(self) -> list[dict[str, Any]]:
+        return [data for _form, data in self.lines()]
+
+    def kept_count(self) -> int:
+        """Lines that will be kept, counted also while some of them are invalid
+        (call it from clean(), when every form has been cleaned)."""
+        return sum(
+            1 for form in self.forms
+            if not self._should_delete_form(form)
+            and (form.has_changed() or not form.empty_permitted)
+        )
+
+    def clean(self):
+        count = self.kept_count()
+        if self.closed and count:
+            raise ValidationError(self.closed_message)
+        if count > self.max_lines:
+            raise ValidationError(
+                _("Høyst %(max)d linjer per del.") % {"max": self.max_lines}, code="too_many"
+            )
+
+
+class CompetenceFormSet(LineFormSet):
+    section = "competence"
+    title = gettext_lazy("1. Kompetansetiltak")
+    intro = gettext_lazy(
+        "Utdanning og opplæring for ansatte, ett tiltak per linje. Eksempel: kr 60 000 til tre "
+        "ansatte som tar videreutdanning i psykisk helsearbeid."
+    )
+    legend = gettext_lazy("Kompetansetiltak")
+    add_label = gettext_lazy("Legg til kompetansetiltak")
+    sum_label = gettext_lazy("Sum kompetansetiltak")
+
+
+class BpaFormSet(LineFormSet):
+    section = "bpa"
+    title = gettext_lazy("2. Opplæring i brukerstyrt personlig assistanse (BPA)")
+    intro = gettext_lazy(
+        "Opplæring i prioritert rekkefølge: 1. arbeidsledere (brukere), 2. kommunens "
+        "saksbehandlere, 3. assistenter."
+    )
+    legend = gettext_lazy("BPA-linje")
+    add_label = gettext_lazy("Legg til BPA-linje")
+    sum_label = gettext_lazy("Sum BPA-opplæring")
+    closed_message = gettext_lazy("Fylkeskommuner kan ikke søke om BPA-opplæring.")
+
+
+class ProjectFormSet(LineFormSet):
+    section = "projects"
+    title = gettext_lazy("3. Tjenesteutviklingsprosjekter")
+    intro = gettext_lazy(
+        "Nye eller videreførte prosjekter, høyst fem. Svar på alle de ni vurderingskriteriene. "
+        "Ordinært utviklingsarbeid får ikke tilskudd."
+    )
+    legend = gettext_lazy("Prosjekt")
+    add_label = gettext_lazy("Legg til prosjekt")
+    sum_label = gettext_lazy("Sum prosjekter")
+    closed_message = gettext_lazy(
+        "Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter."
+    )
+    max_lines = rules.MAX_PROJECTS
+
+    @property
+    def limit_note(self) -> str:
+        return _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS}
+
+    def clean(self):
+        if not self.closed and self.kept_count() > rules.MAX_PROJECTS:
+            raise ValidationError(
+                _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS},
+                code="too_many_projects",
+            )
+        super().clean()
+
+
+def line_formset(formset: type[LineFormSet], form: type[LineForm], extra: int):
+    return forms.formset_factory(
+        form, formset=formset, extra=extra, can_delete=True,
+        max_num=formset.max_lines, absolute_max=rules.MAX_LINES_PER_PART + 10,
+    )
+
+
+PART_FORMS: dict[str, tuple[type[LineFormSet], type[LineForm]]] = {
+    "competence": (CompetenceFormSet, CompetenceLineForm),
+    "bpa": (BpaFormSet, BpaLineForm),
+    "projects": (ProjectFormSet, ProjectForm),
+}
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Type vedlegg"), choices=AttachmentKind.choices)
+    title = forms.CharField(
+        label=gettext_lazy("Tittel"), max_length=200, required=False,
+        help_text=gettext_lazy("Står tittelen tom, brukes filnavnet."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Fil (PDF)"),
+        help_text=gettext_lazy("Bare PDF-filer, høyst 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "attachment")
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
+            "file",
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Hvorfor trekkes søknaden?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=rules.MAX_TEXT_LENGTH,
+        help_text=gettext_lazy("Begrunnelsen lagres sammen med søknaden og vises for "
+                               "Statsforvalteren."),
+        error_messages={"required": gettext_lazy("Skriv hvorfor søknaden trekkes.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("reason")
+
+
+# -- The form page as a whole ----------------------------------------------------------
+
+SECTIONS = ["header", *PART_FORMS]
+LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
+
+
+def _as_querydict(raw: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    return data
+
+
+def one_more_line(raw: dict[str, Any], section: str) -> dict[str, Any]:
+    """Raw input of a part with one more (empty) line."""
+    key = f"{section}-TOTAL_FORMS"
+    try:
+        total = int(raw[key][0])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return raw
+    return {**raw, key: [str(total + 1)]}
+
+
+class ApplicationForms:
+    """The form page: the header form and the three line formsets of one application.
+
+    Unbound they show what is stored, except a section whose last input did not validate:
+    that one is bound to the input kept in Application.draft_input, so the person sees what
+    they typed and what is wrong with it. Bound to a POST, each section validates alone."""
+
+    def __init__(self, application: Application, data: QueryDict | None = None,
+                 add: str | None = None):
+        self.data = data
+        kept = application.draft_input if data is None else {}
+        mental_health_only = rules.mental_health_only(application.organisation.kind)
+
+        def bound(section: str) -> QueryDict | None:
+            if data is not None:
+                return data
+            if section in kept:
+                raw = kept[section]
+                return _as_querydict(one_more_line(raw, section) if add == section else raw)
+            return None
+
+        self.sections: dict[str, Any] = {
+            "header": HeaderForm(bound("header"), prefix="header",
+                                 initial=model_to_dict(application, fields=HEADER_FIELDS)),
+        }
+        for section, (formset_class, form_class) in PART_FORMS.items():
+            lines = list(getattr(application, LINES[section]).all())
+            closed = mental_health_only and bool(formset_class.closed_message)
+            extra = 0 if closed else int(not lines) + int(add == section)
+            section_data = bound(section)
+            # Bound, a line is compared with a blank form, not with a stored line: a new
+            # line that an autosave has stored must not look "untouched" and be dropped.
+            initial = None if section_data is not None else [
+                {"id": line.pk, **model_to_dict(line, fields=form_class._meta.fields)}
+                for line in lines
+            ]
+            self.sections[section] = line_formset(formset_class, form_class, extra)(
+                section_data, initial=initial, mental_health_only=mental_health_only
+            )
+
+    def __getitem__(self, section: str):
+        return self.sections[section]
+
+    @property
+    def header(self) -> HeaderForm:
+        return self.sections["header"]
+
+    @property
+    def parts(self) -> list[LineFormSet]:
+        return [self.sections[section] for section in PART_FORMS]
+
+    def posted(self) -> list[str]:
+        """The sections the POST holds (a request may post only some of them)."""
+        return [s for s in SECTIONS if any(key.startswith(f"{s}-") for key in self.data)]
+
+    def raw(self, section: str) -> dict[str, list[str]]:
+        """What was posted for one section, exactly as typed."""
+        prefix = f"{section}-"
+        return {key: self.data.getlist(key) for key in self.data if key.startswith(prefix)}
+
+    def summary(self, attachment_form: AttachmentForm | None = None) -> list[dict[str, str]]:
+        """Every error on the page, each linking to its field (or its line or section)."""
+        entries: list[dict[str, str]] = []
+
+        def add(href: str, text: str) -> None:
+            entries.append({"href": href, "text": text})
+
+        for form in (self.header, attachment_form):
+            if form is None or not form.is_bound:
+                continue
+            for error in form.non_field_errors():
+                add(f"#section-{'header' if form is self.header else 'attachments'}", error)
+            for field in form:
+                for error in field.errors:
+                    add(f"#{field.auto_id}", f"{field.label}: {error}")
+        for formset in self.parts:
+            if not formset.is_bound:
+                continue
+            for error in formset.non_form_errors():
+                add(f"#section-{formset.prefix}", error)
+            for i, form in enumerate(formset.forms):
+                line = f"{formset.legend} {i + 1}"
+                for error in form.non_field_errors():
+                    add(f"#{formset.prefix}-line-{i}", f"{line}: {error}")
+                for field in form:
+                    label = str(field.label)
+                    href = f"#{formset.prefix}-line-{i}" if field.is_hidden else f"#{field.auto_id}"
+                    for error in field.errors:
+                        add(href, f"{line}, {label[:1].lower()}{label[1:]}: {error}")
+        return entries
+
+    def errors_by_name(self, sections: list[str]) -> dict[str, list[str]]:
+        """Errors by the field's HTML name ("competence-0-amount"); a whole line's or
+        section's errors under "<prefix>-__all__"."""
+        errors: dict[str, list[str]] = {}
+
+        def add(form) -> None:
+            for name, messages in form.errors.items():
+                errors[form.add_prefix(name)] = [str(m) for m in messages]
+
+        for section in sections:
+            if section == "header":
+                add(self.header)
+                continue
+            formset = self.sections[section]
+            for form in formset.forms:
+                add(form)
+            if formset.non_form_errors():
+                errors[f"{section}-__all__"] = [str(m) for m in formset.non_form_errors()]
+        return errors
+
+    def new_line_ids(self, before: Application, after: Application,
+                     sections: list[str]) -> dict[str, int]:
+        """The ids that lines created by this save got, by the HTML name of their hidden
+        id field, so a page that saves in the background sends them along next time.
+        Lines are created in form order, so new ids follow that order."""
+        ids: dict[str, int] = {}
+        for section in sections:
+            if section not in PART_FORMS:
+                continue
+            existing = {line.pk for line in getattr(before, LINES[section]).all()}
+            created = [line.pk for line in getattr(after, LINES[section]).all()
+                       if line.pk not in existing]
+            needing = [form for form, data in self.sections[section].lines()
+                       if data.get("id") not in existing]
+            for form, pk in zip(needing, created, strict=False):
+                ids[form.add_prefix("id")] = pk
+        return ids
