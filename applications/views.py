@@ -1,11 +1,504 @@
-# Placeholder while the views are written (helper: applications views). Replaced wholesale.
-from django.http import Http404
+"""The applicant's pages: "Mine søknader", the application form, preview and submit,
+withdrawal, attachments, and the receipt with its PDF copy.
+
+Views stay thin: they read through selectors, write through services, and answer 404
+(never 403) for anything that belongs to an organisation the user is not a member of."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilskudd.archive import archive_documents
+from tilskudd.models import Membership, Round
+from tilskudd.money import format_nok
+from tilskudd.selectors import memberships_for_user, open_rounds
+
+from . import rules, selectors, services
+from .forms import (
+    PART_FORMS,
+    ApplicationForms,
+    AttachmentForm,
+    WithdrawForm,
+    one_more_line,
+)
+from .models import Application, BpaLine, CompetenceLine, Project, ReceiptDocument, Submission
+from .rules import RuleError
+from .services import ApplicationError
+from .snapshot import application_snapshot, totals
 
 
-def _todo(request, *args, **kwargs):
+def _is_fetch(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _clock(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _receipt_of(submission: Submission) -> ReceiptDocument | None:
+    try:
+        return submission.receipt
+    except ObjectDoesNotExist:
+        return None
+
+
+def _anchor(error: RuleError) -> str:
+    """Where on the form page a broken rule belongs."""
+    if error.field and error.index is not None:
+        return f"#id_{error.section}-{error.index}-{error.field}"
+    if error.field:
+        return f"#id_{error.section}-{error.field}"
+    return f"#section-{error.section}"
+
+
+def _missing(application: Application) -> list[dict[str, str]]:
+    return [{"text": e.message, "href": _anchor(e)} for e in rules.check_application(application)]
+
+
+def _js_texts() -> dict[str, str]:
+    """What static/js/application-form.js says, translated here (the page embeds it)."""
+    return {
+        "saved": _("Sist lagret kl. %(time)s"),
+        "saved_with_errors": _(
+            "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret – se meldingene "
+            "ved feltene."
+        ),
+        "not_saved": _("Kunne ikke lagre akkurat nå. Prøv igjen, eller trykk «Lagre»."),
+        "remove_line": _("Fjern linje"),
+        "line_removed": _("Linjen er fjernet. Den slettes når søknaden lagres."),
+        "line_added": _("En ny linje er lagt til."),
+        "pdf_ready": _("Last ned PDF-kopi"),
+        "pdf_sha256": _("SHA-256-sjekksum"),
+        "pdf_failed": _(
+            "PDF-kopien kunne ikke lages. Søknaden er likevel sendt inn. Kontakt "
+            "Statsforvalteren og oppgi referansenummeret."
+        ),
+    }
+
+
+# -- "Mine søknader" -------------------------------------------------------------------
+
+
+def _amounts_only(model):
+    return model.objects.only("id", "application_id", "amount")
+
+
+@login_required
+def archive(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_for_user(request.user))
+    applications = list(
+        selectors.applications_for_user(request.user).prefetch_related(
+            Prefetch("competence_lines", queryset=_amounts_only(CompetenceLine)),
+            Prefetch("bpa_lines", queryset=_amounts_only(BpaLine)),
+            Prefetch("projects", queryset=_amounts_only(Project)),
+        )
+    )
+    rounds = list(open_rounds())
+    documents = archive_documents([a.pk for a in applications])
+    by_organisation: dict[int, list[Application]] = defaultdict(list)
+    for application in applications:
+        by_organisation[application.organisation_id].append(application)
+
+    groups = []
+    for membership in memberships:
+        organisation = membership.organisation
+        own = by_organisation.get(organisation.pk, [])
+        existing = {a.round_id: a for a in own}
+        groups.append({
+            "membership": membership,
+            "organisation": organisation,
+            "starts": [
+                {"round": rnd, "application": existing.get(rnd.pk)}
+                for rnd in rounds if rnd.scheme.is_eligible(organisation)
+            ],
+            "rows": [_archive_row(a, membership, documents.get(a.pk, [])) for a in own],
+        })
+    return render(request, "applications/archive.html", {"groups": groups})
+
+
+def _archive_row(application: Application, membership: Membership, documents) -> dict[str, Any]:
+    submissions = [
+        {"submission": s, "receipt": _receipt_of(s)} for s in application.submissions.all()
+    ]
+    live = next((s["submission"] for s in submissions if s["submission"].withdrawn_at is None),
+                None)
+    return {
+        "application": application,
+        "submissions": submissions,
+        "live": live,
+        "total": live.total_applied if live else totals(application)["applied"],
+        "documents": documents,
+        "may_withdraw": bool(live and membership.may_sign
+                             and application.round.is_open_for_applications),
+    }
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation__county"),
+        user=request.user, organisation_id=organisation_id,
+    )
+    rnd = get_object_or_404(Round.objects.select_related("scheme"), pk=round_id)
+    try:
+        application = services.application_start(
+            organisation=membership.organisation, round=rnd, user=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("applications:archive")
+    return redirect("applications:edit", pk=application.pk)
+
+
+# -- The application form --------------------------------------------------------------
+
+
+def _render_edit(
+    request: HttpRequest,
+    application: Application,
+    *,
+    attachment_form: AttachmentForm | None = None,
+    add: str | None = None,
+) -> HttpResponse:
+    if not application.is_editable:
+        return _render_submitted(request, application)
+    forms = ApplicationForms(application, add=add if add in PART_FORMS else None)
+    sums = totals(application)
+    for formset in forms.parts:
+        formset.total = sums[formset.prefix]
+    return render(request, "applications/edit.html", {
+        "application": application,
+        "organisation": application.organisation,
+        "round": application.round,
+        "header_form": forms.header,
+        "parts": forms.parts,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "attachments": list(application.attachments.all()),
+        "totals": sums,
+        "missing": _missing(application),
+        "error_summary": forms.summary(attachment_form),
+        "js_texts": _js_texts(),
+    })
+
+
+def _render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
+    """A submitted application is shown as it was sent, never as a form."""
+    submission = selectors.live_submission(application)
+    return render(request, "applications/submitted.html", {
+        "application": application,
+        "round": application.round,
+        "submission": submission,
+        "content": submission.content if submission else application_snapshot(application),
+    })
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    if request.method == "POST":
+        return _save(request, application)
+    return _render_edit(request, application, add=request.GET.get("ny"))
+
+
+def _update(
+    application: Application, user, payload: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Save the valid sections in one go. Should the service refuse something the forms
+    let through, save them one by one so the others are not lost; returns the refusals."""
+    if not payload:
+        return {}
+    try:
+        services.application_update(application=application, user=user, **payload)
+        return {}
+    except (ValidationError, ApplicationError) as error:
+        if isinstance(error, ApplicationError) and error.code == "not_editable":
+            raise
+    failed: dict[str, list[str]] = {}
+    for section, value in payload.items():
+        try:
+            services.application_update(application=application, user=user, **{section: value})
+        except ValidationError as error:
+            failed[section] = error.messages
+        except ApplicationError as error:
+            if error.code == "not_editable":
+                raise
+            failed[section] = [error.message]
+    return failed
+
+
+def _save(request: HttpRequest, application: Application) -> HttpResponse:
+    """Save every valid section; keep what was typed in the others (see
+    services.application_keep_input) so nothing is lost when the person leaves."""
+    action = request.POST.get("action", "save")
+    fetch = _is_fetch(request)
+
+    def refuse(error: ApplicationError) -> HttpResponse:
+        if fetch:
+            return JsonResponse({"error": error.message}, status=409)
+        messages.error(request, error.message)
+        return redirect("applications:edit", pk=application.pk)
+
+    try:
+        services.require_editable(application)  # a submitted one: the service's message
+    except ApplicationError as error:
+        return refuse(error)
+    forms = ApplicationForms(application, data=request.POST)
+    posted = forms.posted()
+    valid = [section for section in posted if forms[section].is_valid()]
+    try:
+        failed = _update(application, request.user,
+                         {section: forms[section].section_value() for section in valid})
+    except ApplicationError as error:  # submitted in another tab meanwhile
+        return refuse(error)
+
+    # A saved section's kept input is dropped by application_update itself.
+    saved = [section for section in valid if section not in failed]
+    for section in posted:
+        if section not in saved:
+            raw = forms.raw(section)
+            services.application_keep_input(
+                application=application, user=request.user, section=section,
+                raw=one_more_line(raw, section) if action == f"add-{section}" else raw,
+            )
+
+    if fetch:
+        fresh = selectors.application_for_member(request.user, application.pk)
+        errors = forms.errors_by_name(posted)
+        for section, messages_ in failed.items():
+            errors.setdefault(f"{section}-__all__", []).extend(messages_)
+        return JsonResponse({
+            "saved": bool(saved),
+            "saved_at": _clock(fresh.updated_at),
+            "errors": errors,
+            "ids": forms.new_line_ids(application, fresh, saved),
+            "totals": {key: format_nok(value) for key, value in totals(fresh).items()},
+            "missing": _missing(fresh),
+        })
+
+    for messages_ in failed.values():
+        for message in messages_:
+            messages.error(request, message)
+    edit_url = reverse("applications:edit", args=[application.pk])
+    section = action.removeprefix("add-")
+    if action.startswith("add-") and section in PART_FORMS:
+        query = f"?ny={section}" if section in saved else ""
+        return redirect(f"{edit_url}{query}#section-{section}")
+    if len(saved) < len(posted):
+        messages.warning(request, _(
+            "Det du skrev er tatt vare på, men noen felt har feil. Delene uten feil er lagret."
+        ))
+        return redirect(edit_url)
+    messages.success(request, _("Søknaden er lagret kl. %(time)s.")
+                     % {"time": _clock(timezone.now())})
+    if action == "preview":
+        return redirect("applications:preview", pk=application.pk)
+    return redirect(edit_url)
+
+
+# -- Preview, signature, submit, withdraw ----------------------------------------------
+
+
+def _render_preview(
+    request: HttpRequest, application: Application, error: ApplicationError | None = None
+) -> HttpResponse:
+    membership = selectors.membership_for(request.user, application)
+    return render(request, "applications/preview.html", {
+        "application": application,
+        "organisation": application.organisation,
+        "round": application.round,
+        "content": application_snapshot(application),
+        "missing": _missing(application),
+        "may_sign": bool(membership and membership.may_sign),
+        "error": error,
+        "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
+        if error else [],
+        "js_texts": _js_texts(),
+    })
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    if not application.is_editable:
+        return _render_submitted(request, application)
+    return _render_preview(request, application)
+
+
+@login_required
+@require_POST
+def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    try:
+        services.application_request_signature(application=application, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Signaturberettiget er varslet."))
+    return redirect("applications:preview", pk=application.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    try:
+        submission = services.application_submit(application=application, user=request.user)
+    except ApplicationError as error:
+        return _render_preview(request, application, error=error)
+    return redirect("applications:receipt", reference=submission.reference)
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    submission = selectors.live_submission(application)
+    if submission is None:
+        messages.error(request, _("Bare en innsendt søknad kan trekkes."))
+        return redirect("applications:edit", pk=application.pk)
+    membership = selectors.membership_for(request.user, application)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error("reason" if error.code == "reason_required" else None, error.message)
+        else:
+            messages.success(request, _(
+                "Søknaden %(ref)s er trukket. Du kan endre den og sende den inn på nytt før "
+                "fristen."
+            ) % {"ref": submission.reference})
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/withdraw.html", {
+        "application": application,
+        "round": application.round,
+        "submission": submission,
+        "form": form,
+        "may_sign": bool(membership and membership.may_sign),
+    })
+
+
+# -- Attachments -----------------------------------------------------------------------
+
+
+def _attachment(application: Application, attachment_id: int):
+    for attachment in application.attachments.all():
+        if attachment.pk == attachment_id:
+            return attachment
     raise Http404
 
 
-archive = start = edit = preview = request_signature = submit = withdraw = _todo
-attachment_add = attachment_download = attachment_remove = _todo
-receipt = receipt_status = receipt_pdf = _todo
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                application=application, user=request.user, uploaded=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("applications:edit", pk=application.pk)
+        else:
+            messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
+                             % {"title": attachment.title})
+            return redirect(reverse("applications:edit", args=[application.pk])
+                            + "#section-attachments")
+    return _render_edit(request, application, attachment_form=form)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    application = selectors.application_for_member(request.user, pk)
+    attachment = _attachment(application, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True,
+        filename=os.path.basename(attachment.file.name), content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    attachment = _attachment(application, attachment_id)
+    try:
+        services.attachment_remove(attachment=attachment, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
+                         % {"title": attachment.title})
+    return redirect(reverse("applications:edit", args=[application.pk]) + "#section-attachments")
+
+
+# -- Receipt ---------------------------------------------------------------------------
+
+
+def _receipt_state(submission: Submission) -> dict[str, str]:
+    receipt = _receipt_of(submission)
+    if receipt is None:
+        return {"status": "pending", "url": "", "sha256": ""}
+    ready = receipt.is_ready
+    return {
+        "status": receipt.status,
+        "url": reverse("applications:receipt_pdf", args=[submission.reference]) if ready else "",
+        "sha256": receipt.sha256 if ready else "",
+    }
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    application = submission.application
+    membership = selectors.membership_for(request.user, application)
+    return render(request, "applications/receipt.html", {
+        "submission": submission,
+        "application": application,
+        "content": submission.content,
+        "pdf": _receipt_state(submission),
+        "may_withdraw": bool(
+            submission.withdrawn_at is None and membership and membership.may_sign
+            and application.round.is_open_for_applications
+        ),
+        "js_texts": _js_texts(),
+    })
+
+
+@login_required
+def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    return JsonResponse(_receipt_state(submission))
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    receipt = _receipt_of(submission)
+    if receipt is None or not receipt.is_ready or not receipt.file:
+        raise Http404
+    return FileResponse(
+        receipt.file.open("rb"), as_attachment=True, filename=f"{submission.reference}.pdf",
+        content_type="application/pdf",
+    )
