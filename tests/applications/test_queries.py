@@ -1,0 +1,78 @@
+"""The form page and the archive read a fixed number of queries, however many lines and
+applications there are."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from tests.applications.factories import (
+    BpaLineFactory,
+    CompetenceLineFactory,
+    ProjectFactory,
+    complete_application,
+)
+from tests.tilskudd.factories import RoundFactory
+from tilskudd import archive
+
+#: session, user, the acting-for header (memberships, office), the application and its
+#: four prefetched relations (lines of three parts, attachments).
+EDIT_PAGE_QUERIES = 9
+#: session, user, acting-for header (2), memberships, applications, their submissions
+#: with receipts, their lines in three parts, open rounds; and one query for each app that
+#: shows documents in the archive (tilskudd.archive).
+ARCHIVE_PAGE_QUERIES = 11
+
+
+def archive_providers() -> int:
+    return len(archive._providers)
+
+
+def with_lines(application, count: int, projects: int | None = None):
+    """`count` lines in each part (a complete application has one of each)."""
+    for _ in range(count - 1):
+        CompetenceLineFactory(application=application)
+        BpaLineFactory(application=application)
+    for _ in range((count if projects is None else projects) - 1):
+        ProjectFactory(application=application)
+    return application
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_form_page_queries_do_not_grow_with_lines(
+    client, editor, trondheim, open_round, lines, django_assert_num_queries
+):
+    application = with_lines(complete_application(organisation=trondheim, round=open_round),
+                             lines)
+    client.force_login(editor)
+
+    with django_assert_num_queries(EDIT_PAGE_QUERIES):
+        response = client.get(reverse("applications:edit", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert len(re.findall(r'id="(competence|bpa|projects)-line-\d+"',
+                          response.content.decode())) == 3 * lines
+
+
+@pytest.mark.parametrize("rounds", [1, 6])
+def test_archive_queries_do_not_grow_with_applications_or_lines(
+    client, editor, signatory, trondheim, rounds, django_assert_num_queries
+):
+    for year in range(2040, 2040 + rounds):
+        application = with_lines(
+            complete_application(organisation=trondheim, round=RoundFactory(year=year)), 20,
+            projects=5,
+        )
+        submission = services.application_submit(application=application, user=signatory)
+        if year % 2:
+            services.application_withdraw(application=application, user=signatory,
+                                          reason="Trekkes for å rette.")
+    client.force_login(editor)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers()):
+        response = client.get(reverse("applications:archive"))
+
+    assert response.status_code == 200
+    assert submission.reference in response.content.decode()
+    assert response.content.decode().count('<th scope="row">KKT') == rounds

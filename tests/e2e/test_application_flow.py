@@ -1,0 +1,155 @@
+"""The week before the deadline, in Chromium: the editor fills in the application, leaves
+and comes back; the signatory checks the preview, sends it, and downloads the PDF copy."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from applications.models import PROJECT_CRITERIA
+from tests.e2e.conftest import assert_accessible, login, logout
+
+EDITOR = "utfyller@trondheim.example.no"
+SIGNATORY = "signatur@trondheim.example.no"
+REFERENCE = re.compile(r"KKT-\d{4}-5001-[A-Z0-9]{4}")
+
+
+def open_my_applications(page) -> None:
+    page.get_by_role("link", name="Mine søknader").click()
+    expect(page.get_by_role("heading", level=1, name="Mine søknader")).to_be_visible()
+
+
+def fill_header(page) -> None:
+    header = page.locator("#section-header")
+    header.get_by_label("Kontaktperson", exact=True).fill("Kari Kontakt")
+    header.get_by_label("E-post til kontaktperson").fill("kari@trondheim.example.no")
+    header.get_by_label("Telefon til kontaktperson").fill("73 00 00 00")
+    header.get_by_label("Navn på den som signerer").fill("Sigurd Signatur")
+    header.get_by_label("Stilling").fill("Kommunedirektør")
+    header.get_by_label("Formål med tilskuddet").fill("Flere ansatte med relevant utdanning.")
+    header.get_by_label("Egenfinansiering (kr)").fill("150 000")
+    header.get_by_label("Interne og eksterne kontrolltiltak").fill(
+        "Månedlig budsjettoppfølging og årlig revisjon."
+    )
+    header.get_by_label("Kommunen har en politisk vedtatt plan for Leve hele livet").check()
+
+
+def fill_lines(page) -> None:
+    competence = page.get_by_role("group", name="Kompetansetiltak 1")
+    competence.get_by_label("Utdanningstype").select_option(label="Videreutdanning / master")
+    competence.get_by_label("Beskrivelse").fill("Videreutdanning i psykisk helsearbeid")
+    competence.get_by_label("Antall ansatte").fill("3")
+    competence.get_by_label("Søknadsbeløp (kr)").fill("60 000")
+    competence.get_by_label("Psykisk helse og rus").check()
+
+    bpa = page.get_by_role("group", name="BPA-linje 1")
+    bpa.get_by_label("Målgruppe").select_option(label="Arbeidsledere (brukere)")
+    bpa.get_by_label("Antall personer").fill("2")
+    bpa.get_by_label("Søknadsbeløp (kr)").fill("60000")
+
+    project = page.get_by_role("group", name="Prosjekt 1")
+    project.get_by_label("Prosjektnavn").fill("Velferdsteknologi i hjemmetjenesten")
+    project.get_by_label("Tema").select_option(label="Mestring")
+    project.get_by_label("Søknadsbeløp (kr)").fill("250000")
+    for _field, label in PROJECT_CRITERIA:
+        project.get_by_label(str(label)).fill(f"{label}: beskrevet i detalj for prosjektet.")
+
+
+def test_editor_fills_in_leaves_comes_back_and_signatory_submits(page, demo_data):
+    # The editor starts the application for the open round and fills in every part.
+    login(page, EDITOR)
+    open_my_applications(page)
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Søknad om")
+    assert_accessible(page)
+    fill_header(page)
+    fill_lines(page)
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Søknaden er lagret")).to_be_visible()
+    assert_accessible(page)
+
+    # She leaves, logs out, and comes back later to find the draft as she left it.
+    page.goto("/")
+    logout(page)
+    login(page, EDITOR)
+    open_my_applications(page)
+    page.get_by_role("link", name=re.compile(r"^Fortsett på søknaden")).click()
+    expect(page.locator("#section-header").get_by_label("Kontaktperson", exact=True)) \
+        .to_have_value("Kari Kontakt")
+    expect(page.get_by_role("group", name="Kompetansetiltak 1")
+           .get_by_label("Søknadsbeløp (kr)")).to_have_value("60\u00a0000")
+    expect(page.get_by_role("group", name="Prosjekt 1").get_by_label("Metode")) \
+        .to_have_value("Metode: beskrevet i detalj for prosjektet.")
+    expect(page.locator("#missing-none")).to_be_visible()
+
+    # The preview shows what will be sent; an editor cannot send, only ask for signature.
+    page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Forhåndsvisning")
+    expect(page.get_by_text("Velferdsteknologi i hjemmetjenesten").first).to_be_visible()
+    expect(page.get_by_role("button", name="Send inn søknaden")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Send til signering").click()
+    expect(page.get_by_text("Signaturberettiget er varslet.")).to_be_visible()
+    logout(page)
+
+    # The signatory opens the preview and sends the application.
+    login(page, SIGNATORY)
+    open_my_applications(page)
+    page.get_by_role("link", name=re.compile(r"^Forhåndsvis")).click()
+    page.get_by_role("button", name="Send inn søknaden").click()
+
+    # The receipt, with the reference to quote and the PDF copy.
+    expect(page.get_by_role("heading", level=1, name="Søknaden er sendt inn")).to_be_visible()
+    reference = page.locator(".reference").inner_text().strip()
+    assert REFERENCE.fullmatch(reference), reference
+    expect(page.get_by_text("Trondheim - Tråante kommune (org.nr.")).to_be_visible()
+    expect(page.get_by_text("Statsforvalteren i Trøndelag")).to_be_visible()
+    download_link = page.get_by_role("link", name="Last ned PDF-kopi")
+    expect(download_link).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert download.suggested_filename == f"{reference}.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_data):
+    login(page, EDITOR)
+    open_my_applications(page)
+    page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
+
+    # Saved in the background: the status says when, and a reload shows it.
+    contact = page.locator("#section-header").get_by_label("Kontaktperson", exact=True)
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and r.request.headers.get("x-requested-with") == "fetch"):
+        contact.fill("Kari Kontakt")
+        contact.press("Tab")
+    expect(page.locator("#save-status")).to_contain_text("Sist lagret kl.")
+    page.reload()
+    expect(contact).to_have_value("Kari Kontakt")
+
+    # A wrong amount gets its message next to the field, without leaving the page.
+    bpa = page.get_by_role("group", name="BPA-linje 1")
+    bpa.get_by_label("Målgruppe").select_option(label="Assistenter")
+    bpa.get_by_label("Antall personer").fill("5")
+    amount = bpa.get_by_label("Søknadsbeløp (kr)")
+    amount.fill("12,5")
+    amount.press("Tab")
+    expect(page.locator("#id_bpa-0-amount_error")).to_have_text(
+        "Beløpet må være et helt antall kroner."
+    )
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    amount.fill("50000")
+    amount.press("Tab")
+    expect(page.locator("#id_bpa-0-amount_error")).to_have_count(0)
+
+    # Add a line from the template, then remove it again.
+    page.get_by_role("button", name="Legg til BPA-linje").click()
+    second = page.get_by_role("group", name="BPA-linje 2")
+    expect(second).to_be_visible()
+    expect(page.locator("[name=bpa-TOTAL_FORMS]")).to_have_value("2")
+    second.get_by_role("button", name=re.compile(r"^Fjern linje")).click()
+    expect(second).to_be_hidden()
+    assert_accessible(page)
