@@ -165,7 +165,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("Referanse"), ordering="reference")
     def reference_display(self, obj):
-        return obj.reference or "–"
+        return format_html('<span style="white-space: nowrap">{}</span>', obj.reference or "–")
 
     @admin.display(description=_("Søker"), ordering="organisation__name")
     def organisation_display(self, obj):
@@ -290,11 +290,12 @@ class PotAdmin(OfficeScopedAdmin):
     office_path = "office"
     staff_may_change = False
     list_display = [
-        "office", "round", "pot_display", "earmarked_display", "recommended_display",
-        "approved_display", "remaining_display",
+        "office_display", "round_display", "pot_display", "earmarked_display",
+        "recommended_display", "approved_display", "remaining_display",
     ]
-    list_display_links = ["office", "round"]
-    list_filter = ["round"]
+    list_display_links = ["office_display", "round_display"]
+    list_filter = [RoundFilter]
+    ordering = ["-round__year", "office__name"]
 
     def get_queryset(self, request):
         return pots(super().get_queryset(request))
@@ -320,6 +321,14 @@ class PotAdmin(OfficeScopedAdmin):
 
     def excel_view(self, request, object_id):
         return admin_views.pot_excel(self, request, object_id)
+
+    @admin.display(description=_("Embete"), ordering="office__name")
+    def office_display(self, obj):
+        return obj.office.name
+
+    @admin.display(description=_("Runde"), ordering="round__year")
+    def round_display(self, obj):
+        return str(obj.round)
 
     @admin.display(description=_("Ramme"), ordering="pot")
     def pot_display(self, obj):
