@@ -228,7 +228,8 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
 
     # --- actions ------------------------------------------------------------------------
 
-    @admin.action(description=_("Lag tilskuddsbrev for valgte vedtak"))
+    @admin.action(description=_("Lag tilskuddsbrev for valgte vedtak"),
+                  permissions=["change"])
     def generate_letters(self, request, queryset):
         made = kept = 0
         skipped = []
@@ -262,7 +263,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Tildel valgte søknader til meg"))
+    @admin.action(description=_("Tildel valgte søknader til meg"), permissions=["change"])
     def assign_to_me(self, request, queryset):
         done = 0
         for application in queryset:

@@ -222,9 +222,10 @@ def assessment_open(*, application: Application, user: User) -> Assessment:
         else:
             _record(assessment, EventAction.OPENED, by=user, to_status=assessment.status)
             audit(actor=user, action="assessment_open", target=assessment)
-    assessment.application = application
     if assessment.is_editable and application.status == ApplicationStatus.SUBMITTED:
+        assessment = _lock(assessment)  # two colleagues opening at once add lines once
         _sync_lines(assessment)
+    assessment.application = application
     return assessment
 
 

@@ -222,3 +222,26 @@ def test_no_decision_while_the_case_is_open(application, caseworker):
     assert decision_for(application) is None
     assert granted_total(application) == Decimal(0)
     assert granted_amounts(application) == {"competence": {}, "bpa": {}, "projects": {}}
+
+
+def test_internal_notes_never_reach_the_applicant(
+    application, caseworker, approver, signatory, client, django_capture_on_commit_callbacks
+):
+    from .test_letters import pdf_text
+
+    assessment = services.assessment_open(application=application, user=caseworker)
+    services.assessment_save(assessment=assessment, user=caseworker,
+                             internal_notes="Internt: kommunen har svak økonomistyring.")
+    recommend(application, caseworker)
+    services.assessment_approve(assessment=assessment, user=approver)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.letter_generate(assessment=assessment, user=caseworker)
+    client.force_login(signatory)
+
+    pages = [client.get(reverse("assessment:decision", args=[application.pk])),
+             client.get(reverse("assessment:decisions"))]
+
+    assert all("svak økonomistyring" not in page.content.decode() for page in pages)
+    assert "svak økonomistyring" not in pdf_text(letter)
+    from django.core import mail
+    assert all("svak økonomistyring" not in m.body for m in mail.outbox)

@@ -462,3 +462,21 @@ def test_the_pot_list_shows_only_the_own_office(client, budget, rogaland_budget,
     assert [b.pk for b in rows] == [budget.pk]
     assert other.status_code == 302
     assert other_excel.status_code == 404
+
+
+def test_the_list_with_filter_counts_shown(client, application, caseworker):
+    client.force_login(caseworker)
+
+    response = client.get(reverse(CHANGELIST), {"_facets": "True", "mental_health": "yes"})
+
+    assert response.status_code == 200
+    assert listed(response) == [application]
+
+
+def test_the_directorate_is_offered_no_actions(client, application):
+    client.force_login(UserFactory(is_staff=True, is_directorate=True))
+
+    response = client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    assert response.context["action_form"] is None

@@ -120,3 +120,20 @@ def test_a_caseworker_cannot_export_another_office(client, rogaland_budget, case
     response = client.get(reverse("admin:assessment_pot_excel", args=[rogaland_budget.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_export_is_written_in_write_only_mode(budget, monkeypatch):
+    from assessment import excel
+
+    made = []
+    real = excel.Workbook
+
+    def workbook(**kwargs):
+        made.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(excel, "Workbook", workbook)
+
+    excel.round_workbook(budget)
+
+    assert made == [{"write_only": True}]
