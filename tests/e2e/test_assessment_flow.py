@@ -1,10 +1,12 @@
 """The allocation through the admin in Chromium: the caseworker recommends, the approver
 approves, letters are made in bulk, and the applicant sees and accepts the letter."""
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, logout
@@ -92,6 +94,12 @@ def test_caseworker_recommends_approver_approves_letters_in_bulk_applicant_accep
     pot = page.locator("#pot-table").inner_text()
     assert "Øremerket: Fleksible avlastningsmodeller\tkr 415 000\tkr 0\tkr 150 000\tkr 265 000" \
         in pot.replace("\xa0", " ")
+    with page.expect_download() as excel:
+        page.get_by_role("link", name="Last ned Excel").click()
+    assert excel.value.suggested_filename.endswith(".xlsx")
+    with open(excel.value.path(), "rb") as fh:
+        workbook = load_workbook(io.BytesIO(fh.read()), read_only=True)
+    assert workbook.sheetnames == ["Linjer", "Sammendrag"]
 
     # Letters for the selected decisions, in bulk.
     page.goto("/admin/assessment/submittedapplication/?case=decided")
