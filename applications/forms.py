@@ -100,6 +100,10 @@ class HeaderAmountField(AmountField):
 
     maximum = rules.MAX_HEADER_AMOUNT
 
+    def __init__(self, **kwargs):
+        kwargs["required"] = False  # nothing typed is zero
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         amount = parse_amount(value)
         return Decimal(0) if amount is None else amount

@@ -397,6 +397,20 @@ def test_fjern_linje_checkbox_removes_the_line(editor_client, draft):
     assert list(draft.competence_lines.values_list("pk", flat=True)) == [second.pk]
 
 
+def test_a_line_id_of_another_application_does_not_touch_that_line(editor_client, draft):
+    other = CompetenceLineFactory(application=ApplicationFactory(organisation=stavanger(),
+                                                                 round=draft.round))
+
+    editor_client.post(edit_url(draft), form_data(
+        draft, competence=[{"id": other.pk, **COMPETENCE, "amount": "1"}], initial={},
+    ))
+
+    other.refresh_from_db()
+    assert other.amount == Decimal("60000")
+    assert other.application.organisation.name == "Stavanger kommune"
+    assert list(draft.competence_lines.values_list("amount", flat=True)) == [Decimal("1")]
+
+
 def test_autosave_answers_with_the_time_errors_and_ids_of_new_lines(editor_client, draft):
     line = draft.competence_lines.get()
 

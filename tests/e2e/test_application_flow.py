@@ -145,6 +145,17 @@ def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_
     amount.press("Tab")
     expect(page.locator("#id_bpa-0-amount_error")).to_have_count(0)
 
+    # "Lagre" with a wrong amount: the error summary takes focus and leads to the field.
+    amount.fill("abc")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile(r"^BPA-linje 1, søknadsbeløp")).click()
+    expect(amount).to_be_focused()
+    amount.fill("50000")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
     # Add a line from the template, then remove it again.
     page.get_by_role("button", name="Legg til BPA-linje").click()
     second = page.get_by_role("group", name="BPA-linje 2")
@@ -153,3 +164,36 @@ def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_
     second.get_by_role("button", name=re.compile(r"^Fjern linje")).click()
     expect(second).to_be_hidden()
     assert_accessible(page)
+
+
+def test_receipt_page_shows_the_pdf_link_once_the_copy_is_made(page, demo_data, monkeypatch):
+    from applications import services
+    from applications.models import ReceiptDocument
+    from applications.tasks import render_receipt_pdf
+    from tests.applications.conftest import bpa_line, competence_line, complete_header, project
+    from tilskudd.models import Organisation, Round, User
+
+    # Given a submitted application whose PDF job has not run yet
+    monkeypatch.setattr(ReceiptDocument, "enqueue_on_commit", lambda job: None)
+    trondheim = Organisation.objects.get(municipality_number="5001")
+    signatory = User.objects.get(email=SIGNATORY)
+    application = services.application_start(
+        organisation=trondheim, round=Round.objects.open_for_applications().get(),
+        user=signatory,
+    )
+    services.application_update(
+        application=application, user=signatory, header=complete_header(),
+        competence=[competence_line()], bpa=[bpa_line()], projects=[project()],
+    )
+    submission = services.application_submit(application=application, user=signatory)
+    login(page, SIGNATORY)
+    page.goto(f"/soknader/kvittering/{submission.reference}/")
+    expect(page.get_by_text("PDF-kopien lages …")).to_be_visible()
+    assert_accessible(page)
+
+    # When the worker makes it, the page swaps in the link without being reloaded
+    render_receipt_pdf(submission.receipt.pk)
+
+    expect(page.get_by_role("link", name="Last ned PDF-kopi")).to_be_visible()
+    submission.receipt.refresh_from_db()
+    expect(page.locator("#receipt-pdf code")).to_have_text(submission.receipt.sha256)
