@@ -250,6 +250,7 @@ def test_form_page_shows_sections_deadline_and_what_is_missing(editor_client, tr
     assert all(re.search(rf'<label\s+for="id_projects-0-{field}"', html)
                for field, _label in PROJECT_CRITERIA)
     assert 'aria-live="polite"' in html
+    assert reverse("applications:excel_download", args=[application.pk]) in html
 
 
 def test_save_header_and_lines_through_the_form(editor_client, trondheim, open_round, editor):
