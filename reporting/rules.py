@@ -106,29 +106,42 @@ def latest_extension_allowed(deadline: datetime) -> datetime:
 # --- the report as a whole ----------------------------------------------------------------
 
 
+def line_name(part: str, line) -> str:
+    """How a line of the report is named in messages: its education type (and
+    description), its BPA target group, or its project's title."""
+    source = line.source
+    if part == "competence":
+        name = source.get_education_type_display()
+        return f"{name} ({source.description})" if source.description else name
+    if part == "bpa":
+        return source.get_role_display()
+    return source.title
+
+
+#: The fields the recipient must fill in on each line of a part before sending.
+REQUIRED_LINE_FIELDS = {
+    "competence": ("completed", "still_studying", "stopped", "amount_used"),
+    "bpa": ("trained", "amount_used"),
+    "projects": ("status", "goal_achievement", "continues", "results", "amount_used"),
+}
+PART_LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
+
+
 def check_report(report: Report) -> list[RuleError]:
     """Every rule over the report as it is stored. Empty list: it may be submitted."""
     errors: list[RuleError] = []
-    blank = _("må fylles ut.")
-    for line in report.competence_lines.all():
-        for field in ("completed", "still_studying", "stopped", "amount_used"):
-            if getattr(line, field) is None:
-                label = line._meta.get_field(field).verbose_name
-                errors.append(RuleError(
-                    "competence", f"{str(label).capitalize()} {blank}", line.pk, field))
-    for line in report.bpa_lines.all():
-        for field in ("trained", "amount_used"):
-            if getattr(line, field) is None:
-                label = line._meta.get_field(field).verbose_name
-                errors.append(RuleError("bpa", f"{str(label).capitalize()} {blank}", line.pk,
-                                        field))
-    for project in report.projects.all():
-        for field in ("status", "goal_achievement", "continues", "results", "amount_used"):
-            value = getattr(project, field)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                label = project._meta.get_field(field).verbose_name
-                errors.append(RuleError("projects", f"{str(label).capitalize()} {blank}",
-                                        project.pk, field))
+    for part, fields in REQUIRED_LINE_FIELDS.items():
+        for line in getattr(report, PART_LINES[part]).all():
+            for field in fields:
+                value = getattr(line, field)
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    label = str(line._meta.get_field(field).verbose_name)
+                    errors.append(RuleError(
+                        part,
+                        _("%(line)s: %(field)s må fylles ut.")
+                        % {"line": line_name(part, line), "field": label},
+                        line.pk, field,
+                    ))
     if len(report.text_report.strip()) < MIN_TEXT_REPORT_LENGTH:
         errors.append(RuleError(
             "header",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -36,8 +35,6 @@ from .models import (
     ALLOWED_TRANSITIONS,
     AttachmentKind,
     DeadlineExtension,
-    ReminderKind,
-    ReminderSent,
     Report,
     ReportAttachment,
     ReportBpaLine,
@@ -61,7 +58,6 @@ LINE_FIELDS = {
     "projects": ["status", "goal_achievement", "results", "continues", "amount_used"],
 }
 PARTS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
-REMINDER_FOR_DAYS = {30: ReminderKind.DAYS_30, 7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}
 DATE_TIME = "j. F Y \\k\\l. H:i"
 ZERO = Decimal(0)
 
@@ -76,7 +72,7 @@ class ReportError(Exception):
         self.errors = list(errors)
 
 
-def _when(moment: datetime) -> str:
+def when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), DATE_TIME)
 
 
@@ -184,7 +180,7 @@ def report_open(
     if not rnd.reporting_open_at(now):
         raise ReportError(
             _("Rapporteringen for %(round)s åpner %(opens)s.")
-            % {"round": rnd, "opens": _when(rnd.reporting_opens_at)},
+            % {"round": rnd, "opens": when(rnd.reporting_opens_at)},
             "not_open",
         )
     grant = grants.grant_for(application.pk)
@@ -362,7 +358,7 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
         raise ReportError(
             _("Fristen for rapporten gikk ut %(deadline)s. Rapporten er ikke sendt, men "
               "utkastet er lagret. Kontakt %(office)s om du trenger utsatt frist.")
-            % {"deadline": _when(report.deadline), "office": office_of(report).name},
+            % {"deadline": when(report.deadline), "office": office_of(report).name},
             "deadline_passed",
         )
     report = selectors.report_with_content(report.pk)
@@ -413,7 +409,7 @@ def _recipient_emails(report: Report) -> list[str]:
     return sorted({application.contact_email, *signatories} - {""})
 
 
-def _contact_emails(report: Report) -> list[str]:
+def contact_emails(report: Report) -> list[str]:
     """The contact person; the signatories when the application names none."""
     contact = report.application.contact_email
     return [contact] if contact else _recipient_emails(report)
@@ -435,7 +431,7 @@ def _email_receipt_on_commit(submission: ReportSubmission, report: Report) -> No
         "«Mine rapporter» i portalen."
     ) % {
         "ref": submission.reference,
-        "at": _when(submission.submitted_at),
+        "at": when(submission.submitted_at),
         "org": content["organisation"]["name"],
         "office": content["office"],
         "granted": format_nok(submission.granted_total),
@@ -529,7 +525,7 @@ def report_extend_deadline(
     if new_deadline <= current or new_deadline <= now:
         raise ReportError(
             _("Ny frist må være senere enn gjeldende frist (%(current)s) og senere enn nå.")
-            % {"current": _when(current)},
+            % {"current": when(current)},
             "not_later",
         )
     if new_deadline > rules.latest_extension_allowed(report.application.round.reporting_deadline):
@@ -553,110 +549,6 @@ def report_extend_deadline(
         body = _("%(office)s har utsatt fristen for rapporten fra %(org)s til %(deadline)s.")
         body %= {"office": office_of(report).name,
                  "org": report.application.organisation.name,
-                 "deadline": _when(new_deadline)}
+                 "deadline": when(new_deadline)}
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
     return extension
-
-
-# --- reminders ---------------------------------------------------------------------------------
-
-
-def _record_reminder(report: Report, kind: str, recipients: list[str], now: datetime) -> bool:
-    """Record a reminder; False if it was sent before (the unique constraint decides, so
-    two runs at once cannot both send it)."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(report=report, kind=kind, sent_at=now,
-                                        recipients=recipients)
-    except IntegrityError:
-        return False
-    return True
-
-
-@transaction.atomic
-def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
-    """E-mail the contact person 30, 7 and 1 days before the report's deadline
-    (extensions honoured), and each office a list of its reports that have become overdue.
-    Each reminder goes once; the e-mails leave when the transaction has committed."""
-    now = now or timezone.now()
-    counts = {"contact": 0, "office": 0}
-    for report in selectors.unsent_reports(now):
-        days = rules.reminder_due(report.deadline_at, now)
-        if days is None:
-            continue
-        kind = REMINDER_FOR_DAYS[days]
-        if any(r.kind == kind for r in report.reminders.all()):
-            continue
-        recipients = _contact_emails(report)
-        if not _record_reminder(report, kind, recipients, now):
-            continue
-        counts["contact"] += 1
-        if recipients:
-            subject, body = _reminder_text(report, days)
-            transaction.on_commit(
-                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
-
-    overdue = (
-        selectors.overdue(Report.objects.all(), now)
-        .exclude(reminders__kind=ReminderKind.OVERDUE)
-        .select_related("application__organisation__county__office",
-                        "application__round__scheme")
-        .order_by("application__organisation__name")
-    )
-    by_office: dict[Office, list[Report]] = defaultdict(list)
-    for report in overdue:
-        by_office[office_of(report)].append(report)
-    for office, reports in by_office.items():
-        recipients = _office_emails(office)
-        newly = [r for r in reports
-                 if _record_reminder(r, ReminderKind.OVERDUE, recipients, now)]
-        if not newly:
-            continue
-        counts["office"] += 1
-        if recipients:
-            subject, body = _overdue_text(office, newly)
-            transaction.on_commit(
-                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
-    return counts
-
-
-def _office_emails(office: Office) -> list[str]:
-    if office.email:
-        return [office.email]
-    return sorted(
-        OfficeMembership.objects.filter(office=office, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-
-
-def _reminder_text(report: Report, days: int) -> tuple[str, str]:
-    application = report.application
-    subject = _("Påminnelse: rapporten for %(round)s skal sendes innen %(deadline)s") % {
-        "round": application.round, "deadline": _when(report.deadline_at)}
-    if days == 1:
-        left = _("Fristen er i morgen.")
-    else:
-        left = _("Det er %(days)d dager til fristen.") % {"days": days}
-    body = _(
-        "%(org)s har ikke sendt inn rapporten om tilskuddet for %(round)s. %(left)s\n\n"
-        "Frist: %(deadline)s\nInnvilget: %(granted)s\n\n"
-        "Skriv og send rapporten i portalen: %(path)s"
-    ) % {
-        "org": application.organisation.name, "round": application.round, "left": left,
-        "deadline": _when(report.deadline_at), "granted": format_nok(report.granted_total),
-        "path": reverse("reporting:edit", args=[report.pk]),
-    }
-    return subject, body
-
-
-def _overdue_text(office: Office, reports: list[Report]) -> tuple[str, str]:
-    subject = _("Forsinkede rapporter: %(count)d") % {"count": len(reports)}
-    lines = [
-        _("- %(org)s, %(round)s: frist %(deadline)s, innvilget %(granted)s") % {
-            "org": r.application.organisation.name, "round": r.application.round,
-            "deadline": _when(r.deadline_at), "granted": format_nok(r.granted_total)}
-        for r in reports
-    ]
-    body = _("Disse rapportene til %(office)s er ikke sendt inn innen fristen:\n\n%(lines)s")
-    body %= {"office": office.name, "lines": "\n".join(lines)}
-    return subject, body

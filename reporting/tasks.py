@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from tilskudd.documents.jobs import run_document_job
 
-from . import services
+from . import reminders, services
 from .documents import render_receipt
 from .models import ReportReceipt
 
@@ -32,5 +32,5 @@ def daily(now: str | None = None) -> dict[str, int]:
     report is opened once, each reminder is sent once). `now`: an ISO moment, for tests."""
     moment = parse_datetime(now) if now else None
     opened = services.reports_open_due(now=moment)
-    sent = services.send_reminders(now=moment)
+    sent = reminders.send_reminders(now=moment)
     return {"opened": len(opened), **sent}

@@ -147,19 +147,10 @@ def _error_summary(forms: dict[str, Any]) -> list[dict[str, str]]:
                 continue
             for field in form:
                 entries += [{"href": f"#{field.auto_id}",
-                             "text": f"{_line_name(section, form.line)}, "
+                             "text": f"{rules.line_name(section, form.line)}, "
                                      f"{str(field.label)[:1].lower()}{str(field.label)[1:]}: {e}"}
                             for e in field.errors]
     return entries
-
-
-def _line_name(section: str, line) -> str:
-    source = line.source
-    if section == "competence":
-        return source.get_education_type_display()
-    if section == "bpa":
-        return source.get_role_display()
-    return source.title
 
 
 def _errors_by_name(forms: dict[str, Any]) -> dict[str, list[str]]:

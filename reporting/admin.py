@@ -1,0 +1,349 @@
+"""The caseworker's review of reports in the admin, scoped to the user's office (the
+directorate reads all): list and filter, approve, return for correction with a message,
+extend one organisation's deadline, download attachments, and export to Excel."""
+
+from __future__ import annotations
+
+import os
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
+from tilskudd.documents.excel import CONTENT_TYPE
+from tilskudd.models import Round
+from tilskudd.money import format_nok
+
+from . import selectors, services
+from .export import export_filename, export_reports
+from .forms import ExtensionForm, ReturnForm
+from .models import Report, ReportingSettings, UnusedChoice
+from .services import ReportError
+from .snapshot import report_snapshot
+
+OFFICE_PATH = "application__organisation__county__office"
+
+
+class RoundFilter(admin.SimpleListFilter):
+    """The rounds the user's reports belong to, in one query (round and scheme)."""
+
+    title = gettext_lazy("runde")
+    parameter_name = "runde"
+
+    def lookups(self, request, model_admin):
+        scoped = super(ReportAdmin, model_admin).get_queryset(request)
+        rounds = Round.objects.filter(
+            pk__in=scoped.values("application__round_id")
+        ).select_related("scheme").order_by("-year")
+        return [(str(rnd.pk), str(rnd)) for rnd in rounds]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(application__round_id=self.value())
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("frist")
+    parameter_name = "forsinket"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Fristen er ute, ikke sendt")), ("nei", _("Ikke forsinket"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return selectors.overdue(queryset, timezone.now())
+        if self.value() == "nei":
+            return selectors.not_overdue(queryset, timezone.now())
+        return queryset
+
+
+class AuditorFilter(admin.SimpleListFilter):
+    title = gettext_lazy("revisorattestasjon")
+    parameter_name = "revisor"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("kreves", _("Kreves")),
+            ("mangler", _("Kreves, mangler")),
+            ("kreves-ikke", _("Kreves ikke")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "kreves":
+            return queryset.filter(auditor_required=True)
+        if self.value() == "mangler":
+            return queryset.filter(auditor_required=True, has_auditor_statement=False)
+        if self.value() == "kreves-ikke":
+            return queryset.filter(auditor_required=False)
+        return queryset
+
+
+class UnusedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("ubrukte midler")
+    parameter_name = "ubrukt"
+
+    def lookups(self, request, model_admin):
+        return [*UnusedChoice.choices, ("ingen", _("Ikke valgt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in UnusedChoice.values:
+            return queryset.filter(unused_choice=self.value())
+        if self.value() == "ingen":
+            return queryset.filter(unused_choice="")
+        return queryset
+
+
+@admin.register(Report)
+class ReportAdmin(OfficeScopedAdmin):
+    office_path = OFFICE_PATH
+    list_display = [
+        "reference_display", "organisation", "round_display", "status", "deadline_display",
+        "granted_display", "auditor_display", "unused_display",
+    ]
+    list_select_related = [
+        "application__organisation__county__office", "application__round__scheme"
+    ]
+    list_filter = [RoundFilter, "status", OverdueFilter, AuditorFilter, UnusedFilter]
+    show_full_result_count = False
+    search_fields = [
+        "submissions__reference", "application__organisation__name",
+        "application__organisation__org_number",
+    ]
+    ordering = ["-application__round__year", "application__organisation__name"]
+    actions = ["approve_reports", "export_excel"]
+    fields = ["summary", "attachments_display", "history"]
+    readonly_fields = ["summary", "attachments_display", "history"]
+    change_form_template = "admin/reporting/report/change_form.html"
+
+    def get_queryset(self, request):
+        return selectors.for_review(super().get_queryset(request))
+
+    # -- the list -------------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("referanse"), ordering="reference")
+    def reference_display(self, obj: Report) -> str:
+        return obj.reference or "–"
+
+    @admin.display(description=gettext_lazy("tilskuddsmottaker"),
+                   ordering="application__organisation__name")
+    def organisation(self, obj: Report) -> str:
+        return obj.application.organisation.name
+
+    @admin.display(description=gettext_lazy("runde"), ordering="application__round__year")
+    def round_display(self, obj: Report) -> str:
+        return str(obj.application.round)
+
+    @admin.display(description=gettext_lazy("frist"), ordering="deadline_at")
+    def deadline_display(self, obj: Report) -> str:
+        text = timezone.localtime(obj.deadline_at).strftime("%d.%m.%Y")
+        if obj.extended_deadline:
+            text += " " + _("(utsatt)")
+        if obj.status in selectors.UNSENT_STATUSES and obj.deadline_at <= timezone.now():
+            return format_html('<strong class="errornote">{} {}</strong>', text, _("forsinket"))
+        return text
+
+    @admin.display(description=gettext_lazy("innvilget"), ordering="granted_total")
+    def granted_display(self, obj: Report) -> str:
+        return format_nok(obj.granted_total)
+
+    @admin.display(description=gettext_lazy("revisorattestasjon"))
+    def auditor_display(self, obj: Report) -> str:
+        if not obj.auditor_required:
+            return _("Kreves ikke") + (" – " + _("regnskap levert")
+                                       if obj.has_project_accounts else "")
+        return _("Levert") if obj.has_auditor_statement else _("Mangler")
+
+    @admin.display(description=gettext_lazy("ubrukte midler"), ordering="unused_choice")
+    def unused_display(self, obj: Report) -> str:
+        unused = obj.unused
+        if unused <= 0:
+            return "–"
+        choice = obj.get_unused_choice_display() if obj.unused_choice else _("ikke valgt")
+        return f"{format_nok(unused)}: {choice}"
+
+    # -- the report page ------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("rapport"))
+    def summary(self, obj: Report) -> str:
+        report = selectors.report_with_content(obj.pk)
+        submission = selectors.latest_submission(report)
+        content = submission.content if submission and not report.is_editable else (
+            report_snapshot(report))
+        return render_to_string("admin/reporting/report/summary.html", {
+            "report": report, "content": content, "submission": submission,
+        })
+
+    @admin.display(description=gettext_lazy("vedlegg"))
+    def attachments_display(self, obj: Report) -> str:
+        attachments = list(obj.attachments.all())
+        if not attachments:
+            return _("Ingen vedlegg.")
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", '<li><a href="{}">{}</a> ({})</li>',
+            ((reverse("admin:reporting_report_attachment", args=[obj.pk, a.pk]), a.title,
+              a.get_kind_display()) for a in attachments),
+        ))
+
+    @admin.display(description=gettext_lazy("historikk"))
+    def history(self, obj: Report) -> str:
+        rows = [(e.at, f"{e.get_from_status_display()} → {e.get_to_status_display()}",
+                 e.by, e.note) for e in obj.events.select_related("by")]
+        rows += [(x.granted_at, _("Frist utsatt til %(date)s")
+                  % {"date": timezone.localtime(x.new_deadline).strftime("%d.%m.%Y %H:%M")},
+                  x.granted_by, x.reason) for x in obj.extensions.select_related("granted_by")]
+        rows += [(r.sent_at, _("Påminnelse: %(kind)s") % {"kind": r.get_kind_display()}, "",
+                  ", ".join(r.recipients)) for r in obj.reminders.all()]
+        if not rows:
+            return "–"
+        rows.sort(key=lambda row: row[0])
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{} – {} {} {}</li>",
+            ((timezone.localtime(at).strftime("%d.%m.%Y %H:%M"), what, by or "",
+              f"({note})" if note else "") for at, what, by, note in rows),
+        ))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        extra = {
+            "show_save": False, "show_save_and_continue": False,
+            "show_save_and_add_another": False, "show_delete": False,
+            "may_act": report is not None and self._is_staff_member(request),
+            "report": report,
+        }
+        return super().change_view(request, object_id, form_url, {**extra,
+                                                                   **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):  # pragma: no cover - nothing editable
+        raise PermissionDenied
+
+    # -- actions --------------------------------------------------------------------
+
+    @admin.action(description=gettext_lazy("Godkjenn valgte rapporter"),
+                  permissions=["change"])
+    def approve_reports(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                services.report_approve(report=report, user=request.user)
+            except ReportError as error:
+                self.message_user(request, f"{report}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(count)d rapport(er) er godkjent.") % {"count": done},
+                              messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Eksporter valgte rapporter til Excel"))
+    def export_excel(self, request: HttpRequest, queryset) -> HttpResponse:
+        response = HttpResponse(export_reports(queryset), content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=export_filename())
+        return response
+
+    # -- views of their own ---------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/send-tilbake/", wrap(self.return_view),
+                 name="reporting_report_return"),
+            path("<int:pk>/godkjenn/", wrap(self.approve_view),
+                 name="reporting_report_approve"),
+            path("<int:pk>/utsett-frist/", wrap(self.extend_view),
+                 name="reporting_report_extend"),
+            path("<int:pk>/vedlegg/<int:attachment_id>/", wrap(self.attachment_view),
+                 name="reporting_report_attachment"),
+            *super().get_urls(),
+        ]
+
+    def _scoped(self, request: HttpRequest, pk: int) -> Report:
+        """The report if the user's office may see it, else 404 (whatever the URL says)."""
+        report = self.get_queryset(request).filter(pk=pk).first()
+        if report is None or not self.has_view_permission(request, report):
+            raise Http404
+        return report
+
+    def _change_url(self, report: Report) -> str:
+        return reverse("admin:reporting_report_change", args=[report.pk])
+
+    def _form_page(self, request, report, form, title, template) -> HttpResponse:
+        return render(request, template, {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": report, "title": title, "form": form,
+            "content": report_snapshot(selectors.report_with_content(report.pk)),
+        })
+
+    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = self._scoped(request, pk)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        form = ReturnForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.report_return(report=report, user=request.user,
+                                       message=form.cleaned_data["message"])
+            except ReportError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, _("Rapporten er sendt tilbake for retting."),
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(report))
+        return self._form_page(request, report, form, _("Send rapporten tilbake for retting"),
+                               "admin/reporting/report/return.html")
+
+    def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = self._scoped(request, pk)
+        if request.method != "POST" or not self.has_change_permission(request, report):
+            raise PermissionDenied
+        try:
+            services.report_approve(report=report, user=request.user)
+        except ReportError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(report))
+
+    def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = self._scoped(request, pk)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        form = ExtensionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.report_extend_deadline(
+                    report=report, user=request.user, new_deadline=form.new_deadline(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ReportError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, _("Fristen er utsatt."), messages.SUCCESS)
+                return HttpResponseRedirect(self._change_url(report))
+        return self._form_page(request, report, form, _("Utsett fristen for rapporten"),
+                               "admin/reporting/report/extend.html")
+
+    def attachment_view(self, request: HttpRequest, pk: int, attachment_id: int):
+        report = self._scoped(request, pk)
+        attachment = report.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True,
+            filename=os.path.basename(attachment.file.name), content_type="application/pdf",
+        )
+
+
+@admin.register(ReportingSettings)
+class ReportingSettingsAdmin(NationalReadOnlyAdmin):
+    list_display = ["round", "overdue_rule"]
+    list_select_related = ["round__scheme"]

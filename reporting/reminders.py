@@ -1,0 +1,125 @@
+"""Reminders: the contact person is e-mailed 30, 7 and 1 days before the report's deadline
+(extensions honoured), and each office gets a list of its reports that have become
+overdue. Each reminder is sent once: a ReminderSent row, unique per report and kind, is
+written before the e-mail is scheduled for after the commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tilskudd.models import Office, OfficeMembership
+from tilskudd.money import format_nok
+
+from . import rules, selectors
+from .models import ReminderKind, ReminderSent, Report
+from .services import contact_emails, office_of, when
+
+REMINDER_FOR_DAYS = {30: ReminderKind.DAYS_30, 7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}
+
+
+def _record_reminder(report: Report, kind: str, recipients: list[str], now: datetime) -> bool:
+    """Record a reminder; False if it was sent before (the unique constraint decides, so
+    two runs at once cannot both send it)."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(report=report, kind=kind, sent_at=now,
+                                        recipients=recipients)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """E-mail the contact person 30, 7 and 1 days before the report's deadline
+    (extensions honoured), and each office a list of its reports that have become overdue.
+    Each reminder goes once; the e-mails leave when the transaction has committed."""
+    now = now or timezone.now()
+    counts = {"contact": 0, "office": 0}
+    for report in selectors.unsent_reports(now):
+        days = rules.reminder_due(report.deadline_at, now)
+        if days is None:
+            continue
+        kind = REMINDER_FOR_DAYS[days]
+        if any(r.kind == kind for r in report.reminders.all()):
+            continue
+        recipients = contact_emails(report)
+        if not _record_reminder(report, kind, recipients, now):
+            continue
+        counts["contact"] += 1
+        if recipients:
+            subject, body = _reminder_text(report, days)
+            transaction.on_commit(
+                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+
+    overdue = (
+        selectors.overdue(Report.objects.all(), now)
+        .exclude(reminders__kind=ReminderKind.OVERDUE)
+        .select_related("application__organisation__county__office",
+                        "application__round__scheme")
+        .order_by("application__organisation__name")
+    )
+    by_office: dict[Office, list[Report]] = defaultdict(list)
+    for report in overdue:
+        by_office[office_of(report)].append(report)
+    for office, reports in by_office.items():
+        recipients = _office_emails(office)
+        newly = [r for r in reports
+                 if _record_reminder(r, ReminderKind.OVERDUE, recipients, now)]
+        if not newly:
+            continue
+        counts["office"] += 1
+        if recipients:
+            subject, body = _overdue_text(office, newly)
+            transaction.on_commit(
+                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+    return counts
+
+
+def _office_emails(office: Office) -> list[str]:
+    if office.email:
+        return [office.email]
+    return sorted(
+        OfficeMembership.objects.filter(office=office, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _reminder_text(report: Report, days: int) -> tuple[str, str]:
+    application = report.application
+    subject = _("Påminnelse: rapporten for %(round)s skal sendes innen %(deadline)s") % {
+        "round": application.round, "deadline": when(report.deadline_at)}
+    if days == 1:
+        left = _("Fristen er i morgen.")
+    else:
+        left = _("Det er %(days)d dager til fristen.") % {"days": days}
+    body = _(
+        "%(org)s har ikke sendt inn rapporten om tilskuddet for %(round)s. %(left)s\n\n"
+        "Frist: %(deadline)s\nInnvilget: %(granted)s\n\n"
+        "Skriv og send rapporten i portalen: %(path)s"
+    ) % {
+        "org": application.organisation.name, "round": application.round, "left": left,
+        "deadline": when(report.deadline_at), "granted": format_nok(report.granted_total),
+        "path": reverse("reporting:edit", args=[report.pk]),
+    }
+    return subject, body
+
+
+def _overdue_text(office: Office, reports: list[Report]) -> tuple[str, str]:
+    subject = _("Forsinkede rapporter: %(count)d") % {"count": len(reports)}
+    lines = [
+        _("- %(org)s, %(round)s: frist %(deadline)s, innvilget %(granted)s") % {
+            "org": r.application.organisation.name, "round": r.application.round,
+            "deadline": when(r.deadline_at), "granted": format_nok(r.granted_total)}
+        for r in reports
+    ]
+    body = _("Disse rapportene til %(office)s er ikke sendt inn innen fristen:\n\n%(lines)s")
+    body %= {"office": office.name, "lines": "\n".join(lines)}
+    return subject, body

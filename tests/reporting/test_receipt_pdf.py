@@ -1,0 +1,74 @@
+"""The PDF copy of a report submission, made by a Celery job, read back with pypdf."""
+
+from decimal import Decimal
+
+import pytest
+
+from reporting import services
+from reporting.documents import render_receipt
+from reporting.models import ReportReceipt, UnusedChoice
+from reporting.tasks import render_report_receipt_pdf
+from tests.pdf import pdf_text
+from tilskudd.documents.jobs import DocumentStatus
+
+from .helpers import ready_report
+
+
+@pytest.fixture
+def submission(report, signatory, django_capture_on_commit_callbacks):
+    ready_report(report, signatory, used=lambda line: line.granted - 10000,
+                 unused_choice=UnusedChoice.TRANSFER,
+                 transfer_reason="Kullet startet først i januar.")
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.report_submit(report=report, user=signatory)
+
+
+def test_the_receipt_pdf_holds_what_was_sent(submission):
+    receipt = ReportReceipt.objects.get(submission=submission)
+
+    assert receipt.status == DocumentStatus.READY
+    with receipt.file.open("rb") as fh:
+        text = pdf_text(fh.read())
+    year = submission.report.application.round.year
+    for expected in [
+        f"Rapport om tilskudd {year}",
+        f"Referansenummer {submission.reference}",
+        "Avsender Trondheim - Tråante kommune (org.nr. 942110464)",
+        "Sendt av Sigurd Signatur (signatur@trondheim.example.no)",
+        "Mottaker Statsforvalteren i Trøndelag",
+        "Ubrukte midler Søke om å overføre ubrukte midler til neste år",
+        "Begrunnelse for overføring: Kullet startet først i januar.",
+        "Innvilget tilskudd kr 260 000",
+        "Brukt kr 230 000",
+        "Ubrukt kr 30 000",
+        "Revisorattestasjon: Dokumentasjon",
+        "Videreutdanning / master: Videreutdanning i psykisk helsearbeid",
+    ]:
+        assert expected in text, expected
+    assert receipt.file.name.endswith(f"{submission.reference}.pdf")
+    assert len(receipt.sha256) == 64
+
+
+def test_running_the_job_again_changes_nothing(submission):
+    receipt = ReportReceipt.objects.get(submission=submission)
+    before = (receipt.file.name, receipt.sha256, receipt.attempts)
+
+    assert render_report_receipt_pdf.apply(args=[receipt.pk]).get() == "ready"
+
+    receipt.refresh_from_db()
+    assert (receipt.file.name, receipt.sha256, receipt.attempts) == before
+
+
+def test_the_pdf_is_made_from_the_frozen_content(submission, signatory, caseworker):
+    # given: the report is returned and changed after it was sent
+    report = submission.report
+    services.report_return(report=report, user=caseworker, message="Rett beløpene.")
+    services.report_update(report=report, user=signatory, header={"text_report": "Endret " * 5})
+
+    # when: the first submission's PDF is made again
+    pdf, filename = render_receipt(ReportReceipt(submission=submission))
+
+    # then: it shows what was sent then
+    assert filename == f"{submission.reference}.pdf"
+    assert "Endret" not in pdf_text(pdf)
+    assert submission.unused_total == Decimal("30000")
