@@ -160,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tilskudd.tasks.sweep_pending_documents",
         "schedule": timedelta(minutes=5),
     },
+    # Opens the reports whose period has started and sends the reminders (each once).
+    "reporting-daily": {
+        "task": "reporting.tasks.daily",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with DJANGO_DEBUG=0.

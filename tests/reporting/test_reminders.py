@@ -135,3 +135,12 @@ def test_the_daily_task_opens_reports_and_sends_reminders(
     assert [m.subject.split(":")[0] for m in mailoutbox] == ["Påminnelse"]
     assert tasks.daily.delay(now=_at(deadline, 30).isoformat()).get() == {
         "opened": 0, "contact": 0, "office": 0}
+
+
+def test_beat_runs_the_daily_task_once_a_day(settings):
+    from celery import current_app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reporting-daily"]
+
+    assert entry["task"] in current_app.tasks
+    assert entry["schedule"] == timedelta(days=1)
