@@ -1,13 +1,12 @@
 """Allocation letters: made by the Celery job (eager in tests) after commit, read back from
 the PDF; a new version never overwrites the old; the applicant's archive and e-mail."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from pypdf import PdfReader
 
+import tests.pdf
 from assessment import rules, services
 from assessment.models import AllocationLetter, AssessmentEvent, EventAction, LetterKind
 from tests.tilskudd.factories import OrganisationFactory, member
@@ -21,11 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def pdf_text(letter: AllocationLetter) -> str:
+    """The letter's text, white space folded (non-breaking spaces in amounts too)."""
     letter.refresh_from_db()
     with letter.file.open("rb") as fh:
-        reader = PdfReader(io.BytesIO(fh.read()))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.replace("\xa0", " ").split())
+        return tests.pdf.pdf_text(fh.read())
 
 
 def make_letter(assessment, user, capture) -> AllocationLetter:
