@@ -45,7 +45,6 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.line = line
         self.label = label
-        self.fields["recommended"].max_value = line.applied
         self.fields["recommended"].widget.attrs.update(
             {"max": str(line.applied), "aria-label": _("Innstilt beløp for %(line)s")
              % {"line": label}}

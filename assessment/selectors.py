@@ -195,12 +195,20 @@ def budget_for(*, office: Office, round: Round) -> OfficeBudget | None:
     return OfficeBudget.objects.filter(office=office, round=round).first()
 
 
+def counts_against_pot() -> Q:
+    """A decision uses the pot whatever becomes of the application; other cases count
+    only while their application is submitted."""
+    return Q(assessment__status=AssessmentStatus.DECIDED) | Q(
+        assessment__application__status=ApplicationStatus.SUBMITTED
+    )
+
+
 def lines_of_budget(budget: OfficeBudget) -> QuerySet[LineAssessment]:
-    """The assessed lines of the submitted applications that the budget pays for."""
+    """The assessed lines that the budget pays for (or would, once approved)."""
     return LineAssessment.objects.filter(
+        counts_against_pot(),
         assessment__application__round_id=budget.round_id,
         assessment__application__organisation__county__office_id=budget.office_id,
-        assessment__application__status=ApplicationStatus.SUBMITTED,
     )
 
 
@@ -364,9 +372,9 @@ def pot_summary(budget: OfficeBudget) -> PotSummary:
 def pots(qs: QuerySet[OfficeBudget]) -> QuerySet[OfficeBudget]:
     """Budgets annotated with recommended (awaiting approval) and approved totals."""
     lines = LineAssessment.objects.filter(
+        counts_against_pot(),
         assessment__application__round_id=OuterRef("round_id"),
         assessment__application__organisation__county__office_id=OuterRef("office_id"),
-        assessment__application__status=ApplicationStatus.SUBMITTED,
     )
     return qs.select_related("office", "round__scheme").annotate(
         earmarked_sum=_sum_of(Earmark.objects.filter(budget=OuterRef("pk")), "amount"),
