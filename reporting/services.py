@@ -199,7 +199,9 @@ def report_open(
                 created_at=now,
                 updated_at=now,
             )
-            report.full_clean()
+            # The one-report-per-application rule is the database's to keep, so two
+            # requests at once end in the IntegrityError below, not in a ValidationError.
+            report.full_clean(validate_unique=False)
             report.save()
     except IntegrityError:  # a parallel request (or the beat) opened it first
         return Report.objects.get(application=application)
