@@ -223,6 +223,12 @@ class ReportAdmin(OfficeScopedAdmin):
         return super().change_view(request, object_id, form_url, {**extra,
                                                                    **(extra_context or {})})
 
+    def has_add_permission(self, request):
+        return False  # a report is opened from a decision (services.report_open)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a report is kept, like the decision it reports on
+
     def save_model(self, request, obj, form, change):  # pragma: no cover - nothing editable
         raise PermissionDenied
 

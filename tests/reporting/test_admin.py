@@ -213,6 +213,9 @@ def test_the_caseworker_approves(client, submitted, caseworker):
 def test_the_caseworker_extends_the_deadline(client, report, caseworker, deadline):
     client.force_login(caseworker)
     new_day = (deadline + timedelta(days=14)).date()
+    page = client.get(reverse("admin:reporting_report_change", args=[report.pk])).content.decode()
+    assert "Utsett fristen" in page
+    assert "Send tilbake for retting" not in page  # a draft is not sent yet
 
     response = client.post(reverse("admin:reporting_report_extend", args=[report.pk]), {
         "new_date": new_day.isoformat(), "reason": "Sykdom i staben."})
@@ -262,3 +265,15 @@ def test_recipients_have_no_admin(client, report, signatory):
     client.force_login(signatory)
 
     assert client.get(reverse(CHANGELIST)).status_code == 302
+
+
+def test_nobody_adds_or_deletes_reports_in_the_admin(client, report, caseworker):
+    from tilskudd.models import User
+
+    admin_user = User.objects.create_superuser(email="admin@example.no", password="x",
+                                               full_name="Admin")
+    client.force_login(admin_user)
+
+    assert client.get(reverse("admin:reporting_report_add")).status_code == 403
+    assert client.get(reverse("admin:reporting_report_delete", args=[report.pk])
+                      ).status_code == 403

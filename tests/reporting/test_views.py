@@ -278,3 +278,21 @@ def test_the_correction_message_is_shown_to_the_recipient(client, report, signat
 
     assert "Statsforvalteren har sendt rapporten tilbake for retting" in page
     assert "Mangler signatur." in page
+
+
+def test_the_archive_shows_the_report_receipt(
+    report, signatory, django_capture_on_commit_callbacks
+):
+    from reporting import services
+    from tilskudd.archive import archive_documents
+
+    ready_report(report, signatory)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.report_submit(report=report, user=signatory)
+
+    documents = archive_documents([report.application_id])[report.application_id]
+    mine = [d for d in documents if d.title.startswith("Rapport")]
+    assert [(d.title, d.url) for d in mine] == [(
+        f"Rapport {submission.reference} (kvittering)",
+        reverse("reporting:receipt_pdf", args=[submission.reference]),
+    )]
