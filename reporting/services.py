@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -60,6 +61,8 @@ LINE_FIELDS = {
 PARTS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
 DATE_TIME = "j. F Y \\k\\l. H:i"
 ZERO = Decimal(0)
+
+logger = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -231,7 +234,15 @@ def reports_open_due(*, now: datetime | None = None) -> list[Report]:
         .select_related("round")
         .order_by("pk")
     )
-    return [report_open(application=a, now=now) for a in due if a.round.reporting_open_at(now)]
+    opened = []
+    for application in due:
+        if not application.round.reporting_open_at(now):
+            continue
+        try:
+            opened.append(report_open(application=application, now=now))
+        except ReportError:  # one that cannot be opened must not stop the others
+            logger.exception("Could not open the report of application %s", application.pk)
+    return opened
 
 
 # --- the recipient's draft --------------------------------------------------------------------
@@ -278,8 +289,8 @@ def report_update(
             for key in LINE_FIELDS[part]:
                 if key in data:
                     value = data[key]
-                    if value is None and isinstance(model._meta.get_field(key).default, str):
-                        value = ""
+                    if value is None and not model._meta.get_field(key).null:
+                        value = ""  # a text or choice left empty
                     setattr(line, key, value)
             line.full_clean(exclude=["report", "source"])
             line.save()

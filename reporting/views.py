@@ -227,10 +227,11 @@ def _save(request: HttpRequest, report: Report) -> HttpResponse:
     invalid = bool(_errors_by_name(forms))
     try:
         services.report_update(report=report, user=request.user, **payload)
-    except ReportError as error:
+    except (ReportError, ValidationError) as error:
+        message = error.message if isinstance(error, ReportError) else " ".join(error.messages)
         if _is_fetch(request):
-            return JsonResponse({"error": error.message}, status=409)
-        messages.error(request, error.message)
+            return JsonResponse({"error": message}, status=409)
+        messages.error(request, message)
         return redirect("reporting:edit", pk=report.pk)
     fresh = selectors.report_for_member(request.user, report.pk)
     if _is_fetch(request):

@@ -594,3 +594,22 @@ def test_a_signatory_of_another_organisation_is_not_a_signatory_here(report, tro
 
     assert refused.value.code == "not_member"
     assert _state(report) == before
+
+
+def test_an_emptied_choice_is_stored_as_empty(
+    trondheim, grant_round, budget, signatory, caseworker, approver
+):
+    from .helpers import project
+
+    application = granted(trondheim, grant_round, signatory, caseworker, approver,
+                          competence=[], projects=[project(amount=Decimal("100000"))])
+    report = services.report_open(application=application, user=signatory)
+    line = report.projects.get()
+    services.report_update(report=report, user=signatory,
+                           projects=[{"id": line.pk, "status": "ongoing"}])
+
+    services.report_update(report=report, user=signatory,
+                           projects=[{"id": line.pk, "status": None, "amount_used": None}])
+
+    line.refresh_from_db()
+    assert (line.status, line.amount_used) == ("", None)
