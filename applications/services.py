@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tilskudd.gates import blocking, withdrawal_gates
+from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
+from tilskudd.money import format_nok
 from tilskudd.services import audit
 
 from . import rules
@@ -233,14 +235,14 @@ def application_request_signature(*, application: Application, user: User) -> No
     audit(actor=user, action="application_request_signature", target=application)
     recipients = _signatory_emails(application.organisation)
     if recipients:
-        path = reverse("applications:preview", args=[application.pk])
+        link = absolute_url("applications:preview", application.pk)
         subject = _("Søknad klar til signering: %(org)s") % {"org": application.organisation.name}
         body = _(
             "%(user)s har gjort søknaden om %(scheme)s %(year)s klar og ber deg kontrollere "
-            "og sende den inn.\n\nÅpne søknaden: %(path)s\n\nSøknadsfrist: %(deadline)s."
+            "og sende den inn.\n\nÅpne søknaden: %(link)s\n\nSøknadsfrist: %(deadline)s."
         ) % {
             "user": user.full_name, "scheme": application.round.scheme.name,
-            "year": application.round.year, "path": path,
+            "year": application.round.year, "link": link,
             "deadline": date_format(timezone.localtime(application.round.application_deadline),
                                     "j. F Y \\k\\l. H:i"),
         }
@@ -315,16 +317,17 @@ def _email_receipt_on_commit(submission: Submission, application: Application) -
         "Sendt: %(at)s\n"
         "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
         "Mottaker: %(office)s\n"
-        "Sum søkt: kr %(total)s\n\n"
-        "Oppgi referansenummeret i all kontakt om søknaden. En PDF-kopi ligger under "
-        "«Mine søknader» i portalen."
+        "Sum søkt: %(total)s\n\n"
+        "Oppgi referansenummeret i all kontakt om søknaden. Kvitteringen med PDF-kopi: "
+        "%(link)s"
     ) % {
         "ref": submission.reference,
         "at": date_format(timezone.localtime(submission.submitted_at), "j. F Y \\k\\l. H:i"),
         "org": content["organisation"]["name"],
         "orgnr": content["organisation"]["org_number"] or "–",
         "office": content["office"],
-        "total": content["totals"]["applied"],
+        "total": format_nok(content["totals"]["applied"]),
+        "link": absolute_url("applications:receipt", submission.reference),
     }
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
@@ -348,6 +351,9 @@ def application_withdraw(
         )
     if not reason.strip():
         raise ApplicationError(_("Skriv hvorfor søknaden trekkes."), "reason_required")
+    stops = blocking(withdrawal_gates(application.pk))
+    if stops:
+        raise ApplicationError(stops[0].message, "under_assessment")
     submission = application.submissions.select_for_update().get(withdrawn_at__isnull=True)
     submission.withdrawn_at = now
     submission.withdrawn_by = user

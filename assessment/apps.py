@@ -8,7 +8,10 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from tilskudd.archive import register_archive_provider
+        from tilskudd.gates import register_withdrawal_gate
 
         from .archive import letter_documents
+        from .selectors import withdrawal_stops
 
         register_archive_provider(letter_documents)
+        register_withdrawal_gate(withdrawal_stops)

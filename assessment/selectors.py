@@ -564,3 +564,22 @@ def granted_application_ids(
     if round_ids is not None:
         qs = qs.filter(application__round_id__in=list(round_ids))
     return list(qs.order_by("application_id").values_list("application_id", flat=True))
+
+
+def withdrawal_stops(application_id: int) -> list:
+    """A withdrawal gate (tilskudd.gates): once the office has recommended or decided,
+    the applicant can no longer take the application back and change its lines."""
+    from django.utils.translation import gettext as _
+
+    from tilskudd.gates import Gate
+
+    started = Assessment.objects.filter(application_id=application_id).exclude(
+        status=AssessmentStatus.OPEN
+    )
+    if not started.exists():
+        return []
+    return [Gate(
+        _("Statsforvalteren har allerede innstilt eller vedtatt i saken, så søknaden kan "
+          "ikke trekkes i portalen. Kontakt Statsforvalteren."),
+        blocking=True,
+    )]

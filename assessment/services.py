@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
+from tilskudd.links import absolute_url
 from tilskudd.models import (
     Membership,
     MembershipRole,
@@ -496,7 +496,7 @@ def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) ->
         "org": application.organisation.name,
         "outcome": assessment.get_outcome_display().lower(),
         "version": letter.version,
-        "path": reverse("assessment:decision", args=[application.pk]),
+        "path": absolute_url("assessment:decision", application.pk),
         "action": action,
     }
     transaction.on_commit(lambda: send_mail(subject, body.strip(), None, recipients))

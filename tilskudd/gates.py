@@ -46,3 +46,20 @@ def submission_gates(
 
 def blocking(gates: list[Gate]) -> list[Gate]:
     return [gate for gate in gates if gate.blocking]
+
+
+#: A check on withdrawing a submitted application: (application id) -> what it found.
+WithdrawalCheck = Callable[[int], list[Gate]]
+_withdrawal_checks: list[WithdrawalCheck] = []
+
+
+def register_withdrawal_gate(check: WithdrawalCheck) -> WithdrawalCheck:
+    """An app that builds on submitted applications (assessment) may forbid withdrawing
+    one it has started to decide on."""
+    if check not in _withdrawal_checks:
+        _withdrawal_checks.append(check)
+    return check
+
+
+def withdrawal_gates(application_id: int) -> list[Gate]:
+    return [gate for check in _withdrawal_checks for gate in check(application_id)]

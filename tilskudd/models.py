@@ -378,8 +378,12 @@ class Round(models.Model):
 class OfficeBudget(models.Model):
     """An office's pot for one round, which may hold named earmarked parts."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="budgets")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="budgets")
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("runde")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("embete")
+    )
     pot = models.DecimalField(
         _("ramme (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
     )
@@ -421,6 +425,7 @@ class Earmark(models.Model):
         verbose_name_plural = _("øremerkede deler")
         constraints = [
             models.UniqueConstraint(fields=["budget", "name"], name="earmark_unique_name"),
+            models.UniqueConstraint(fields=["budget", "key"], name="earmark_unique_key"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="earmark_not_negative"),
         ]
 

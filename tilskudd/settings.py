@@ -141,6 +141,8 @@ EMAIL_BACKEND = env.str(
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="tilskudd@localhost")
+#: Where people reach the portal; links in e-mails are built on it.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -237,6 +237,10 @@ def test_signatory_submits_and_gets_a_reference_receipt_job_and_email(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["kari@trondheim.example.no", "signatur@example.no"]
     assert submission.reference in mail.outbox[0].subject
+    assert "Sum søkt: kr\u00a0370\u00a0000" in mail.outbox[0].body
+    assert f"http://127.0.0.1:8000/soknader/kvittering/{submission.reference}/" in (
+        mail.outbox[0].body
+    )
     assert list(draft.status_changes.values_list("from_status", "to_status")) == [
         ("draft", "submitted")
     ]
@@ -342,6 +346,7 @@ def test_editor_asks_the_signatory_to_sign(draft, editor, django_capture_on_comm
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["signatur@example.no"]
     assert "Ulrikke Utfyller" in mail.outbox[0].body
+    assert f"http://127.0.0.1:8000/soknader/{draft.pk}/forhandsvis/" in mail.outbox[0].body
 
 
 # --- attachments ---------------------------------------------------------------------

@@ -549,30 +549,3 @@ def test_approval_is_refused_when_the_office_has_no_budget(application, casework
 
     assert refused.value.code == "no_budget"
     assert state(assessment) == before
-
-
-def test_a_decision_keeps_its_money_even_if_the_application_is_withdrawn(
-    trondheim, open_round, budget, signatory, caseworker, approver
-):
-    from applications import services as application_services
-    from tests.tilskudd.factories import OrganisationFactory, member
-    from tilskudd.models import MembershipRole, OrganisationKind
-
-    OfficeBudget.objects.filter(pk=budget.pk).update(pot=Decimal("515000"))
-    first = submit(trondheim, open_round, signatory)
-    decide(first, caseworker, approver)
-    application_services.application_withdraw(application=first, user=signatory,
-                                              reason="Ved en feil.")
-    company = OrganisationFactory(
-        kind=OrganisationKind.INTER_MUNICIPAL_COMPANY, name="Trøndelag IKS",
-        municipality_number=None, org_number="", county=trondheim.county,
-    )
-    second = recommend(submit(company, open_round, member(company, MembershipRole.SIGNATORY)),
-                       caseworker)
-    before = state(second)
-
-    with pytest.raises(services.AssessmentError) as refused:
-        services.assessment_approve(assessment=second, user=approver)
-
-    assert refused.value.code == "pot_exceeded"
-    assert state(second) == before
