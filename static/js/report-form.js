@@ -176,7 +176,18 @@
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("focusout", () => { if (dirty) save(); });
-    form.addEventListener("submit", () => { window.clearTimeout(timer); dirty = false; });
+    // "Lagre" while a background save is on its way (the field lost focus to the button):
+    // let that save finish first, so the two never write at the same time.
+    form.addEventListener("submit", (event) => {
+      window.clearTimeout(timer);
+      if (saving) {
+        event.preventDefault();
+        const submitter = event.submitter;
+        saving.then(() => form.requestSubmit(submitter));
+        return;
+      }
+      dirty = false;
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden" && dirty) save(true);
     });

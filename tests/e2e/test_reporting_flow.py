@@ -65,6 +65,8 @@ def _fill_template(path, tmp_path):
 def _open_report(page):
     page.goto("/")
     page.get_by_role("link", name="Mine rapporter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine rapporter")
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"Trondheim - Tråante kommune – .* \d{4}")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rapport om tilskuddet for")
 
