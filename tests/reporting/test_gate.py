@@ -121,3 +121,28 @@ def test_in_warning_mode_the_application_is_submitted(
         application=application, user=signatory, now=deadline + timedelta(days=1))
 
     assert submission.application_id == application.pk
+
+
+START_PAGE_WIRED = "submission_gates" in inspect.getsource(
+    __import__("tilskudd.views", fromlist=["home"]))
+
+
+@pytest.mark.skipif(not START_PAGE_WIRED, reason="the start page does not show tilskudd.gates "
+                    "yet (the lead applies that diff)")
+def test_the_start_page_says_so(client, report, signatory, grant_round, next_round):
+    # given: the grant round's reporting deadline has just passed
+    from django.utils import timezone
+
+    now = timezone.now()
+    grant_round.opens_at = now - timedelta(days=60)
+    grant_round.application_deadline = now - timedelta(minutes=2)
+    grant_round.reporting_deadline = now - timedelta(minutes=1)
+    grant_round.save()
+    client.force_login(signatory)
+
+    page = client.get("/").content.decode()
+
+    assert "Ny søknad kan ikke sendes inn:" in page
+    assert (f"Trondheim - Tråante kommune har ikke sendt inn rapporten om tilskuddet for KKT "
+            f"{grant_round.year}.") in page
+    assert f'href="/rapporter/{report.pk}/"' in page
