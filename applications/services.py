@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tilskudd.gates import blocking, withdrawal_gates
+from tilskudd.gates import blocking, submission_gates, withdrawal_gates
 from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
 from tilskudd.money import format_nok
@@ -100,8 +100,12 @@ def _lock(application: Application) -> Application:
 
 
 @transaction.atomic
-def application_start(*, organisation: Organisation, round: Round, user: User) -> Application:
-    """Open the organisation's application for the round; a second call opens the same one."""
+def application_start(
+    *, organisation: Organisation, round: Round, user: User, now: datetime | None = None
+) -> Application:
+    """Open the organisation's application for the round; a second call opens the same one.
+    `now`: the moment to check the round's window against (demo data, tests)."""
+    now = now or timezone.now()
     _membership(user, organisation)
     if not round.scheme.is_eligible(organisation):
         raise ApplicationError(
@@ -112,7 +116,7 @@ def application_start(*, organisation: Organisation, round: Round, user: User) -
     existing = Application.objects.filter(organisation=organisation, round=round).first()
     if existing:
         return existing
-    if not round.is_open_for_applications:
+    if not round.accepts_applications_at(now):
         raise ApplicationError(_("Søknadsrunden er ikke åpen."), "round_closed")
     try:
         with transaction.atomic():
@@ -270,6 +274,10 @@ def application_submit(
                                                        "j. F Y \\k\\l. H:i")},
             "deadline_passed",
         )
+    # Conditions other apps set, such as an overdue report from an earlier round.
+    stops = blocking(submission_gates(application.organisation, rnd, now))
+    if stops:
+        raise ApplicationError(" ".join(gate.message for gate in stops), "report_overdue")
     application = Application.objects.select_related(
         "organisation__county__office", "round__scheme"
     ).prefetch_related("competence_lines", "bpa_lines", "projects", "attachments").get(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.archive import archive_documents
+from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
@@ -326,6 +327,7 @@ def _render_preview(
         "error": error,
         "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
         if error else [],
+        "gates": submission_gates(application.organisation, application.round),
         "js_texts": _js_texts(),
     })
 
