@@ -23,11 +23,6 @@ from .helpers import submit
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def trondheim(db):
     return OrganisationFactory()
