@@ -4,9 +4,8 @@ dicts to the services; they never save anything themselves."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -18,7 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.money import NBSP
+from tilskudd.money import NBSP, parse_nok
 
 from . import rules
 from .models import (
@@ -32,33 +31,6 @@ from .models import (
 from .services import HEADER_FIELDS
 
 HEADER_AMOUNT_FIELDS = ["own_financing", "other_financing", "transferred_funds"]
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def parse_amount(value: Any) -> Decimal | None:
-    """What people type for an amount: "60000", "60 000", "kr 60 000", "60 000,-".
-    Returns None for nothing typed; raises ValidationError for what is not a number."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    text = _SPACES.sub("", str(value)).lower()
-    text = text.removeprefix("kr").removeprefix(".").removesuffix(",-").removesuffix(",–")
-    if not text:
-        return None
-    if _DOTTED_THOUSANDS.fullmatch(text):  # "60.000" is sixty thousand in Norwegian
-        text = text.replace(".", "")
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValidationError(
-            _("Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."),
-            code="not_a_number",
-        )
-    return amount
-
-
 def format_amount(value: Decimal | int) -> str:
     """60000 -> "60 000", as the field shows a stored amount."""
     return f"{int(value):,}".replace(",", NBSP)
@@ -85,7 +57,7 @@ class AmountField(forms.Field):
         return value
 
     def to_python(self, value):
-        return parse_amount(value)
+        return parse_nok(value)
 
     def validate(self, value):
         if value is None and not self.required:
@@ -105,7 +77,7 @@ class HeaderAmountField(AmountField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        amount = parse_amount(value)
+        amount = parse_nok(value)
         return Decimal(0) if amount is None else amount
 
     def validate(self, value):

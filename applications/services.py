@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -19,7 +17,9 @@ from tilskudd.gates import blocking, submission_gates, withdrawal_gates
 from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
 from tilskudd.money import format_nok
+from tilskudd.references import new_reference
 from tilskudd.services import audit
+from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256
 
 from . import rules
 from .models import (
@@ -34,11 +34,10 @@ from .models import (
     StatusChange,
     Submission,
 )
-from .references import new_reference
 from .rules import RuleError, check_application
 from .snapshot import application_snapshot, totals
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
 
 
@@ -294,7 +293,7 @@ def application_submit(
             with transaction.atomic():
                 submission = Submission.objects.create(
                     application=application,
-                    reference=new_reference(application.organisation, rnd),
+                    reference=new_reference(rnd.scheme.code, rnd.year, application.organisation),
                     submitted_at=now,
                     submitted_by=user,
                     content=application_snapshot(application),
@@ -373,10 +372,6 @@ def application_withdraw(
     return submission
 
 
-def _is_pdf(head: bytes) -> bool:
-    return head.startswith(b"%PDF-")
-
-
 @transaction.atomic
 def attachment_add(
     *, application: Application, user: User, uploaded: UploadedFile, kind: str, title: str
@@ -385,23 +380,10 @@ def attachment_add(
     _membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": _("Filen er for stor (høyst %(mb)d MB).")
-             % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
-        )
-    uploaded.seek(0)
-    head = uploaded.read(5)
-    if not _is_pdf(head):
-        raise ValidationError({"file": _("Vedlegg må være PDF-filer.")})
-    uploaded.seek(0)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    sha256 = checked_pdf_sha256(uploaded, MAX_ATTACHMENT_BYTES)
     attachment = Attachment(
         application=application, kind=kind, title=title or uploaded.name, file=uploaded,
-        size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=user,
+        size=uploaded.size, sha256=sha256, uploaded_by=user,
     )
     attachment.full_clean()
     attachment.save()

@@ -4,9 +4,8 @@ what is typed and hand clean dicts to the services, never saving anything themse
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.money import NBSP
+from tilskudd.money import NBSP, parse_nok
 
 from . import rules
 from .models import (
@@ -30,31 +29,6 @@ from .models import (
     ReportProject,
     UnusedChoice,
 )
-
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-
-
-def parse_amount(value: Any) -> Decimal | None:
-    """What people type for an amount: "60000", "60 000", "kr 60 000", "60 000,-"."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    text = _SPACES.sub("", str(value)).lower()
-    text = text.removeprefix("kr").removeprefix(".").removesuffix(",-").removesuffix(",–")
-    if not text:
-        return None
-    if _DOTTED_THOUSANDS.fullmatch(text):
-        text = text.replace(".", "")
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValidationError(
-            _("Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."),
-            code="not_a_number",
-        )
-    return amount
 
 
 class UsedAmountField(forms.Field):
@@ -71,7 +45,7 @@ class UsedAmountField(forms.Field):
         return value
 
     def to_python(self, value):
-        return parse_amount(value)
+        return parse_nok(value)
 
     def validate(self, value):
         super().validate(value)

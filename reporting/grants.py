@@ -1,9 +1,8 @@
 """The one place reporting reads the assessment app: which applications were granted,
 and how much per line.
 
-It goes through assessment.selectors where a selector exists (`decisions_for`); the
-functions marked "to move" read assessment's models directly only because no selector
-does it yet, and belong in assessment/selectors.py.
+It goes through assessment.selectors only; this module shapes what they return into
+what reporting needs (a grant and its amount per line).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assessment import selectors as assessment_selectors
-from assessment.models import Assessment, AssessmentStatus, Outcome
+from assessment.models import Outcome
 
 #: The parts of a decision, as assessment names them (assessment.models.Part values).
 COMPETENCE, BPA, PROJECTS = "competence", "bpa", "projects"
@@ -54,16 +53,5 @@ def grant_for(application_id: int) -> Grant | None:
     return grants_for([application_id]).get(application_id)
 
 
-def granted_application_ids(
-    *, organisation_ids: Iterable[int] | None = None, round_ids: Iterable[int] | None = None
-) -> list[int]:
-    """To move into assessment/selectors.py: the applications with a decided grant
-    (granted or partly granted), optionally of some organisations or rounds."""
-    qs = Assessment.objects.filter(
-        status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES
-    )
-    if organisation_ids is not None:
-        qs = qs.filter(application__organisation_id__in=list(organisation_ids))
-    if round_ids is not None:
-        qs = qs.filter(application__round_id__in=list(round_ids))
-    return list(qs.order_by("application_id").values_list("application_id", flat=True))
+#: The applications with a decided grant, optionally of some organisations or rounds.
+granted_application_ids = assessment_selectors.granted_application_ids

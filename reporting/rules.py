@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from assessment.rules import AUDITOR_THRESHOLD, auditor_required
 from tilskudd.money import format_nok
+from tilskudd.uploads import MAX_PDF_BYTES
 
 if TYPE_CHECKING:
     from .models import Report
@@ -29,8 +30,7 @@ MAX_TEXT_LENGTH = 5000
 #: The text report must say something.
 MIN_TEXT_REPORT_LENGTH = 20
 #: Attachments are PDF files of at most this size.
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
+MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 #: Reminders to the contact person this many (calendar) days before the deadline.
 REMINDER_DAYS = (30, 7, 1)
 
@@ -69,10 +69,6 @@ def missing_attachment_message(report: Report) -> str:
         "Last opp en utskrift av prosjektregnskapet (PDF) før du sender inn. Tilskudd under "
         "%(threshold)s krever ikke revisorattestasjon, men regnskapet må være med."
     ) % {"threshold": format_nok(AUDITOR_THRESHOLD)}
-
-
-def is_pdf(head: bytes) -> bool:
-    return head.startswith(PDF_MAGIC)
 
 
 # --- deadlines --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,7 +28,9 @@ from tilskudd.models import (
     User,
 )
 from tilskudd.money import format_nok
+from tilskudd.references import new_reference
 from tilskudd.services import audit
+from tilskudd.uploads import checked_pdf_sha256
 
 from . import grants, rules, selectors
 from .models import (
@@ -46,7 +47,6 @@ from .models import (
     ReportStatus,
     ReportSubmission,
 )
-from .references import new_reference
 from .rules import RuleError
 from .snapshot import account, report_snapshot
 
@@ -63,6 +63,10 @@ DATE_TIME = "j. F Y \\k\\l. H:i"
 ZERO = Decimal(0)
 
 logger = logging.getLogger(__name__)
+
+
+#: Report references: RAP-2026-5001-7F3K.
+REFERENCE_PREFIX = "RAP"
 
 
 class ReportError(Exception):
@@ -314,22 +318,10 @@ def report_attachment_add(
     _require_editable(report)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Velg hva slags vedlegg dette er.")})
-    if uploaded.size > rules.MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {"file": _("Filen er for stor (høyst %(mb)d MB).")
-             % {"mb": rules.MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
-        )
-    uploaded.seek(0)
-    if not rules.is_pdf(uploaded.read(len(rules.PDF_MAGIC))):
-        raise ValidationError({"file": _("Vedlegg må være PDF-filer.")})
-    uploaded.seek(0)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    sha256 = checked_pdf_sha256(uploaded, rules.MAX_ATTACHMENT_BYTES)
     attachment = ReportAttachment(
         report=report, kind=kind, title=(title or "").strip() or uploaded.name[:200],
-        file=uploaded, size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=user,
+        file=uploaded, size=uploaded.size, sha256=sha256, uploaded_by=user,
     )
     attachment.full_clean()
     attachment.save()
@@ -388,8 +380,10 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
             with transaction.atomic():
                 submission = ReportSubmission.objects.create(
                     report=report,
-                    reference=new_reference(report.application.organisation,
-                                            report.application.round),
+                    reference=new_reference(
+                        REFERENCE_PREFIX, report.application.round.year,
+                        report.application.organisation,
+                    ),
                     submitted_at=now,
                     submitted_by=user,
                     content=report_snapshot(report),
