@@ -1,22 +1,11 @@
-"""Excel (.xlsx) files out and in, once for every app.
-
-Writing: text goes in as a string cell that Excel will not run as a formula, amounts as
-whole kroner with a thousands format, input cells are marked (light fill, unlocked) and
-may carry data validation.
-
-Reading: an uploaded file is opened with limits (size, zip bomb, real xlsx) in
-openpyxl's read-only mode with formulas kept as formulas, and cells are read with
-helpers that collect every problem as a CellError ("Kompetanse!D7: må være et helt
-tall") instead of stopping at the first.
-"""
+"""Reading uploaded .xlsx files with limits, collecting every problem by cell."""
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,277 +14,26 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+
+from .common import (
+    _DIGITS_WITH_SPACES,
+    MAX_SCAN_ROWS,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_UPLOAD_BYTES,
+    MAX_ZIP_MEMBERS,
+    NO,
+    OLE_MAGIC,
+    YES,
+    ZIP_MAGIC,
+    CellError,
+    CellValueError,
+    ExcelFileError,
+    _grouped,
+    _unescape_text,
+)
 
 logger = logging.getLogger(__name__)
-
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-#: An upload larger than this is refused before it is read.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-#: The sum of the uncompressed sizes of the zip's members (a zip bomb guard). Python's
-#: zipfile stops at each member's declared size (and fails the CRC if there is more), so
-#: the declared sizes are a real bound on what is unpacked.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 500
-#: Rows read per sheet; rows below are not read at all.
-MAX_SCAN_ROWS = 1000
-#: Excel's limit for the text of one cell.
-EXCEL_MAX_TEXT = 32767
-
-ZIP_MAGIC = b"PK\x03\x04"
-#: Old .xls files and password-protected .xlsx files are OLE compound documents.
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-#: Whole kroner, grouped; Excel shows the group separator of the reader's locale
-#: ("60 000" in Norwegian Excel). The format code itself always uses ",".
-AMOUNT_FORMAT = "#,##0"
-WHOLE_NUMBER_FORMAT = "0"
-YES, NO = "Ja", "Nei"
-
-#: A text starting with one of these could be taken as a formula (OWASP: CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-TITLE_FONT = Font(bold=True, size=14)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-LISTS_SHEET = "Lister"
-
-# Characters XML cannot hold, and CR (which XML parsers turn into LF), are written as
-# OOXML escapes (_x000D_), as Excel itself does; literal "_xHHHH_" text is escaped too.
-_ESCAPE_NEEDED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
-_LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_DIGITS_WITH_SPACES = re.compile(r"^-?\d{1,3}(?: \d{3})+$|^-?\d+$")
-
-
-# --- errors -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem in an uploaded file, where it is: "Kompetanse!D7: må være et helt tall".
-    A problem with a whole sheet has no cell; one with the whole file has no sheet."""
-
-    sheet: str
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}: {self.message}"
-        if self.sheet:
-            return f"{self.sheet}: {self.message}"
-        return self.message
-
-
-class ExcelFileError(Exception):
-    """The file as a whole is refused (too big, not an xlsx, damaged)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def as_cell_error(self) -> CellError:
-        return CellError("", "", self.message)
-
-
-class CellValueError(ValueError):
-    """A cell's value is refused; the message is Norwegian and names no cell."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-def new_workbook(first_sheet_title: str) -> tuple[Workbook, Worksheet]:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = first_sheet_title
-    return wb, ws
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    if LISTS_SHEET in wb.sheetnames:  # the hidden lists go last, out of the way
-        wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _escape_text(text: str) -> str:
-    text = _LITERAL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
-    return _ESCAPE_NEEDED.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
-
-def _unescape_text(text: str) -> str:
-    if "_x" not in text:
-        return text
-    return _LITERAL_ESCAPE.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
-
-
-def write_text(cell: Cell, text: str | None) -> Cell:
-    """Write text that Excel shows as it is and never runs: always a string cell (openpyxl
-    would otherwise make "=..." a formula and "#N/A" an error), and with the quote prefix
-    (Excel's leading apostrophe) when it starts like a formula, so that editing the cell
-    in Excel keeps it text as well."""
-    text = "" if text is None else str(text)
-    if not text:
-        cell.value = None
-        return cell
-    cell.value = _escape_text(text)[:EXCEL_MAX_TEXT]
-    cell.data_type = "s"
-    if text.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
-    return cell
-
-
-def write_amount(cell: Cell, value: Decimal | int | None) -> Cell:
-    """Whole kroner as a number with the thousands format."""
-    cell.value = None if value is None else int(Decimal(value).quantize(Decimal(1)))
-    cell.number_format = AMOUNT_FORMAT
-    return cell
-
-
-def write_whole_number(cell: Cell, value: int | None) -> Cell:
-    cell.value = None if value is None else int(value)
-    cell.number_format = WHOLE_NUMBER_FORMAT
-    return cell
-
-
-def write_yes_no(cell: Cell, value: bool) -> Cell:
-    cell.value = YES if value else NO
-    cell.data_type = "s"
-    return cell
-
-
-def write_formula(cell: Cell, formula: str) -> Cell:
-    """A formula of our own (a sum, say). Never pass user text here: use write_text."""
-    if not formula.startswith("="):
-        raise ValueError("a formula starts with '='")
-    cell.value = formula
-    return cell
-
-
-def write_title(cell: Cell, text: str) -> Cell:
-    write_text(cell, text)
-    cell.font = TITLE_FONT
-    return cell
-
-
-def style_header(cells: Iterable[Cell]) -> None:
-    """Column or section headings: bold white on dark blue, wrapped."""
-    for cell in cells:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP_TOP
-
-
-def mark_input(cells: Iterable[Cell], *, wrap: bool = False) -> None:
-    """Cells the user fills in: a light fill, unlocked (when the sheet is protected)."""
-    for cell in cells:
-        cell.fill = INPUT_FILL
-        cell.protection = Protection(locked=False)
-        if wrap:
-            cell.alignment = WRAP_TOP
-
-
-def cells_in(ws: Worksheet, cell_range: str) -> Iterator[Cell]:
-    for row in ws[cell_range]:
-        yield from (row if isinstance(row, tuple) else (row,))
-
-
-def set_column_widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def protect_sheet(ws: Worksheet) -> None:
-    """Lock everything but the input cells, to keep headings and layout in place. No
-    password: this guards against mistakes, not people. Columns and rows may be resized."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-
-def add_whole_number_validation(
-    ws: Worksheet, cell_range: str, *, minimum: int = 0, maximum: int | None = None
-) -> DataValidation:
-    """Excel refuses anything but a whole number in [minimum, maximum] while typing.
-    (Only a help: the reader checks again.)"""
-    top = maximum if maximum is not None else 2_147_483_647
-    dv = DataValidation(
-        type="whole", operator="between", formula1=str(minimum), formula2=str(top),
-        allow_blank=True, showErrorMessage=True, errorTitle=_("Ugyldig tall"),
-        error=_("Skriv et helt tall fra %(min)s til %(max)s.")
-        % {"min": _grouped(minimum), "max": _grouped(top)},
-    )
-    ws.add_data_validation(dv)
-    dv.add(cell_range)
-    return dv
-
-
-def add_list_validation(ws: Worksheet, cell_range: str, options: Sequence[str]) -> DataValidation:
-    """A drop-down of the given options. Short lists without commas go inline; others
-    are written to a hidden sheet (an inline list is at most 255 characters and has no
-    way to hold a comma)."""
-    options = [str(o) for o in options]
-    inline = ",".join(options)
-    if len(inline) <= 250 and not any("," in o or '"' in o for o in options):
-        formula = f'"{inline}"'
-    else:
-        formula = _list_on_hidden_sheet(ws.parent, options)
-    dv = DataValidation(
-        type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-        errorTitle=_("Ugyldig valg"), error=_("Velg en verdi fra listen."),
-    )
-    ws.add_data_validation(dv)
-    dv.add(cell_range)
-    return dv
-
-
-def add_yes_no_validation(ws: Worksheet, cell_range: str) -> DataValidation:
-    return add_list_validation(ws, cell_range, [YES, NO])
-
-
-def _list_on_hidden_sheet(wb: Workbook, options: Sequence[str]) -> str:
-    if LISTS_SHEET in wb.sheetnames:  # it always holds at least one list
-        lists = wb[LISTS_SHEET]
-        column = lists.max_column + 1
-    else:
-        lists = wb.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
-        column = 1
-    for row, option in enumerate(options, start=1):
-        write_text(lists.cell(row=row, column=column), option)
-    letter = get_column_letter(column)
-    return f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
-
-
-def set_property(wb: Workbook, name: str, value: str) -> None:
-    """A custom document property (File > Properties in Excel); kept when Excel saves."""
-    wb.custom_doc_props.append(StringProperty(name=name, value=value))
-
-
-def get_property(wb: Workbook, name: str) -> str | None:
-    for prop in wb.custom_doc_props:
-        if prop.name == name:
-            return None if prop.value is None else str(prop.value)
-    return None
-
-
-def _grouped(value: int) -> str:
-    return f"{value:,}".replace(",", " ")
-
 
 # --- reading: the file --------------------------------------------------------------
 

@@ -1,0 +1,104 @@
+"""Constants, errors and text escaping shared by writing and reading."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment, Font, PatternFill
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: An upload larger than this is refused before it is read.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The sum of the uncompressed sizes of the zip's members (a zip bomb guard). Python's
+#: zipfile stops at each member's declared size (and fails the CRC if there is more), so
+#: the declared sizes are a real bound on what is unpacked.
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+#: Rows read per sheet; rows below are not read at all.
+MAX_SCAN_ROWS = 1000
+#: Excel's limit for the text of one cell.
+EXCEL_MAX_TEXT = 32767
+
+ZIP_MAGIC = b"PK\x03\x04"
+#: Old .xls files and password-protected .xlsx files are OLE compound documents.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Whole kroner, grouped; Excel shows the group separator of the reader's locale
+#: ("60 000" in Norwegian Excel). The format code itself always uses ",".
+AMOUNT_FORMAT = "#,##0"
+WHOLE_NUMBER_FORMAT = "0"
+YES, NO = "Ja", "Nei"
+
+#: A text starting with one of these could be taken as a formula (OWASP: CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TITLE_FONT = Font(bold=True, size=14)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+LISTS_SHEET = "Lister"
+
+# Characters XML cannot hold, and CR (which XML parsers turn into LF), are written as
+# OOXML escapes (_x000D_), as Excel itself does; literal "_xHHHH_" text is escaped too.
+_ESCAPE_NEEDED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+_LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_DIGITS_WITH_SPACES = re.compile(r"^-?\d{1,3}(?: \d{3})+$|^-?\d+$")
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an uploaded file, where it is: "Kompetanse!D7: må være et helt tall".
+    A problem with a whole sheet has no cell; one with the whole file has no sheet."""
+
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}: {self.message}"
+        if self.sheet:
+            return f"{self.sheet}: {self.message}"
+        return self.message
+
+
+class ExcelFileError(Exception):
+    """The file as a whole is refused (too big, not an xlsx, damaged)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def as_cell_error(self) -> CellError:
+        return CellError("", "", self.message)
+
+
+class CellValueError(ValueError):
+    """A cell's value is refused; the message is Norwegian and names no cell."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+def _escape_text(text: str) -> str:
+    text = _LITERAL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
+    return _ESCAPE_NEEDED.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def _unescape_text(text: str) -> str:
+    if "_x" not in text:
+        return text
+    return _LITERAL_ESCAPE.sub(lambda m: chr(int(m.group(0)[2:6], 16)), text)
+
+
+def _grouped(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
