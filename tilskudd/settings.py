@@ -125,6 +125,9 @@ STORAGES = {
         )
     },
 }
+# In development WhiteNoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded and generated documents live outside the web root and are only served
 # through views that check who is asking.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
