@@ -525,7 +525,7 @@ def _read_part(
             continue
         if len(lines) == part.max_lines:
             if part.key == "projects":
-                message = _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": part.max_lines}
+                message = rules.too_many_projects_message()
             else:
                 message = _("Høyst %(max)d linjer per del.") % {"max": part.max_lines}
             reader.error(sheet.cell(row, 1), message)
@@ -548,13 +548,10 @@ def _check_organisation_rules(
     column = 1 + [c.field for c in competence.columns].index("is_mental_health")
     for row, line in lines["competence"] or []:
         if not line["is_mental_health"]:
-            reader.error(sheets["competence"].cell(row, column), _(
-                "Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."))
-    refusals = {
-        "bpa": _("Fylkeskommuner kan ikke søke om BPA-opplæring."),
-        "projects": _("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter."),
-    }
-    for key, message in refusals.items():
+            reader.error(sheets["competence"].cell(row, column),
+                         str(rules.MENTAL_HEALTH_ONLY_MESSAGES["competence"]))
+    for key in ("bpa", "projects"):
+        message = str(rules.MENTAL_HEALTH_ONLY_MESSAGES[key])
         if lines[key]:
             first_row = lines[key][0][0]
             reader.error(sheets[key].cell(first_row, 1), message)

@@ -179,9 +179,9 @@ class CompetenceLineForm(LineForm):
     def clean(self):
         cleaned = super().clean()
         if self.mental_health_only and not cleaned.get("is_mental_health"):
-            self.add_error("is_mental_health", _(
-                "Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."
-            ))
+            self.add_error(
+                "is_mental_health", str(rules.MENTAL_HEALTH_ONLY_MESSAGES["competence"])
+            )
         return cleaned
 
 
@@ -323,7 +323,7 @@ class BpaFormSet(LineFormSet):
     legend = gettext_lazy("BPA-linje")
     add_label = gettext_lazy("Legg til BPA-linje")
     sum_label = gettext_lazy("Sum BPA-opplæring")
-    closed_message = gettext_lazy("Fylkeskommuner kan ikke søke om BPA-opplæring.")
+    closed_message = rules.MENTAL_HEALTH_ONLY_MESSAGES["bpa"]
 
 
 class ProjectFormSet(LineFormSet):
@@ -336,20 +336,17 @@ class ProjectFormSet(LineFormSet):
     legend = gettext_lazy("Prosjekt")
     add_label = gettext_lazy("Legg til prosjekt")
     sum_label = gettext_lazy("Sum prosjekter")
-    closed_message = gettext_lazy(
-        "Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter."
-    )
+    closed_message = rules.MENTAL_HEALTH_ONLY_MESSAGES["projects"]
     max_lines = rules.MAX_PROJECTS
 
     @property
     def limit_note(self) -> str:
-        return _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS}
+        return rules.too_many_projects_message()
 
     def clean(self):
         if not self.closed and self.kept_count() > rules.MAX_PROJECTS:
             raise ValidationError(
-                _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS},
-                code="too_many_projects",
+                rules.too_many_projects_message(), code="too_many_projects",
             )
         super().clean()
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tilskudd.models import OrganisationKind
 
@@ -33,6 +34,19 @@ MAX_TEXT_LENGTH = 5000
 
 #: Kinds that may apply only for competence measures in mental health and substance abuse.
 MENTAL_HEALTH_ONLY_KINDS = {OrganisationKind.COUNTY_MUNICIPALITY}
+
+#: What the mental-health-only rule says, wherever it is checked (form, Excel, submit).
+MENTAL_HEALTH_ONLY_MESSAGES = {
+    "competence": gettext_lazy(
+        "Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."
+    ),
+    "bpa": gettext_lazy("Fylkeskommuner kan ikke søke om BPA-opplæring."),
+    "projects": gettext_lazy("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter."),
+}
+
+
+def too_many_projects_message() -> str:
+    return _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": MAX_PROJECTS}
 
 
 @dataclass(frozen=True)
@@ -98,34 +112,18 @@ def check_application(application: Application) -> list[RuleError]:
         )
 
     if mental_health_only(org.kind):
+        messages = MENTAL_HEALTH_ONLY_MESSAGES
         for i, line in enumerate(competence):
             if not line.is_mental_health:
-                errors.append(
-                    RuleError(
-                        "competence",
-                        _(
-                            "Fylkeskommuner kan bare søke om kompetansetiltak innen "
-                            "psykisk helse og rus."
-                        ),
-                        index=i,
-                        field="is_mental_health",
-                    )
-                )
+                errors.append(RuleError("competence", str(messages["competence"]), index=i,
+                                        field="is_mental_health"))
         if bpa:
-            errors.append(RuleError("bpa", _("Fylkeskommuner kan ikke søke om BPA-opplæring.")))
+            errors.append(RuleError("bpa", str(messages["bpa"])))
         if projects:
-            errors.append(
-                RuleError(
-                    "projects", _("Fylkeskommuner kan ikke søke om tjenesteutviklingsprosjekter.")
-                )
-            )
+            errors.append(RuleError("projects", str(messages["projects"])))
 
     if len(projects) > MAX_PROJECTS:
-        errors.append(
-            RuleError(
-                "projects", _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": MAX_PROJECTS}
-            )
-        )
+        errors.append(RuleError("projects", too_many_projects_message()))
 
     for section, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
         for i, line in enumerate(lines):

@@ -135,10 +135,7 @@ def _save_lines(application: Application, part: str, lines: list[dict[str, Any]]
             _("Høyst %(max)d linjer per del.") % {"max": rules.MAX_LINES_PER_PART}, "too_many"
         )
     if part == "projects" and len(lines) > rules.MAX_PROJECTS:
-        raise ApplicationError(
-            _("En søknad kan ha høyst %(max)d prosjekter.") % {"max": rules.MAX_PROJECTS},
-            "too_many_projects",
-        )
+        raise ApplicationError(rules.too_many_projects_message(), "too_many_projects")
     existing = {obj.pk: obj for obj in model.objects.filter(application=application)}
     keep: set[int] = set()
     for data in lines:
