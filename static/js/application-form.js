@@ -6,8 +6,7 @@
 (function () {
   "use strict";
 
-  const { texts, format, describedBy, errorList, showMissing } = window.Tilskudd;
-  const AUTOSAVE_DELAY_MS = 1500;
+  const { texts, format, describedBy, errorList, showMissing, autosave } = window.Tilskudd;
 
   // -- Field errors -------------------------------------------------------------------
 
@@ -67,126 +66,26 @@
   // -- The application form -----------------------------------------------------------
 
   function enhanceApplicationForm(form, t) {
-    const status = document.getElementById("save-status");
-    const url = form.getAttribute("action") || window.location.pathname;
-    let timer = null;
-    let dirty = false;
-    let saving = null;
-    let again = false;
     const touched = new Set(
       Array.from(form.querySelectorAll("[aria-invalid='true'][name]"), (field) => field.name)
     );
-
-    function announce(text) {
-      if (status) status.textContent = text;
-    }
-
-    function apply(body) {
-      for (const [name, id] of Object.entries(body.ids || {})) {
-        const input = form.elements.namedItem(name);
-        if (input) input.value = id;
-      }
-      const shown = showErrors(form, body.errors || {}, touched);
-      showTotals(body.totals);
-      showMissing(body.missing);
-      announce(format(shown ? t.saved_with_errors : t.saved, { time: body.saved_at }));
-    }
-
-    async function send(keepalive) {
-      const data = new FormData(form);
-      data.set("action", "autosave");
-      try {
-        const response = await fetch(url, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { "X-Requested-With": "fetch", Accept: "application/json" },
-          keepalive,
-        });
-        const body = await response.json();
-        if (!response.ok) {
-          announce(body.error || t.not_saved);
-          return;
+    const saver = autosave(form, t, {
+      touched: (name) => touched.add(name),
+      apply(body, announce) {
+        for (const [name, id] of Object.entries(body.ids || {})) {
+          const input = form.elements.namedItem(name);
+          if (input) input.value = id;
         }
-        apply(body);
-      } catch (error) {
-        dirty = true;
-        announce(t.not_saved);
-      }
-    }
-
-    // One request at a time, so the ids of new lines come back before the next save.
-    function save(keepalive = false) {
-      window.clearTimeout(timer);
-      if (saving) {
-        again = true;
-        return saving;
-      }
-      if (!dirty) return Promise.resolve();
-      dirty = false;
-      saving = send(keepalive).finally(() => {
-        saving = null;
-        if (again) {
-          again = false;
-          if (dirty) return save();
-        }
-        return undefined;
-      });
-      return saving;
-    }
-
-    function changed() {
-      dirty = true;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(save, AUTOSAVE_DELAY_MS);
-    }
-
-    form.addEventListener("input", changed);
-    form.addEventListener("change", (event) => {
-      if (event.target.name) touched.add(event.target.name);
-      changed();
-    });
-    form.addEventListener("focusout", (event) => {
-      if (event.target.name) touched.add(event.target.name);
-      if (dirty) save();
-    });
-    // "Lagre" and the other buttons post the whole form; let a background save finish
-    // first, so the two do not cross on the server.
-    form.addEventListener("submit", (event) => {
-      window.clearTimeout(timer);
-      if (saving) {
-        event.preventDefault();
-        const submitter = event.submitter;
-        saving.then(() => form.requestSubmit(submitter));
-        return;
-      }
-      dirty = false;
-    });
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden" && dirty) save(true);
-    });
-
-    // Leaving through another form or link of the page: save first.
-    document.querySelectorAll("form[data-save-first]").forEach((other) => {
-      other.addEventListener("submit", (event) => {
-        if (!dirty && !saving) return;
-        event.preventDefault();
-        save().then(() => (saving || Promise.resolve())).then(() => other.submit());
-      });
-    });
-    document.querySelectorAll("a[data-save-first]").forEach((link) => {
-      link.addEventListener("click", (event) => {
-        if (!dirty && !saving) return;
-        event.preventDefault();
-        save().then(() => (saving || Promise.resolve())).then(() => {
-          window.location.href = link.href;
-        });
-      });
+        const shown = showErrors(form, body.errors || {}, touched);
+        showTotals(body.totals);
+        showMissing(body.missing);
+        announce(format(shown ? t.saved_with_errors : t.saved, { time: body.saved_at }));
+      },
     });
 
     form.querySelectorAll("[data-formset]").forEach((part) => enhancePart(form, part, t, {
-      announce,
-      removed() { dirty = true; save(); },
+      announce: saver.announce,
+      removed() { saver.saveNow(); },
     }));
   }
 

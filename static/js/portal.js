@@ -3,7 +3,8 @@
    - an error summary takes focus, and its links move focus to the field;
    - buttons of forms marked data-submit-once are disabled after the first click, so a
      double click sends once;
-   - a receipt page asks every 2 s whether its PDF copy is ready (#receipt-pdf).
+   - a receipt page asks every 2 s whether its PDF copy is ready (#receipt-pdf);
+   - autosave(): the background saving both forms use.
    The form scripts (application-form.js, report-form.js) use the helpers it exports as
    window.Tilskudd. Texts come from the page (#js-texts), translated on the server. */
 (function () {
@@ -142,7 +143,123 @@
     window.setTimeout(tick, RECEIPT_POLL_MS);
   }
 
-  window.Tilskudd = { texts, format, describedBy, errorList, showMissing };
+  // -- Saving a form in the background ------------------------------------------------
+
+  const AUTOSAVE_DELAY_MS = 1500;
+
+  // Saves `form` in the background (POST with action=autosave, answered with JSON) after
+  // the person stops typing and when a field loses focus; one request at a time, so what
+  // one save creates (the ids of new lines) comes back before the next. "Lagre" waits for
+  // a save under way; leaving through a [data-save-first] form or link saves first.
+  // options.apply(body, announce) shows what the server answered; options.touched(name)
+  // hears of every field the person has been in. Returns { announce, saveNow }.
+  function autosave(form, t, options) {
+    const status = document.getElementById("save-status");
+    const url = form.getAttribute("action") || window.location.pathname;
+    const touched = options.touched || (() => {});
+    let timer = null;
+    let dirty = false;
+    let saving = null;
+    let again = false;
+
+    function announce(text) {
+      if (status) status.textContent = text;
+    }
+
+    async function send(keepalive) {
+      const data = new FormData(form);
+      data.set("action", "autosave");
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+          keepalive,
+        });
+        const body = await response.json();
+        if (!response.ok) {
+          announce(body.error || t.not_saved);
+          return;
+        }
+        options.apply(body, announce);
+      } catch (error) {
+        dirty = true;
+        announce(t.not_saved);
+      }
+    }
+
+    function save(keepalive = false) {
+      window.clearTimeout(timer);
+      if (saving) {
+        again = true;
+        return saving;
+      }
+      if (!dirty) return Promise.resolve();
+      dirty = false;
+      saving = send(keepalive).finally(() => {
+        saving = null;
+        if (again) {
+          again = false;
+          if (dirty) return save();
+        }
+        return undefined;
+      });
+      return saving;
+    }
+
+    function changed() {
+      dirty = true;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, AUTOSAVE_DELAY_MS);
+    }
+
+    form.addEventListener("input", changed);
+    form.addEventListener("change", (event) => {
+      if (event.target.name) touched(event.target.name);
+      changed();
+    });
+    form.addEventListener("focusout", (event) => {
+      if (event.target.name) touched(event.target.name);
+      if (dirty) save();
+    });
+    form.addEventListener("submit", (event) => {
+      window.clearTimeout(timer);
+      if (saving) {
+        event.preventDefault();
+        const submitter = event.submitter;
+        saving.then(() => form.requestSubmit(submitter));
+        return;
+      }
+      dirty = false;
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden" && dirty) save(true);
+    });
+    document.querySelectorAll("form[data-save-first]").forEach((other) => {
+      other.addEventListener("submit", (event) => {
+        if (!dirty && !saving) return;
+        event.preventDefault();
+        save().then(() => (saving || Promise.resolve())).then(() => other.submit());
+      });
+    });
+    document.querySelectorAll("a[data-save-first]").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        if (!dirty && !saving) return;
+        event.preventDefault();
+        save().then(() => (saving || Promise.resolve())).then(() => {
+          window.location.href = link.href;
+        });
+      });
+    });
+
+    return {
+      announce,
+      saveNow() { dirty = true; return save(); },
+    };
+  }
+
+  window.Tilskudd = { texts, format, describedBy, errorList, showMissing, autosave };
 
   function start() {
     enhanceErrorSummary();

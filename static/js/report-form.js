@@ -6,8 +6,7 @@
 (function () {
   "use strict";
 
-  const { texts, format, describedBy, errorList, showMissing } = window.Tilskudd;
-  const AUTOSAVE_DELAY_MS = 1500;
+  const { texts, format, describedBy, showMissing, autosave } = window.Tilskudd;
 
   function clearErrors(form) {
     form.querySelectorAll(".invalid-feedback, [data-js-error]").forEach((node) => node.remove());
@@ -53,105 +52,15 @@
   }
 
   function enhanceReportForm(form, t) {
-    const status = document.getElementById("save-status");
-    const url = form.getAttribute("action") || window.location.pathname;
-    let timer = null;
-    let dirty = false;
-    let saving = null;
-    let again = false;
-
-    function announce(text) {
-      if (status) status.textContent = text;
-    }
-
-    async function send(keepalive) {
-      const data = new FormData(form);
-      data.set("action", "autosave");
-      try {
-        const response = await fetch(url, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { "X-Requested-With": "fetch", Accept: "application/json" },
-          keepalive,
-        });
-        const body = await response.json();
-        if (!response.ok) {
-          announce(body.error || t.not_saved);
-          return;
-        }
+    autosave(form, t, {
+      apply(body, announce) {
         const errors = body.errors || {};
         showErrors(form, errors);
         showAccount(body.account);
         showMissing(body.missing);
         const hasErrors = Object.keys(errors).length > 0;
         announce(format(hasErrors ? t.saved_with_errors : t.saved, { time: body.saved_at }));
-      } catch (error) {
-        dirty = true;
-        announce(t.not_saved);
-      }
-    }
-
-    function save(keepalive = false) {
-      window.clearTimeout(timer);
-      if (saving) {
-        again = true;
-        return saving;
-      }
-      if (!dirty) return Promise.resolve();
-      dirty = false;
-      saving = send(keepalive).finally(() => {
-        saving = null;
-        if (again) {
-          again = false;
-          if (dirty) return save();
-        }
-        return undefined;
-      });
-      return saving;
-    }
-
-    function changed() {
-      dirty = true;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(save, AUTOSAVE_DELAY_MS);
-    }
-
-    form.addEventListener("input", changed);
-    form.addEventListener("change", changed);
-    form.addEventListener("focusout", () => { if (dirty) save(); });
-    // "Lagre" while a background save is on its way (the field lost focus to the button):
-    // let that save finish first, so the two never write at the same time.
-    form.addEventListener("submit", (event) => {
-      window.clearTimeout(timer);
-      if (saving) {
-        event.preventDefault();
-        const submitter = event.submitter;
-        saving.then(() => form.requestSubmit(submitter));
-        return;
-      }
-      dirty = false;
-    });
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden" && dirty) save(true);
-    });
-
-    // Leaving through another form or link of the page: save first.
-    document.querySelectorAll("form[data-save-first]").forEach((other) => {
-      other.addEventListener("submit", (event) => {
-        if (!dirty && !saving) return;
-        event.preventDefault();
-        save().then(() => (saving || Promise.resolve())).then(() => other.submit());
-      });
-    });
-    document.querySelectorAll("a[data-save-first]").forEach((link) => {
-      link.addEventListener("click", (event) => {
-        if (!dirty && !saving) return;
-        event.preventDefault();
-        save().then(() => (saving || Promise.resolve())).then(() => {
-          window.location.href = link.href;
-        });
-      });
+      },
     });
   }
 
