@@ -6,7 +6,6 @@ Views stay thin: they read through selectors, write through services, and answer
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.archive import archive_documents
+from tilskudd.documents.responses import (
+    attachment_download as serve_attachment,
+)
+from tilskudd.documents.responses import (
+    document_download,
+    is_fetch,
+    job_state,
+)
 from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
@@ -39,10 +46,6 @@ from .models import Application, BpaLine, CompetenceLine, Project, ReceiptDocume
 from .rules import RuleError
 from .services import ApplicationError
 from .snapshot import application_snapshot, totals
-
-
-def _is_fetch(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def _clock(moment) -> str:
@@ -245,7 +248,7 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     """Save every valid section; keep what was typed in the others (see
     services.application_keep_input) so nothing is lost when the person leaves."""
     action = request.POST.get("action", "save")
-    fetch = _is_fetch(request)
+    fetch = is_fetch(request)
 
     def refuse(error: ApplicationError) -> HttpResponse:
         if fetch:
@@ -434,10 +437,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     application = selectors.application_for_member(request.user, pk)
     attachment = _attachment(application, attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True,
-        filename=os.path.basename(attachment.file.name), content_type="application/pdf",
-    )
+    return serve_attachment(attachment.file)
 
 
 @login_required
@@ -459,15 +459,9 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> Http
 
 
 def _receipt_state(submission: Submission) -> dict[str, str]:
-    receipt = _receipt_of(submission)
-    if receipt is None:
-        return {"status": "pending", "url": "", "sha256": ""}
-    ready = receipt.is_ready
-    return {
-        "status": receipt.status,
-        "url": reverse("applications:receipt_pdf", args=[submission.reference]) if ready else "",
-        "sha256": receipt.sha256 if ready else "",
-    }
+    return job_state(
+        _receipt_of(submission), reverse("applications:receipt_pdf", args=[submission.reference])
+    )
 
 
 @login_required
@@ -497,10 +491,4 @@ def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
 @login_required
 def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
     submission = selectors.submission_for_member(request.user, reference)
-    receipt = _receipt_of(submission)
-    if receipt is None or not receipt.is_ready or not receipt.file:
-        raise Http404
-    return FileResponse(
-        receipt.file.open("rb"), as_attachment=True, filename=f"{submission.reference}.pdf",
-        content_type="application/pdf",
-    )
+    return document_download(_receipt_of(submission), f"{submission.reference}.pdf")

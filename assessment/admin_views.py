@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.snapshot import application_snapshot
+from tilskudd.documents.responses import document_download
 
 from . import rules, services
 from .documents import line_label
@@ -175,10 +176,7 @@ def letter_download(model_admin, request, object_id, letter_id):
         raise Http404
     assessment = case_for(found)
     letter = assessment.letters.filter(pk=letter_id).first() if assessment else None
-    if letter is None or not letter.is_ready:
-        raise Http404
-    return FileResponse(letter.file.open("rb"), content_type="application/pdf",
-                        as_attachment=False, filename=letter.file.name.rsplit("/", 1)[-1])
+    return document_download(letter, as_attachment=False)
 
 
 def pot_view(model_admin, request, object_id):

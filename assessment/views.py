@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tilskudd.documents.responses import document_download
 from tilskudd.models import Membership, MembershipRole
 
 from . import services
@@ -85,10 +86,4 @@ def accept(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
-    found = letter_for_member(request.user, letter_id)
-    if not found.is_ready:
-        raise Http404
-    response = FileResponse(found.file.open("rb"), content_type="application/pdf",
-                            as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
-    response["X-Content-SHA256"] = found.sha256
-    return response
+    return document_download(letter_for_member(request.user, letter_id))

@@ -6,7 +6,6 @@ Views stay thin: they read through selectors, write through services, and answer
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.models import Application
 from tilskudd.documents.excel import CONTENT_TYPE
+from tilskudd.documents.responses import (
+    attachment_download as serve_attachment,
+)
+from tilskudd.documents.responses import (
+    document_download,
+    is_fetch,
+    job_state,
+)
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
 
@@ -37,10 +44,6 @@ from .snapshot import account, report_snapshot
 SECTIONS = ["header", *PART_FORMS]
 #: Errors listed after an Excel upload; the first ones show the way.
 MAX_ERRORS_SHOWN = 200
-
-
-def _is_fetch(request: HttpRequest) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def _clock(moment) -> str:
@@ -229,12 +232,12 @@ def _save(request: HttpRequest, report: Report) -> HttpResponse:
         services.report_update(report=report, user=request.user, **payload)
     except (ReportError, ValidationError) as error:
         message = error.message if isinstance(error, ReportError) else " ".join(error.messages)
-        if _is_fetch(request):
+        if is_fetch(request):
             return JsonResponse({"error": message}, status=409)
         messages.error(request, message)
         return redirect("reporting:edit", pk=report.pk)
     fresh = selectors.report_for_member(request.user, report.pk)
-    if _is_fetch(request):
+    if is_fetch(request):
         return JsonResponse({
             "saved": True,
             "saved_at": _clock(fresh.updated_at),
@@ -332,10 +335,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     report = selectors.report_for_member(request.user, pk)
     attachment = _attachment(report, attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True,
-        filename=os.path.basename(attachment.file.name), content_type="application/pdf",
-    )
+    return serve_attachment(attachment.file)
 
 
 @login_required
@@ -403,15 +403,9 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _receipt_state(submission: ReportSubmission) -> dict[str, str]:
-    receipt = _receipt_of(submission)
-    if receipt is None:
-        return {"status": "pending", "url": "", "sha256": ""}
-    ready = receipt.is_ready
-    return {
-        "status": receipt.status,
-        "url": reverse("reporting:receipt_pdf", args=[submission.reference]) if ready else "",
-        "sha256": receipt.sha256 if ready else "",
-    }
+    return job_state(
+        _receipt_of(submission), reverse("reporting:receipt_pdf", args=[submission.reference])
+    )
 
 
 @login_required
@@ -435,10 +429,4 @@ def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
 @login_required
 def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
     submission = selectors.submission_for_member(request.user, reference)
-    receipt = _receipt_of(submission)
-    if receipt is None or not receipt.is_ready or not receipt.file:
-        raise Http404
-    return FileResponse(
-        receipt.file.open("rb"), as_attachment=True, filename=f"{submission.reference}.pdf",
-        content_type="application/pdf",
-    )
+    return document_download(_receipt_of(submission), f"{submission.reference}.pdf")

@@ -1,0 +1,49 @@
+"""What the views of every app answer about a generated document: its state for a page
+that polls, and the file itself to those the view has already let through."""
+
+from __future__ import annotations
+
+import os
+
+from django.http import FileResponse, Http404, HttpRequest
+
+from .jobs import DocumentJob
+
+
+def is_fetch(request: HttpRequest) -> bool:
+    """A background request from the page's own script (autosave, polling)."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def job_state(job: DocumentJob | None, url: str) -> dict[str, str]:
+    """{"status", "url", "sha256"} for a page that polls; url and checksum once ready."""
+    if job is None:
+        return {"status": "pending", "url": "", "sha256": ""}
+    ready = job.is_ready
+    return {
+        "status": job.status,
+        "url": url if ready else "",
+        "sha256": job.sha256 if ready else "",
+    }
+
+
+def document_download(
+    job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True
+) -> FileResponse:
+    """The PDF of a ready job (404 while it is being made), with its checksum in a header."""
+    if job is None or not job.is_ready or not job.file:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=as_attachment,
+        filename=filename or os.path.basename(job.file.name), content_type="application/pdf",
+    )
+    response["X-Content-SHA256"] = job.sha256
+    return response
+
+
+def attachment_download(fieldfile) -> FileResponse:
+    """An uploaded PDF attachment, by the name it was stored under."""
+    return FileResponse(
+        fieldfile.open("rb"), as_attachment=True, filename=os.path.basename(fieldfile.name),
+        content_type="application/pdf",
+    )
