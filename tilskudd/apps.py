@@ -11,3 +11,8 @@ class TilskuddConfig(AppConfig):
         from .celery import app
 
         app.autodiscover_tasks(force=True)
+
+        # Sign-ins, sign-outs, failures and lockouts go in the audit log (tilskudd.auth).
+        from .auth import connect_signals
+
+        connect_signals()
