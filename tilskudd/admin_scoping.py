@@ -36,7 +36,8 @@ class OfficeScopedAdmin(admin.ModelAdmin):
         office = admin_office(request)
         if office is None:
             return qs.none()
-        return qs.filter(**{self.office_path: office})
+        # The office's key, not the object: "pk" (Office itself) takes only a number.
+        return qs.filter(**{self.office_path: office.pk})
 
     def _is_staff_member(self, request) -> bool:
         return admin_office(request) is not None

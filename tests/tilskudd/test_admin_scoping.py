@@ -8,7 +8,7 @@ from tests.tilskudd.factories import (
     office_staff,
     stavanger,
 )
-from tilskudd.models import Organisation
+from tilskudd.models import Office, Organisation
 
 
 @pytest.fixture
@@ -107,3 +107,76 @@ def test_applicant_user_gets_no_admin(client, trondheim):
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
     assert Organisation.objects.get(pk=trondheim.pk).name == "Trondheim - Tråante kommune"
+
+
+@pytest.fixture
+def rogaland_office():
+    return OfficeFactory(code="rogaland", short_name="Rogaland")
+
+
+@pytest.mark.django_db
+def test_caseworker_lists_only_own_office(client, caseworker, trondheim, rogaland_office):
+    client.force_login(caseworker)
+
+    response = client.get(reverse("admin:tilskudd_office_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [trondheim.office]
+    assert "Statsforvalteren i Rogaland" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_caseworker_opens_own_office_read_only_and_its_history(client, caseworker, trondheim):
+    client.force_login(caseworker)
+    office = trondheim.office
+
+    change = client.get(reverse("admin:tilskudd_office_change", args=[office.pk]))
+    history = client.get(reverse("admin:tilskudd_office_history", args=[office.pk]))
+    posted = client.post(
+        reverse("admin:tilskudd_office_change", args=[office.pk]),
+        {"code": office.code, "name": "Kapret", "short_name": "Kapret", "email": ""},
+    )
+
+    assert change.status_code == 200
+    assert change.context["has_change_permission"] is False
+    assert history.status_code == 200
+    assert history.context["object"] == office
+    # Office staff may look, not change: the admin refuses the post.
+    assert posted.status_code == 403
+    office.refresh_from_db()
+    assert office.name == "Statsforvalteren i Trøndelag"
+
+
+@pytest.mark.django_db
+def test_caseworker_does_not_find_another_office(client, caseworker, rogaland_office):
+    client.force_login(caseworker)
+
+    change = client.get(reverse("admin:tilskudd_office_change", args=[rogaland_office.pk]))
+    history = client.get(reverse("admin:tilskudd_office_history", args=[rogaland_office.pk]))
+
+    # The admin treats a row outside the queryset as missing: both redirect to the index.
+    assert change.status_code == 302
+    assert change.url == reverse("admin:index")
+    assert history.status_code == 302
+    assert history.url == reverse("admin:index")
+
+
+@pytest.mark.django_db
+def test_caseworker_cannot_delete_an_office(client, caseworker, trondheim, rogaland_office):
+    client.force_login(caseworker)
+    own = reverse("admin:tilskudd_office_delete", args=[trondheim.office.pk])
+
+    opened = client.get(own)
+    posted = client.post(own, {"post": "yes"})
+    bulk = client.post(
+        reverse("admin:tilskudd_office_changelist"),
+        {"action": "delete_selected", "_selected_action": [trondheim.office.pk], "post": "yes"},
+    )
+
+    assert opened.status_code == 403
+    assert posted.status_code == 403
+    # Without delete permission no action is offered at all: the list is shown again.
+    assert bulk.status_code == 200
+    assert bulk.context["action_form"] is None
+    assert Office.objects.filter(pk=trondheim.office.pk).exists()
+    assert Office.objects.filter(pk=rogaland_office.pk).exists()
