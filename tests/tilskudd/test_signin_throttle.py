@@ -203,3 +203,15 @@ def test_an_audit_failure_does_not_break_the_sign_in(client, kari, monkeypatch):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(kari.pk)
+
+
+def test_the_admin_sign_in_is_throttled_too(client, kari):
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": EMAIL, "password": WRONG})
+
+    response = client.post(url, {"username": EMAIL, "password": RIGHT})
+
+    assert response.status_code == 429
+    assert "Prøv igjen etter kl." in response.content.decode()
+    assert "_auth_user_id" not in client.session
