@@ -4,8 +4,9 @@ Writing (writing.py): text goes in as a string cell that Excel will not run as a
 amounts as whole kroner with a thousands format, input cells are marked (light fill,
 unlocked) and may carry data validation.
 
-Reading (reading.py): an uploaded file is opened with limits (size, zip bomb, real xlsx)
-in openpyxl's read-only mode with formulas kept as formulas, and cells are read with
+Reading (container.py, reading.py): an uploaded file is checked before openpyxl parses
+it (size, zip bomb, the unpacked size of each XML part, the number of XML elements), then
+opened in openpyxl's read-only mode with formulas kept as formulas, and cells are read with
 helpers that collect every problem as a CellError ("Kompetanse!D7: må være et helt
 tall") instead of stopping at the first.
 """
@@ -20,8 +21,11 @@ from .common import (
     INPUT_FILL,
     LISTS_SHEET,
     MAX_SCAN_ROWS,
+    MAX_SHARED_STRINGS_BYTES,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
+    MAX_XML_ELEMENTS,
+    MAX_XML_PART_BYTES,
     MAX_ZIP_MEMBERS,
     NO,
     OLE_MAGIC,
@@ -34,11 +38,11 @@ from .common import (
     CellValueError,
     ExcelFileError,
 )
+from .container import check_xlsx_container
 from .reading import (
     CellReader,
     RawCell,
     SheetData,
-    check_xlsx_container,
     open_upload,
     parse_choice,
     parse_text,
@@ -83,8 +87,11 @@ __all__ = [
     "INPUT_FILL",
     "LISTS_SHEET",
     "MAX_SCAN_ROWS",
+    "MAX_SHARED_STRINGS_BYTES",
     "MAX_UNCOMPRESSED_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MAX_XML_ELEMENTS",
+    "MAX_XML_PART_BYTES",
     "MAX_ZIP_MEMBERS",
     "OLE_MAGIC",
     "RawCell",

@@ -19,6 +19,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: the declared sizes are a real bound on what is unpacked.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 500
+#: Each XML part unpacked (a sheet of a filled-in template is well under 1 MB), and the
+#: shared strings (all the texts of the workbook) on their own.
+MAX_XML_PART_BYTES = 8 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 4 * 1024 * 1024
+#: XML elements in all parts together. openpyxl spends 3-20 µs on each (20 on a shared
+#: string or a cell style), so this keeps the worst file to about a second; a filled-in
+#: template has fewer than 10 000.
+MAX_XML_ELEMENTS = 60_000
 #: Rows read per sheet; rows below are not read at all.
 MAX_SCAN_ROWS = 1000
 #: Excel's limit for the text of one cell.
@@ -48,7 +56,12 @@ LISTS_SHEET = "Lister"
 # OOXML escapes (_x000D_), as Excel itself does; literal "_xHHHH_" text is escaped too.
 _ESCAPE_NEEDED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
 _LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_DIGITS_WITH_SPACES = re.compile(r"^-?\d{1,3}(?: \d{3})+$|^-?\d+$")
+_DIGITS_WITH_SPACES = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+|-?[0-9]+")
+#: What a text cell may not hold: NUL (PostgreSQL cannot store it), lone surrogates (not
+#: UTF-8) and the other C0 control characters, except tab, line feed, carriage return and
+#: the vertical tab and form feed that text pasted from Word carries as line/page breaks.
+#: They reach a cell as OOXML escapes ("_x0000_"), since XML itself cannot hold them.
+_FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff]")
 
 
 # --- errors -------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,83 +17,23 @@ from openpyxl.utils import get_column_letter
 
 from .common import (
     _DIGITS_WITH_SPACES,
+    _FORBIDDEN_IN_TEXT,
     MAX_SCAN_ROWS,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
-    MAX_ZIP_MEMBERS,
     NO,
-    OLE_MAGIC,
     YES,
-    ZIP_MAGIC,
     CellError,
     CellValueError,
     ExcelFileError,
     _grouped,
     _unescape_text,
 )
+from .container import check_xlsx_container, damaged_message, read_limited
 
 logger = logging.getLogger(__name__)
 
 # --- reading: the file --------------------------------------------------------------
-
-
-def _read_limited(upload: Any, max_bytes: int) -> bytes:
-    if isinstance(upload, bytes | bytearray):
-        data = bytes(upload)
-    else:
-        size = getattr(upload, "size", None)
-        if size is not None and size > max_bytes:
-            raise ExcelFileError(_too_big(max_bytes))
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ExcelFileError(_too_big(max_bytes))
-    if not data:
-        raise ExcelFileError(_("Filen er tom."))
-    return data
-
-
-def _too_big(max_bytes: int) -> str:
-    return _("Filen er for stor (høyst %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)}
-
-
-def _not_xlsx() -> str:
-    return _("Filen er ikke en Excel-arbeidsbok (.xlsx). Last opp filen du lastet ned fra "
-             "portalen, lagret som Excel-arbeidsbok.")
-
-
-def _damaged() -> str:
-    return _("Filen kunne ikke leses som en Excel-arbeidsbok (.xlsx). Den kan være skadet; "
-             "åpne den i Excel og lagre den på nytt som Excel-arbeidsbok.")
-
-
-def check_xlsx_container(
-    data: bytes,
-    *,
-    max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
-    max_members: int = MAX_ZIP_MEMBERS,
-) -> None:
-    """Refuse what is not a zip, or a zip that unpacks to too much (a zip bomb)."""
-    if data.startswith(OLE_MAGIC):
-        raise ExcelFileError(_(
-            "Filen er en eldre Excel-fil (.xls) eller er beskyttet med passord. Lagre den "
-            "som Excel-arbeidsbok (.xlsx) uten passord og last den opp igjen."))
-    if not data.startswith(ZIP_MAGIC):
-        raise ExcelFileError(_not_xlsx())
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ExcelFileError(_not_xlsx()) from exc
-    if len(members) > max_members:
-        raise ExcelFileError(_damaged())
-    if sum(m.file_size for m in members) > max_uncompressed_bytes:
-        raise ExcelFileError(
-            _("Filen blir for stor når den pakkes ut (høyst %(mb)d MB). Last opp filen du "
-              "lastet ned fra portalen.") % {"mb": max_uncompressed_bytes // (1024 * 1024)})
-    if "[Content_Types].xml" not in {m.filename for m in members}:
-        raise ExcelFileError(_not_xlsx())
 
 
 @contextmanager
@@ -107,14 +46,15 @@ def open_upload(
     """Open an uploaded .xlsx (an UploadedFile, a file object or bytes) read-only, with
     formulas kept as formulas (data_only=False, so a formula is seen and refused, never
     its cached result trusted). Raises ExcelFileError for anything that is not a sound
-    xlsx within the limits. The size is checked before anything is read."""
-    data = _read_limited(upload, max_bytes)
+    xlsx within the limits. The size is checked before anything is read, and the zip and
+    its XML (container.check_xlsx_container) before openpyxl parses any of it."""
+    data = read_limited(upload, max_bytes)
     check_xlsx_container(data, max_uncompressed_bytes=max_uncompressed_bytes)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
         logger.info("Refused an uploaded xlsx: %s: %s", type(exc).__name__, exc)
-        raise ExcelFileError(_damaged()) from exc
+        raise ExcelFileError(damaged_message()) from exc
     try:
         yield wb
     finally:
@@ -184,7 +124,7 @@ def read_sheet(
                     title, cell.row, cell.column, cell.value, cell.data_type)
     except Exception as exc:  # a damaged sheet is found only when it is streamed
         logger.info("Refused an uploaded sheet %r: %s: %s", title, type(exc).__name__, exc)
-        raise ExcelFileError(_damaged()) from exc
+        raise ExcelFileError(damaged_message()) from exc
     return data
 
 
@@ -210,7 +150,7 @@ def parse_whole_number(
         raise CellValueError(_("må være et helt tall"))
     if isinstance(value, str):
         compact = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
-        if not _DIGITS_WITH_SPACES.match(compact):
+        if not _DIGITS_WITH_SPACES.fullmatch(compact):
             raise CellValueError(_("må være et helt tall"))
         number = int(compact.replace(" ", ""))
     elif isinstance(value, int):
@@ -249,6 +189,11 @@ def parse_text(cell: RawCell, *, max_length: int, required: bool = False) -> str
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _unescape_text(str(value)).strip()
+    forbidden = _FORBIDDEN_IN_TEXT.search(text)
+    if forbidden:
+        raise CellValueError(
+            _("inneholder et usynlig kontrolltegn (U+%(code)04X) som ikke kan lagres; slett "
+              "det og skriv teksten på nytt") % {"code": ord(forbidden.group())})
     if len(text) > max_length:
         raise CellValueError(
             _("er for lang (%(length)d tegn, høyst %(max)d)")
@@ -294,7 +239,14 @@ def parse_choice(
         if typed in (_normalise_label(label), _normalise_label(value)):
             return value
     raise CellValueError(
-        _("ukjent %(what)s «%(value)s»; velg fra listen") % {"what": what, "value": cell.value})
+        _("ukjent %(what)s «%(value)s»; velg fra listen") % {"what": what,
+                                                             "value": _shown(cell.value)})
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A typed value as an error message repeats it: short, without control characters."""
+    text = _FORBIDDEN_IN_TEXT.sub("\ufffd", " ".join(_unescape_text(str(value)).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class CellReader:
