@@ -165,7 +165,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("Referanse"), ordering="reference")
     def reference_display(self, obj):
-        return format_html('<span style="white-space: nowrap">{}</span>', obj.reference or "–")
+        return format_html('<span class="nowrap">{}</span>', obj.reference or "–")
 
     @admin.display(description=_("Søker"), ordering="organisation__name")
     def organisation_display(self, obj):

@@ -1,8 +1,10 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live_server."""
 
+import contextlib
 import os
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must be allowed to
 # run there too (tests only, never production).
@@ -34,14 +36,62 @@ def browser():
         browser.close()
 
 
+# Every document (every page, popup and frame) reports what the Content-Security-Policy
+# blocked, both into the page (window.__cspViolations, read at teardown) and out to the test
+# through an exposed binding, so a violation just before a navigation is not lost.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const violation = {
+    page: document.location.href,
+    directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  };
+  window.__cspViolations.push(violation);
+  if (typeof window.__reportCspViolation === "function") {
+    window.__reportCspViolation(violation);
+  }
+});
+"""
+
+
+def csp_refusal(text: str) -> bool:
+    """Chromium's console line for something the policy blocked: "Refused to load ..."
+    in older versions, "Executing inline script violates the following Content Security
+    Policy directive ..." in newer ones."""
+    return "Content Security Policy" in text and ("Refused to" in text or "violates" in text)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO",
                                   accept_downloads=True)
+    context.expose_binding("__reportCspViolation",
+                           lambda source, violation: csp_violations.append(violation))
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", lambda message: csp_violations.append(message.text)
+               if csp_refusal(message.text) else None)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    for open_page in context.pages:
+        # A page closing as the test ends has nothing more to tell.
+        with contextlib.suppress(PlaywrightError):
+            reported = open_page.evaluate("window.__cspViolations || []")
+            csp_violations.extend(v for v in reported if v not in csp_violations)
     context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(
+            str(v) for v in csp_violations), pytrace=False)
 
 
 def login(page, email: str, password: str = "Tilskudd-demo-2026") -> None:
