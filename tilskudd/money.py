@@ -2,7 +2,7 @@
 way people type it ("60 000", "kr 60 000", "60.000", "60 000,-")."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,8 +20,23 @@ def format_nok(value, prefix: bool = True) -> str:
     return f"kr{NBSP}{sign}{grouped}" if prefix else f"{sign}{grouped}"
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+#: What an amount may look like once its spaces are single ASCII spaces and it is in
+#: lower case: ASCII digits only (no exponent, no other script's digits), grouped by
+#: spaces or by dots ("60.000" is sixty thousand in Norwegian) or not at all, a minus
+#: only in front, "kr" before or after, and ",-" or decimals behind (whether the amount
+#: is whole is the caller's rule, so it can say so).
+_AMOUNT = re.compile(
+    r"""
+    (?:kr\.?[ ]?)?
+    (?P<minus>[-\u2212][ ]?)?
+    (?P<whole>[0-9]{1,3}(?:[ ][0-9]{3})+ | [0-9]{1,3}(?:\.[0-9]{3})+ | [0-9]+)
+    (?:[,.](?P<decimals>[0-9]+) | ,[-\u2013])?
+    (?:[ ]?kr)?
+    """,
+    re.VERBOSE,
+)
+#: Longer than any amount a person types ("kr 20 000 000,00" is 16 characters).
+_MAX_TYPED = 40
 
 
 def parse_nok(value: Any) -> Decimal | None:
@@ -29,19 +44,15 @@ def parse_nok(value: Any) -> Decimal | None:
     is not a number (whether it is whole, positive and in range is the caller's rule)."""
     if value is None or isinstance(value, Decimal):
         return value
-    text = _SPACES.sub("", str(value)).lower()
-    text = text.removeprefix("kr").removeprefix(".").removesuffix(",-").removesuffix(",–")
-    if not text:
+    text = " ".join(str(value).split()).lower()  # any run of (no-break) spaces is one
+    if text in ("", "kr", "kr."):
         return None
-    if _DOTTED_THOUSANDS.fullmatch(text):  # "60.000" is sixty thousand in Norwegian
-        text = text.replace(".", "")
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
+    match = _AMOUNT.fullmatch(text) if len(text) <= _MAX_TYPED else None
+    if match is None:
         raise ValidationError(
             _("Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."),
             code="not_a_number",
         )
-    return amount
+    whole = match["whole"].replace(" ", "").replace(".", "")
+    amount = Decimal(f"{whole}.{match['decimals']}" if match["decimals"] else whole)
+    return -amount if match["minus"] else amount
