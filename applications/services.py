@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +16,7 @@ from tilskudd.gates import blocking, submission_gates, withdrawal_gates
 from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
 from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256
@@ -246,7 +246,8 @@ def application_request_signature(*, application: Application, user: User) -> No
             "deadline": date_format(timezone.localtime(application.round.application_deadline),
                                     "j. F Y \\k\\l. H:i"),
         }
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+        queue_email(to=recipients, subject=subject, body=body,
+                    kind="application_request_signature", reference=str(application.pk))
 
 
 @transaction.atomic
@@ -333,7 +334,8 @@ def _email_receipt_on_commit(submission: Submission, application: Application) -
         "total": format_nok(content["totals"]["applied"]),
         "link": absolute_url("applications:receipt", submission.reference),
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    queue_email(to=recipients, subject=subject, body=body, kind="application_receipt",
+                reference=submission.reference)
 
 
 @transaction.atomic

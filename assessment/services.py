@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,6 +28,7 @@ from tilskudd.models import (
     User,
 )
 from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
 from tilskudd.services import audit
 
 from . import rules
@@ -499,7 +499,8 @@ def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) ->
         "path": absolute_url("assessment:decision", application.pk),
         "action": action,
     }
-    transaction.on_commit(lambda: send_mail(subject, body.strip(), None, recipients))
+    queue_email(to=recipients, subject=subject, body=body.strip(), kind="allocation_letter",
+                reference=str(application.pk))
 
 
 @transaction.atomic

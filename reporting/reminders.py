@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tilskudd.models import Office, OfficeMembership
 from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
 
 from . import rules, selectors
 from .models import ReminderKind, ReminderSent, Report
@@ -56,8 +56,8 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
         counts["contact"] += 1
         if recipients:
             subject, body = _reminder_text(report, days)
-            transaction.on_commit(
-                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+            queue_email(to=recipients, subject=subject, body=body, kind=f"reminder_{kind}",
+                        reference=str(report.pk))
 
     overdue = (
         selectors.overdue(Report.objects.all(), now)
@@ -78,8 +78,8 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
         counts["office"] += 1
         if recipients:
             subject, body = _overdue_text(office, newly)
-            transaction.on_commit(
-                lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r))
+            queue_email(to=recipients, subject=subject, body=body, kind="reminder_overdue",
+                        reference=office.code)
     return counts
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -28,6 +27,7 @@ from tilskudd.models import (
     User,
 )
 from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import checked_pdf_sha256
@@ -446,7 +446,8 @@ def _email_receipt_on_commit(submission: ReportSubmission, report: Report) -> No
         "unused": format_nok(submission.unused_total),
         "choice": submission.get_unused_choice_display() if submission.unused_choice else "",
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    queue_email(to=recipients, subject=subject, body=body, kind="report_receipt",
+                reference=submission.reference)
 
 
 # --- the office's review ------------------------------------------------------------------------
@@ -487,7 +488,8 @@ def report_return(
             "Rett rapporten og send den inn på nytt: %(path)s"
         ) % {"office": office_of(report).name, "ref": submission.reference, "message": message,
              "path": reverse("reporting:edit", args=[report.pk])}
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+        queue_email(to=recipients, subject=subject, body=body, kind="report_return",
+                    reference=submission.reference)
     return report
 
 
@@ -557,5 +559,6 @@ def report_extend_deadline(
         body %= {"office": office_of(report).name,
                  "org": report.application.organisation.name,
                  "deadline": when(new_deadline)}
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+        queue_email(to=recipients, subject=subject, body=body, kind="report_extend_deadline",
+                    reference=str(report.pk))
     return extension

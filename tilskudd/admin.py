@@ -141,3 +141,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import outbox_admin  # noqa: E402, F401 (registers the outbox admin)

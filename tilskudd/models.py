@@ -459,3 +459,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+from .outbox import OutboundEmail  # noqa: E402, F401 (the outbox model lives in its own module)

@@ -177,6 +177,9 @@ EMAIL_BACKEND = env.str(
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="tilskudd@localhost")
+# Outbox: an SMTP server that hangs fails the try (and it is retried) instead of holding a
+# worker, or in eager mode a request, for ever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 #: Where people reach the portal; links in e-mails are built on it.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
@@ -204,6 +207,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-documents": {
         "task": "tilskudd.tasks.sweep_pending_documents",
+        "schedule": timedelta(minutes=1),
+    },
+    # Outbox (tilskudd/outbox.py): e-mails left pending by a lost message or a broker outage.
+    "sweep-pending-emails": {
+        "task": "tilskudd.tasks.sweep_pending_emails",
         "schedule": timedelta(minutes=1),
     },
     # Opens the reports whose period has started and sends the reminders (each once).

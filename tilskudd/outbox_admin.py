@@ -1,0 +1,53 @@
+"""The outbox in the admin, for superusers: read-only, filtered by status, and an action
+that sends failed e-mails again."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .outbox import EmailStatus, OutboundEmail, email_resend
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "recipients", "kind", "status", "attempts",
+                    "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "reference"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+
+    @admin.display(description=_("mottakere"))
+    def recipients(self, obj: OutboundEmail) -> str:
+        return ", ".join(obj.to)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_resend_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send valgte feilede e-poster på nytt"), permissions=["resend"])
+    def resend(self, request, queryset):
+        failed = list(queryset.filter(status=EmailStatus.FAILED))
+        if not failed:
+            self.message_user(request, _("Ingen av de valgte e-postene har feilet."),
+                              messages.WARNING)
+            return
+        for email in failed:
+            email_resend(email=email, user=request.user)
+        self.message_user(request, ngettext(
+            "%(n)d e-post sendes på nytt.", "%(n)d e-poster sendes på nytt.", len(failed)
+        ) % {"n": len(failed)}, messages.SUCCESS)
