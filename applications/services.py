@@ -21,7 +21,7 @@ from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256
 
-from . import rules
+from . import kept_input, rules
 from .models import (
     ALLOWED_TRANSITIONS,
     Application,
@@ -209,8 +209,8 @@ def application_keep_input(
     kept = dict(application.draft_input)
     if raw is None:
         kept.pop(section, None)
-    else:
-        kept[section] = raw
+    else:  # cut to what a person could have typed (kept_input.py)
+        kept = kept_input.with_section(kept, section, raw)
     if kept != application.draft_input:
         Application.objects.filter(pk=application.pk).update(draft_input=kept)
 
