@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
+from tilskudd.uploads import note_refused_uploads
 
 from . import selectors
 from .excel import ensure_importable, export_application, export_filename, import_application
@@ -66,6 +67,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     posted = request.method == "POST"
     # Bound on every POST, even an empty one, so a missing file is reported.
     form = ExcelUploadForm(request.POST, request.FILES) if posted else ExcelUploadForm()
+    note_refused_uploads(request, form, max_bytes=MAX_UPLOAD_BYTES)
     errors = []
     if posted and not refusal and form.is_valid():
         try:

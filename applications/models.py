@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Organisation, Round
+from tilskudd.uploads import download_name, generated_pdf_name
 
 from . import rules
 
@@ -249,7 +250,8 @@ class Project(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.application_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    """A generated name: the person's own name for the file is kept in original_name."""
+    return f"attachments/{instance.application_id}/{generated_pdf_name()}"
 
 
 class AttachmentKind(models.TextChoices):
@@ -264,6 +266,9 @@ class Attachment(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
     title = models.CharField(_("tittel"), max_length=200)
     file = models.FileField(_("fil"), upload_to=attachment_path)
+    #: The person's name for the file, made harmless (tilskudd.uploads.safe_original_name);
+    #: empty on rows from before it was kept.
+    original_name = models.CharField(_("opprinnelig filnavn"), max_length=150, blank=True)
     size = models.PositiveIntegerField(_("størrelse (byte)"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
@@ -278,6 +283,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def download_name(self) -> str:
+        """Shown on pages and offered as the downloaded file's name."""
+        return download_name(self.original_name, self.file.name)
 
 
 class Submission(models.Model):

@@ -19,7 +19,7 @@ from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
-from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256
+from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256, safe_original_name
 
 from . import kept_input, rules
 from .models import (
@@ -375,14 +375,16 @@ def application_withdraw(
 def attachment_add(
     *, application: Application, user: User, uploaded: UploadedFile, kind: str, title: str
 ) -> Attachment:
-    """Attach a PDF, checked by its content (not its name) and size."""
+    """Attach a PDF, checked by its content (not its name) and size; stored under a
+    generated name, with the person's name for it kept made harmless."""
     _membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     sha256 = checked_pdf_sha256(uploaded, MAX_ATTACHMENT_BYTES)
+    original_name = safe_original_name(uploaded.name or "")
     attachment = Attachment(
-        application=application, kind=kind, title=title or uploaded.name, file=uploaded,
-        size=uploaded.size, sha256=sha256, uploaded_by=user,
+        application=application, kind=kind, title=title or original_name, file=uploaded,
+        original_name=original_name, size=uploaded.size, sha256=sha256, uploaded_by=user,
     )
     attachment.full_clean()
     attachment.save()

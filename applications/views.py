@@ -33,6 +33,7 @@ from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
+from tilskudd.uploads import note_refused_uploads
 
 from . import rules, selectors, services
 from .forms import (
@@ -413,6 +414,7 @@ def _attachment(application: Application, attachment_id: int):
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
+    note_refused_uploads(request, form)
     if form.is_valid():
         try:
             attachment = services.attachment_add(
@@ -437,7 +439,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     application = selectors.application_for_member(request.user, pk)
     attachment = _attachment(application, attachment_id)
-    return serve_attachment(attachment.file)
+    return serve_attachment(attachment)
 
 
 @login_required

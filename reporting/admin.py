@@ -4,11 +4,9 @@ extend one organisation's deadline, download attachments, and export to Excel.""
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -20,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from tilskudd.documents.excel import CONTENT_TYPE
+from tilskudd.documents.responses import attachment_download
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -189,9 +188,9 @@ class ReportAdmin(OfficeScopedAdmin):
         if not attachments:
             return _("Ingen vedlegg.")
         return format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> ({})</li>',
+            "", '<li><a href="{}">{}</a> ({}, {})</li>',
             ((reverse("admin:reporting_report_attachment", args=[obj.pk, a.pk]), a.title,
-              a.get_kind_display()) for a in attachments),
+              a.get_kind_display(), a.download_name) for a in attachments),
         ))
 
     @admin.display(description=gettext_lazy("historikk"))
@@ -343,10 +342,7 @@ class ReportAdmin(OfficeScopedAdmin):
         attachment = report.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
-        return FileResponse(
-            attachment.file.open("rb"), as_attachment=True,
-            filename=os.path.basename(attachment.file.name), content_type="application/pdf",
-        )
+        return attachment_download(attachment)
 
 
 @admin.register(ReportingSettings)

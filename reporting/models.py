@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
+from tilskudd.uploads import download_name, generated_pdf_name
 
 from . import rules
 
@@ -238,7 +239,8 @@ class AttachmentKind(models.TextChoices):
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
-    return f"reports/{instance.report_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    """A generated name: the person's own name for the file is kept in original_name."""
+    return f"reports/{instance.report_id}/{generated_pdf_name()}"
 
 
 class ReportAttachment(models.Model):
@@ -246,6 +248,9 @@ class ReportAttachment(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
     title = models.CharField(_("tittel"), max_length=200)
     file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
+    #: The person's name for the file, made harmless (tilskudd.uploads.safe_original_name);
+    #: empty on rows from before it was kept.
+    original_name = models.CharField(_("opprinnelig filnavn"), max_length=150, blank=True)
     size = models.PositiveIntegerField(_("størrelse (byte)"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
@@ -260,6 +265,11 @@ class ReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def download_name(self) -> str:
+        """Shown on pages and offered as the downloaded file's name."""
+        return download_name(self.original_name, self.file.name)
 
 
 class ReportSubmission(models.Model):

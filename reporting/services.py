@@ -30,7 +30,7 @@ from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
-from tilskudd.uploads import checked_pdf_sha256
+from tilskudd.uploads import checked_pdf_sha256, safe_original_name
 
 from . import grants, rules, selectors
 from .models import (
@@ -319,9 +319,11 @@ def report_attachment_add(
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Velg hva slags vedlegg dette er.")})
     sha256 = checked_pdf_sha256(uploaded, rules.MAX_ATTACHMENT_BYTES)
+    original_name = safe_original_name(uploaded.name or "")
     attachment = ReportAttachment(
-        report=report, kind=kind, title=(title or "").strip() or uploaded.name[:200],
-        file=uploaded, size=uploaded.size, sha256=sha256, uploaded_by=user,
+        report=report, kind=kind, title=(title or "").strip() or original_name[:200],
+        file=uploaded, original_name=original_name, size=uploaded.size, sha256=sha256,
+        uploaded_by=user,
     )
     attachment.full_clean()
     attachment.save()

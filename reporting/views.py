@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Application
-from tilskudd.documents.excel import CONTENT_TYPE
+from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
 from tilskudd.documents.responses import (
     attachment_download as serve_attachment,
 )
@@ -32,6 +32,7 @@ from tilskudd.documents.responses import (
 )
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
+from tilskudd.uploads import note_refused_uploads
 
 from . import grants, rules, selectors, services
 from .excel import export_filename, export_report, import_report
@@ -312,6 +313,7 @@ def _attachment(report: Report, attachment_id: int):
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_member(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
+    note_refused_uploads(request, form)
     if form.is_valid():
         try:
             attachment = services.report_attachment_add(
@@ -335,7 +337,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     report = selectors.report_for_member(request.user, pk)
     attachment = _attachment(report, attachment_id)
-    return serve_attachment(attachment.file)
+    return serve_attachment(attachment)
 
 
 @login_required
@@ -376,7 +378,10 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
         services.ensure_editable(report=report, user=request.user)
     except ReportError as error:
         refusal = error.message
-    form = ExcelUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even one whose only file the upload handler dropped.
+    posted = request.method == "POST"
+    form = ExcelUploadForm(request.POST, request.FILES) if posted else ExcelUploadForm()
+    note_refused_uploads(request, form, max_bytes=MAX_UPLOAD_BYTES)
     errors: list[str] = []
     if request.method == "POST" and not refusal and form.is_valid():
         try:

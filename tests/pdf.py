@@ -16,3 +16,15 @@ def pdf_pages(data: bytes) -> list[str]:
 
 def pdf_text(data: bytes) -> str:
     return " ".join(pdf_pages(data))
+
+
+def blank_pdf(title: str = "Vedlegg") -> bytes:
+    """A small, valid one-page PDF that the upload checks accept."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -19,6 +19,7 @@ from applications.models import (
 )
 from applications.services import ApplicationError
 from tests.applications.conftest import bpa_line, competence_line, complete_header, project
+from tests.pdf import blank_pdf
 from tests.tilskudd.factories import CountyFactory, OrganisationFactory, member, stavanger
 from tilskudd.models import AuditEvent, MembershipRole, OrganisationKind
 
@@ -377,7 +378,7 @@ def test_attachment_size_is_limited(draft, editor, monkeypatch):
 def test_attachment_is_stored_with_its_checksum_and_listed_in_the_snapshot(draft, editor):
     import hashlib
 
-    body = b"%PDF-1.4 plan"
+    body = blank_pdf("plan")
     attachment = services.attachment_add(
         application=draft, user=editor, uploaded=SimpleUploadedFile("plan.pdf", body),
         kind="leve_hele_livet", title="Leve hele livet-plan",

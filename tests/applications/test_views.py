@@ -27,6 +27,7 @@ from tests.applications.factories import (
     ProjectFactory,
     complete_application,
 )
+from tests.pdf import blank_pdf
 from tests.tilskudd.factories import (
     CountyFactory,
     OrganisationFactory,
@@ -39,7 +40,7 @@ from tilskudd import archive as archive_registry
 from tilskudd.archive import ArchiveDocument
 from tilskudd.models import MembershipRole, OrganisationKind
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = blank_pdf()
 
 
 def edit_url(application):

@@ -1,18 +1,110 @@
 """PDF rendering with WeasyPrint, once for every app: templates extend
-templates/documents/base_pdf.html (A4, running header with the reference, page numbers)."""
+templates/documents/base_pdf.html (A4, running header with the reference, page numbers).
+
+WeasyPrint would fetch whatever a document names (file:///etc/..., http://...), so it is
+given `StaticOnlyFetcher`: the project's own static files (``{% static %}`` paths or paths
+relative to the static folder) and self-contained data: URLs load; everything else is
+refused and logged, and the PDF is made without it."""
 
 from __future__ import annotations
 
+import logging
+import mimetypes
+import os
+import posixpath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils._os import safe_join
+
+logger = logging.getLogger(__name__)
+
+#: What relative URLs in a document are resolved against. The .invalid host never
+#: resolves (RFC 2606), and StaticOnlyFetcher never goes on the network anyway.
+STATIC_BASE_URL = "https://static.tilskudd.invalid/static/"
+_STATIC_ORIGIN = "https://static.tilskudd.invalid"
+
+
+class RefusedFetch(ValueError):
+    """A document named something other than the project's static files."""
+
+
+def static_file_path(url: str) -> str | None:
+    """The file on disk that a URL under STATIC_BASE_URL names, if it is one of the
+    project's static files: found by the static finders (development, tests) or in
+    STATIC_ROOT (collected, with hashed names). None for anything else."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != _STATIC_ORIGIN:
+        return None
+    path = unquote(parts.path)
+    prefix = "/" + urlsplit(settings.STATIC_URL).path.strip("/") + "/"
+    if not path.startswith(prefix):
+        return None
+    relative = path[len(prefix):]
+    if not relative or "\\" in relative or "\0" in relative:
+        return None
+    if posixpath.normpath(relative) != relative or relative.startswith(("/", "../")):
+        return None  # no way out of the static folders
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        return None
+    if found:
+        return found if isinstance(found, str) else found[0]
+    if settings.STATIC_ROOT:
+        try:
+            candidate = safe_join(str(settings.STATIC_ROOT), relative)
+        except SuspiciousFileOperation:
+            return None
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves the project's static files and data: URLs; refuses and logs the rest."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "https"}, allow_redirects=False,
+                             fail_on_errors=False)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)  # inline, nothing is fetched
+            path = static_file_path(url)
+            if path is None:
+                logger.warning("PDF rendering refused to fetch %s (only the project's "
+                               "static files are served)", url[:200])
+                raise RefusedFetch(f"not a static file of this project: {url[:200]}")
+            with open(path, "rb") as handle:
+                body = handle.read()
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return StaticOnlyFetcher
+
+
+def static_only_fetcher():
+    """A WeasyPrint url_fetcher serving only the project's static files (and data: URLs)."""
+    return _fetcher_class()()
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
+
+    return HTML(string=html, base_url=STATIC_BASE_URL,
+                url_fetcher=static_only_fetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
-
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

@@ -41,9 +41,12 @@ def document_download(
     return response
 
 
-def attachment_download(fieldfile) -> FileResponse:
-    """An uploaded PDF attachment, by the name it was stored under."""
-    return FileResponse(
-        fieldfile.open("rb"), as_attachment=True, filename=os.path.basename(fieldfile.name),
+def attachment_download(attachment) -> FileResponse:
+    """An uploaded PDF attachment (any model with `file` and `download_name`), offered
+    under the sanitised name it was uploaded with, never shown inline."""
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
         content_type="application/pdf",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

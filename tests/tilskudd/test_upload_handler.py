@@ -1,0 +1,215 @@
+"""An upload larger than any form takes is dropped while it streams in (LimitedUploadHandler),
+before it reaches memory or disk, and the form says «Filen er for stor» next to the field
+while keeping the rest of what was sent."""
+
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import (
+    MemoryFileUploadHandler,
+    SkipFile,
+    TemporaryFileUploadHandler,
+)
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParser
+from django.urls import reverse
+
+from applications import services
+from applications.models import Attachment
+from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member
+from tilskudd.documents.excel import MAX_UPLOAD_BYTES as MAX_EXCEL_BYTES
+from tilskudd.models import MembershipRole
+from tilskudd.uploads import MAX_PDF_BYTES, UPLOAD_BODY_MARGIN_BYTES, LimitedUploadHandler
+
+MB = 1024 * 1024
+TOO_LARGE = "Filen er for stor (høyst 10 MB)."
+
+
+def _started(handler: LimitedUploadHandler, body_length: int, declared: int | None = None):
+    handler.handle_raw_input(io.BytesIO(), {}, body_length, b"grense")
+    handler.new_file("attachment-file", "plan.pdf", "application/pdf", declared)
+
+
+def test_the_limit_is_the_largest_file_any_form_takes():
+    assert LimitedUploadHandler().max_file_bytes == max(MAX_PDF_BYTES, MAX_EXCEL_BYTES) == 10 * MB
+
+
+def test_chunks_up_to_the_limit_pass_through_unchanged():
+    request = HttpRequest()
+    handler = LimitedUploadHandler(request, max_file_bytes=100)
+    _started(handler, body_length=150)
+
+    passed = [handler.receive_data_chunk(b"x" * 60, 0), handler.receive_data_chunk(b"y" * 40, 60)]
+
+    assert passed == [b"x" * 60, b"y" * 40]
+    assert handler.file_complete(100) is None  # the next handler makes the file
+    assert not hasattr(request, "upload_refused")
+
+
+def test_a_file_is_skipped_as_soon_as_it_passes_the_limit():
+    request = HttpRequest()
+    handler = LimitedUploadHandler(request, max_file_bytes=100)
+    _started(handler, body_length=150)
+    handler.receive_data_chunk(b"x" * 60, 0)
+
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(b"x" * 41, 60)
+
+    assert request.upload_refused == {"attachment-file": 100}
+
+
+def test_a_body_larger_than_a_file_and_its_form_drops_the_file_before_its_first_byte():
+    request = HttpRequest()
+    handler = LimitedUploadHandler(request, max_file_bytes=100)
+
+    with pytest.raises(SkipFile):
+        _started(handler, body_length=100 + UPLOAD_BODY_MARGIN_BYTES + 1)
+
+    assert request.upload_refused == {"attachment-file": 100}
+
+
+def test_a_file_declared_larger_than_the_limit_is_dropped_at_once():
+    handler = LimitedUploadHandler(HttpRequest(), max_file_bytes=100)
+
+    with pytest.raises(SkipFile):
+        _started(handler, body_length=150, declared=101)
+
+
+def test_the_parser_keeps_the_other_fields_of_a_request_whose_file_is_dropped():
+    # given a multipart body with a title and a 200-byte file, and a 100-byte limit
+    boundary = "grense"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"attachment-title\"\r\n\r\n"
+        "Plan\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"attachment-file\"; "
+        "filename=\"plan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    ).encode() + b"%PDF-" + b"0" * 195 + f"\r\n--{boundary}--\r\n".encode()
+    request = HttpRequest()
+    handlers = [LimitedUploadHandler(request, max_file_bytes=100),
+                MemoryFileUploadHandler(request), TemporaryFileUploadHandler(request)]
+    meta = {"CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
+            "CONTENT_LENGTH": str(len(body))}
+
+    # when it is parsed
+    post, files = MultiPartParser(meta, io.BytesIO(body), handlers).parse()
+
+    # then the file is gone, the title is kept, and the request says which field was dropped
+    assert dict(post) == {"attachment-title": ["Plan"]}
+    assert dict(files) == {}
+    assert request.upload_refused == {"attachment-file": 100}
+
+
+# --- through the pages ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def trondheim(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def editor(trondheim):
+    return member(trondheim, MembershipRole.EDITOR, email="utfyller@example.no",
+                  full_name="Ulrikke Utfyller")
+
+
+@pytest.fixture
+def draft(trondheim, editor):
+    return services.application_start(organisation=trondheim, round=RoundFactory(), user=editor)
+
+
+@pytest.fixture
+def upload_temp_dir(settings, tmp_path):
+    folder = tmp_path / "upload-tmp"
+    folder.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
+    return folder
+
+
+@pytest.fixture
+def bytes_to_disk(monkeypatch):
+    """How many bytes Django's temporary-file handler was given to write."""
+    written = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        written.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    return written
+
+
+def field_errors(html: str, field_id: str) -> list[str]:
+    match = re.search(rf'<div id="{field_id}_error" class="invalid-feedback">(.*?)</div>',
+                      html, re.S)
+    return re.findall(r"<strong>(.*?)</strong>", match.group(1)) if match else []
+
+
+def _post_attachment(client, draft, size: int):
+    return client.post(reverse("applications:attachment_add", args=[draft.pk]), {
+        "attachment-kind": "other", "attachment-title": "Plan for Leve hele livet",
+        "attachment-file": SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n" + b"0" * (size - 9),
+                                              content_type="application/pdf"),
+    })
+
+
+def test_an_11_mb_attachment_is_refused_before_a_byte_is_written(
+    client, editor, draft, settings, upload_temp_dir, bytes_to_disk
+):
+    client.force_login(editor)
+
+    response = _post_attachment(client, draft, 11 * MB)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert field_errors(html, "id_attachment-file") == [TOO_LARGE]
+    assert 'value="Plan for Leve hele livet"' in html  # the rest of the form is kept
+    assert sum(bytes_to_disk) == 0
+    assert list(upload_temp_dir.iterdir()) == []
+    assert Attachment.objects.count() == 0
+    assert not (settings.MEDIA_ROOT / "attachments").exists()
+
+
+def test_a_file_just_over_the_limit_is_dropped_while_streaming_and_its_temp_file_removed(
+    client, editor, draft, settings, upload_temp_dir, bytes_to_disk
+):
+    client.force_login(editor)
+
+    response = _post_attachment(client, draft, 10 * MB + 1)
+
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "id_attachment-file") == [TOO_LARGE]
+    assert 0 < sum(bytes_to_disk) <= 10 * MB  # never more than the limit
+    assert list(upload_temp_dir.iterdir()) == []
+    assert Attachment.objects.count() == 0
+    assert not (settings.MEDIA_ROOT / "attachments").exists()
+
+
+def test_an_oversized_excel_upload_is_refused_with_the_excel_limit(client, editor, draft):
+    client.force_login(editor)
+
+    response = client.post(reverse("applications:excel_upload", args=[draft.pk]), {
+        "file": SimpleUploadedFile("soknad.xlsx", b"PK\x03\x04" + b"0" * (11 * MB)),
+    })
+
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "id_file") == [
+        "Filen er for stor (høyst 5 MB)."]
+
+
+def test_an_attachment_within_the_limit_still_goes_through(client, editor, draft):
+    from tests.pdf import blank_pdf
+
+    client.force_login(editor)
+
+    response = client.post(reverse("applications:attachment_add", args=[draft.pk]), {
+        "attachment-kind": "other", "attachment-title": "Plan",
+        "attachment-file": SimpleUploadedFile("plan.pdf", blank_pdf(),
+                                              content_type="application/pdf"),
+    })
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().original_name == "plan.pdf"
