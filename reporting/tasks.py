@@ -4,24 +4,16 @@ whose period has started and sends the reminders."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.dateparse import parse_datetime
 
-from tilskudd.documents.jobs import run_document_job
+from tilskudd.documents.jobs import DOCUMENT_TASK_OPTIONS, run_document_job
 
 from . import reminders, services
 from .documents import render_receipt
 from .models import ReportReceipt
 
 
-@shared_task(
-    name=ReportReceipt.task_name,
-    acks_late=True,
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(ObjectDoesNotExist,),
-    retry_backoff=5,
-    max_retries=3,
-)
+@shared_task(name=ReportReceipt.task_name, **DOCUMENT_TASK_OPTIONS)
 def render_report_receipt_pdf(job_id: int) -> str:
     return run_document_job(ReportReceipt, job_id, render_receipt)
 

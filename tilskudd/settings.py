@@ -201,6 +201,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
 }
+# Document jobs (B): a worker looks for such messages every interval × throttle seconds,
+# 10 × 10 by kombu's default; look every 10 s, so a killed worker's job is taken up again
+# within the visibility timeout + 10 s, not + 100 s.
+CELERY_BROKER_TRANSPORT_OPTIONS |= {"unacked_restore_interval": 10, "unacked_restore_throttle": 1}
 # Enqueueing from a request gives up quickly when the broker is down: the sweep sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}

@@ -3,7 +3,8 @@
    - an error summary takes focus, and its links move focus to the field;
    - buttons of forms marked data-submit-once are disabled after the first click, so a
      double click sends once;
-   - a receipt page asks every 2 s whether its PDF copy is ready (#receipt-pdf);
+   - a receipt page asks every 2 s whether its PDF copy is ready (#receipt-pdf), and stops
+     when it is ready or has failed (showing the page's data-failed-text);
    - autosave(): the background saving both forms use.
    The form scripts (application-form.js, report-form.js) use the helpers it exports as
    window.Tilskudd. Texts come from the page (#js-texts), translated on the server. */
@@ -116,8 +117,10 @@
         sum.appendChild(code);
         box.append(p, sum);
       } else {
+        // Failed: the page's own words (the same the server shows on reload), then stop.
         const p = document.createElement("p");
-        p.textContent = t.pdf_failed;
+        p.className = "alert alert-warning";
+        p.textContent = box.dataset.failedText || t.pdf_failed;
         box.appendChild(p);
       }
       box.dataset.status = state.status;

@@ -1,5 +1,15 @@
 """A generated document (PDF or Excel) is a row: the Celery task takes the row's id,
-is idempotent and safe to retry, and a periodic sweep re-enqueues rows left pending."""
+is idempotent and safe to retry, and a periodic sweep re-enqueues rows left pending.
+
+What can go wrong, and what then happens:
+- The broker is unreachable when the job is enqueued: the error is logged, the request goes
+  on, the row stays pending with enqueued_at unset, and the sweep sends it later.
+- Rendering or storing the file fails: the error is kept on the row and the task retries;
+  after MAX_ATTEMPTS the row is failed (logged at ERROR, for the operators) and no partial
+  file is left behind.
+- The worker is killed mid-way: the message was not acknowledged (acks_late), so the broker
+  hands it to another worker (Redis: after the visibility timeout); a job whose runs keep
+  dying is given up after MAX_ATTEMPTS like any other."""
 
 from __future__ import annotations
 
@@ -7,9 +17,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from celery import current_app
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -19,6 +30,18 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 SWEEP_AFTER = timedelta(minutes=2)
+
+# The options of every document task (applications, assessment, reporting): acknowledged
+# only when done, put back on the queue when the worker process running it dies, retried on
+# any error but a missing row, at most MAX_ATTEMPTS runs in all.
+DOCUMENT_TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "dont_autoretry_for": (ObjectDoesNotExist,),
+    "retry_backoff": 5,
+    "max_retries": MAX_ATTEMPTS - 1,
+}
 
 
 class DocumentStatus(models.TextChoices):
@@ -51,14 +74,12 @@ class DocumentJob(models.Model):
         return self.status == DocumentStatus.READY
 
     def enqueue_on_commit(self) -> None:
-        """Send the job to the worker once the surrounding transaction has committed."""
+        """Send the job to the worker once the surrounding transaction has committed.
+
+        Never raises into the request: a broker that cannot be reached is logged, and the
+        row stays pending with enqueued_at unset for the sweep to send later."""
         model, pk = type(self), self.pk
-
-        def send() -> None:
-            model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
-            enqueue(model, pk)
-
-        transaction.on_commit(send)
+        transaction.on_commit(lambda: send(model, pk), robust=True)
 
 
 def enqueue(model: type[DocumentJob], pk: int) -> None:
@@ -66,42 +87,107 @@ def enqueue(model: type[DocumentJob], pk: int) -> None:
     current_app.tasks[model.task_name].delay(pk)
 
 
+def send(model: type[DocumentJob], pk: int, *, now=None) -> bool:
+    """Enqueue one job and note when; False (logged) if the broker could not take it."""
+    try:
+        enqueue(model, pk)
+    except Exception:
+        logger.exception(
+            "Could not enqueue document job %s %s; the sweep sends it later", model.__name__, pk
+        )
+        return False
+    model.objects.filter(pk=pk).update(enqueued_at=now or timezone.now())
+    return True
+
+
 def run_document_job(
     model: type[DocumentJob],
     job_id: int,
     render: Callable[[DocumentJob], tuple[bytes, str]],
 ) -> str:
-    """Render the document of one job row. A ready row is left as it is (idempotent).
+    """Render and store the document of one job row. A ready row is left as it is
+    (idempotent), and so is a failed one (given up).
 
-    Raises on failure so the task can retry; after MAX_ATTEMPTS the row is marked failed."""
+    Raises on failure so the task can retry; the failure that uses up MAX_ATTEMPTS marks
+    the row failed with its error."""
     with transaction.atomic():
         job = model.objects.select_for_update().get(pk=job_id)
-        if job.status == DocumentStatus.READY:
+        if job.status != DocumentStatus.PENDING:
             return job.status
+        if job.attempts >= MAX_ATTEMPTS:  # the earlier runs died without a word
+            return _give_up(model, job_id, job.attempts, _lost_error(job), exc_info=False)
         job.attempts += 1
         job.save(update_fields=["attempts"])
     try:
         content, filename = render(job)
+        return _store(model, job_id, content, filename)
     except Exception as exc:
-        logger.exception("Document job %s %s failed", model.__name__, job_id)
-        final = job.attempts >= MAX_ATTEMPTS
-        model.objects.filter(pk=job_id).update(
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            status=DocumentStatus.FAILED if final else DocumentStatus.PENDING,
-            finished_at=timezone.now() if final else None,
-        )
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if job.attempts >= MAX_ATTEMPTS:
+            _give_up(model, job_id, job.attempts, error, exc_info=True)
+        else:
+            logger.warning("Document job %s %s failed (attempt %s of %s)",
+                           model.__name__, job_id, job.attempts, MAX_ATTEMPTS, exc_info=True)
+            model.objects.filter(pk=job_id).update(error=error)
         raise
-    with transaction.atomic():
-        job = model.objects.select_for_update().get(pk=job_id)
-        if job.status == DocumentStatus.READY:  # another run finished first
-            return job.status
-        job.file.save(filename, ContentFile(content), save=False)
-        job.sha256 = hashlib.sha256(content).hexdigest()
-        job.status = DocumentStatus.READY
-        job.error = ""
-        job.finished_at = timezone.now()
-        job.save()
-    return job.status
+
+
+def _lost_error(job: DocumentJob) -> str:
+    last = f" {job.error}" if job.error else ""
+    return (f"WorkerLost: {job.attempts} attempts ended without an answer "
+            f"(the worker stopped).{last}")[:2000]
+
+
+def _give_up(
+    model: type[DocumentJob], job_id: int, attempts: int, error: str, *, exc_info: bool
+) -> str:
+    """Mark the row failed and tell the operators: logged at ERROR."""
+    model.objects.filter(pk=job_id, status=DocumentStatus.PENDING).update(
+        status=DocumentStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+    logger.error("Document job %s %s failed after %s attempts: %s",
+                 model.__name__, job_id, attempts, error, exc_info=exc_info)
+    return DocumentStatus.FAILED
+
+
+def _store(model: type[DocumentJob], job_id: int, content: bytes, filename: str) -> str:
+    """Save the file and mark the row ready, in one transaction; whatever was written is
+    deleted again if anything fails, so a full disk leaves no truncated file behind."""
+    field = model._meta.get_field("file")
+    storage = field.storage
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            job = model.objects.select_for_update().get(pk=job_id)
+            if job.status == DocumentStatus.READY:  # another run finished first
+                return job.status
+            # The name is chosen here, so a save that fails half-way is known to have
+            # written under it. Only runs of this job write it, one at a time (row lock).
+            name = storage.get_available_name(
+                field.generate_filename(job, filename), max_length=field.max_length
+            )
+            written.append(name)
+            stored = storage.save(name, ContentFile(content), max_length=field.max_length)
+            written.append(stored)
+            job.file.name = stored
+            job.sha256 = hashlib.sha256(content).hexdigest()
+            job.status = DocumentStatus.READY
+            job.error = ""
+            job.finished_at = timezone.now()
+            job.save()
+    except BaseException:
+        for name in dict.fromkeys(written):
+            _discard(storage, name)
+        raise
+    return DocumentStatus.READY
+
+
+def _discard(storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.exception("Could not delete the partial document file %s", name)
 
 
 def document_job_models() -> list[type[DocumentJob]]:
@@ -111,7 +197,8 @@ def document_job_models() -> list[type[DocumentJob]]:
 
 
 def sweep_pending(now=None) -> int:
-    """Re-enqueue jobs still pending after SWEEP_AFTER (a lost message loses nothing)."""
+    """Re-enqueue jobs still pending after SWEEP_AFTER (a lost message loses nothing);
+    stops at the first the broker refuses, for the next sweep to carry on."""
     now = now or timezone.now()
     count = 0
     for model in document_job_models():
@@ -120,7 +207,7 @@ def sweep_pending(now=None) -> int:
             | models.Q(enqueued_at__isnull=True, created_at__lt=now - SWEEP_AFTER)
         )
         for pk in stale.values_list("pk", flat=True):
-            model.objects.filter(pk=pk).update(enqueued_at=now)
-            enqueue(model, pk)
+            if not send(model, pk, now=now):
+                return count
             count += 1
     return count
