@@ -17,6 +17,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import AuditAction
 from .validators import normalise_org_number, validate_municipality_number, validate_org_number
 
 
@@ -445,10 +446,13 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("utført av"),
     )
-    action = models.CharField(_("handling"), max_length=80)
+    action = models.CharField(_("handling"), max_length=80, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
+    #: the changed fields' values before and after the change
+    before = models.JSONField(_("før"), default=dict, blank=True)
+    after = models.JSONField(_("etter"), default=dict, blank=True)
     data = models.JSONField(_("detaljer"), default=dict, blank=True)
 
     class Meta:

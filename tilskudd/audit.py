@@ -1,0 +1,77 @@
+"""What the audit trail can say, as one list (Zulip's typed RealmAuditLog): every service
+that changes state, every sign-in and every download writes one of these actions, with
+the changed fields' values before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # signing in (tilskudd.auth)
+    USER_LOGIN = "user_login", _("Logget inn")
+    USER_LOGOUT = "user_logout", _("Logget ut")
+    USER_LOGIN_FAILED = "user_login_failed", _("Mislykket innlogging")
+    USER_LOCKED_OUT = "user_locked_out", _("Innlogging stengt")
+    # the shared model (tilskudd.services)
+    ORGANISATION_CHANGE = "organisation_change", _("Organisasjon endret")
+    BUDGET_CHANGE = "budget_change", _("Ramme endret")
+    EARMARK_CHANGE = "earmark_change", _("Øremerking endret")
+    MEMBERSHIP_GRANT = "membership_grant", _("Tilgang gitt")
+    MEMBERSHIP_REVOKE = "membership_revoke", _("Tilgang fjernet")
+    OFFICE_MEMBERSHIP_GRANT = "office_membership_grant", _("Tilgang til embetet gitt")
+    OFFICE_MEMBERSHIP_REVOKE = "office_membership_revoke", _("Tilgang til embetet fjernet")
+    OUTBOX_RESEND = "outbox_resend", _("E-post sendt på nytt")
+    DOCUMENT_DOWNLOAD = "document_download", _("Dokument lastet ned")
+    ATTACHMENT_DOWNLOAD = "attachment_download", _("Vedlegg lastet ned")
+    # applications
+    APPLICATION_START = "application_start", _("Søknad påbegynt")
+    APPLICATION_UPDATE = "application_update", _("Søknad lagret")
+    APPLICATION_STATUS = "application_status", _("Søknadens status endret")
+    APPLICATION_REQUEST_SIGNATURE = "application_request_signature", _("Sendt til signering")
+    APPLICATION_SUBMIT = "application_submit", _("Søknad sendt inn")
+    APPLICATION_WITHDRAW = "application_withdraw", _("Søknad trukket")
+    ATTACHMENT_ADD = "attachment_add", _("Vedlegg lagt til")
+    ATTACHMENT_REMOVE = "attachment_remove", _("Vedlegg fjernet")
+    # assessment
+    ASSESSMENT_OPEN = "assessment_open", _("Sak opprettet")
+    ASSESSMENT_SAVE = "assessment_save", _("Vurdering lagret")
+    ASSESSMENT_STATUS = "assessment_status", _("Sakens status endret")
+    ASSESSMENT_ASSIGN = "assessment_assign", _("Saksbehandler tildelt")
+    ASSESSMENT_RECOMMEND = "assessment_recommend", _("Innstilling sendt til godkjenning")
+    ASSESSMENT_RETURN = "assessment_return", _("Innstilling sendt tilbake")
+    ASSESSMENT_APPROVE = "assessment_approve", _("Vedtak fattet")
+    LETTER_GENERATE = "letter_generate", _("Brev laget")
+    GRANT_ACCEPT = "grant_accept", _("Tilskudd akseptert")
+    # reporting
+    REPORT_OPEN = "report_open", _("Rapport åpnet")
+    REPORT_UPDATE = "report_update", _("Rapport lagret")
+    REPORT_STATUS = "report_status", _("Rapportens status endret")
+    REPORT_SUBMIT = "report_submit", _("Rapport sendt inn")
+    REPORT_APPROVE = "report_approve", _("Rapport godkjent")
+    REPORT_RETURN = "report_return", _("Rapport sendt tilbake")
+    REPORT_EXTEND_DEADLINE = "report_extend_deadline", _("Rapportfrist utsatt")
+    REPORT_ATTACHMENT_ADD = "report_attachment_add", _("Vedlegg til rapport lagt til")
+    REPORT_ATTACHMENT_REMOVE = "report_attachment_remove", _("Vedlegg til rapport fjernet")
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of `fields` on `obj`, as the audit trail stores them (JSON-safe text)."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that changed: (before, after)."""
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

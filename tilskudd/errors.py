@@ -1,0 +1,96 @@
+"""One refusal for every service, and one place that turns it into what the person sees.
+
+A service that refuses raises `ServiceError(message, code, errors)`: the message is in the
+user's language and says what to do; `code` is for code and tests; `errors` are the broken
+rules with where they belong (a section, a line, a field), shown next to the field.
+
+Views do not repeat try/except: `ServiceErrorMiddleware` answers an uncaught refusal (a
+message and back to the page for a form post, JSON for the page's own background requests),
+and `add_to_form` puts a refusal's errors on a form where a view re-renders it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A refusal with a message for the person who asked."""
+
+    def __init__(self, message: str, code: str = "refused", errors: Iterable[Any] = ()):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+        self.errors = list(errors)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "code": self.code,
+            "message": self.message,
+            "errors": [
+                {
+                    "section": getattr(e, "section", None),
+                    "index": getattr(e, "index", None),
+                    "field": getattr(e, "field", None),
+                    "message": str(getattr(e, "message", e)),
+                }
+                for e in self.errors
+            ],
+        }
+
+
+def add_to_form(form, error: ServiceError) -> None:
+    """Show a refusal on a form: each broken rule next to its field where the form has it,
+    the rest (and the message itself when no rule names a field) at the top."""
+    placed = False
+    for rule in error.errors:
+        field = getattr(rule, "field", None)
+        if field and field in form.fields:
+            form.add_error(field, str(rule.message))
+            placed = True
+        else:
+            form.add_error(None, str(getattr(rule, "message", rule)))
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def is_background(request: HttpRequest) -> bool:
+    """A request from the page's own script (autosave, polling) rather than a person."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def refusal_response(request: HttpRequest, error: ServiceError) -> HttpResponse:
+    """What a person sees of a refusal no view caught: their own script gets JSON; a form
+    post shows the message on the page it came from; anything else on the start page."""
+    if is_background(request):
+        return JsonResponse(error.as_json(), status=409)
+    messages.error(request, error.message)
+    if request.method == "POST":
+        return redirect(request.get_full_path())
+    return redirect("home")
+
+
+class ServiceErrorMiddleware:
+    """Answers a ServiceError that reached the top of a view (see `refusal_response`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, ServiceError):
+            logger.info("Refused %s %s: %s", request.method, request.path, exception.code)
+            return refusal_response(request, exception)
+        return None

@@ -1,0 +1,57 @@
+"""A frozen submission, once for every app that sends something in (applications, reports,
+and the flows after them): what was sent, exactly as the preview showed it, under a
+reference people can read aloud.
+
+Subclasses add the foreign key to what was sent, their own totals and the "no longer live"
+field (withdrawn, returned) with the constraint that only one submission is live.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .errors import ServiceError
+from .models import Organisation
+from .references import new_reference
+
+#: Random references clash rarely; draw again this many times before giving up.
+REFERENCE_ATTEMPTS = 5
+
+
+class FrozenSubmission(models.Model):
+    reference = models.CharField(gettext_lazy("referansenummer"), max_length=40, unique=True)
+    submitted_at = models.DateTimeField(gettext_lazy("sendt"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=gettext_lazy("sendt av"),
+    )
+    #: What was sent, exactly as the preview showed it (each app's snapshot module).
+    content = models.JSONField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @classmethod
+    def create_with_reference(
+        cls, *, prefix: str, year: int, organisation: Organisation, **fields: Any
+    ):
+        """Create the row under a fresh reference (PREFIX-YEAR-APPLICANT-XXXX), drawing again
+        if another submission has it. Refuses with ServiceError("reference") if every draw
+        clashes. Call inside the service's transaction."""
+        for _attempt in range(REFERENCE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        reference=new_reference(prefix, year, organisation), **fields
+                    )
+            except IntegrityError:  # the reference was taken: draw again
+                continue
+        raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")

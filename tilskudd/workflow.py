@@ -1,0 +1,107 @@
+"""Status changes, once for every app (Oscar's `set_status` with a history table).
+
+Each app keeps its own history table (a subclass of `HistoryEntry` with a foreign key to
+what it records) and its own allowed moves, and declares them in one `Workflow`:
+
+    APPLICATION_WORKFLOW = Workflow(
+        history=StatusChange, subject="application", allowed=ALLOWED_TRANSITIONS,
+        action=AuditAction.APPLICATION_STATUS,
+        refusal=gettext_lazy("Søknaden kan ikke gå fra «%(from)s» til «%(to)s»."),
+    )
+
+`APPLICATION_WORKFLOW.transition(application, to, by=user, note=...)` refuses a move the
+workflow lacks (ServiceError "illegal_transition"), saves the object after `full_clean`
+(with whatever else the caller set on it), writes the history row and one typed audit row
+with the status before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ServiceError
+
+
+class HistoryEntry(models.Model):
+    """Abstract: one step in an object's life. Subclasses add the foreign key to the object
+    and may redeclare `from_status`/`to_status` with their own choices."""
+
+    from_status = models.CharField(_("fra status"), max_length=16, blank=True)
+    to_status = models.CharField(_("til status"), max_length=16)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("utført av"),
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    note = models.TextField(_("merknad"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    #: the history model (a HistoryEntry subclass)
+    history: type[models.Model]
+    #: the name of the history model's foreign key to the object
+    subject: str
+    #: status -> the statuses it may move to
+    allowed: Mapping[str, set[str] | frozenset[str]]
+    #: the typed audit action written for every move
+    action: str
+    #: the refusal, with %(from)s and %(to)s
+    refusal: Any
+    #: the object's status choices (for the labels in the refusal)
+    status_choices: type[models.TextChoices] | None = None
+    #: the field holding the status
+    status_field: str = "status"
+
+    def can_move(self, current: str, to: str) -> bool:
+        return to in self.allowed.get(current, ())
+
+    def _label(self, value: str) -> str:
+        if self.status_choices is not None:
+            try:
+                return str(self.status_choices(value).label)
+            except ValueError:
+                pass
+        return value
+
+    def transition(
+        self, obj: models.Model, to: str, *, by, note: str = "", **history_fields: Any
+    ) -> models.Model:
+        """Move `obj` to `to`: refuse an illegal move, save, record history and audit."""
+        from .services import audit  # services import models, which import this module
+
+        current = getattr(obj, self.status_field)
+        if not self.can_move(current, to):
+            raise ServiceError(
+                str(self.refusal) % {"from": self._label(current), "to": self._label(to)},
+                "illegal_transition",
+            )
+        setattr(obj, self.status_field, to)
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = timezone.now()
+        obj.full_clean()
+        obj.save()
+        entry = self.history.objects.create(
+            **{self.subject: obj}, from_status=current, to_status=to, by=by, note=note,
+            **history_fields,
+        )
+        audit(
+            actor=by, action=self.action, target=obj,
+            before={self.status_field: str(current)}, after={self.status_field: str(to)},
+            **({"note": note} if note else {}),
+        )
+        return entry
