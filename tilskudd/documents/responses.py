@@ -1,5 +1,6 @@
 """What the views of every app answer about a generated document: its state for a page
-that polls, and the file itself to those the view has already let through."""
+that polls, and the file itself to those the view has already let through. A download
+made for a signed-in person (`user=`) is written to the audit trail."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 
 from django.http import FileResponse, Http404, HttpRequest
 
+from ..audit import AuditAction
+from ..services import audit
 from .jobs import DocumentJob
 
 
@@ -28,22 +31,32 @@ def job_state(job: DocumentJob | None, url: str) -> dict[str, str]:
 
 
 def document_download(
-    job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True
+    job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True,
+    user=None,
 ) -> FileResponse:
-    """The PDF of a ready job (404 while it is being made), with its checksum in a header."""
+    """The PDF of a ready job (404 while it is being made), with its checksum in a header;
+    given the `user` it is handed to, one DOCUMENT_DOWNLOAD audit row on the job."""
     if job is None or not job.is_ready or not job.file:
         raise Http404
+    filename = filename or os.path.basename(job.file.name)
     response = FileResponse(
         job.file.open("rb"), as_attachment=as_attachment,
-        filename=filename or os.path.basename(job.file.name), content_type="application/pdf",
+        filename=filename, content_type="application/pdf",
     )
     response["X-Content-SHA256"] = job.sha256
+    if user is not None:
+        audit(actor=user, action=AuditAction.DOCUMENT_DOWNLOAD, target=job,
+              filename=filename, sha256=job.sha256)
     return response
 
 
-def attachment_download(attachment) -> FileResponse:
+def attachment_download(attachment, *, user=None) -> FileResponse:
     """An uploaded PDF attachment (any model with `file` and `download_name`), offered
-    under the sanitised name it was uploaded with, never shown inline."""
+    under the sanitised name it was uploaded with, never shown inline; given the `user`
+    it is handed to, one ATTACHMENT_DOWNLOAD audit row on the attachment."""
+    if user is not None:
+        audit(actor=user, action=AuditAction.ATTACHMENT_DOWNLOAD, target=attachment,
+              filename=attachment.download_name, sha256=getattr(attachment, "sha256", ""))
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
         content_type="application/pdf",

@@ -1,0 +1,112 @@
+"""Every document and attachment handed to a signed-in person is in the audit trail: who,
+which file (the job or the attachment row), under what name and with which checksum."""
+
+import hashlib
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from applications import services
+from applications.models import Attachment, ReceiptDocument
+from tests.applications.conftest import bpa_line, competence_line, complete_header, project
+from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member
+from tests.tilskudd.test_hostile_pdf import build_pdf
+from tilskudd.audit import AuditAction
+from tilskudd.documents.responses import attachment_download, document_download
+from tilskudd.models import AuditEvent, MembershipRole
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def signatory(organisation):
+    return member(organisation, MembershipRole.SIGNATORY, email="signatar@example.no")
+
+
+@pytest.fixture
+def draft(organisation, signatory):
+    application = services.application_start(
+        organisation=organisation, round=RoundFactory(), user=signatory
+    )
+    return services.application_update(
+        application=application, user=signatory, header=complete_header(),
+        competence=[competence_line()], bpa=[bpa_line()], projects=[project()],
+    )
+
+
+@pytest.fixture
+def receipt(draft, signatory, django_capture_on_commit_callbacks) -> ReceiptDocument:
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.application_submit(application=draft, user=signatory)
+    return ReceiptDocument.objects.get(submission=submission)
+
+
+def download_rows():
+    return list(AuditEvent.objects.filter(
+        action__in=[AuditAction.DOCUMENT_DOWNLOAD, AuditAction.ATTACHMENT_DOWNLOAD]
+    ).values_list("action", "actor__email", "target_type", "target_id", "data"))
+
+
+def test_a_document_handed_to_a_person_writes_one_audit_row(receipt, signatory):
+    # Given a ready receipt PDF
+    assert receipt.is_ready
+
+    # When it is downloaded for the signatory
+    response = document_download(receipt, "SØK-kvittering.pdf", user=signatory)
+
+    # Then one row says who got which job, under which name, with its checksum
+    assert response["X-Content-SHA256"] == receipt.sha256
+    assert download_rows() == [(
+        AuditAction.DOCUMENT_DOWNLOAD, "signatar@example.no",
+        ContentType.objects.get_for_model(ReceiptDocument).pk, receipt.pk,
+        {"filename": "SØK-kvittering.pdf", "sha256": receipt.sha256},
+    )]
+
+
+def test_a_document_without_a_name_is_audited_under_its_stored_name(receipt, signatory):
+    document_download(receipt, user=signatory)
+
+    [(_, _, _, _, data)] = download_rows()
+    assert data == {"filename": receipt.file.name.rsplit("/", 1)[1], "sha256": receipt.sha256}
+
+
+def test_a_document_not_ready_is_not_audited(receipt, signatory):
+    # Given a job whose PDF is still being made
+    ReceiptDocument.objects.filter(pk=receipt.pk).update(status="pending", file="", sha256="")
+    receipt.refresh_from_db()
+
+    # When a download is asked for, there is nothing to hand out and nothing is written
+    with pytest.raises(Http404):
+        document_download(receipt, user=signatory)
+    assert download_rows() == []
+
+
+def test_a_download_for_no_person_writes_nothing(receipt):
+    document_download(receipt)
+
+    assert download_rows() == []
+
+
+def test_an_attachment_handed_to_a_person_writes_one_audit_row(draft, signatory):
+    # Given an uploaded attachment
+    data = build_pdf()
+    services.attachment_add(
+        application=draft, user=signatory, kind="other", title="Plan",
+        uploaded=SimpleUploadedFile("Årsplan.pdf", data, content_type="application/pdf"),
+    )
+    attachment = Attachment.objects.get()
+
+    # When it is downloaded for the signatory
+    attachment_download(attachment, user=signatory)
+
+    # Then one row names the attachment row, its name and its checksum
+    assert download_rows() == [(
+        AuditAction.ATTACHMENT_DOWNLOAD, "signatar@example.no",
+        ContentType.objects.get_for_model(Attachment).pk, attachment.pk,
+        {"filename": "Årsplan.pdf", "sha256": hashlib.sha256(data).hexdigest()},
+    )]
