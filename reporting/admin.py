@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from tilskudd.documents.excel import CONTENT_TYPE
 from tilskudd.documents.responses import attachment_download
+from tilskudd.errors import ServiceError, add_to_form
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -26,7 +27,6 @@ from . import selectors, services
 from .export import export_filename, export_reports
 from .forms import ExtensionForm, ReturnForm
 from .models import Report, ReportingSettings, UnusedChoice
-from .services import ReportError
 from .snapshot import report_snapshot
 
 OFFICE_PATH = "application__organisation__county__office"
@@ -240,7 +240,7 @@ class ReportAdmin(OfficeScopedAdmin):
         for report in queryset:
             try:
                 services.report_approve(report=report, user=request.user)
-            except ReportError as error:
+            except ServiceError as error:
                 self.message_user(request, f"{report}: {error.message}", messages.ERROR)
             else:
                 done += 1
@@ -297,8 +297,8 @@ class ReportAdmin(OfficeScopedAdmin):
             try:
                 services.report_return(report=report, user=request.user,
                                        message=form.cleaned_data["message"])
-            except ReportError as error:
-                form.add_error(None, error.message)
+            except ServiceError as error:
+                add_to_form(form, error)
             else:
                 self.message_user(request, _("Rapporten er sendt tilbake for retting."),
                                   messages.SUCCESS)
@@ -310,12 +310,8 @@ class ReportAdmin(OfficeScopedAdmin):
         report = self._scoped(request, pk)
         if request.method != "POST" or not self.has_change_permission(request, report):
             raise PermissionDenied
-        try:
-            services.report_approve(report=report, user=request.user)
-        except ReportError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
+        services.report_approve(report=report, user=request.user)
+        self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(report))
 
     def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -329,8 +325,8 @@ class ReportAdmin(OfficeScopedAdmin):
                     report=report, user=request.user, new_deadline=form.new_deadline(),
                     reason=form.cleaned_data["reason"],
                 )
-            except ReportError as error:
-                form.add_error(None, error.message)
+            except ServiceError as error:
+                add_to_form(form, error)
             else:
                 self.message_user(request, _("Fristen er utsatt."), messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(report))

@@ -327,7 +327,7 @@ def expected_sheets() -> list[str]:
 
 
 def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
-    """Fill the report from an uploaded template. Raises services.ReportError when the
+    """Fill the report from an uploaded template. Raises ServiceError when the
     report may not be changed (sent in, or the user is not a member)."""
     services.ensure_editable(report=report, user=user)
     parts = _parts()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from tilskudd.errors import ServiceError
 from tilskudd.models import (
     Membership,
     MembershipRole,
@@ -47,7 +47,6 @@ from .models import (
     ReportStatus,
     ReportSubmission,
 )
-from .rules import RuleError
 from .snapshot import account, report_snapshot
 
 #: What the recipient writes in the report's header.
@@ -69,16 +68,6 @@ logger = logging.getLogger(__name__)
 REFERENCE_PREFIX = "RAP"
 
 
-class ReportError(Exception):
-    """A refusal with a message for the person who asked (in Norwegian)."""
-
-    def __init__(self, message: str, code: str, errors: Iterable[RuleError] = ()):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = list(errors)
-
-
 def when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), DATE_TIME)
 
@@ -89,14 +78,14 @@ def when(moment: datetime) -> str:
 def _membership(user: User, organisation: Organisation) -> Membership:
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is None:
-        raise ReportError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
     return membership
 
 
 def _require_signatory(user: User, report: Report) -> None:
     organisation = report.application.organisation
     if _membership(user, organisation).role != MembershipRole.SIGNATORY:
-        raise ReportError(
+        raise ServiceError(
             _("Bare den som har signaturrett for %(org)s kan sende inn rapporten.")
             % {"org": organisation.name},
             "not_signatory",
@@ -105,7 +94,7 @@ def _require_signatory(user: User, report: Report) -> None:
 
 def _require_editable(report: Report) -> None:
     if not report.is_editable:
-        raise ReportError(
+        raise ServiceError(
             _("Rapporten er %(status)s og kan ikke endres.")
             % {"status": report.get_status_display().lower()},
             "not_editable",
@@ -113,7 +102,7 @@ def _require_editable(report: Report) -> None:
 
 
 def ensure_editable(*, report: Report, user: User) -> None:
-    """Raise ReportError unless `user` may change the report now (an Excel upload asks
+    """Raise ServiceError unless `user` may change the report now (an Excel upload asks
     before it reads the file)."""
     _membership(user, report.application.organisation)
     _require_editable(report)
@@ -130,7 +119,7 @@ def _require_staff(user: User, report: Report) -> OfficeMembership:
         .select_related("office").first()
     )
     if membership is None or membership.office_id != office.pk:
-        raise ReportError(
+        raise ServiceError(
             _("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten.")
             % {"office": office.name},
             "not_office_staff",
@@ -151,7 +140,7 @@ def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") ->
     the report (with whatever else the caller set on it) and records the step."""
     current = ReportStatus(report.status)
     if to not in ALLOWED_TRANSITIONS[current]:
-        raise ReportError(
+        raise ServiceError(
             _("Rapporten kan ikke gå fra «%(from)s» til «%(to)s».")
             % {"from": current.label, "to": to.label},
             "illegal_transition",
@@ -185,14 +174,14 @@ def report_open(
         return existing
     rnd = application.round
     if not rnd.reporting_open_at(now):
-        raise ReportError(
+        raise ServiceError(
             _("Rapporteringen for %(round)s åpner %(opens)s.")
             % {"round": rnd, "opens": when(rnd.reporting_opens_at)},
             "not_open",
         )
     grant = grants.grant_for(application.pk)
     if grant is None:
-        raise ReportError(
+        raise ServiceError(
             _("Søknaden har ikke fått innvilget tilskudd, så det skal ikke rapporteres på den."),
             "no_grant",
         )
@@ -244,7 +233,7 @@ def reports_open_due(*, now: datetime | None = None) -> list[Report]:
             continue
         try:
             opened.append(report_open(application=application, now=now))
-        except ReportError:  # one that cannot be opened must not stop the others
+        except ServiceError:  # one that cannot be opened must not stop the others
             logger.exception("Could not open the report of application %s", application.pk)
     return opened
 
@@ -289,14 +278,17 @@ def report_update(
         for data in values:
             line = existing.get(data.get("id"))
             if line is None:
-                raise ReportError(_("Linjen hører ikke til denne rapporten."), "unknown_line")
+                raise ServiceError(_("Linjen hører ikke til denne rapporten."), "unknown_line")
             for key in LINE_FIELDS[part]:
                 if key in data:
                     value = data[key]
                     if value is None and not model._meta.get_field(key).null:
                         value = ""  # a text or choice left empty
                     setattr(line, key, value)
-            line.full_clean(exclude=["report", "source"])
+            try:
+                line.full_clean(exclude=["report", "source"])
+            except ValidationError as error:
+                raise ServiceError(" ".join(error.messages), "invalid") from error
             line.save()
     _recompute_used(report)
     report.updated_at = timezone.now()
@@ -362,7 +354,7 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
         return report.submissions.get(returned_at__isnull=True)
     _require_editable(report)
     if report.status == ReportStatus.DRAFT and not rules.accepts_report_at(report.deadline, now):
-        raise ReportError(
+        raise ServiceError(
             _("Fristen for rapporten gikk ut %(deadline)s. Rapporten er ikke sendt, men "
               "utkastet er lagret. Kontakt %(office)s om du trenger utsatt frist.")
             % {"deadline": when(report.deadline), "office": office_of(report).name},
@@ -371,7 +363,7 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     report = selectors.report_with_content(report.pk)
     broken = rules.check_report(report)
     if broken:
-        raise ReportError(
+        raise ServiceError(
             _("Rapporten kan ikke sendes før feilene er rettet."), "rules", errors=broken
         )
     sums = account(report)
@@ -398,7 +390,7 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
         except IntegrityError:
             continue
     if submission is None:
-        raise ReportError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+        raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
     report.correction_message = ""
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
     receipt = ReportReceipt.objects.create(submission=submission)
@@ -466,11 +458,11 @@ def report_return(
     _require_staff(user, report)
     message = (message or "").strip()
     if not message:
-        raise ReportError(
+        raise ServiceError(
             _("Skriv en melding til mottakeren om hva som må rettes."), "message_required"
         )
     if report.status != ReportStatus.SUBMITTED:
-        raise ReportError(
+        raise ServiceError(
             _("Bare en innsendt rapport kan sendes tilbake (rapporten er %(status)s).")
             % {"status": report.get_status_display().lower()},
             "not_submitted",
@@ -501,7 +493,7 @@ def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
     report = _lock(report)
     _require_staff(user, report)
     if report.status != ReportStatus.SUBMITTED:
-        raise ReportError(
+        raise ServiceError(
             _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s).")
             % {"status": report.get_status_display().lower()},
             "not_submitted",
@@ -522,25 +514,25 @@ def report_extend_deadline(
     report = _lock(report)
     _require_staff(user, report)
     if not report.is_editable:
-        raise ReportError(
+        raise ServiceError(
             _("Rapporten er %(status)s, så fristen kan ikke utsettes.")
             % {"status": report.get_status_display().lower()},
             "not_editable",
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ReportError(_("Skriv hvorfor fristen utsettes."), "reason_required")
+        raise ServiceError(_("Skriv hvorfor fristen utsettes."), "reason_required")
     if timezone.is_naive(new_deadline):
-        raise ReportError(_("Fristen må ha tidssone."), "naive_deadline")
+        raise ServiceError(_("Fristen må ha tidssone."), "naive_deadline")
     current = report.deadline
     if new_deadline <= current or new_deadline <= now:
-        raise ReportError(
+        raise ServiceError(
             _("Ny frist må være senere enn gjeldende frist (%(current)s) og senere enn nå.")
             % {"current": when(current)},
             "not_later",
         )
     if new_deadline > rules.latest_extension_allowed(report.application.round.reporting_deadline):
-        raise ReportError(
+        raise ServiceError(
             _("Fristen kan utsettes med høyst ett år."), "too_late"
         )
     extension = DeadlineExtension(

@@ -30,6 +30,7 @@ from tilskudd.documents.responses import (
     is_fetch,
     job_state,
 )
+from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
 from tilskudd.uploads import note_refused_uploads
@@ -39,7 +40,6 @@ from .excel import export_filename, export_report, import_report
 from .forms import PART_FORMS, AttachmentForm, ExcelUploadForm, build_forms
 from .models import Report, ReportReceipt, ReportSubmission
 from .rules import RuleError
-from .services import ReportError
 from .snapshot import account, report_snapshot
 
 SECTIONS = ["header", *PART_FORMS]
@@ -127,11 +127,7 @@ def open_report(request: HttpRequest, application_id: int) -> HttpResponse:
         Application.objects.filter(organisation__memberships__user=request.user),
         pk=application_id,
     )
-    try:
-        report = services.report_open(application=application, user=request.user)
-    except ReportError as error:
-        messages.error(request, error.message)
-        return redirect("reporting:list")
+    report = services.report_open(application=application, user=request.user)
     return redirect("reporting:edit", pk=report.pk)
 
 
@@ -229,14 +225,7 @@ def _save(request: HttpRequest, report: Report) -> HttpResponse:
         if valid:
             payload[section] = [f.section_value() for f in valid]
     invalid = bool(_errors_by_name(forms))
-    try:
-        services.report_update(report=report, user=request.user, **payload)
-    except (ReportError, ValidationError) as error:
-        message = error.message if isinstance(error, ReportError) else " ".join(error.messages)
-        if is_fetch(request):
-            return JsonResponse({"error": message}, status=409)
-        messages.error(request, message)
-        return redirect("reporting:edit", pk=report.pk)
+    services.report_update(report=report, user=request.user, **payload)
     fresh = selectors.report_for_member(request.user, report.pk)
     if is_fetch(request):
         return JsonResponse({
@@ -260,7 +249,7 @@ def _save(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 def _render_preview(
-    request: HttpRequest, report: Report, error: ReportError | None = None
+    request: HttpRequest, report: Report, error: ServiceError | None = None
 ) -> HttpResponse:
     membership = selectors.membership_for(request.user, report)
     return render(request, "reporting/preview.html", {
@@ -293,7 +282,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for_member(request.user, pk)
     try:
         submission = services.report_submit(report=report, user=request.user)
-    except ReportError as error:
+    except ServiceError as error:
         return _render_preview(request, report, error=error)
     return redirect("reporting:receipt", reference=submission.reference)
 
@@ -323,9 +312,6 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except ReportError as error:
-            messages.error(request, error.message)
-            return redirect("reporting:edit", pk=report.pk)
         else:
             messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
                              % {"title": attachment.title})
@@ -345,13 +331,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     report = selectors.report_for_member(request.user, pk)
     attachment = _attachment(report, attachment_id)
-    try:
-        services.report_attachment_remove(attachment=attachment, user=request.user)
-    except ReportError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
-                         % {"title": attachment.title})
+    services.report_attachment_remove(attachment=attachment, user=request.user)
+    messages.success(request, _("Vedlegget «%(title)s» er fjernet.") % {"title": attachment.title})
     return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
 
 
@@ -376,7 +357,7 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = ""
     try:
         services.ensure_editable(report=report, user=request.user)
-    except ReportError as error:
+    except ServiceError as error:
         refusal = error.message
     # Bound on every POST, even one whose only file the upload handler dropped.
     posted = request.method == "POST"
@@ -387,7 +368,7 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = import_report(report=report, user=request.user,
                                    uploaded_file=form.cleaned_data["file"])
-        except ReportError as error:
+        except ServiceError as error:
             refusal = error.message
         else:
             if result.ok:

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,19 @@ def refusal_response(request: HttpRequest, error: ServiceError) -> HttpResponse:
         return JsonResponse(error.as_json(), status=409)
     messages.error(request, error.message)
     if request.method == "POST":
-        return redirect(request.get_full_path())
+        return redirect(_page_posted_from(request))
     return redirect("home")
+
+
+def _page_posted_from(request: HttpRequest) -> str:
+    """The page the form was on (a POST-only view has no page of its own): the Referer
+    when it is this site's, else the posted address."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()
 
 
 class ServiceErrorMiddleware:

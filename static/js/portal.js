@@ -182,7 +182,7 @@
         });
         const body = await response.json();
         if (!response.ok) {
-          announce(body.error || t.not_saved);
+          announce(body.error || body.message || t.not_saved);
           return;
         }
         options.apply(body, announce);

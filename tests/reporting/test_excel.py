@@ -11,6 +11,7 @@ from reporting import services
 from reporting.excel import export_report, import_report
 from reporting.models import Report, ReportStatus, UnusedChoice
 from tilskudd.documents.excel import MAX_UPLOAD_BYTES
+from tilskudd.errors import ServiceError
 
 from .helpers import granted, project, ready_report
 
@@ -249,7 +250,7 @@ def test_a_sent_report_cannot_be_filled_from_excel(report, signatory):
     report.refresh_from_db()
     before = _state(report)
 
-    with pytest.raises(services.ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         import_report(report=report, user=signatory, uploaded_file=_bytes(_filled(report)))
 
     assert refused.value.code == "not_editable"

@@ -19,8 +19,8 @@ from reporting.models import (
     ReportSubmission,
     UnusedChoice,
 )
-from reporting.services import ReportError
 from tests.tilskudd.factories import OrganisationFactory, member
+from tilskudd.errors import ServiceError
 from tilskudd.models import AuditEvent, MembershipRole
 
 from .helpers import (
@@ -107,7 +107,7 @@ def test_a_rejected_application_has_no_report(
     application = granted(trondheim, grant_round, signatory, caseworker, approver,
                           amount=lambda line: Decimal(0))
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_open(application=application, user=signatory)
 
     assert refused.value.code == "no_grant"
@@ -124,7 +124,7 @@ def test_a_report_is_not_opened_before_the_reporting_period(application, signato
     grant_round.save()
 
     # when: the day before
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_open(application=application, user=signatory,
                              now=datetime(grant_round.year, 10, 31, 23, 59, tzinfo=OSLO))
 
@@ -139,7 +139,7 @@ def test_a_report_is_not_opened_before_the_reporting_period(application, signato
 
 
 def test_only_members_open_a_report(application, rogaland_signatory):
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_open(application=application, user=rogaland_signatory)
 
     assert refused.value.code == "not_member"
@@ -183,7 +183,7 @@ def test_auditor_attestation_from_200000(
     assert rules.required_attachment_kind(report) == kind
 
     # when: sent without the attachment
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     # then: refused with a clear message, nothing changed
@@ -205,7 +205,7 @@ def test_the_wrong_attachment_does_not_count(report, signatory):
                                    kind=AttachmentKind.PROJECT_ACCOUNTS)
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     assert [e.message for e in refused.value.errors] == [
@@ -231,7 +231,7 @@ def test_unused_funds_need_a_choice(report, signatory):
     ready_report(report, signatory, used=lambda line: line.granted - 10000)
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     assert [(e.field, e.message) for e in refused.value.errors] == [(
@@ -247,7 +247,7 @@ def test_a_transfer_needs_a_reason(report, signatory):
                  unused_choice=UnusedChoice.TRANSFER)
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     assert [(e.field, e.message) for e in refused.value.errors] == [
@@ -293,7 +293,7 @@ def test_more_used_than_granted_is_refused(report, signatory):
     ready_report(report, signatory, used=lambda line: line.granted + 1)
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     assert [e.section for e in refused.value.errors] == ["account"]
@@ -307,7 +307,7 @@ def test_more_used_than_granted_is_refused(report, signatory):
 def test_the_lines_are_fixed(report, signatory, editor):
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_update(report=report, user=editor,
                                competence=[{"id": 999999, "completed": 1}])
 
@@ -331,7 +331,7 @@ def test_an_editor_saves_a_draft(report, editor):
 def test_a_stranger_cannot_save(report, rogaland_signatory):
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_update(report=report, user=rogaland_signatory, header={"text_report": "x"})
 
     assert refused.value.code == "not_member"
@@ -399,7 +399,7 @@ def test_an_editor_may_not_submit(report, signatory, editor):
     ready_report(report, signatory)
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=editor)
 
     assert refused.value.code == "not_signatory"
@@ -414,7 +414,7 @@ def test_no_submission_after_the_deadline_in_oslo_time(report, signatory, deadli
     before = _state(report)
 
     # when: one minute after
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory,
                                now=deadline + timedelta(minutes=1))
 
@@ -432,7 +432,7 @@ def test_no_submission_after_the_deadline_in_oslo_time(report, signatory, deadli
 def test_an_incomplete_report_lists_what_is_missing(report, signatory):
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=signatory)
 
     assert refused.value.code == "rules"
@@ -499,7 +499,7 @@ def test_returned_for_correction_then_corrected_and_sent_again(
 def test_returning_needs_a_message(submitted, caseworker):
     before = _state(submitted)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_return(report=submitted, user=caseworker, message="  ")
 
     assert refused.value.code == "message_required"
@@ -514,7 +514,7 @@ def test_another_office_cannot_return_or_approve(submitted, rogaland_caseworker)
                                        message="Feil."),
         lambda: services.report_approve(report=submitted, user=rogaland_caseworker),
     ):
-        with pytest.raises(ReportError) as refused:
+        with pytest.raises(ServiceError) as refused:
             call()
         assert refused.value.code == "not_office_staff"
     assert _state(submitted) == before
@@ -527,7 +527,7 @@ def test_a_draft_can_be_neither_returned_nor_approved(report, caseworker):
         lambda: services.report_return(report=report, user=caseworker, message="Feil."),
         lambda: services.report_approve(report=report, user=caseworker),
     ):
-        with pytest.raises(ReportError) as refused:
+        with pytest.raises(ServiceError) as refused:
             call()
         assert refused.value.code == "not_submitted"
     assert _state(report) == before
@@ -539,7 +539,7 @@ def test_a_caseworker_approves(submitted, caseworker):
     submitted.refresh_from_db()
     assert submitted.status == ReportStatus.APPROVED
     assert submitted.events.last().note == "Fint."
-    with pytest.raises(ReportError):
+    with pytest.raises(ServiceError):
         services.report_update(report=submitted, user=caseworker, header={})
 
 
@@ -575,7 +575,7 @@ def test_extension_refusals_change_nothing(report, caseworker, rogaland_casework
         (caseworker, deadline + timedelta(days=800), "Grunn.", "too_late"),
     ]
     for user, new, reason, code in cases:
-        with pytest.raises(ReportError) as refused:
+        with pytest.raises(ServiceError) as refused:
             services.report_extend_deadline(report=report, user=user, new_deadline=new,
                                             reason=reason, now=deadline - timedelta(days=30))
         assert refused.value.code == code
@@ -589,7 +589,7 @@ def test_a_signatory_of_another_organisation_is_not_a_signatory_here(report, tro
     outsider = member(malvik, MembershipRole.SIGNATORY, email="signatur@malvik.example.no")
     before = _state(report)
 
-    with pytest.raises(ReportError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.report_submit(report=report, user=outsider)
 
     assert refused.value.code == "not_member"
