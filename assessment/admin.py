@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tilskudd.admin_scoping import OfficeScopedAdmin
+from tilskudd.errors import ServiceError
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -241,7 +242,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
             had = assessment.letters.exists()
             try:
                 services.letter_generate(assessment=assessment, user=request.user, replace=False)
-            except services.AssessmentError as exc:
+            except ServiceError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
                 return
             kept += had
@@ -272,7 +273,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
                 services.assessment_assign(
                     assessment=assessment, user=request.user, assignee=request.user
                 )
-            except services.AssessmentError as exc:
+            except ServiceError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
                 return
             done += 1

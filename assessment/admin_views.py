@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications.snapshot import application_snapshot
 from tilskudd.documents.responses import document_download
+from tilskudd.errors import ServiceError
 
 from . import rules, services
 from .documents import line_label
@@ -71,51 +72,58 @@ def _line_forms(assessment, data=None) -> list[LineForm]:
 
 
 def _handle_post(request, assessment, action, office):
-    """Run the step; on success redirect (post/redirect/get), else None to show errors."""
+    """Run the step and redirect (post/redirect/get). A refused save or recommendation
+    shows the page again with what was entered (None); any other refusal is answered by
+    tilskudd.errors.ServiceErrorMiddleware: its message, back on this page."""
     here = request.get_full_path()
+    if action in ("_save", "_recommend"):
+        return _save(request, assessment, action, office)
+    comment = CommentForm(request.POST)
+    text = comment.cleaned_data["comment"] if comment.is_valid() else ""
+    if action == "_approve":
+        services.assessment_approve(assessment=assessment, user=request.user, comment=text)
+        messages.success(request, _("Innstillingen er godkjent. Vedtaket er fattet."))
+    elif action == "_return":
+        services.assessment_return(assessment=assessment, user=request.user, comment=text)
+        messages.success(request, _("Innstillingen er sendt tilbake til saksbehandleren."))
+    elif action == "_letter":
+        letter = services.letter_generate(assessment=assessment, user=request.user)
+        messages.success(request, _("Brevet (versjon %(v)d) lages nå. Søkeren får e-post.")
+                         % {"v": letter.version})
+    return redirect(here)
+
+
+def _save(request, assessment, action, office):
+    case_form = CaseForm(request.POST, staff=office_staff(office))
+    forms = _line_forms(assessment, request.POST)
+    comment = CommentForm(request.POST)
+    if not (case_form.is_valid() and comment.is_valid() and all(f.is_valid() for f in forms)):
+        messages.error(request, _("Skjemaet har feil som må rettes."))
+        return None
     try:
-        if action in ("_save", "_recommend"):
-            case_form = CaseForm(request.POST, staff=office_staff(office))
-            forms = _line_forms(assessment, request.POST)
-            comment = CommentForm(request.POST)
-            if not (case_form.is_valid() and comment.is_valid()
-                    and all(f.is_valid() for f in forms)):
-                messages.error(request, _("Skjemaet har feil som må rettes."))
-                return None
-            with transaction.atomic():
-                if case_form.cleaned_data["assigned_to"] != assessment.assigned_to:
-                    services.assessment_assign(assessment=assessment, user=request.user,
-                                               assignee=case_form.cleaned_data["assigned_to"])
-                services.assessment_save(
-                    assessment=assessment, user=request.user,
-                    lines=[f.to_input() for f in forms],
-                    internal_notes=case_form.cleaned_data["internal_notes"],
-                )
-            if action == "_save":
-                messages.success(request, _("Vurderingen er lagret."))
-                return redirect(here)
+        with transaction.atomic():
+            if case_form.cleaned_data["assigned_to"] != assessment.assigned_to:
+                services.assessment_assign(assessment=assessment, user=request.user,
+                                           assignee=case_form.cleaned_data["assigned_to"])
+            services.assessment_save(
+                assessment=assessment, user=request.user,
+                lines=[f.to_input() for f in forms],
+                internal_notes=case_form.cleaned_data["internal_notes"],
+            )
+        if action == "_recommend":  # what was saved stays saved if this is refused
             services.assessment_recommend(assessment=assessment, user=request.user,
                                           comment=comment.cleaned_data["comment"])
-            messages.success(request, _("Innstillingen er sendt til godkjenning."))
-            return redirect(here)
-        comment = CommentForm(request.POST)
-        text = comment.cleaned_data["comment"] if comment.is_valid() else ""
-        if action == "_approve":
-            services.assessment_approve(assessment=assessment, user=request.user, comment=text)
-            messages.success(request, _("Innstillingen er godkjent. Vedtaket er fattet."))
-        elif action == "_return":
-            services.assessment_return(assessment=assessment, user=request.user, comment=text)
-            messages.success(request, _("Innstillingen er sendt tilbake til saksbehandleren."))
-        elif action == "_letter":
-            letter = services.letter_generate(assessment=assessment, user=request.user)
-            messages.success(request, _("Brevet (versjon %(v)d) lages nå. Søkeren får e-post.")
-                             % {"v": letter.version})
-        return redirect(here)
-    except services.AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
+        return None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return None
+        return None
+    if action == "_save":
+        messages.success(request, _("Vurderingen er lagret."))
+    else:
+        messages.success(request, _("Innstillingen er sendt til godkjenning."))
+    return redirect(request.get_full_path())
 
 
 def _render_case(model_admin, request, application, assessment, membership, may_work, bound):

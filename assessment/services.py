@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
+from tilskudd.errors import ServiceError
 from tilskudd.links import absolute_url
 from tilskudd.models import (
     Membership,
@@ -51,13 +52,8 @@ from .selectors import approved_by_bucket, earmark_amounts
 CRITERIA = [key for key, _label in CRITERION_CHOICES]
 
 
-class AssessmentError(Exception):
-    """A refusal with a message for the person who asked (in Norwegian)."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+#: The refusal's old name, kept for code outside assessment that still catches it.
+AssessmentError = ServiceError
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ def _require_staff(user: User, office: Office) -> OfficeMembership:
         .first()
     )
     if membership is None or membership.office_id != office.pk:
-        raise AssessmentError(
+        raise ServiceError(
             _("Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden.")
             % {"office": office.name},
             "not_office_staff",
@@ -98,12 +94,12 @@ def _require_approver(user: User, assessment: Assessment) -> None:
     the recommendation."""
     membership = _require_staff(user, office_of(assessment))
     if not membership.may_approve:
-        raise AssessmentError(
+        raise ServiceError(
             _("Bare en godkjenner ved embetet kan godkjenne eller sende tilbake en innstilling."),
             "not_approver",
         )
     if assessment.recommended_by_id == user.pk:
-        raise AssessmentError(
+        raise ServiceError(
             _("Du kan ikke godkjenne eller sende tilbake din egen innstilling. En annen "
               "godkjenner ved embetet må gjøre det (fire øyne)."),
             "own_recommendation",
@@ -112,7 +108,7 @@ def _require_approver(user: User, assessment: Assessment) -> None:
 
 def _require_editable(assessment: Assessment) -> None:
     if not assessment.is_editable:
-        raise AssessmentError(
+        raise ServiceError(
             _("Saken er %(status)s og kan ikke endres.")
             % {"status": assessment.get_status_display().lower()},
             "not_editable",
@@ -121,7 +117,7 @@ def _require_editable(assessment: Assessment) -> None:
 
 def _require_submitted(application: Application) -> None:
     if application.status != ApplicationStatus.SUBMITTED:
-        raise AssessmentError(
+        raise ServiceError(
             _("Søknaden er ikke sendt inn (status: %(status)s) og kan ikke behandles.")
             % {"status": application.get_status_display().lower()},
             "not_submitted",
@@ -147,7 +143,7 @@ def transition(
     the case (with whatever else the caller set on it) and records the step."""
     current = AssessmentStatus(assessment.status)
     if to not in ALLOWED_TRANSITIONS[current]:
-        raise AssessmentError(
+        raise ServiceError(
             _("Saken kan ikke gå fra «%(from)s» til «%(to)s».")
             % {"from": current.label, "to": to.label},
             "illegal_transition",
@@ -249,7 +245,7 @@ def assessment_save(
     for data in lines:
         la = existing.get(data.id)
         if la is None:
-            raise AssessmentError(_("Linjen hører ikke til denne saken."), "unknown_line")
+            raise ServiceError(_("Linjen hører ikke til denne saken."), "unknown_line")
         la.recommended = data.recommended
         la.justification = (data.justification or "").strip()
         la.full_clean()
@@ -268,10 +264,10 @@ def assessment_save(
 
 def _save_scores(la: LineAssessment, scores: Mapping[str, int | None]) -> None:
     if la.part != Part.PROJECTS and any(v is not None for v in scores.values()):
-        raise AssessmentError(_("Bare prosjekter får poeng per kriterium."), "scores_not_project")
+        raise ServiceError(_("Bare prosjekter får poeng per kriterium."), "scores_not_project")
     for criterion, score in scores.items():
         if criterion not in CRITERIA:
-            raise AssessmentError(_("Ukjent kriterium: %(c)s.") % {"c": criterion}, "criterion")
+            raise ServiceError(_("Ukjent kriterium: %(c)s.") % {"c": criterion}, "criterion")
         if score is None:
             ProjectScore.objects.filter(line=la, criterion=criterion).delete()
             continue
@@ -292,8 +288,8 @@ def assessment_assign(*, assessment: Assessment, user: User, assignee: User | No
     if assignee is not None:
         try:
             _require_staff(assignee, office)
-        except AssessmentError:
-            raise AssessmentError(
+        except ServiceError:
+            raise ServiceError(
                 _("%(name)s arbeider ikke ved %(office)s.")
                 % {"name": assignee, "office": office.name},
                 "assignee_not_staff",
@@ -348,7 +344,7 @@ def assessment_recommend(*, assessment: Assessment, user: User, comment: str = "
     _sync_lines(assessment)
     problems = _missing_for_recommendation(assessment)
     if problems:
-        raise AssessmentError(
+        raise ServiceError(
             _("Innstillingen kan ikke sendes ennå: %(problems)s")
             % {"problems": " ".join(problems)},
             "incomplete",
@@ -367,7 +363,7 @@ def assessment_return(*, assessment: Assessment, user: User, comment: str) -> As
     assessment = _lock(assessment)
     _require_approver(user, assessment)
     if not comment.strip():
-        raise AssessmentError(
+        raise ServiceError(
             _("Skriv en kommentar til saksbehandleren om hvorfor innstillingen sendes tilbake."),
             "comment_required",
         )
@@ -387,7 +383,7 @@ def _lock_budget(assessment: Assessment) -> OfficeBudget:
             office=office, round=application.round_id
         )
     except OfficeBudget.DoesNotExist:
-        raise AssessmentError(
+        raise ServiceError(
             _("%(office)s har ingen ramme for %(round)s. Rammen må registreres før vedtak.")
             % {"office": office.name, "round": application.round},
             "no_budget",
@@ -411,7 +407,7 @@ def _check_pot(assessment: Assessment, budget: OfficeBudget) -> None:
             available = budget.pot - sum(earmarks.values(), Decimal(0))
             used = granted.get(rules.GENERAL, Decimal(0))
             if used + amount > available:
-                raise AssessmentError(
+                raise ServiceError(
                     _("Godkjenningen ville overskride rammen. Igjen av rammen utenom øremerkede "
                       "midler: %(left)s. Denne innstillingen: %(amount)s.")
                     % {"left": format_nok(available - used), "amount": format_nok(amount)},
@@ -421,7 +417,7 @@ def _check_pot(assessment: Assessment, budget: OfficeBudget) -> None:
             used = granted.get(bucket, Decimal(0))
             if used + amount > earmarks[bucket]:
                 name = budget.earmarks.filter(key=bucket).values_list("name", flat=True).first()
-                raise AssessmentError(
+                raise ServiceError(
                     _("Godkjenningen ville overskride den øremerkede delen «%(name)s». Igjen: "
                       "%(left)s. Denne innstillingen bruker %(amount)s av den.")
                     % {"name": name, "left": format_nok(earmarks[bucket] - used),
@@ -438,7 +434,7 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
     assessment = _lock(assessment)
     _require_approver(user, assessment)
     if assessment.status != AssessmentStatus.RECOMMENDED:
-        raise AssessmentError(
+        raise ServiceError(
             _("Bare en innstilling som venter på godkjenning kan godkjennes (saken er "
               "%(status)s).") % {"status": assessment.get_status_display().lower()},
             "not_recommended",
@@ -514,7 +510,7 @@ def letter_generate(
     assessment = _lock(assessment)
     _require_staff(user, office_of(assessment))
     if not assessment.is_decided:
-        raise AssessmentError(
+        raise ServiceError(
             _("Det kan bare lages brev når vedtaket er fattet (saken er %(status)s).")
             % {"status": assessment.get_status_display().lower()},
             "not_decided",
@@ -547,9 +543,9 @@ def grant_accept(*, assessment: Assessment, user: User, letter: AllocationLetter
     organisation = assessment.application.organisation
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is None:
-        raise AssessmentError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
     if membership.role != MembershipRole.SIGNATORY:
-        raise AssessmentError(
+        raise ServiceError(
             _("Bare den som har signaturrett for %(org)s kan akseptere tilskuddet.")
             % {"org": organisation.name},
             "not_signatory",
@@ -558,15 +554,15 @@ def grant_accept(*, assessment: Assessment, user: User, letter: AllocationLetter
     if existing is not None:
         return existing
     if not (assessment.is_decided and assessment.is_grant):
-        raise AssessmentError(_("Det er ikke innvilget noe tilskudd å akseptere."), "no_grant")
+        raise ServiceError(_("Det er ikke innvilget noe tilskudd å akseptere."), "no_grant")
     latest = assessment.letters.order_by("-version").first()
     if latest is None or letter.pk != latest.pk:
-        raise AssessmentError(
+        raise ServiceError(
             _("Det finnes en nyere versjon av tilskuddsbrevet. Les den før du aksepterer."),
             "not_latest_letter",
         )
     if not latest.is_ready:
-        raise AssessmentError(
+        raise ServiceError(
             _("Tilskuddsbrevet er ikke ferdig laget ennå. Prøv igjen om litt."),
             "letter_not_ready",
         )

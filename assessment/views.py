@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.documents.responses import document_download
+from tilskudd.errors import ServiceError, add_to_form
 from tilskudd.models import Membership, MembershipRole
 
 from . import services
@@ -76,8 +77,8 @@ def accept(request: HttpRequest, application_id: int) -> HttpResponse:
         raise Http404
     try:
         services.grant_accept(assessment=assessment, user=request.user, letter=letter)
-    except services.AssessmentError as exc:
-        form.add_error(None, exc.message)
+    except ServiceError as exc:
+        add_to_form(form, exc)
         status = 403 if exc.code in ("not_signatory", "not_member") else 409
         return _decision_page(request, assessment, form, status=status)
     messages.success(request, _("Tilskuddet er akseptert. Takk!"))

@@ -9,6 +9,7 @@ from assessment import services
 from assessment.models import Acceptance, AssessmentEvent, EventAction
 from assessment.selectors import decision_for, granted_amounts, granted_total
 from tests.tilskudd.factories import UserFactory
+from tilskudd.errors import ServiceError
 
 from .helpers import decide, recommend
 
@@ -52,7 +53,7 @@ def test_accepting_twice_returns_the_first_acceptance(decided, signatory):
 def test_an_editor_who_is_not_a_signatory_cannot_accept(decided, editor):
     events = AssessmentEvent.objects.count()
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.grant_accept(assessment=decided, user=editor, letter=decided.letters.get())
 
     assert refused.value.code == "not_signatory"
@@ -64,7 +65,7 @@ def test_an_editor_who_is_not_a_signatory_cannot_accept(decided, editor):
 
 
 def test_a_stranger_cannot_accept(decided):
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.grant_accept(assessment=decided, user=UserFactory(),
                               letter=decided.letters.get())
 
@@ -78,7 +79,7 @@ def test_only_the_newest_letter_can_be_accepted(decided, signatory, caseworker,
     with django_capture_on_commit_callbacks(execute=True):
         services.letter_generate(assessment=decided, user=caseworker)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.grant_accept(assessment=decided, user=signatory, letter=old)
 
     assert refused.value.code == "not_latest_letter"
@@ -92,7 +93,7 @@ def test_a_rejection_cannot_be_accepted(application, caseworker, approver, signa
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.letter_generate(assessment=assessment, user=caseworker)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.grant_accept(assessment=assessment, user=signatory, letter=letter)
 
     assert refused.value.code == "no_grant"

@@ -310,9 +310,10 @@ def test_the_recommender_is_not_offered_approval_and_a_forged_post_is_refused(
     client.force_login(approver)
 
     page = client.get(change_url(application))
-    forged = client.post(change_url(application), {"_approve": "1"})
+    forged = client.post(change_url(application), {"_approve": "1"}, follow=True)
 
     assert 'name="_approve"' not in page.content.decode()
+    assert forged.redirect_chain == [(change_url(application), 302)]
     assert forged.status_code == 200
     assert "Du kan ikke godkjenne eller sende tilbake din egen innstilling" in (
         forged.content.decode()

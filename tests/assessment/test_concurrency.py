@@ -11,6 +11,7 @@ from django.db import connection
 from assessment import services
 from assessment.models import Assessment, AssessmentStatus, LineAssessment
 from tests.tilskudd.factories import OrganisationFactory, member
+from tilskudd.errors import ServiceError
 from tilskudd.models import MembershipRole, OfficeBudget, OrganisationKind
 
 from .helpers import competence, recommend, submit
@@ -37,7 +38,7 @@ def approve_together(pairs, monkeypatch) -> dict[int, str]:
             barrier.wait()
             services.assessment_approve(assessment=assessment, user=approver)
             results[i] = "approved"
-        except services.AssessmentError as exc:
+        except ServiceError as exc:
             results[i] = exc.code
         finally:
             connection.close()

@@ -12,6 +12,7 @@ from assessment.models import AllocationLetter, AssessmentEvent, EventAction, Le
 from tests.tilskudd.factories import OrganisationFactory, member
 from tilskudd.archive import archive_documents
 from tilskudd.documents.jobs import DocumentStatus
+from tilskudd.errors import ServiceError
 from tilskudd.models import MembershipRole, OrganisationKind
 
 from .helpers import bpa, competence, decide, project, recommend, submit
@@ -198,7 +199,7 @@ def test_no_letter_before_the_decision(application, caseworker):
     assessment = recommend(application, caseworker)
     events = AssessmentEvent.objects.count()
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.letter_generate(assessment=assessment, user=caseworker)
 
     assert refused.value.code == "not_decided"
@@ -211,7 +212,7 @@ def test_a_caseworker_of_another_office_cannot_make_a_letter(
 ):
     assessment = decide(application, caseworker, approver)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.letter_generate(assessment=assessment, user=rogaland_caseworker)
 
     assert refused.value.code == "not_office_staff"

@@ -19,6 +19,7 @@ from assessment.models import (
     ProjectScore,
 )
 from tests.tilskudd.factories import office_staff
+from tilskudd.errors import ServiceError
 from tilskudd.models import AuditEvent, OfficeBudget, OfficeRole
 
 from .helpers import assess, bpa, competence, decide, project, recommend, submit
@@ -78,7 +79,7 @@ def test_opening_twice_returns_the_same_case(application, caseworker, approver):
 
 
 def test_a_caseworker_of_another_office_cannot_open_the_case(application, rogaland_caseworker):
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_open(application=application, user=rogaland_caseworker)
 
     assert refused.value.code == "not_office_staff"
@@ -161,7 +162,7 @@ def test_save_refuses_a_line_of_another_case(
     other = services.assessment_open(application=rogaland_application, user=rogaland_caseworker)
     other_line = other.lines.get()
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_save(assessment=own, user=caseworker, lines=[
             services.LineInput(id=other_line.pk, recommended=Decimal(0))])
 
@@ -175,7 +176,7 @@ def test_a_caseworker_of_another_office_cannot_save(application, caseworker, rog
     line = assessment.lines.get()
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_save(assessment=assessment, user=rogaland_caseworker, lines=[
             services.LineInput(id=line.pk, recommended=Decimal(0))], internal_notes="Kapret")
 
@@ -200,7 +201,7 @@ def test_a_case_cannot_be_assigned_to_staff_of_another_office(
 ):
     assessment = services.assessment_open(application=application, user=caseworker)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_assign(assessment=assessment, user=caseworker,
                                    assignee=rogaland_caseworker)
 
@@ -216,7 +217,7 @@ def test_recommendation_needs_an_amount_on_every_line(application, caseworker):
     assessment = services.assessment_open(application=application, user=caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_recommend(assessment=assessment, user=caseworker)
 
     assert refused.value.code == "incomplete"
@@ -229,7 +230,7 @@ def test_recommendation_needs_a_justification_when_a_line_is_cut(application, ca
     assess(assessment, caseworker, amount=lambda la: Decimal("40000"), justification="")
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_recommend(assessment=assessment, user=caseworker)
 
     assert "skriv en kort begrunnelse" in refused.value.message
@@ -246,7 +247,7 @@ def test_recommendation_needs_every_project_scored(
     ProjectScore.objects.filter(line=line, criterion="evaluation").delete()
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_recommend(assessment=assessment, user=caseworker)
 
     assert "mangler poeng på 1 av 9 kriterier" in refused.value.message
@@ -258,7 +259,7 @@ def test_a_recommended_case_cannot_be_changed(application, caseworker):
     line = assessment.lines.get()
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_save(assessment=assessment, user=caseworker, lines=[
             services.LineInput(id=line.pk, recommended=Decimal(0), justification="Nei")])
 
@@ -291,7 +292,7 @@ def test_the_same_user_cannot_approve_their_own_recommendation(application, appr
     assessment = recommend(application, approver)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "own_recommendation"
@@ -306,7 +307,7 @@ def test_an_approver_of_another_office_cannot_approve(application, caseworker, r
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=rogaland_approver)
 
     assert refused.value.code == "not_office_staff"
@@ -318,7 +319,7 @@ def test_a_caseworker_without_the_approver_role_cannot_approve(application, case
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=colleague)
 
     assert refused.value.code == "not_approver"
@@ -329,7 +330,7 @@ def test_an_applicant_cannot_approve(application, caseworker, signatory):
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=signatory)
 
     assert refused.value.code == "not_office_staff"
@@ -348,7 +349,7 @@ def test_a_case_under_assessment_cannot_be_approved(application, caseworker, app
     assess(assessment, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "not_recommended"
@@ -359,7 +360,7 @@ def test_a_decision_cannot_be_approved_again(application, caseworker, approver, 
     assessment = decide(application, caseworker, approver)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=second_approver)
 
     assert refused.value.code == "not_recommended"
@@ -370,7 +371,7 @@ def test_sending_back_needs_a_comment(application, caseworker, approver):
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_return(assessment=assessment, user=approver, comment="  ")
 
     assert refused.value.code == "comment_required"
@@ -424,7 +425,7 @@ def test_a_withdrawn_application_cannot_be_recommended(
                                               reason="Feil beløp.")
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_recommend(assessment=assessment, user=caseworker)
 
     assert refused.value.code == "not_submitted"
@@ -441,7 +442,7 @@ def test_approval_is_refused_when_it_would_overspend_the_pot(
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "pot_exceeded"
@@ -482,7 +483,7 @@ def test_the_pot_counts_what_is_already_granted(
     )
     before = state(second)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=second, user=approver)
 
     assert refused.value.code == "pot_exceeded"
@@ -498,7 +499,7 @@ def test_approval_is_refused_when_it_would_overspend_an_earmark(
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "earmark_exceeded"
@@ -530,7 +531,7 @@ def test_other_lines_cannot_use_the_earmarked_money(
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "pot_exceeded"
@@ -544,7 +545,7 @@ def test_approval_is_refused_when_the_office_has_no_budget(application, casework
     assessment = recommend(application, caseworker)
     before = state(assessment)
 
-    with pytest.raises(services.AssessmentError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.assessment_approve(assessment=assessment, user=approver)
 
     assert refused.value.code == "no_budget"

@@ -5,9 +5,9 @@ import pytest
 
 from applications import services as application_services
 from applications.models import ApplicationStatus, Submission
-from applications.services import ApplicationError
 from assessment import services
 from tests.assessment.helpers import recommend
+from tilskudd.errors import ServiceError
 
 
 def test_withdrawal_is_refused_once_recommended_and_nothing_changes(
@@ -15,7 +15,7 @@ def test_withdrawal_is_refused_once_recommended_and_nothing_changes(
 ):
     recommend(application, caseworker)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         application_services.application_withdraw(
             application=application, user=signatory, reason="Vil endre beløp"
         )
