@@ -376,7 +376,7 @@ class ImportResult:
 
 
 def ensure_importable(application: Application) -> None:
-    """Raise services' ApplicationError if the application may not be changed now."""
+    """Raise a ServiceError if the application may not be changed now."""
     services.require_editable(application)
 
 
@@ -387,7 +387,7 @@ def import_application(
     and cell, and nothing is saved unless the whole file is valid; then the header is
     set and the lines of the file replace the draft's lines, in one transaction.
 
-    Raises services.ApplicationError when the application may not be changed."""
+    Raises ServiceError when the application may not be changed."""
     ensure_importable(application)
     parts = _parts()
     try:

@@ -16,11 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
+from tilskudd.errors import ServiceError
 from tilskudd.uploads import note_refused_uploads
 
 from . import selectors
 from .excel import ensure_importable, export_application, export_filename, import_application
-from .services import ApplicationError
 
 #: Errors listed on the page; a file can hold hundreds, and the first ones show the way.
 MAX_ERRORS_SHOWN = 200
@@ -62,7 +62,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = ""
     try:
         ensure_importable(application)
-    except ApplicationError as exc:
+    except ServiceError as exc:
         refusal = exc.message
     posted = request.method == "POST"
     # Bound on every POST, even an empty one, so a missing file is reported.
@@ -74,7 +74,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             result = import_application(
                 application=application, user=request.user,
                 uploaded_file=form.cleaned_data["file"])
-        except ApplicationError as exc:
+        except ServiceError as exc:
             refusal = exc.message
         else:
             if result.ok:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tilskudd.errors import ServiceError
 from tilskudd.gates import blocking, submission_gates, withdrawal_gates
 from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
@@ -34,33 +34,27 @@ from .models import (
     StatusChange,
     Submission,
 )
-from .rules import RuleError, check_application
+from .rules import check_application
 from .snapshot import application_snapshot, totals
 
 MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
 
 
-class ApplicationError(Exception):
-    """A refusal with a message for the person who asked (in Norwegian)."""
-
-    def __init__(self, message: str, code: str, errors: Iterable[RuleError] = ()):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = list(errors)
+#: The old name of the refusal; other code imports tilskudd.errors.ServiceError.
+ApplicationError = ServiceError
 
 
 def _membership(user: User, organisation: Organisation) -> Membership:
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is None:
-        raise ApplicationError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
     return membership
 
 
 def _require_signatory(user: User, application: Application) -> None:
     if _membership(user, application.organisation).role != MembershipRole.SIGNATORY:
-        raise ApplicationError(
+        raise ServiceError(
             _("Bare den som har signaturrett for %(org)s kan sende inn eller trekke søknaden.")
             % {"org": application.organisation.name},
             "not_signatory",
@@ -69,7 +63,7 @@ def _require_signatory(user: User, application: Application) -> None:
 
 def require_editable(application: Application) -> None:
     if not application.is_editable:
-        raise ApplicationError(
+        raise ServiceError(
             _("Søknaden er sendt inn og kan ikke endres. Trekk den først om du må endre den."),
             "not_editable",
         )
@@ -81,7 +75,7 @@ def transition(
     """The one place an application's status changes; refuses moves the workflow lacks."""
     current = ApplicationStatus(application.status)
     if to not in ALLOWED_TRANSITIONS.get(current, set()):
-        raise ApplicationError(
+        raise ServiceError(
             _("Søknaden kan ikke gå fra «%(from)s» til «%(to)s».")
             % {"from": current.label, "to": to.label},
             "illegal_transition",
@@ -107,7 +101,7 @@ def application_start(
     now = now or timezone.now()
     _membership(user, organisation)
     if not round.scheme.is_eligible(organisation):
-        raise ApplicationError(
+        raise ServiceError(
             _("%(kind)s kan ikke søke på denne ordningen.")
             % {"kind": organisation.get_kind_display()},
             "not_eligible",
@@ -116,7 +110,7 @@ def application_start(
     if existing:
         return existing
     if not round.accepts_applications_at(now):
-        raise ApplicationError(_("Søknadsrunden er ikke åpen."), "round_closed")
+        raise ServiceError(_("Søknadsrunden er ikke åpen."), "round_closed")
     try:
         with transaction.atomic():
             application = Application(organisation=organisation, round=round)
@@ -131,11 +125,11 @@ def application_start(
 def _save_lines(application: Application, part: str, lines: list[dict[str, Any]]) -> None:
     model = PARTS[part]
     if len(lines) > rules.MAX_LINES_PER_PART:
-        raise ApplicationError(
+        raise ServiceError(
             _("Høyst %(max)d linjer per del.") % {"max": rules.MAX_LINES_PER_PART}, "too_many"
         )
     if part == "projects" and len(lines) > rules.MAX_PROJECTS:
-        raise ApplicationError(rules.too_many_projects_message(), "too_many_projects")
+        raise ServiceError(rules.too_many_projects_message(), "too_many_projects")
     existing = {obj.pk: obj for obj in model.objects.filter(application=application)}
     keep: set[int] = set()
     for data in lines:
@@ -265,7 +259,7 @@ def application_submit(
     require_editable(application)
     rnd = application.round
     if not rnd.accepts_applications_at(now):
-        raise ApplicationError(
+        raise ServiceError(
             _("Søknadsfristen gikk ut %(deadline)s. Søknaden er ikke sendt, men utkastet er "
               "lagret.") % {"deadline": date_format(timezone.localtime(rnd.application_deadline),
                                                        "j. F Y \\k\\l. H:i")},
@@ -274,7 +268,7 @@ def application_submit(
     # Conditions other apps set, such as an overdue report from an earlier round.
     stops = blocking(submission_gates(application.organisation, rnd, now))
     if stops:
-        raise ApplicationError(" ".join(gate.message for gate in stops), "report_overdue")
+        raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
     application = Application.objects.select_related(
         "organisation__county__office", "round__scheme"
     ).prefetch_related("competence_lines", "bpa_lines", "projects", "attachments").get(
@@ -282,7 +276,7 @@ def application_submit(
     )
     broken = check_application(application)
     if broken:
-        raise ApplicationError(
+        raise ServiceError(
             _("Søknaden kan ikke sendes før feilene er rettet."), "rules", errors=broken
         )
     submission = None
@@ -301,7 +295,7 @@ def application_submit(
         except IntegrityError:
             continue
     if submission is None:
-        raise ApplicationError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+        raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
     transition(application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference)
     Application.objects.filter(pk=application.pk).update(draft_input={})
     receipt = ReceiptDocument.objects.create(submission=submission)
@@ -348,18 +342,18 @@ def application_withdraw(
     _require_signatory(user, application)
     application = _lock(application)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise ApplicationError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
+        raise ServiceError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
     if not application.round.accepts_applications_at(now):
-        raise ApplicationError(
+        raise ServiceError(
             _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
               "Kontakt Statsforvalteren."),
             "deadline_passed",
         )
     if not reason.strip():
-        raise ApplicationError(_("Skriv hvorfor søknaden trekkes."), "reason_required")
+        raise ServiceError(_("Skriv hvorfor søknaden trekkes."), "reason_required")
     stops = blocking(withdrawal_gates(application.pk))
     if stops:
-        raise ApplicationError(stops[0].message, "under_assessment")
+        raise ServiceError(stops[0].message, "under_assessment")
     submission = application.submissions.select_for_update().get(withdrawn_at__isnull=True)
     submission.withdrawn_at = now
     submission.withdrawn_by = user

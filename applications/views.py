@@ -29,6 +29,7 @@ from tilskudd.documents.responses import (
     is_fetch,
     job_state,
 )
+from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
@@ -45,7 +46,6 @@ from .forms import (
 )
 from .models import Application, BpaLine, CompetenceLine, Project, ReceiptDocument, Submission
 from .rules import RuleError
-from .services import ApplicationError
 from .snapshot import application_snapshot, totals
 
 
@@ -159,13 +159,9 @@ def start(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResp
         user=request.user, organisation_id=organisation_id,
     )
     rnd = get_object_or_404(Round.objects.select_related("scheme"), pk=round_id)
-    try:
-        application = services.application_start(
-            organisation=membership.organisation, round=rnd, user=request.user
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("applications:archive")
+    application = services.application_start(
+        organisation=membership.organisation, round=rnd, user=request.user
+    )
     return redirect("applications:edit", pk=application.pk)
 
 
@@ -229,8 +225,8 @@ def _update(
     try:
         services.application_update(application=application, user=user, **payload)
         return {}
-    except (ValidationError, ApplicationError) as error:
-        if isinstance(error, ApplicationError) and error.code == "not_editable":
+    except (ValidationError, ServiceError) as error:
+        if isinstance(error, ServiceError) and error.code == "not_editable":
             raise
     failed: dict[str, list[str]] = {}
     for section, value in payload.items():
@@ -238,7 +234,7 @@ def _update(
             services.application_update(application=application, user=user, **{section: value})
         except ValidationError as error:
             failed[section] = error.messages
-        except ApplicationError as error:
+        except ServiceError as error:
             if error.code == "not_editable":
                 raise
             failed[section] = [error.message]
@@ -247,28 +243,17 @@ def _update(
 
 def _save(request: HttpRequest, application: Application) -> HttpResponse:
     """Save every valid section; keep what was typed in the others (see
-    services.application_keep_input) so nothing is lost when the person leaves."""
+    services.application_keep_input) so nothing is lost when the person leaves.
+    A submitted application (here or meanwhile in another tab) is refused by the service,
+    answered by tilskudd.errors.ServiceErrorMiddleware."""
     action = request.POST.get("action", "save")
     fetch = is_fetch(request)
-
-    def refuse(error: ApplicationError) -> HttpResponse:
-        if fetch:
-            return JsonResponse({"error": error.message}, status=409)
-        messages.error(request, error.message)
-        return redirect("applications:edit", pk=application.pk)
-
-    try:
-        services.require_editable(application)  # a submitted one: the service's message
-    except ApplicationError as error:
-        return refuse(error)
+    services.require_editable(application)
     forms = ApplicationForms(application, data=request.POST)
     posted = forms.posted()
     valid = [section for section in posted if forms[section].is_valid()]
-    try:
-        failed = _update(application, request.user,
-                         {section: forms[section].section_value() for section in valid})
-    except ApplicationError as error:  # submitted in another tab meanwhile
-        return refuse(error)
+    failed = _update(application, request.user,
+                     {section: forms[section].section_value() for section in valid})
 
     # A saved section's kept input is dropped by application_update itself.
     saved = [section for section in valid if section not in failed]
@@ -318,7 +303,7 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
 
 
 def _render_preview(
-    request: HttpRequest, application: Application, error: ApplicationError | None = None
+    request: HttpRequest, application: Application, error: ServiceError | None = None
 ) -> HttpResponse:
     membership = selectors.membership_for(request.user, application)
     return render(request, "applications/preview.html", {
@@ -348,12 +333,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
-    try:
-        services.application_request_signature(application=application, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Signaturberettiget er varslet."))
+    services.application_request_signature(application=application, user=request.user)
+    messages.success(request, _("Signaturberettiget er varslet."))
     return redirect("applications:preview", pk=application.pk)
 
 
@@ -363,7 +344,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     try:
         submission = services.application_submit(application=application, user=request.user)
-    except ApplicationError as error:
+    except ServiceError as error:  # shown on the preview, each broken rule with its link
         return _render_preview(request, application, error=error)
     return redirect("applications:receipt", reference=submission.reference)
 
@@ -382,7 +363,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             services.application_withdraw(
                 application=application, user=request.user, reason=form.cleaned_data["reason"]
             )
-        except ApplicationError as error:
+        except ServiceError as error:
             form.add_error("reason" if error.code == "reason_required" else None, error.message)
         else:
             messages.success(request, _(
@@ -424,9 +405,6 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("applications:edit", pk=application.pk)
         else:
             messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
                              % {"title": attachment.title})
@@ -447,13 +425,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     attachment = _attachment(application, attachment_id)
-    try:
-        services.attachment_remove(attachment=attachment, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
-                         % {"title": attachment.title})
+    services.attachment_remove(attachment=attachment, user=request.user)
+    messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
+                     % {"title": attachment.title})
     return redirect(reverse("applications:edit", args=[application.pk]) + "#section-attachments")
 
 

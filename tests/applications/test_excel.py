@@ -15,9 +15,9 @@ from django.urls import reverse
 from applications import services
 from applications.excel import APPLICATION_PROPERTY, export_application, import_application
 from applications.models import PROJECT_CRITERIA, Application, ApplicationStatus
-from applications.services import ApplicationError
 from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member, stavanger
 from tilskudd.documents import excel as xl
+from tilskudd.errors import ServiceError
 from tilskudd.models import AuditEvent, MembershipRole, OrganisationKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,7 +182,7 @@ def test_a_submitted_application_exports_with_its_reference_and_cannot_be_upload
     header = openpyxl.load_workbook(io.BytesIO(data))["Søknad"]
     assert header["B7"].value == "Sendt inn"
     assert header["B8"].value == submission.reference
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         import_application(application=application, user=editor, uploaded_file=_upload(data))
     assert refused.value.code == "not_editable"
     assert _content(application) == before

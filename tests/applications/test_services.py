@@ -17,10 +17,10 @@ from applications.models import (
     StatusChange,
     Submission,
 )
-from applications.services import ApplicationError
 from tests.applications.conftest import bpa_line, competence_line, complete_header, project
 from tests.pdf import blank_pdf
 from tests.tilskudd.factories import CountyFactory, OrganisationFactory, member, stavanger
+from tilskudd.errors import ServiceError
 from tilskudd.models import AuditEvent, MembershipRole, OrganisationKind
 
 
@@ -57,7 +57,7 @@ def test_database_allows_one_application_per_organisation_and_round(draft):
 def test_a_non_member_cannot_start_an_application(trondheim, open_round):
     outsider = member(stavanger())
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_start(organisation=trondheim, round=open_round, user=outsider)
 
     assert excinfo.value.code == "not_member"
@@ -68,7 +68,7 @@ def test_an_ineligible_kind_cannot_start(trondheim, open_round, editor):
     open_round.scheme.eligible_kinds = [OrganisationKind.COUNTY_MUNICIPALITY]
     open_round.scheme.save()
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_start(organisation=trondheim, round=open_round, user=editor)
 
     assert excinfo.value.code == "not_eligible"
@@ -109,7 +109,7 @@ def test_update_refuses_amounts_out_of_bounds_and_changes_nothing(draft, editor,
 def test_update_refuses_a_sixth_project_and_changes_nothing(draft, editor):
     before = state(draft)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_update(
             application=draft, user=editor,
             projects=[project(title=f"Prosjekt {i}") for i in range(6)],
@@ -130,7 +130,7 @@ def test_a_submitted_application_cannot_be_edited(draft, signatory, editor):
     services.application_submit(application=draft, user=signatory)
     before = state(draft)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_update(application=draft, user=editor,
                                     header={"contact_name": "Endret"})
 
@@ -177,7 +177,7 @@ def test_county_municipality_may_only_apply_for_mental_health(open_round):
     )
     before = state(application)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_submit(application=application, user=signer)
 
     messages = [(e.section, e.index, e.field, e.message) for e in excinfo.value.errors]
@@ -194,7 +194,7 @@ def test_project_criteria_must_be_answered_before_submit(draft, editor, signator
                                 projects=[project(method="", evaluation="kort")])
     before = state(draft)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_submit(application=draft, user=signatory)
 
     fields = [(e.section, e.index, e.field) for e in excinfo.value.errors]
@@ -261,7 +261,7 @@ def test_submitting_twice_gives_the_same_submission(draft, signatory):
 def test_an_editor_cannot_submit(draft, editor):
     before = state(draft)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_submit(application=draft, user=editor)
 
     assert excinfo.value.code == "not_signatory"
@@ -273,7 +273,7 @@ def test_submit_at_the_deadline_minute(draft, signatory):
     deadline = draft.round.application_deadline
     before = state(draft)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_submit(application=draft, user=signatory, now=deadline)
 
     assert excinfo.value.code == "deadline_passed"
@@ -324,14 +324,14 @@ def test_withdraw_needs_a_reason_and_a_signatory_and_time(draft, signatory, edit
         (editor, "Feil", None, "not_signatory"),
         (signatory, "Feil", draft.round.application_deadline, "deadline_passed"),
     ]:
-        with pytest.raises(ApplicationError) as excinfo:
+        with pytest.raises(ServiceError) as excinfo:
             services.application_withdraw(application=draft, user=user, reason=reason, now=now)
         assert excinfo.value.code == code
         assert state(draft) == before
 
 
 def test_a_draft_cannot_be_withdrawn(draft, signatory):
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_withdraw(application=draft, user=signatory, reason="x")
     assert excinfo.value.code == "not_submitted"
 
@@ -404,7 +404,7 @@ def test_deadline_message_is_in_oslo_time(draft, signatory):
     draft.round.save()
     local = timezone.localtime(draft.round.application_deadline)
 
-    with pytest.raises(ApplicationError) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         services.application_submit(application=draft, user=signatory)
 
     assert f"kl. {local:%H:%M}" in excinfo.value.message

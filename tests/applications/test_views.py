@@ -194,6 +194,25 @@ def test_start_twice_opens_the_same_draft(editor_client, trondheim, open_round):
     assert application.status == ApplicationStatus.DRAFT
 
 
+def test_a_refused_start_returns_to_the_archive_with_the_reason(editor_client, trondheim):
+    closed = RoundFactory(
+        year=2020, opens_at=timezone.now() - timedelta(days=60),
+        application_deadline=timezone.now() - timedelta(minutes=1),
+    )
+    archive_url = reverse("applications:archive")
+
+    response = editor_client.post(
+        reverse("applications:start", args=[closed.pk, trondheim.pk]),
+        HTTP_REFERER=f"http://testserver{archive_url}",
+    )
+    page = editor_client.get(archive_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver{archive_url}"
+    assert "Søknadsrunden er ikke åpen." in page.content.decode()
+    assert Application.objects.count() == 0
+
+
 def test_start_for_an_organisation_one_is_not_a_member_of_is_404(client, trondheim, open_round):
     outsider = member(stavanger())
     client.force_login(outsider)

@@ -10,6 +10,7 @@ from applications import services as application_services
 from applications.models import ApplicationStatus, Submission
 from reporting import services
 from reporting.models import OverdueRule, ReportingSettings
+from tilskudd.errors import ServiceError
 from tilskudd.gates import Gate, submission_gates
 
 from .helpers import competence_line, complete_header, ready_report
@@ -98,7 +99,7 @@ def test_submitting_a_new_application_is_refused(
 ):
     application = _new_application(trondheim, next_round, signatory)
 
-    with pytest.raises(application_services.ApplicationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         application_services.application_submit(
             application=application, user=signatory, now=deadline + timedelta(days=1))
 
