@@ -15,6 +15,7 @@ from applications import services as application_services
 from applications.models import PROJECT_CRITERIA, Application, ApplicationStatus
 from assessment import selectors as assessment_selectors
 from assessment import services as assessment_services
+from tilskudd.errors import ServiceError
 from tilskudd.models import Organisation, Round, User
 from tilskudd.money import format_nok
 from tilskudd.seeding import DEMO_LOGINS, demo_round_years, register_demo_loader
@@ -123,7 +124,7 @@ def load_reporting_demo(now: datetime | None = None) -> list[str]:
             with transaction.atomic():
                 application = _application(trondheim, rnd, signatory)
                 _decide(application, caseworker, approver)
-        except (application_services.ApplicationError,
+        except (ServiceError,
                 assessment_services.AssessmentError) as error:
             return [f"Rapportering: ingen demorapport for {trondheim} ({error.message})"]
     grant = grants.grant_for(application.pk)
