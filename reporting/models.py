@@ -18,6 +18,7 @@ from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
 from tilskudd.uploads import download_name, generated_pdf_name
+from tilskudd.workflow import HistoryEntry
 
 from . import rules
 
@@ -36,7 +37,7 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", _("Godkjent")
 
 
-#: Which status may follow which; see services.transition().
+#: Which status may follow which; see services.REPORT_WORKFLOW.
 ALLOWED_TRANSITIONS = {
     ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
     ReportStatus.SUBMITTED: {ReportStatus.RETURNED, ReportStatus.APPROVED},
@@ -322,23 +323,16 @@ class ReportReceipt(DocumentJob):
         verbose_name_plural = _("kvitteringer for rapporter (PDF)")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(HistoryEntry):
     """The history of a report: every status change, who made it, when and why."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, choices=ReportStatus.choices)
-    to_status = models.CharField(max_length=16, choices=ReportStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    from_status = models.CharField(_("fra status"), max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField(_("til status"), max_length=16, choices=ReportStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring for rapport")
         verbose_name_plural = _("statusendringer for rapporter")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class DeadlineExtension(models.Model):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application
+from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
 from tilskudd.models import (
     Membership,
@@ -31,6 +33,7 @@ from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import checked_pdf_sha256, safe_original_name
+from tilskudd.workflow import Workflow
 
 from . import grants, rules, selectors
 from .models import (
@@ -51,6 +54,8 @@ from .snapshot import account, report_snapshot
 
 #: What the recipient writes in the report's header.
 HEADER_FIELDS = ["text_report", "unused_choice", "transfer_reason"]
+#: What the audit trail shows before and after a save of the draft.
+AUDITED_FIELDS = [*HEADER_FIELDS, "used_total"]
 #: What the recipient fills in on each line, by part.
 LINE_FIELDS = {
     "competence": ["completed", "still_studying", "stopped", "amount_used"],
@@ -135,23 +140,18 @@ def _lock(report: Report) -> Report:
     )
 
 
+#: The one place a report's status changes (see tilskudd.workflow): it refuses moves the
+#: workflow lacks, saves the report (with whatever else the caller set on it) and records
+#: the step and one audit row with the status before and after.
+REPORT_WORKFLOW = Workflow(
+    history=ReportEvent, subject="report", allowed=ALLOWED_TRANSITIONS,
+    action=AuditAction.REPORT_STATUS, status_choices=ReportStatus,
+    refusal=gettext_lazy("Rapporten kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
+
+
 def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") -> ReportEvent:
-    """The one place a report's status changes; refuses moves the workflow lacks, saves
-    the report (with whatever else the caller set on it) and records the step."""
-    current = ReportStatus(report.status)
-    if to not in ALLOWED_TRANSITIONS[current]:
-        raise ServiceError(
-            _("Rapporten kan ikke gå fra «%(from)s» til «%(to)s».")
-            % {"from": current.label, "to": to.label},
-            "illegal_transition",
-        )
-    report.status = to
-    report.updated_at = timezone.now()
-    report.full_clean()
-    report.save()
-    return ReportEvent.objects.create(
-        report=report, from_status=current, to_status=to, by=by, note=note
-    )
+    return REPORT_WORKFLOW.transition(report, to, by=by, note=note)
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -213,7 +213,8 @@ def report_open(
             if grant.granted_for(part, line.pk) > 0
         ]
         PARTS[part].objects.bulk_create(rows)
-    audit(actor=user, action="report_open", target=report, granted=str(grant.granted_total))
+    audit(actor=user, action=AuditAction.REPORT_OPEN, target=report, before={"status": ""},
+          after={"status": report.status}, granted=str(grant.granted_total))
     return report
 
 
@@ -266,6 +267,7 @@ def report_update(
     _membership(user, report.application.organisation)
     report = _lock(report)
     _require_editable(report)
+    before = snapshot(report, AUDITED_FIELDS)
     if header is not None:
         for key in HEADER_FIELDS:
             if key in header:
@@ -296,7 +298,9 @@ def report_update(
     report.save()
     changed = [name for name, value in (("header", header), ("competence", competence),
                                         ("bpa", bpa), ("projects", projects)) if value is not None]
-    audit(actor=user, action="report_update", target=report, sections=changed, source=source)
+    before, after = changes(before, snapshot(report, AUDITED_FIELDS))
+    audit(actor=user, action=AuditAction.REPORT_UPDATE, target=report, before=before,
+          after=after, sections=changed, source=source)
     return report
 
 
@@ -321,8 +325,8 @@ def report_attachment_add(
     attachment.save()
     report.updated_at = timezone.now()
     report.save(update_fields=["updated_at"])
-    audit(actor=user, action="report_attachment_add", target=report, title=attachment.title,
-          kind=kind, sha256=attachment.sha256)
+    audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_ADD, target=report,
+          title=attachment.title, kind=kind, sha256=attachment.sha256)
     return attachment
 
 
@@ -335,7 +339,7 @@ def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> Non
     title = attachment.title
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.delete(save=False))
-    audit(actor=user, action="report_attachment_remove", target=report, title=title)
+    audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_REMOVE, target=report, title=title)
 
 
 # --- submit, receipt ---------------------------------------------------------------------------
@@ -395,7 +399,6 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
     receipt = ReportReceipt.objects.create(submission=submission)
     receipt.enqueue_on_commit()
-    audit(actor=user, action="report_submit", target=report, reference=submission.reference)
     _email_receipt_on_commit(submission, report)
     return submission
 
@@ -472,8 +475,6 @@ def report_return(
     submission.save(update_fields=["returned_at"])
     report.correction_message = message
     transition(report, ReportStatus.RETURNED, by=user, note=message)
-    audit(actor=user, action="report_return", target=report, reference=submission.reference,
-          message=message)
     recipients = _recipient_emails(report)
     if recipients:
         subject = _("Rapporten må rettes: %(round)s") % {"round": report.application.round}
@@ -499,7 +500,6 @@ def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
             "not_submitted",
         )
     transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
-    audit(actor=user, action="report_approve", target=report)
     return report
 
 
@@ -544,8 +544,10 @@ def report_extend_deadline(
     report.extended_deadline = new_deadline
     report.updated_at = now
     report.save(update_fields=["extended_deadline", "updated_at"])
-    audit(actor=user, action="report_extend_deadline", target=report,
-          previous=current.isoformat(), new=new_deadline.isoformat(), reason=reason)
+    audit(actor=user, action=AuditAction.REPORT_EXTEND_DEADLINE, target=report,
+          before={"deadline": current.astimezone(UTC).isoformat()},
+          after={"deadline": new_deadline.astimezone(UTC).isoformat()},
+          reason=reason)
     recipients = _recipient_emails(report)
     if recipients:
         subject = _("Utsatt frist for rapporten: %(round)s") % {"round": report.application.round}
