@@ -21,6 +21,7 @@ from applications.models import (
 )
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import OfficeBudget
+from tilskudd.workflow import HistoryEntry
 
 from . import rules
 
@@ -247,8 +248,10 @@ class EventAction(models.TextChoices):
     ACCEPTED = "accepted", _("Tilskudd akseptert")
 
 
-class AssessmentEvent(models.Model):
-    """The history of a case: every step, who took it and when."""
+class AssessmentEvent(HistoryEntry):
+    """The history of a case: every step, who took it and when (a status change through
+    services.ASSESSMENT_WORKFLOW, or a step that keeps the status: assigned, letter,
+    accepted)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("hendelse"), max_length=16, choices=EventAction.choices)
@@ -258,15 +261,8 @@ class AssessmentEvent(models.Model):
     to_status = models.CharField(
         _("til status"), max_length=16, choices=AssessmentStatus.choices, blank=True
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("utført av"),
-    )
-    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
-    comment = models.TextField(_("kommentar"), blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("hendelse i saken")
         verbose_name_plural = _("historikk")
 

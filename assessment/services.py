@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationStatus
+from tilskudd.audit import AuditAction, changes
 from tilskudd.errors import ServiceError
 from tilskudd.links import absolute_url
 from tilskudd.models import (
@@ -31,6 +33,7 @@ from tilskudd.models import (
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
+from tilskudd.workflow import Workflow
 
 from . import rules
 from .models import (
@@ -135,32 +138,23 @@ def _lock(assessment: Assessment) -> Assessment:
 # --- the workflow ----------------------------------------------------------------------
 
 
-def transition(
-    assessment: Assessment, to: AssessmentStatus, *, by: User, action: EventAction,
-    comment: str = "",
-) -> AssessmentEvent:
-    """The one place a case's status changes: refuses moves the workflow lacks, saves
-    the case (with whatever else the caller set on it) and records the step."""
-    current = AssessmentStatus(assessment.status)
-    if to not in ALLOWED_TRANSITIONS[current]:
-        raise ServiceError(
-            _("Saken kan ikke gå fra «%(from)s» til «%(to)s».")
-            % {"from": current.label, "to": to.label},
-            "illegal_transition",
-        )
-    assessment.status = to
-    assessment.updated_at = timezone.now()
-    assessment.full_clean()
-    assessment.save()
-    return _record(assessment, action, by=by, comment=comment, from_status=current, to_status=to)
+#: The one place a case's status changes: refuses moves the workflow lacks, saves the case
+#: (with whatever else the caller set on it), records the step in AssessmentEvent and one
+#: typed audit row with the status (and what else changed) before and after.
+ASSESSMENT_WORKFLOW = Workflow(
+    history=AssessmentEvent, subject="assessment", allowed=ALLOWED_TRANSITIONS,
+    action=AuditAction.ASSESSMENT_STATUS, status_choices=AssessmentStatus,
+    refusal=gettext_lazy("Saken kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
 
 
 def _record(
-    assessment: Assessment, action: EventAction, *, by: User, comment: str = "",
+    assessment: Assessment, action: EventAction, *, by: User, note: str = "",
     from_status: str = "", to_status: str = "",
 ) -> AssessmentEvent:
+    """A step in the case's history that does not change its status."""
     return AssessmentEvent.objects.create(
-        assessment=assessment, action=action, by=by, comment=comment,
+        assessment=assessment, action=action, by=by, note=note,
         from_status=from_status, to_status=to_status,
     )
 
@@ -217,7 +211,8 @@ def assessment_open(*, application: Application, user: User) -> Assessment:
             assessment = Assessment.objects.get(application=application)
         else:
             _record(assessment, EventAction.OPENED, by=user, to_status=assessment.status)
-            audit(actor=user, action="assessment_open", target=assessment)
+            audit(actor=user, action=AuditAction.ASSESSMENT_OPEN, target=assessment,
+                  before={"status": ""}, after={"status": str(assessment.status)})
     if assessment.is_editable and application.status == ApplicationStatus.SUBMITTED:
         assessment = _lock(assessment)  # two colleagues opening at once add lines once
         _sync_lines(assessment)
@@ -241,6 +236,7 @@ def assessment_save(
     _require_submitted(assessment.application)
     _sync_lines(assessment)
     existing = {la.pk: la for la in assessment.lines.all()}
+    before = _saved_values(assessment, existing.values())
     changed = 0
     for data in lines:
         la = existing.get(data.id)
@@ -258,8 +254,21 @@ def assessment_save(
     assessment.updated_at = timezone.now()
     assessment.full_clean()
     assessment.save(update_fields=["internal_notes", "updated_at"])
-    audit(actor=user, action="assessment_save", target=assessment, lines=changed)
+    old, new = changes(before, _saved_values(assessment, existing.values()))
+    audit(actor=user, action=AuditAction.ASSESSMENT_SAVE, target=assessment,
+          before=old, after=new, lines=changed)
     return assessment
+
+
+def _saved_values(assessment: Assessment, lines) -> dict[str, object]:
+    """What assessment_save may change, flat for the audit row's before/after."""
+    values: dict[str, object] = {"internal_notes": assessment.internal_notes}
+    for la in lines:
+        values[f"line_{la.pk}_recommended"] = (
+            None if la.recommended is None else str(la.recommended)
+        )
+        values[f"line_{la.pk}_justification"] = la.justification
+    return values
 
 
 def _save_scores(la: LineAssessment, scores: Mapping[str, int | None]) -> None:
@@ -294,15 +303,16 @@ def assessment_assign(*, assessment: Assessment, user: User, assignee: User | No
                 % {"name": assignee, "office": office.name},
                 "assignee_not_staff",
             ) from None
-    if assessment.assigned_to_id == (assignee.pk if assignee else None):
+    before = assessment.assigned_to_id
+    if before == (assignee.pk if assignee else None):
         return assessment
     assessment.assigned_to = assignee
     assessment.updated_at = timezone.now()
     assessment.save(update_fields=["assigned_to", "updated_at"])
     _record(assessment, EventAction.ASSIGNED, by=user,
-            comment=str(assignee) if assignee else _("Ingen saksbehandler"))
-    audit(actor=user, action="assessment_assign", target=assessment,
-          assignee=assignee.pk if assignee else None)
+            note=str(assignee) if assignee else _("Ingen saksbehandler"))
+    audit(actor=user, action=AuditAction.ASSESSMENT_ASSIGN, target=assessment,
+          before={"assigned_to": before}, after={"assigned_to": assessment.assigned_to_id})
     return assessment
 
 
@@ -349,11 +359,13 @@ def assessment_recommend(*, assessment: Assessment, user: User, comment: str = "
             % {"problems": " ".join(problems)},
             "incomplete",
         )
+    also_changed = {"recommended_by": (assessment.recommended_by_id, user.pk)}
     assessment.recommended_by = user
     assessment.recommended_at = timezone.now()
-    transition(assessment, AssessmentStatus.RECOMMENDED, by=user,
-               action=EventAction.RECOMMENDED, comment=comment.strip())
-    audit(actor=user, action="assessment_recommend", target=assessment)
+    ASSESSMENT_WORKFLOW.transition(
+        assessment, AssessmentStatus.RECOMMENDED, by=user, note=comment.strip(),
+        action=EventAction.RECOMMENDED, also_changed=also_changed,
+    )
     return assessment
 
 
@@ -367,9 +379,8 @@ def assessment_return(*, assessment: Assessment, user: User, comment: str) -> As
             _("Skriv en kommentar til saksbehandleren om hvorfor innstillingen sendes tilbake."),
             "comment_required",
         )
-    transition(assessment, AssessmentStatus.RETURNED, by=user, action=EventAction.RETURNED,
-               comment=comment.strip())
-    audit(actor=user, action="assessment_return", target=assessment)
+    ASSESSMENT_WORKFLOW.transition(assessment, AssessmentStatus.RETURNED, by=user,
+                                   note=comment.strip(), action=EventAction.RETURNED)
     return assessment
 
 
@@ -449,13 +460,17 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
         la.granted = la.recommended
         la.full_clean()
     LineAssessment.objects.bulk_update(lines, ["granted"])
-    assessment.outcome = rules.outcome_for(applied=applied, granted=granted)
+    outcome = rules.outcome_for(applied=applied, granted=granted)
+    also_changed = {"outcome": (assessment.outcome, outcome),
+                    "decided_by": (assessment.decided_by_id, user.pk)}
+    assessment.outcome = outcome
     assessment.decided_by = user
     assessment.decided_at = timezone.now()
-    transition(assessment, AssessmentStatus.DECIDED, by=user, action=EventAction.APPROVED,
-               comment=comment.strip())
-    audit(actor=user, action="assessment_approve", target=assessment,
-          outcome=assessment.outcome, granted=str(granted), budget=budget.pk)
+    ASSESSMENT_WORKFLOW.transition(
+        assessment, AssessmentStatus.DECIDED, by=user, note=comment.strip(),
+        action=EventAction.APPROVED, also_changed=also_changed,
+        audit_data={"granted": str(granted), "budget": budget.pk},
+    )
     return assessment
 
 
@@ -527,9 +542,11 @@ def letter_generate(
     letter.save()
     letter.enqueue_on_commit()
     _record(assessment, EventAction.LETTER, by=user,
-            comment=_("%(kind)s, versjon %(version)d")
+            note=_("%(kind)s, versjon %(version)d")
             % {"kind": letter.get_kind_display(), "version": version})
-    audit(actor=user, action="letter_generate", target=assessment, version=version)
+    audit(actor=user, action=AuditAction.LETTER_GENERATE, target=assessment,
+          before={"letter_version": latest.version if latest else None},
+          after={"letter_version": version}, kind=str(letter.kind))
     _email_letter_on_commit(letter, assessment)
     return letter
 
@@ -573,7 +590,9 @@ def grant_accept(*, assessment: Assessment, user: User, letter: AllocationLetter
     acceptance.full_clean()
     acceptance.save()
     _record(assessment, EventAction.ACCEPTED, by=user,
-            comment=_("%(name)s aksepterte versjon %(version)d av tilskuddsbrevet.")
+            note=_("%(name)s aksepterte versjon %(version)d av tilskuddsbrevet.")
             % {"name": acceptance.accepted_name, "version": latest.version})
-    audit(actor=user, action="grant_accept", target=assessment, version=latest.version)
+    audit(actor=user, action=AuditAction.GRANT_ACCEPT, target=assessment,
+          before={"accepted_by": None, "letter_version": None},
+          after={"accepted_by": user.pk, "letter_version": latest.version})
     return acceptance

@@ -26,6 +26,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import _plain
 from .errors import ServiceError
 
 
@@ -79,9 +80,14 @@ class Workflow:
         return value
 
     def transition(
-        self, obj: models.Model, to: str, *, by, note: str = "", **history_fields: Any
+        self, obj: models.Model, to: str, *, by, note: str = "",
+        also_changed: Mapping[str, tuple[Any, Any]] | None = None,
+        audit_data: Mapping[str, Any] | None = None, **history_fields: Any,
     ) -> models.Model:
-        """Move `obj` to `to`: refuse an illegal move, save, record history and audit."""
+        """Move `obj` to `to`: refuse an illegal move, save, record history and audit.
+        `also_changed` names other fields the caller set for this move, as
+        {field: (before, after)}, for the audit row's before/after; `audit_data` is any
+        other detail for it."""
         from .services import audit  # services import models, which import this module
 
         current = getattr(obj, self.status_field)
@@ -99,9 +105,13 @@ class Workflow:
             **{self.subject: obj}, from_status=current, to_status=to, by=by, note=note,
             **history_fields,
         )
+        others = dict(also_changed or {})
         audit(
             actor=by, action=self.action, target=obj,
-            before={self.status_field: str(current)}, after={self.status_field: str(to)},
-            **({"note": note} if note else {}),
+            before={self.status_field: str(current)}
+            | {name: _plain(old) for name, (old, _new) in others.items()},
+            after={self.status_field: str(to)}
+            | {name: _plain(new) for name, (_old, new) in others.items()},
+            **({"note": note} if note else {}), **dict(audit_data or {}),
         )
         return entry

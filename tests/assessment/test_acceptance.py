@@ -35,7 +35,7 @@ def test_a_signatory_accepts_and_name_time_and_letter_version_are_recorded(decid
     )
     assert acceptance.accepted_at is not None
     event = decided.events.get(action=EventAction.ACCEPTED)
-    assert (event.by, event.comment) == (
+    assert (event.by, event.note) == (
         signatory, "Sigurd Signatur aksepterte versjon 1 av tilskuddsbrevet."
     )
 

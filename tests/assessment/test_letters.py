@@ -180,7 +180,7 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(
     assert second.file.name != first.file.name
     assert second.created_by == approver
     assert list(assessment.events.filter(action=EventAction.LETTER).values_list(
-        "comment", flat=True)) == ["Tilskuddsbrev, versjon 1", "Tilskuddsbrev, versjon 2"]
+        "note", flat=True)) == ["Tilskuddsbrev, versjon 1", "Tilskuddsbrev, versjon 2"]
 
 
 def test_a_bulk_run_keeps_a_letter_that_exists(application, caseworker, approver,

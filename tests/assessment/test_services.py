@@ -193,7 +193,7 @@ def test_assigning_a_caseworker_is_recorded(application, caseworker, approver):
     assessment.refresh_from_db()
     assert assessment.assigned_to == caseworker
     event = assessment.events.get(action=EventAction.ASSIGNED)
-    assert (event.by, event.comment) == (approver, "Sara Saksbehandler")
+    assert (event.by, event.note) == (approver, "Sara Saksbehandler")
 
 
 def test_a_case_cannot_be_assigned_to_staff_of_another_office(
@@ -399,7 +399,7 @@ def test_every_step_is_in_the_history_with_who_and_when(application, caseworker,
     services.assessment_approve(assessment=assessment, user=approver)
 
     history = list(assessment.events.values_list("action", "from_status", "to_status", "by",
-                                                 "comment"))
+                                                 "note"))
     assert history == [
         (EventAction.OPENED, "", AssessmentStatus.OPEN, caseworker.pk, ""),
         (EventAction.RECOMMENDED, AssessmentStatus.OPEN, AssessmentStatus.RECOMMENDED,
