@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from .models import (
-    AuditEvent,
     County,
     Earmark,
     Membership,
@@ -121,26 +120,4 @@ class UserAdmin(DjangoUserAdmin):
         return request.user.is_superuser
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_id"]
-    list_select_related = ["actor", "target_type"]
-    list_filter = ["action"]
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-from . import outbox_admin  # noqa: E402, F401 (registers the outbox admin)
+from . import audit_admin, outbox_admin  # noqa: E402, F401 (register their admins)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,6 +60,47 @@ class AuditAction(models.TextChoices):
     REPORT_EXTEND_DEADLINE = "report_extend_deadline", _("Rapportfrist utsatt")
     REPORT_ATTACHMENT_ADD = "report_attachment_add", _("Vedlegg til rapport lagt til")
     REPORT_ATTACHMENT_REMOVE = "report_attachment_remove", _("Vedlegg til rapport fjernet")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, written by every service that changes state
+    (through `tilskudd.services.audit`, which refuses an action not in AuditAction).
+
+    The column holds the action's value without database choices, so adding an action
+    needs no migration; `action_label` and the admin show its name."""
+
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utført av"),
+    )
+    action = models.CharField(_("handling"), max_length=80)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    #: the changed fields' values before and after the change
+    before = models.JSONField(_("før"), default=dict, blank=True)
+    after = models.JSONField(_("etter"), default=dict, blank=True)
+    data = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        app_label = "tilskudd"
+        ordering = ["-at"]
+        verbose_name = _("logghendelse")
+        verbose_name_plural = _("logghendelser")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(AuditAction(self.action).label) if self.action in AuditAction.values else (
+            self.action)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -1,23 +1,22 @@
 """The shared model every app builds on: offices, counties, organisations, users and
-their roles, schemes, rounds with their deadlines, and each office's budget (pot)."""
+their roles, schemes, rounds with their deadlines. Each office's budget (pot) lives in
+`tilskudd.budgets`, the audit trail in `tilskudd.audit` and the e-mail outbox in
+`tilskudd.outbox`; all are importable from here."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import AuditAction
+from .audit import AuditEvent
+from .budgets import Earmark, OfficeBudget
 from .validators import normalise_org_number, validate_municipality_number, validate_org_number
 
 
@@ -376,93 +375,10 @@ class Round(models.Model):
         return self.reporting_opens_at is None or moment >= self.reporting_opens_at
 
 
-class OfficeBudget(models.Model):
-    """An office's pot for one round, which may hold named earmarked parts."""
+from .outbox import OutboundEmail  # noqa: E402 (the outbox model lives in its own module)
 
-    round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("runde")
-    )
-    office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("embete")
-    )
-    pot = models.DecimalField(
-        _("ramme (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
-    )
-
-    class Meta:
-        ordering = ["round", "office"]
-        verbose_name = _("ramme for embete")
-        verbose_name_plural = _("rammer for embeter")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "office"], name="budget_one_per_office_round"),
-            models.CheckConstraint(condition=Q(pot__gte=0), name="budget_pot_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office.short_name} {self.round.year}"
-
-    @property
-    def earmarked_total(self) -> Decimal:
-        return self.earmarks.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-
-
-class Earmark(models.Model):
-    budget = models.ForeignKey(OfficeBudget, on_delete=models.CASCADE, related_name="earmarks")
-    name = models.CharField(_("navn"), max_length=120)
-    key = models.SlugField(
-        _("nøkkel"),
-        max_length=40,
-        help_text=_(
-            "Hva den øremerkede delen gjelder, f.eks. «respite» for prosjekter om fleksible "
-            "avlastningsmodeller."
-        ),
-    )
-    amount = models.DecimalField(
-        _("beløp (kr)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
-    )
-
-    class Meta:
-        verbose_name = _("øremerket del")
-        verbose_name_plural = _("øremerkede deler")
-        constraints = [
-            models.UniqueConstraint(fields=["budget", "name"], name="earmark_unique_name"),
-            models.UniqueConstraint(fields=["budget", "key"], name="earmark_unique_key"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="earmark_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.amount}"
-
-
-class AuditEvent(models.Model):
-    """Who did what to which object, written by every service that changes state."""
-
-    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("utført av"),
-    )
-    action = models.CharField(_("handling"), max_length=80, choices=AuditAction.choices)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    target_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("target_type", "target_id")
-    #: the changed fields' values before and after the change
-    before = models.JSONField(_("før"), default=dict, blank=True)
-    after = models.JSONField(_("etter"), default=dict, blank=True)
-    data = models.JSONField(_("detaljer"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("logghendelse")
-        verbose_name_plural = _("logghendelser")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-
-from .outbox import OutboundEmail  # noqa: E402, F401 (the outbox model lives in its own module)
+__all__ = [
+    "AuditEvent", "County", "Earmark", "Membership", "MembershipRole", "Office",
+    "OfficeBudget", "OfficeMembership", "OfficeRole", "Organisation", "OrganisationKind",
+    "OutboundEmail", "Round", "Scheme", "User",
+]

@@ -9,8 +9,3 @@ register = template.Library()
 def nok(value):
     """{{ 60000|nok }} -> "kr 60 000" (non-breaking spaces)."""
     return format_nok(value)
-
-
-@register.filter
-def nok_plain(value):
-    return format_nok(value, prefix=False)

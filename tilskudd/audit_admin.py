@@ -1,0 +1,79 @@
+"""The audit trail in the admin: read-only, for superusers and the directorate, filtered
+by action and date, each row showing who, when, on what, and the values before and after."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .audit import AuditAction, AuditEvent
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("handling")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+def _values(values: dict) -> str:
+    if not values:
+        return "–"
+    return format_html(
+        "<dl class=\"audit-values\">{}</dl>",
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", (
+            (name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+            for name, value in values.items()
+        )),
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action_name", "target_type", "target_id", "before_values",
+                    "after_values"]
+    list_select_related = ["actor", "target_type"]
+    list_filter = [ActionFilter, ("at", admin.DateFieldListFilter)]
+    date_hierarchy = "at"
+    search_fields = ["actor__email"]
+    fields = ["at", "actor", "action_name", "target_type", "target_id", "before_values",
+              "after_values", "data"]
+    readonly_fields = fields
+
+    @admin.display(description=_("handling"), ordering="action")
+    def action_name(self, obj: AuditEvent) -> str:
+        return obj.action_label
+
+    @admin.display(description=_("før"))
+    def before_values(self, obj: AuditEvent) -> str:
+        return _values(obj.before)
+
+    @admin.display(description=_("etter"))
+    def after_values(self, obj: AuditEvent) -> str:
+        return _values(obj.after)
+
+    def _may_read(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or user.is_directorate)
+
+    def has_module_permission(self, request):
+        return self._may_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_read(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
