@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Organisation, Round
 from tilskudd.uploads import download_name, generated_pdf_name
+from tilskudd.workflow import HistoryEntry
 
 from . import rules
 
@@ -35,7 +36,7 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Trukket")
 
 
-#: Which status may follow which; see services.transition().
+#: Which status may follow which; see services.APPLICATION_WORKFLOW.
 ALLOWED_TRANSITIONS = {
     ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
     ApplicationStatus.SUBMITTED: {ApplicationStatus.WITHDRAWN},
@@ -342,20 +343,17 @@ class ReceiptDocument(DocumentJob):
         verbose_name_plural = _("kvitteringer (PDF)")
 
 
-class StatusChange(models.Model):
+class StatusChange(HistoryEntry):
+    """One step in an application's life (services.APPLICATION_WORKFLOW writes it)."""
+
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
-    to_status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    from_status = models.CharField(_("fra status"), max_length=16,
+                                   choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("til status"), max_length=16,
+                                 choices=ApplicationStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring")
         verbose_name_plural = _("statusendringer")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

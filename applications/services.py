@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
 from tilskudd.gates import blocking, submission_gates, withdrawal_gates
 from tilskudd.links import absolute_url
@@ -20,6 +22,7 @@ from tilskudd.outbox import queue_email
 from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256, safe_original_name
+from tilskudd.workflow import Workflow
 
 from . import kept_input, rules
 from .models import (
@@ -69,23 +72,13 @@ def require_editable(application: Application) -> None:
         )
 
 
-def transition(
-    application: Application, to: ApplicationStatus, *, by: User, note: str = ""
-) -> StatusChange:
-    """The one place an application's status changes; refuses moves the workflow lacks."""
-    current = ApplicationStatus(application.status)
-    if to not in ALLOWED_TRANSITIONS.get(current, set()):
-        raise ServiceError(
-            _("Søknaden kan ikke gå fra «%(from)s» til «%(to)s».")
-            % {"from": current.label, "to": to.label},
-            "illegal_transition",
-        )
-    application.status = to
-    application.updated_at = timezone.now()
-    application.save(update_fields=["status", "updated_at"])
-    return StatusChange.objects.create(
-        application=application, from_status=current, to_status=to, by=by, note=note
-    )
+#: The one place an application's status changes: it refuses moves ALLOWED_TRANSITIONS
+#: lacks, writes the StatusChange row and one APPLICATION_STATUS audit row.
+APPLICATION_WORKFLOW = Workflow(
+    history=StatusChange, subject="application", allowed=ALLOWED_TRANSITIONS,
+    action=AuditAction.APPLICATION_STATUS, status_choices=ApplicationStatus,
+    refusal=gettext_lazy("Søknaden kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
 
 
 def _lock(application: Application) -> Application:
@@ -118,7 +111,8 @@ def application_start(
             application.save()
     except IntegrityError:  # a parallel request created it first
         return Application.objects.get(organisation=organisation, round=round)
-    audit(actor=user, action="application_start", target=application)
+    audit(actor=user, action=AuditAction.APPLICATION_START, target=application,
+          after={"status": str(application.status)})
     return application
 
 
@@ -153,6 +147,15 @@ HEADER_FIELDS = [
 ]
 
 
+def _audited(application: Application, parts: list[str]) -> dict[str, Any]:
+    """What an update's audit row compares: the header fields, and the line count of
+    each part the update replaces."""
+    return snapshot(application, HEADER_FIELDS) | {
+        f"{part}_lines": PARTS[part].objects.filter(application=application).count()
+        for part in parts
+    }
+
+
 @transaction.atomic
 def application_update(
     *,
@@ -169,24 +172,26 @@ def application_update(
     _membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
+    given = {part: lines for part, lines in (("competence", competence), ("bpa", bpa),
+                                             ("projects", projects)) if lines is not None}
+    was = _audited(application, list(given))
     if header is not None:
         for key in HEADER_FIELDS:
             if key in header:
                 setattr(application, key, header[key])
         application.full_clean()
-    for part, lines in (("competence", competence), ("bpa", bpa), ("projects", projects)):
-        if lines is not None:
-            _save_lines(application, part, lines)
-    changed = [name for name, value in (("header", header), ("competence", competence),
-                                        ("bpa", bpa), ("projects", projects)) if value is not None]
+    for part, lines in given.items():
+        _save_lines(application, part, lines)
+    changed = ["header"] * (header is not None) + list(given)
     # What is saved now supersedes input kept from an earlier invalid save of that section.
     application.draft_input = {
         k: v for k, v in application.draft_input.items() if k not in changed
     }
     application.updated_at = timezone.now()
     application.save()
-    audit(actor=user, action="application_update", target=application, sections=changed,
-          source=source)
+    before, after = changes(was, _audited(application, list(given)))
+    audit(actor=user, action=AuditAction.APPLICATION_UPDATE, target=application,
+          before=before, after=after, sections=changed, source=source)
     return application
 
 
@@ -209,6 +214,9 @@ def application_keep_input(
         Application.objects.filter(pk=application.pk).update(draft_input=kept)
 
 
+SIGNATURE_FIELDS = ["signature_requested_at", "signature_requested_by"]
+
+
 def _signatory_emails(organisation: Organisation) -> list[str]:
     return list(
         Membership.objects.filter(
@@ -223,10 +231,12 @@ def application_request_signature(*, application: Application, user: User) -> No
     _membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
+    was = snapshot(application, SIGNATURE_FIELDS)
     application.signature_requested_at = timezone.now()
     application.signature_requested_by = user
-    application.save(update_fields=["signature_requested_at", "signature_requested_by"])
-    audit(actor=user, action="application_request_signature", target=application)
+    application.save(update_fields=SIGNATURE_FIELDS)
+    audit(actor=user, action=AuditAction.APPLICATION_REQUEST_SIGNATURE, target=application,
+          before=was, after=snapshot(application, SIGNATURE_FIELDS))
     recipients = _signatory_emails(application.organisation)
     if recipients:
         link = absolute_url("applications:preview", application.pk)
@@ -296,12 +306,13 @@ def application_submit(
             continue
     if submission is None:
         raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
-    transition(application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference)
-    Application.objects.filter(pk=application.pk).update(draft_input={})
+    application.draft_input = {}
+    APPLICATION_WORKFLOW.transition(
+        application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference,
+        audit_data={"reference": submission.reference},
+    )
     receipt = ReceiptDocument.objects.create(submission=submission)
     receipt.enqueue_on_commit()
-    audit(actor=user, action="application_submit", target=application,
-          reference=submission.reference)
     _email_receipt_on_commit(submission, application)
     return submission
 
@@ -359,9 +370,10 @@ def application_withdraw(
     submission.withdrawn_by = user
     submission.withdraw_reason = reason.strip()
     submission.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
-    transition(application, ApplicationStatus.WITHDRAWN, by=user, note=reason.strip())
-    audit(actor=user, action="application_withdraw", target=application,
-          reference=submission.reference, reason=reason.strip())
+    APPLICATION_WORKFLOW.transition(
+        application, ApplicationStatus.WITHDRAWN, by=user, note=reason.strip(),
+        audit_data={"reference": submission.reference},
+    )
     return submission
 
 
@@ -382,7 +394,8 @@ def attachment_add(
     )
     attachment.full_clean()
     attachment.save()
-    audit(actor=user, action="attachment_add", target=application, title=attachment.title)
+    audit(actor=user, action=AuditAction.ATTACHMENT_ADD, target=application,
+          after={"attachment": attachment.title}, title=attachment.title)
     return attachment
 
 
@@ -395,4 +408,5 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     title = attachment.title
     attachment.file.delete(save=False)
     attachment.delete()
-    audit(actor=user, action="attachment_remove", target=application, title=title)
+    audit(actor=user, action=AuditAction.ATTACHMENT_REMOVE, target=application,
+          before={"attachment": title}, title=title)
