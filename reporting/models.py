@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
+from tilskudd.submissions import FrozenSubmission
 from tilskudd.uploads import download_name, generated_pdf_name
 from tilskudd.workflow import HistoryEntry
 
@@ -273,19 +274,12 @@ class ReportAttachment(models.Model):
         return download_name(self.original_name, self.file.name)
 
 
-class ReportSubmission(models.Model):
-    """One sending of a report: the frozen content, the reference, the receipt. A report
-    returned for correction and sent again gets a new submission with a new reference."""
+class ReportSubmission(FrozenSubmission):
+    """One sending of a report: the frozen content (snapshot.report_snapshot), the
+    reference, the receipt. A report returned for correction and sent again gets a new
+    submission with a new reference."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="submissions")
-    reference = models.CharField(_("referansenummer"), max_length=40, unique=True)
-    submitted_at = models.DateTimeField(_("sendt"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("sendt av"),
-    )
-    #: What was sent (see snapshot.report_snapshot).
-    content = models.JSONField()
     granted_total = money_field(_("innvilget (kr)"))
     used_total = money_field(_("brukt (kr)"))
     unused_total = money_field(_("ubrukt (kr)"))
@@ -304,9 +298,6 @@ class ReportSubmission(models.Model):
                 name="report_submission_one_live_per_report",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class ReportReceipt(DocumentJob):

@@ -30,7 +30,6 @@ from tilskudd.models import (
 )
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
-from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import checked_pdf_sha256, safe_original_name
 from tilskudd.workflow import Workflow
@@ -372,29 +371,13 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
         )
     sums = account(report)
     unused = sums["unused"]
-    submission = None
-    for _attempt in range(5):  # a clash of random references is rare; draw again
-        try:
-            with transaction.atomic():
-                submission = ReportSubmission.objects.create(
-                    report=report,
-                    reference=new_reference(
-                        REFERENCE_PREFIX, report.application.round.year,
-                        report.application.organisation,
-                    ),
-                    submitted_at=now,
-                    submitted_by=user,
-                    content=report_snapshot(report),
-                    granted_total=sums["granted"],
-                    used_total=sums["used"],
-                    unused_total=unused,
-                    unused_choice=report.unused_choice if unused > 0 else "",
-                )
-            break
-        except IntegrityError:
-            continue
-    if submission is None:
-        raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+    submission = ReportSubmission.create_with_reference(
+        prefix=REFERENCE_PREFIX, year=report.application.round.year,
+        organisation=report.application.organisation,
+        report=report, submitted_at=now, submitted_by=user, content=report_snapshot(report),
+        granted_total=sums["granted"], used_total=sums["used"], unused_total=unused,
+        unused_choice=report.unused_choice if unused > 0 else "",
+    )
     report.correction_message = ""
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
     receipt = ReportReceipt.objects.create(submission=submission)

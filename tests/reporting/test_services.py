@@ -385,6 +385,24 @@ def test_a_signatory_submits_and_gets_a_reference(
                                         "signatur@trondheim.example.no"]
 
 
+def test_a_reference_another_submission_has_is_drawn_again(
+    report, rogaland_report, signatory, rogaland_signatory, monkeypatch
+):
+    # given: Stavanger's report was sent under a reference
+    ready_report(rogaland_report, rogaland_signatory)
+    taken = services.report_submit(report=rogaland_report, user=rogaland_signatory).reference
+    draws = iter([taken, "RAP-2026-5001-ABCD"])
+    monkeypatch.setattr("tilskudd.submissions.new_reference", lambda *args: next(draws))
+    ready_report(report, signatory)
+
+    # when: Trondheim's first draw is the same reference
+    submission = services.report_submit(report=report, user=signatory)
+
+    # then: it is sent under the second draw
+    assert submission.reference == "RAP-2026-5001-ABCD"
+    assert ReportSubmission.objects.filter(reference=taken).count() == 1
+
+
 def test_a_double_click_submits_once(report, signatory):
     ready_report(report, signatory)
 
