@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Organisation, Round
+from tilskudd.submissions import FrozenSubmission
 from tilskudd.uploads import download_name, generated_pdf_name
 from tilskudd.workflow import HistoryEntry
 
@@ -291,20 +292,13 @@ class Attachment(models.Model):
         return download_name(self.original_name, self.file.name)
 
 
-class Submission(models.Model):
-    """One sending of an application: the frozen content, the reference, the receipt."""
+class Submission(FrozenSubmission):
+    """One sending of an application: the frozen content (snapshot.application_snapshot),
+    the reference, the receipt."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="submissions"
     )
-    reference = models.CharField(_("referansenummer"), max_length=40, unique=True)
-    submitted_at = models.DateTimeField(_("sendt"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("sendt av"),
-    )
-    #: What was sent, exactly as the preview showed it (see snapshot.application_snapshot).
-    content = models.JSONField()
     total_applied = money_field(_("sum søkt (kr)"), validators=[MinValueValidator(0)])
     withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -325,8 +319,6 @@ class Submission(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.reference
 
 
 class ReceiptDocument(DocumentJob):

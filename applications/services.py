@@ -19,7 +19,6 @@ from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
-from tilskudd.references import new_reference
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256, safe_original_name
 from tilskudd.workflow import Workflow
@@ -289,23 +288,11 @@ def application_submit(
         raise ServiceError(
             _("Søknaden kan ikke sendes før feilene er rettet."), "rules", errors=broken
         )
-    submission = None
-    for _attempt in range(5):  # a clash of random references is rare; draw again
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(
-                    application=application,
-                    reference=new_reference(rnd.scheme.code, rnd.year, application.organisation),
-                    submitted_at=now,
-                    submitted_by=user,
-                    content=application_snapshot(application),
-                    total_applied=totals(application)["applied"],
-                )
-            break
-        except IntegrityError:
-            continue
-    if submission is None:
-        raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+    submission = Submission.create_with_reference(
+        prefix=rnd.scheme.code, year=rnd.year, organisation=application.organisation,
+        application=application, submitted_at=now, submitted_by=user,
+        content=application_snapshot(application), total_applied=totals(application)["applied"],
+    )
     application.draft_input = {}
     APPLICATION_WORKFLOW.transition(
         application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference,

@@ -296,6 +296,28 @@ def test_frozen_content_does_not_follow_later_changes(draft, signatory, editor):
     assert submission.content["competence"][0]["amount"] == "60000"
 
 
+def test_a_reference_another_submission_has_is_drawn_again(
+    draft, signatory, open_round, monkeypatch
+):
+    # given: Stavanger's application was sent under a reference
+    rogaland = stavanger()
+    rogaland_signatory = member(rogaland, MembershipRole.SIGNATORY)
+    other = services.application_start(organisation=rogaland, round=open_round,
+                                       user=rogaland_signatory)
+    services.application_update(application=other, user=rogaland_signatory,
+                                header=complete_header(), competence=[competence_line()])
+    taken = services.application_submit(application=other, user=rogaland_signatory).reference
+    draws = iter([taken, "KKT-2026-5001-ABCD"])
+    monkeypatch.setattr("tilskudd.submissions.new_reference", lambda *args: next(draws))
+
+    # when: Trondheim's first draw is the same reference
+    submission = services.application_submit(application=draft, user=signatory)
+
+    # then: it is sent under the second draw
+    assert submission.reference == "KKT-2026-5001-ABCD"
+    assert Submission.objects.filter(reference=taken).count() == 1
+
+
 # --- withdraw ------------------------------------------------------------------------
 
 def test_withdraw_with_reason_then_resubmit_with_a_new_reference(draft, signatory):
