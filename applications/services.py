@@ -20,7 +20,7 @@ from tilskudd.models import Membership, MembershipRole, Organisation, Round, Use
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
-from tilskudd.uploads import MAX_PDF_BYTES, checked_pdf_sha256, safe_original_name
+from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
 
 from . import kept_input, rules
@@ -373,14 +373,10 @@ def attachment_add(
     _membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
-    sha256 = checked_pdf_sha256(uploaded, MAX_ATTACHMENT_BYTES)
-    original_name = safe_original_name(uploaded.name or "")
-    attachment = Attachment(
-        application=application, kind=kind, title=title or original_name, file=uploaded,
-        original_name=original_name, size=uploaded.size, sha256=sha256, uploaded_by=user,
+    attachment = Attachment.store_pdf(
+        uploaded, uploaded_by=user, title=title, max_bytes=MAX_ATTACHMENT_BYTES,
+        application=application, kind=kind,
     )
-    attachment.full_clean()
-    attachment.save()
     audit(actor=user, action=AuditAction.ATTACHMENT_ADD, target=application,
           after={"attachment": attachment.title}, title=attachment.title)
     return attachment
@@ -393,7 +389,6 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     application = _lock(application)
     require_editable(application)
     title = attachment.title
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment.discard()
     audit(actor=user, action=AuditAction.ATTACHMENT_REMOVE, target=application,
           before={"attachment": title}, title=title)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.archive import archive_documents
-from tilskudd.documents.responses import (
-    attachment_download as serve_attachment,
-)
+from tilskudd.attachments import attachment_download_view, find_attachment
 from tilskudd.documents.responses import (
     document_download,
     is_fetch,
@@ -383,13 +381,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Attachments -----------------------------------------------------------------------
 
 
-def _attachment(application: Application, attachment_id: int):
-    for attachment in application.attachments.all():
-        if attachment.pk == attachment_id:
-            return attachment
-    raise Http404
-
-
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -413,18 +404,14 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_edit(request, application, attachment_form=form)
 
 
-@login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    application = selectors.application_for_member(request.user, pk)
-    attachment = _attachment(application, attachment_id)
-    return serve_attachment(attachment)
+attachment_download = attachment_download_view(selectors.application_for_member)
 
 
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
-    attachment = _attachment(application, attachment_id)
+    attachment = find_attachment(application.attachments.all(), attachment_id)
     services.attachment_remove(attachment=attachment, user=request.user)
     messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
                      % {"title": attachment.title})
@@ -467,4 +454,5 @@ def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
 @login_required
 def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
     submission = selectors.submission_for_member(request.user, reference)
-    return document_download(_receipt_of(submission), f"{submission.reference}.pdf")
+    return document_download(_receipt_of(submission), f"{submission.reference}.pdf",
+                             user=request.user)

@@ -1,0 +1,129 @@
+"""A PDF someone attached (to an application, a report, and the flows after them), once
+for every app: the model's fields, the one way a file is taken in, and the one download.
+
+Each app's subclass adds the foreign key to what the file belongs to, its own kinds and a
+`folder` (where its files are stored):
+
+    class Attachment(PdfAttachment):
+        application = models.ForeignKey(Application, ..., related_name="attachments")
+        kind = models.CharField(...)
+
+        @property
+        def folder(self) -> str:
+            return f"attachments/{self.application_id}"
+
+    attachment = Attachment.store_pdf(uploaded, uploaded_by=user, application=app, kind=k)
+
+The file is checked by its content (`tilskudd.uploads.checked_pdf_sha256`), stored under a
+generated name, and the person's name for it is kept made harmless for pages and downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Self
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from .documents.responses import attachment_download
+from .uploads import (
+    MAX_PDF_BYTES,
+    checked_pdf_sha256,
+    download_name,
+    generated_pdf_name,
+    safe_original_name,
+)
+
+
+def pdf_attachment_path(instance: PdfAttachment, filename: str) -> str:
+    """A generated name in the subclass's folder: the person's own name for the file is
+    kept in original_name, never in the path."""
+    return f"{instance.folder}/{generated_pdf_name()}"
+
+
+class PdfAttachment(models.Model):
+    title = models.CharField(_("tittel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=pdf_attachment_path, max_length=300)
+    #: The person's name for the file, made harmless (tilskudd.uploads.safe_original_name);
+    #: empty on rows from before it was kept.
+    original_name = models.CharField(_("opprinnelig filnavn"), max_length=150, blank=True)
+    size = models.PositiveIntegerField(_("størrelse (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("lastet opp av"),
+    )
+    uploaded_at = models.DateTimeField(_("lastet opp"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def folder(self) -> str:
+        """Where the subclass's files are stored (below MEDIA_ROOT)."""
+        raise NotImplementedError
+
+    @property
+    def download_name(self) -> str:
+        """Shown on pages and offered as the downloaded file's name."""
+        return download_name(self.original_name, self.file.name)
+
+    @classmethod
+    def store_pdf(
+        cls, uploaded: UploadedFile, *, uploaded_by, title: str = "",
+        max_bytes: int = MAX_PDF_BYTES, **fields: Any,
+    ) -> Self:
+        """Check `uploaded` (ValidationError({"file": ...}) unless it is a harmless PDF of at
+        most `max_bytes`), then save it with its size, checksum and harmless original name;
+        `title` defaults to that name. `fields`: the owner and the subclass's own fields.
+        Call inside the service's transaction, after its permission checks."""
+        sha256 = checked_pdf_sha256(uploaded, max_bytes)
+        original_name = safe_original_name(uploaded.name or "")
+        attachment = cls(
+            title=title or original_name, file=uploaded, original_name=original_name,
+            size=uploaded.size, sha256=sha256, uploaded_by=uploaded_by, **fields,
+        )
+        attachment.full_clean()
+        attachment.save()
+        return attachment
+
+    def discard(self) -> None:
+        """Delete the row and its file (call inside the service's transaction)."""
+        self.file.delete(save=False)
+        self.delete()
+
+
+def find_attachment(attachments: Iterable[PdfAttachment], attachment_id: int) -> PdfAttachment:
+    """The attachment with this id among an owner's (already read), else 404."""
+    for attachment in attachments:
+        if attachment.pk == attachment_id:
+            return attachment
+    raise Http404
+
+
+def attachment_download_view(
+    owner_for_member: Callable[[Any, int], models.Model], related_name: str = "attachments"
+):
+    """The download view for one app's attachments: `owner_for_member(user, pk)` is the
+    app's selector that answers 404 unless the user may see the owner; the file is handed
+    out (and audited) by tilskudd.documents.responses.attachment_download."""
+
+    @login_required
+    @require_GET
+    def download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+        owner = owner_for_member(request.user, pk)
+        attachment = find_attachment(getattr(owner, related_name).all(), attachment_id)
+        return attachment_download(attachment, user=request.user)
+
+    return download
