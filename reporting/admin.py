@@ -338,7 +338,7 @@ class ReportAdmin(OfficeScopedAdmin):
         attachment = report.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
-        return attachment_download(attachment)
+        return attachment_download(attachment, user=request.user)
 
 
 @admin.register(ReportingSettings)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ from tilskudd.documents.responses import (
 )
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
+from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt
 from tilskudd.selectors import memberships_for_user
 from tilskudd.uploads import note_refused_uploads
 
@@ -323,7 +325,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     report = selectors.report_for_member(request.user, pk)
     attachment = _attachment(report, attachment_id)
-    return serve_attachment(attachment)
+    return serve_attachment(attachment, user=request.user)
 
 
 @login_required
@@ -394,16 +396,35 @@ def _receipt_state(submission: ReportSubmission) -> dict[str, str]:
     )
 
 
+REPORT_RECEIPT = ReceiptWords(
+    title=gettext_lazy("Kvittering for rapport"), heading=gettext_lazy("Rapporten er sendt inn"),
+    pdf_heading=gettext_lazy("PDF-kopi av rapporten"), thing=gettext_lazy("rapporten"),
+)
+
+
 @login_required
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     submission = selectors.submission_for_member(request.user, reference)
-    return render(request, "reporting/receipt.html", {
-        "submission": submission,
-        "report": submission.report,
-        "content": submission.content,
-        "pdf": _receipt_state(submission),
-        "js_texts": _js_texts(),
-    })
+    report = submission.report
+    status = (_("Sendt tilbake for retting") if submission.returned_at
+              else report.get_status_display())
+    return render_receipt(
+        request, submission=submission, job=_receipt_of(submission), words=REPORT_RECEIPT,
+        facts=[
+            Fact(_("Innvilget"), format_nok(submission.granted_total)),
+            Fact(_("Brukt"), format_nok(submission.used_total)),
+            Fact(_("Ubrukt"), format_nok(submission.unused_total)),
+            Fact(_("Ubrukte midler"), submission.get_unused_choice_display()
+                 if submission.unused_choice else _("Ingen ubrukte midler"), id="unused-choice"),
+            Fact(_("Status"), status),
+        ],
+        pdf_url=reverse("reporting:receipt_pdf", args=[reference]),
+        page_url=reverse("reporting:receipt", args=[reference]),
+        status_url=reverse("reporting:receipt_status", args=[reference]),
+        links=[Link(_("Til Mine rapporter"), reverse("reporting:list"))],
+        content_template="reporting/includes/content.html",
+        context={"report": report},
+    )
 
 
 @login_required
@@ -415,4 +436,5 @@ def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
 @login_required
 def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
     submission = selectors.submission_for_member(request.user, reference)
-    return document_download(_receipt_of(submission), f"{submission.reference}.pdf")
+    return document_download(_receipt_of(submission), f"{submission.reference}.pdf",
+                             user=request.user)
