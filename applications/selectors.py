@@ -68,3 +68,16 @@ def live_submission(application: Application) -> Submission | None:
 
 def receipt_for(submission: Submission) -> ReceiptDocument | None:
     return ReceiptDocument.objects.filter(submission=submission).first()
+
+
+def application_content(application: Application) -> dict:
+    """The application's content as a submission freezes it (pages outside this app that
+    show the whole application, such as the office's case page)."""
+    from .snapshot import application_snapshot
+
+    return application_snapshot(application)
+
+
+def status_history(application: Application) -> QuerySet:
+    """The application's status changes (StatusChange), oldest first, with who made them."""
+    return application.status_changes.select_related("by").order_by("at", "pk")

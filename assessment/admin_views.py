@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.snapshot import application_snapshot
+from applications.selectors import application_content
 from tilskudd.documents.responses import document_download
 from tilskudd.errors import ServiceError
 
@@ -22,6 +22,7 @@ from . import rules, services
 from .documents import line_label
 from .excel import round_workbook
 from .forms import CaseForm, CommentForm, LineForm
+from .history import case_history, status_changes
 from .models import CRITERION_CHOICES, Part
 from .selectors import (
     application_for_case,
@@ -42,8 +43,9 @@ def _not_found(model_admin, request, object_id):
 
 
 def case_view(model_admin, request, object_id):
-    """The assessment of one application. Office staff open (and so create) the case;
-    the directorate and superusers read it."""
+    """The assessment of one application. Reading it writes nothing: office staff open the
+    case with a POST («Start vurdering»), and the lines follow the application in the
+    POSTs that change the case; the directorate and superusers only read."""
     found = model_admin.get_object(request, object_id)
     if found is None:
         return _not_found(model_admin, request, object_id)
@@ -51,13 +53,17 @@ def case_view(model_admin, request, object_id):
     office = application.organisation.county.office
     membership = staff_membership(request.user)
     may_work = membership is not None and membership.office_id == office.pk
-    assessment = (
-        services.assessment_open(application=application, user=request.user)
-        if may_work else case_for(application)
-    )
+    assessment = case_for(application)
     if request.method == "POST":
-        if not may_work or assessment is None:
+        if not may_work:
             raise PermissionDenied
+        if "_open" in request.POST:
+            services.assessment_open(application=application, user=request.user)
+            messages.success(request, _("Saken er åpnet. Du kan begynne vurderingen."))
+            return redirect(request.get_full_path())
+        if assessment is None:
+            raise ServiceError(_("Saken er ikke åpnet ennå. Trykk «Start vurdering» først."),
+                               "not_opened")
         action = next((a for a in ACTIONS if a in request.POST), "_save")
         response = _handle_post(request, assessment, action, office)
         if response is not None:
@@ -156,7 +162,7 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "title": _("Vurdering: %(org)s") % {"org": application.organisation.name},
         "application": application,
         "submission": submission,
-        "content": application_snapshot(application),
+        "content": application_content(application),
         "assessment": assessment,
         "markers": markers_for(application).labels(),
         "parts": [(label, forms) for label, forms in parts if forms],
@@ -169,6 +175,8 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "may_approve": may_approve,
         "summary": pot_summary(budget) if budget else None,
         "events": list(assessment.events.select_related("by")) if assessment else [],
+        "history": case_history(application, assessment),
+        "status_changes": status_changes(application),
         "letters": letters,
         "acceptance": getattr(assessment, "acceptance", None) if assessment else None,
         "letter_url_name": "admin:assessment_submittedapplication_letter",
@@ -184,7 +192,7 @@ def letter_download(model_admin, request, object_id, letter_id):
         raise Http404
     assessment = case_for(found)
     letter = assessment.letters.filter(pk=letter_id).first() if assessment else None
-    return document_download(letter, as_attachment=False)
+    return document_download(letter, as_attachment=False, user=request.user)
 
 
 def pot_view(model_admin, request, object_id):

@@ -87,4 +87,4 @@ def accept(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
-    return document_download(letter_for_member(request.user, letter_id))
+    return document_download(letter_for_member(request.user, letter_id), user=request.user)

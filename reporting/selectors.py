@@ -157,3 +157,10 @@ def unsent_reports(now: datetime) -> QuerySet[Report]:
         .select_related("application__organisation", "application__round__scheme")
         .prefetch_related("reminders")
     )
+
+
+def report_id_for(application_id: int) -> int | None:
+    """The id of the application's report, or None while it has none."""
+    return Report.objects.filter(application_id=application_id).values_list(
+        "pk", flat=True
+    ).first()

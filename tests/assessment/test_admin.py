@@ -222,21 +222,25 @@ def test_the_list_of_500_applications_takes_a_fixed_number_of_queries(
 # --- the assessment page ------------------------------------------------------------------
 
 
-def test_opening_the_page_opens_the_case(client, application, caseworker):
+def test_the_start_button_opens_the_case(client, application, caseworker):
     client.force_login(caseworker)
 
+    started = client.post(change_url(application), {"_open": "1"})
     response = client.get(change_url(application))
 
+    assert started.status_code == 302 and started["Location"] == change_url(application)
     assert response.status_code == 200
     assert Assessment.objects.get().application == application
+    assert LineAssessment.objects.get().applied == Decimal("60000")
     text = response.content.decode()
     assert "Psykisk helse og rus" in text
     assert 'name="_recommend"' in text
+    assert 'name="_open"' not in text
 
 
 def test_the_caseworker_saves_and_recommends_through_the_page(client, application, caseworker):
     client.force_login(caseworker)
-    client.get(change_url(application))
+    client.post(change_url(application), {"_open": "1"})
     line = LineAssessment.objects.get()
     prefix = f"line-{line.pk}"
 
@@ -263,7 +267,7 @@ def test_an_amount_above_the_applied_is_shown_next_to_the_field_and_nothing_is_s
     client, application, caseworker
 ):
     client.force_login(caseworker)
-    client.get(change_url(application))
+    client.post(change_url(application), {"_open": "1"})
     line = LineAssessment.objects.get()
 
     response = client.post(change_url(application), {

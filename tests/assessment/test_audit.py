@@ -12,7 +12,7 @@ from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
 from tilskudd.models import AuditEvent
 
-from .helpers import assess
+from .helpers import assess, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +107,7 @@ def test_a_refused_approval_writes_no_row(application, caseworker):
 def test_each_letter_writes_one_row_with_the_version_before_and_after(
     application, caseworker, approver
 ):
-    assessment = services.assessment_open(application=application, user=caseworker)
-    assess(assessment, caseworker)
-    services.assessment_recommend(assessment=assessment, user=caseworker)
-    services.assessment_approve(assessment=assessment, user=approver)
+    assessment = decide(application, caseworker, approver)
     before = seen()
 
     services.letter_generate(assessment=assessment, user=caseworker)
@@ -127,10 +124,7 @@ def test_each_letter_writes_one_row_with_the_version_before_and_after(
 def test_accepting_writes_one_row_and_accepting_again_none(
     application, caseworker, approver, signatory, django_capture_on_commit_callbacks
 ):
-    assessment = services.assessment_open(application=application, user=caseworker)
-    assess(assessment, caseworker)
-    services.assessment_recommend(assessment=assessment, user=caseworker)
-    services.assessment_approve(assessment=assessment, user=approver)
+    assessment = decide(application, caseworker, approver)
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.letter_generate(assessment=assessment, user=caseworker)
     before = seen()

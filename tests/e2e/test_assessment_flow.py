@@ -60,6 +60,9 @@ def test_caseworker_recommends_approver_approves_letters_in_bulk_applicant_accep
     # The caseworker assesses every line and sends the recommendation for approval.
     login(page, "saksbehandler@sftl.example.no")
     open_case(page, reference)
+    expect(page.get_by_text("Saken er ikke påbegynt ved embetet.")).to_be_visible()
+    page.get_by_role("button", name="Start vurdering").click()
+    expect(page.get_by_text("Saken er åpnet. Du kan begynne vurderingen.")).to_be_visible()
     expect(page.get_by_text("Desentralisert studium").first).to_be_visible()
     page.get_by_label("Innstilt beløp for Videregående", exact=False).fill("100000")
     page.get_by_label("Begrunnelse for Videregående", exact=False).fill(
