@@ -22,7 +22,7 @@ from . import rules, services
 from .documents import line_label
 from .excel import round_workbook
 from .forms import CaseForm, CommentForm, LineForm
-from .history import case_history, status_changes
+from .history import case_events, case_history, status_changes
 from .models import CRITERION_CHOICES, Part
 from .selectors import (
     application_for_case,
@@ -174,7 +174,7 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "may_work": may_work,
         "may_approve": may_approve,
         "summary": pot_summary(budget) if budget else None,
-        "events": list(assessment.events.select_related("by")) if assessment else [],
+        "events": case_events(assessment),
         "history": case_history(application, assessment),
         "status_changes": status_changes(application),
         "letters": letters,

@@ -105,15 +105,27 @@ def case_history(application: Application, assessment: Assessment | None) -> lis
     ]
 
 
+def _status_step(entry, what: str) -> HistoryRow:
+    """A row of a history table (StatusChange, AssessmentEvent): a status «fra → til» when
+    the step changed it."""
+    moved = entry.from_status or entry.to_status
+    return HistoryRow(
+        at=entry.at, actor=entry.by, what=what, note=entry.note,
+        changes=(Change(field=_("status"), before=entry.get_from_status_display() or EMPTY,
+                        after=entry.get_to_status_display() or EMPTY),) if moved else (),
+    )
+
+
+def case_events(assessment: Assessment | None) -> list[HistoryRow]:
+    """The case's own steps (AssessmentEvent), oldest first, with who took them."""
+    if assessment is None:
+        return []
+    return [_status_step(e, e.get_action_display())
+            for e in assessment.events.select_related("by")]
+
+
 def status_changes(application: Application) -> list[HistoryRow]:
     """The application's own status changes (applications.selectors.status_history)."""
-    return [
-        HistoryRow(
-            at=change.at, actor=change.by, what=_label(AuditAction.APPLICATION_STATUS),
-            changes=(Change(field=_("status"),
-                            before=change.get_from_status_display() or EMPTY,
-                            after=change.get_to_status_display() or EMPTY),),
-            note=change.note,
-        )
-        for change in application_selectors.status_history(application)
-    ]
+    what = _label(AuditAction.APPLICATION_STATUS)
+    return [_status_step(change, what)
+            for change in application_selectors.status_history(application)]
