@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, BpaLine, CompetenceLine, Project
+from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
 from tilskudd.submissions import FrozenSubmission
-from tilskudd.uploads import download_name, generated_pdf_name
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
@@ -241,37 +241,21 @@ class AttachmentKind(models.TextChoices):
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
-    """A generated name: the person's own name for the file is kept in original_name."""
-    return f"reports/{instance.report_id}/{generated_pdf_name()}"
+    """Named by migration 0001; files are now named by tilskudd.attachments."""
+    return pdf_attachment_path(instance, filename)
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(PdfAttachment):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
-    title = models.CharField(_("tittel"), max_length=200)
-    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
-    #: The person's name for the file, made harmless (tilskudd.uploads.safe_original_name);
-    #: empty on rows from before it was kept.
-    original_name = models.CharField(_("opprinnelig filnavn"), max_length=150, blank=True)
-    size = models.PositiveIntegerField(_("størrelse (byte)"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(PdfAttachment.Meta):
         verbose_name = _("vedlegg til rapport")
         verbose_name_plural = _("vedlegg til rapporter")
 
-    def __str__(self) -> str:
-        return self.title
-
     @property
-    def download_name(self) -> str:
-        """Shown on pages and offered as the downloaded file's name."""
-        return download_name(self.original_name, self.file.name)
+    def folder(self) -> str:
+        return f"reports/{self.report_id}"
 
 
 class ReportSubmission(FrozenSubmission):

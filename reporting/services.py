@@ -31,7 +31,6 @@ from tilskudd.models import (
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
-from tilskudd.uploads import checked_pdf_sha256, safe_original_name
 from tilskudd.workflow import Workflow
 
 from . import grants, rules, selectors
@@ -313,19 +312,14 @@ def report_attachment_add(
     _require_editable(report)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Velg hva slags vedlegg dette er.")})
-    sha256 = checked_pdf_sha256(uploaded, rules.MAX_ATTACHMENT_BYTES)
-    original_name = safe_original_name(uploaded.name or "")
-    attachment = ReportAttachment(
-        report=report, kind=kind, title=(title or "").strip() or original_name[:200],
-        file=uploaded, original_name=original_name, size=uploaded.size, sha256=sha256,
-        uploaded_by=user,
+    attachment = ReportAttachment.store_pdf(
+        uploaded, uploaded_by=user, title=(title or "").strip(),
+        max_bytes=rules.MAX_ATTACHMENT_BYTES, report=report, kind=kind,
     )
-    attachment.full_clean()
-    attachment.save()
     report.updated_at = timezone.now()
     report.save(update_fields=["updated_at"])
     audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_ADD, target=report,
-          title=attachment.title, kind=kind, sha256=attachment.sha256)
+          after={"attachment": attachment.title}, kind=kind, sha256=attachment.sha256)
     return attachment
 
 
@@ -338,7 +332,8 @@ def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> Non
     title = attachment.title
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.delete(save=False))
-    audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_REMOVE, target=report, title=title)
+    audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_REMOVE, target=report,
+          before={"attachment": title})
 
 
 # --- submit, receipt ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.models import Application
+from tilskudd.attachments import attachment_download_view, find_attachment
 from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
-from tilskudd.documents.responses import (
-    attachment_download as serve_attachment,
-)
 from tilskudd.documents.responses import (
     document_download,
     is_fetch,
@@ -292,13 +290,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Attachments ------------------------------------------------------------------------
 
 
-def _attachment(report: Report, attachment_id: int):
-    for attachment in report.attachments.all():
-        if attachment.pk == attachment_id:
-            return attachment
-    raise Http404
-
-
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -321,18 +312,14 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_edit(request, report, attachment_form=form, status=422)
 
 
-@login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    report = selectors.report_for_member(request.user, pk)
-    attachment = _attachment(report, attachment_id)
-    return serve_attachment(attachment, user=request.user)
+attachment_download = attachment_download_view(selectors.report_for_member)
 
 
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     report = selectors.report_for_member(request.user, pk)
-    attachment = _attachment(report, attachment_id)
+    attachment = find_attachment(report.attachments.all(), attachment_id)
     services.report_attachment_remove(attachment=attachment, user=request.user)
     messages.success(request, _("Vedlegget «%(title)s» er fjernet.") % {"title": attachment.title})
     return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
