@@ -1,25 +1,21 @@
 """Forms of the applicant's pages. They check what can be checked while the form is
 filled in (amounts, the county municipality rule, at most five projects) and hand clean
-dicts to the services; they never save anything themselves."""
+dicts to the services; they never save anything themselves. The form page as a whole (all
+sections of one application, bound to a POST or to kept input) is form_page.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import model_to_dict
-from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.money import NBSP, parse_nok
-
 from . import rules
+from .form_fields import NUMBER_WIDGET, AmountField, HeaderAmountField, form_helper
 from .models import (
     PROJECT_CRITERIA,
     Application,
@@ -31,71 +27,6 @@ from .models import (
 from .services import HEADER_FIELDS
 
 HEADER_AMOUNT_FIELDS = ["own_financing", "other_financing", "transferred_funds"]
-def format_amount(value: Decimal | int) -> str:
-    """60000 -> "60 000", as the field shows a stored amount."""
-    return f"{int(value):,}".replace(",", NBSP)
-
-
-class AmountField(forms.Field):
-    """Whole, positive kroner up to rules.MAX_LINE_AMOUNT, with the rules' own messages.
-
-    A text input (not type=number) so what was typed comes back to the server and gets a
-    message of its own; used through a ModelForm's Meta.field_classes."""
-
-    widget = forms.TextInput
-    maximum = rules.MAX_LINE_AMOUNT
-
-    def __init__(self, *, max_digits=None, decimal_places=None, **kwargs):
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
-
-    def prepare_value(self, value):
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return format_amount(value)
-        return value
-
-    def to_python(self, value):
-        return parse_nok(value)
-
-    def validate(self, value):
-        if value is None and not self.required:
-            return
-        message = rules.amount_error(value, self.maximum)
-        if message:
-            raise ValidationError(message, code="amount")
-
-
-class HeaderAmountField(AmountField):
-    """Own and other financing, transferred funds: zero (or nothing typed) is allowed."""
-
-    maximum = rules.MAX_HEADER_AMOUNT
-
-    def __init__(self, **kwargs):
-        kwargs["required"] = False  # nothing typed is zero
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        amount = parse_nok(value)
-        return Decimal(0) if amount is None else amount
-
-    def validate(self, value):
-        if value < 0:
-            raise ValidationError(_("Beløpet kan ikke være negativt."), code="negative")
-        if value != 0:
-            super().validate(value)
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*layout)
-    return helper
-
-
-NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class HeaderForm(forms.ModelForm):
@@ -123,7 +54,7 @@ class HeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("contact_name"), Column("contact_email"), Column("contact_phone")),
             Row(Column("signatory_name"), Column("signatory_title")),
             "purpose",
@@ -167,7 +98,7 @@ class CompetenceLineForm(LineForm):
         super().__init__(*args, **kwargs)
         if self.mental_health_only and "is_mental_health" not in given:
             self.initial["is_mental_health"] = True
-        self.helper = _helper(
+        self.helper = form_helper(
             "id",
             Row(Column("education_type", css_class="col-md-6"),
                 Column("employees", css_class="col-md-3"),
@@ -198,7 +129,7 @@ class BpaLineForm(LineForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "id",
             Row(Column("role", css_class="col-md-6"), Column("persons", css_class="col-md-3"),
                 Column("amount", css_class="col-md-3")),
@@ -221,7 +152,7 @@ class ProjectForm(LineForm):
         }
         for field, _label in PROJECT_CRITERIA:
             self.fields[field].help_text = required_later
-        self.helper = _helper(
+        self.helper = form_helper(
             "id",
             Row(Column("title", css_class="col-md-6"), Column("topic", css_class="col-md-4"),
                 Column("amount", css_class="col-md-2")),
@@ -380,7 +311,7 @@ class AttachmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "attachment")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
             "file",
         )
@@ -398,157 +329,4 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("reason")
-
-
-# -- The form page as a whole ----------------------------------------------------------
-
-SECTIONS = ["header", *PART_FORMS]
-LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
-
-
-def _as_querydict(raw: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, values in raw.items():
-        data.setlist(key, values if isinstance(values, list) else [values])
-    return data
-
-
-def one_more_line(raw: dict[str, Any], section: str) -> dict[str, Any]:
-    """Raw input of a part with one more (empty) line."""
-    key = f"{section}-TOTAL_FORMS"
-    try:
-        total = int(raw[key][0])
-    except (KeyError, TypeError, ValueError, IndexError):
-        return raw
-    return {**raw, key: [str(total + 1)]}
-
-
-class ApplicationForms:
-    """The form page: the header form and the three line formsets of one application.
-
-    Unbound they show what is stored, except a section whose last input did not validate:
-    that one is bound to the input kept in Application.draft_input, so the person sees what
-    they typed and what is wrong with it. Bound to a POST, each section validates alone."""
-
-    def __init__(self, application: Application, data: QueryDict | None = None,
-                 add: str | None = None):
-        self.data = data
-        kept = application.draft_input if data is None else {}
-        mental_health_only = rules.mental_health_only(application.organisation.kind)
-
-        def bound(section: str) -> QueryDict | None:
-            if data is not None:
-                return data
-            if section in kept:
-                raw = kept[section]
-                return _as_querydict(one_more_line(raw, section) if add == section else raw)
-            return None
-
-        self.sections: dict[str, Any] = {
-            "header": HeaderForm(bound("header"), prefix="header",
-                                 initial=model_to_dict(application, fields=HEADER_FIELDS)),
-        }
-        for section, (formset_class, form_class) in PART_FORMS.items():
-            lines = list(getattr(application, LINES[section]).all())
-            closed = mental_health_only and bool(formset_class.closed_message)
-            extra = 0 if closed else int(not lines) + int(add == section)
-            section_data = bound(section)
-            # Bound, a line is compared with a blank form, not with a stored line: a new
-            # line that an autosave has stored must not look "untouched" and be dropped.
-            initial = None if section_data is not None else [
-                {"id": line.pk, **model_to_dict(line, fields=form_class._meta.fields)}
-                for line in lines
-            ]
-            self.sections[section] = line_formset(formset_class, form_class, extra)(
-                section_data, initial=initial, mental_health_only=mental_health_only
-            )
-
-    def __getitem__(self, section: str):
-        return self.sections[section]
-
-    @property
-    def header(self) -> HeaderForm:
-        return self.sections["header"]
-
-    @property
-    def parts(self) -> list[LineFormSet]:
-        return [self.sections[section] for section in PART_FORMS]
-
-    def posted(self) -> list[str]:
-        """The sections the POST holds (a request may post only some of them)."""
-        return [s for s in SECTIONS if any(key.startswith(f"{s}-") for key in self.data)]
-
-    def raw(self, section: str) -> dict[str, list[str]]:
-        """What was posted for one section, exactly as typed."""
-        prefix = f"{section}-"
-        return {key: self.data.getlist(key) for key in self.data if key.startswith(prefix)}
-
-    def summary(self, attachment_form: AttachmentForm | None = None) -> list[dict[str, str]]:
-        """Every error on the page, each linking to its field (or its line or section)."""
-        entries: list[dict[str, str]] = []
-
-        def add(href: str, text: str) -> None:
-            entries.append({"href": href, "text": text})
-
-        for form in (self.header, attachment_form):
-            if form is None or not form.is_bound:
-                continue
-            for error in form.non_field_errors():
-                add(f"#section-{'header' if form is self.header else 'attachments'}", error)
-            for field in form:
-                for error in field.errors:
-                    add(f"#{field.auto_id}", f"{field.label}: {error}")
-        for formset in self.parts:
-            if not formset.is_bound:
-                continue
-            for error in formset.non_form_errors():
-                add(f"#section-{formset.prefix}", error)
-            for i, form in enumerate(formset.forms):
-                line = f"{formset.legend} {i + 1}"
-                for error in form.non_field_errors():
-                    add(f"#{formset.prefix}-line-{i}", f"{line}: {error}")
-                for field in form:
-                    label = str(field.label)
-                    href = f"#{formset.prefix}-line-{i}" if field.is_hidden else f"#{field.auto_id}"
-                    for error in field.errors:
-                        add(href, f"{line}, {label[:1].lower()}{label[1:]}: {error}")
-        return entries
-
-    def errors_by_name(self, sections: list[str]) -> dict[str, list[str]]:
-        """Errors by the field's HTML name ("competence-0-amount"); a whole line's or
-        section's errors under "<prefix>-__all__"."""
-        errors: dict[str, list[str]] = {}
-
-        def add(form) -> None:
-            for name, messages in form.errors.items():
-                errors[form.add_prefix(name)] = [str(m) for m in messages]
-
-        for section in sections:
-            if section == "header":
-                add(self.header)
-                continue
-            formset = self.sections[section]
-            for form in formset.forms:
-                add(form)
-            if formset.non_form_errors():
-                errors[f"{section}-__all__"] = [str(m) for m in formset.non_form_errors()]
-        return errors
-
-    def new_line_ids(self, before: Application, after: Application,
-                     sections: list[str]) -> dict[str, int]:
-        """The ids that lines created by this save got, by the HTML name of their hidden
-        id field, so a page that saves in the background sends them along next time.
-        Lines are created in form order, so new ids follow that order."""
-        ids: dict[str, int] = {}
-        for section in sections:
-            if section not in PART_FORMS:
-                continue
-            existing = {line.pk for line in getattr(before, LINES[section]).all()}
-            created = [line.pk for line in getattr(after, LINES[section]).all()
-                       if line.pk not in existing]
-            needing = [form for form, data in self.sections[section].lines()
-                       if data.get("id") not in existing]
-            for form, pk in zip(needing, created, strict=False):
-                ids[form.add_prefix("id")] = pk
-        return ids
+        self.helper = form_helper("reason")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -66,8 +67,13 @@ def live_submission(application: Application) -> Submission | None:
     return application.submissions.filter(withdrawn_at__isnull=True).first()
 
 
-def receipt_for(submission: Submission) -> ReceiptDocument | None:
-    return ReceiptDocument.objects.filter(submission=submission).first()
+def receipt_of(submission: Submission) -> ReceiptDocument | None:
+    """The submission's receipt job, or None; no query when it was read with the
+    submission (select_related or prefetch "receipt")."""
+    try:
+        return submission.receipt
+    except ObjectDoesNotExist:
+        return None
 
 
 def application_content(application: Application) -> dict:
@@ -81,3 +87,13 @@ def application_content(application: Application) -> dict:
 def status_history(application: Application) -> QuerySet:
     """The application's status changes (StatusChange), oldest first, with who made them."""
     return application.status_changes.select_related("by").order_by("at", "pk")
+
+
+def applications_with_ids(ids: list[int] | set[int]) -> QuerySet[Application]:
+    """These applications with their organisation (county, office) and round (scheme),
+    newest round first (for other apps holding ids, such as reporting's grants)."""
+    return (
+        Application.objects.filter(pk__in=list(ids))
+        .select_related("organisation__county__office", "round__scheme")
+        .order_by("-round__year", "organisation__name", "pk")
+    )

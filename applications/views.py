@@ -11,9 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,41 +21,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.archive import archive_documents
-from tilskudd.attachments import attachment_download_view, find_attachment
 from tilskudd.documents.responses import (
-    document_download,
     is_fetch,
-    job_state,
 )
 from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
-from tilskudd.uploads import note_refused_uploads
 
 from . import rules, selectors, services
-from .forms import (
-    PART_FORMS,
-    ApplicationForms,
-    AttachmentForm,
-    WithdrawForm,
-    one_more_line,
-)
-from .models import Application, BpaLine, CompetenceLine, Project, ReceiptDocument, Submission
+from .form_page import ApplicationForms, one_more_line
+from .forms import PART_FORMS, AttachmentForm, WithdrawForm
+from .models import Application, BpaLine, CompetenceLine, Project
+from .page_texts import js_texts
 from .rules import RuleError
 from .snapshot import application_snapshot, totals
 
 
 def _clock(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
-
-
-def _receipt_of(submission: Submission) -> ReceiptDocument | None:
-    try:
-        return submission.receipt
-    except ObjectDoesNotExist:
-        return None
 
 
 def _anchor(error: RuleError) -> str:
@@ -69,27 +54,6 @@ def _anchor(error: RuleError) -> str:
 
 def _missing(application: Application) -> list[dict[str, str]]:
     return [{"text": e.message, "href": _anchor(e)} for e in rules.check_application(application)]
-
-
-def _js_texts() -> dict[str, str]:
-    """What static/js/application-form.js says, translated here (the page embeds it)."""
-    return {
-        "saved": _("Sist lagret kl. %(time)s"),
-        "saved_with_errors": _(
-            "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret – se meldingene "
-            "ved feltene."
-        ),
-        "not_saved": _("Kunne ikke lagre akkurat nå. Prøv igjen, eller trykk «Lagre»."),
-        "remove_line": _("Fjern linje"),
-        "line_removed": _("Linjen er fjernet. Den slettes når søknaden lagres."),
-        "line_added": _("En ny linje er lagt til."),
-        "pdf_ready": _("Last ned PDF-kopi"),
-        "pdf_sha256": _("SHA-256-sjekksum"),
-        "pdf_failed": _(
-            "PDF-kopien kunne ikke lages. Søknaden er likevel sendt inn. Kontakt "
-            "Statsforvalteren og oppgi referansenummeret."
-        ),
-    }
 
 
 # -- "Mine søknader" -------------------------------------------------------------------
@@ -134,7 +98,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 def _archive_row(application: Application, membership: Membership, documents) -> dict[str, Any]:
     submissions = [
-        {"submission": s, "receipt": _receipt_of(s)} for s in application.submissions.all()
+        {"submission": s, "receipt": selectors.receipt_of(s)} for s in application.submissions.all()
     ]
     live = next((s["submission"] for s in submissions if s["submission"].withdrawn_at is None),
                 None)
@@ -166,7 +130,7 @@ def start(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResp
 # -- The application form --------------------------------------------------------------
 
 
-def _render_edit(
+def render_edit(
     request: HttpRequest,
     application: Application,
     *,
@@ -190,7 +154,7 @@ def _render_edit(
         "totals": sums,
         "missing": _missing(application),
         "error_summary": forms.summary(attachment_form),
-        "js_texts": _js_texts(),
+        "js_texts": js_texts(),
     })
 
 
@@ -210,7 +174,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     if request.method == "POST":
         return _save(request, application)
-    return _render_edit(request, application, add=request.GET.get("ny"))
+    return render_edit(request, application, add=request.GET.get("ny"))
 
 
 def _update(
@@ -315,7 +279,7 @@ def _render_preview(
         "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
         if error else [],
         "gates": submission_gates(application.organisation, application.round),
-        "js_texts": _js_texts(),
+        "js_texts": js_texts(),
     })
 
 
@@ -376,83 +340,3 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "may_sign": bool(membership and membership.may_sign),
     })
-
-
-# -- Attachments -----------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    note_refused_uploads(request, form)
-    if form.is_valid():
-        try:
-            attachment = services.attachment_add(
-                application=application, user=request.user, uploaded=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
-                             % {"title": attachment.title})
-            return redirect(reverse("applications:edit", args=[application.pk])
-                            + "#section-attachments")
-    return _render_edit(request, application, attachment_form=form)
-
-
-attachment_download = attachment_download_view(selectors.application_for_member)
-
-
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    attachment = find_attachment(application.attachments.all(), attachment_id)
-    services.attachment_remove(attachment=attachment, user=request.user)
-    messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
-                     % {"title": attachment.title})
-    return redirect(reverse("applications:edit", args=[application.pk]) + "#section-attachments")
-
-
-# -- Receipt ---------------------------------------------------------------------------
-
-
-def _receipt_state(submission: Submission) -> dict[str, str]:
-    return job_state(
-        _receipt_of(submission), reverse("applications:receipt_pdf", args=[submission.reference])
-    )
-
-
-@login_required
-def receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    application = submission.application
-    membership = selectors.membership_for(request.user, application)
-    return render(request, "applications/receipt.html", {
-        "submission": submission,
-        "application": application,
-        "content": submission.content,
-        "pdf": _receipt_state(submission),
-        "may_withdraw": bool(
-            submission.withdrawn_at is None and membership and membership.may_sign
-            and application.round.is_open_for_applications
-        ),
-        "js_texts": _js_texts(),
-    })
-
-
-@login_required
-def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return JsonResponse(_receipt_state(submission))
-
-
-@login_required
-def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return document_download(_receipt_of(submission), f"{submission.reference}.pdf",
-                             user=request.user)

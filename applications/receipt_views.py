@@ -1,0 +1,75 @@
+"""The receipt of a submitted application (the shared receipt page, tilskudd.receipts),
+the PDF copy's state for the page's polling, and the PDF copy itself. Only members of
+the organisation see them; everyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.documents.responses import document_download, job_state
+from tilskudd.money import format_nok
+from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt, when
+
+from . import selectors
+from .models import Submission
+
+APPLICATION_RECEIPT = ReceiptWords(
+    title=gettext_lazy("Kvittering"), heading=gettext_lazy("Søknaden er sendt inn"),
+    pdf_heading=gettext_lazy("PDF-kopi av søknaden"), thing=gettext_lazy("søknaden"),
+)
+
+
+def _pdf_url(submission: Submission) -> str:
+    return reverse("applications:receipt_pdf", args=[submission.reference])
+
+
+def _withdrawn_notice(submission: Submission) -> list[str]:
+    if submission.withdrawn_at is None:
+        return []
+    return [
+        _("Søknaden ble trukket %(at)s.") % {"at": when(submission.withdrawn_at)},
+        _("Begrunnelse: %(reason)s") % {"reason": submission.withdraw_reason},
+    ]
+
+
+@login_required
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    application = submission.application
+    membership = selectors.membership_for(request.user, application)
+    links = [Link(_("Mine søknader"), reverse("applications:archive"))]
+    if (submission.withdrawn_at is None and membership and membership.may_sign
+            and application.round.is_open_for_applications):
+        links.append(Link(_("Trekk søknaden"),
+                          reverse("applications:withdraw", args=[application.pk])))
+    content = submission.content
+    return render_receipt(
+        request, submission=submission, job=selectors.receipt_of(submission),
+        words=APPLICATION_RECEIPT,
+        facts=[
+            Fact(_("Gjelder"), f"{content['scheme']} {content['round_year']}"),
+            Fact(_("Sum søkt"), format_nok(submission.total_applied)),
+        ],
+        pdf_url=_pdf_url(submission),
+        page_url=reverse("applications:receipt", args=[reference]),
+        status_url=reverse("applications:receipt_status", args=[reference]),
+        links=links, notice=_withdrawn_notice(submission), stylesheet="css/application.css",
+        context={"application": application},
+    )
+
+
+@login_required
+def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    return JsonResponse(job_state(selectors.receipt_of(submission), _pdf_url(submission)))
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
+    submission = selectors.submission_for_member(request.user, reference)
+    return document_download(selectors.receipt_of(submission), f"{submission.reference}.pdf",
+                             user=request.user)
