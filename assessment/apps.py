@@ -8,10 +8,12 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from tilskudd.archive import register_archive_provider
+        from tilskudd.budgets import register_budget_floor
         from tilskudd.gates import register_withdrawal_gate
 
         from .archive import letter_documents
-        from .selectors import withdrawal_stops
+        from .selectors import approved_by_bucket, withdrawal_stops
 
         register_archive_provider(letter_documents)
         register_withdrawal_gate(withdrawal_stops)
+        register_budget_floor(approved_by_bucket)

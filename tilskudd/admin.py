@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .admin_formsets import formset_changes
 from .admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from .models import (
     County,
-    Earmark,
     Membership,
     Office,
-    OfficeBudget,
     OfficeMembership,
     Organisation,
     Round,
@@ -55,20 +55,14 @@ class OrganisationAdmin(OfficeScopedAdmin):
         # Office staff maintain what they know locally; identity fields are national.
         return ["kind", "name", "municipality_number", "county"]
 
-
-class EarmarkInline(admin.TabularInline):
-    model = Earmark
-    extra = 0
-
-
-@admin.register(OfficeBudget)
-class OfficeBudgetAdmin(OfficeScopedAdmin):
-    office_path = "office"
-    staff_may_change = False
-    list_display = ["office", "round", "pot"]
-    list_select_related = ["office", "round__scheme"]
-    list_filter = ["round", "office"]
-    inlines = [EarmarkInline]
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.organisation_update(
+                organisation=obj, user=request.user,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        else:
+            services.organisation_create(organisation=obj, user=request.user)
 
 
 @admin.register(Scheme)
@@ -119,5 +113,44 @@ class UserAdmin(DjangoUserAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        services.user_save(user=obj, by=request.user)
 
-from . import audit_admin, outbox_admin  # noqa: E402, F401 (register their admins)
+    def save_formset(self, request, form, formset, change):
+        """Memberships are granted and revoked through the services (audited)."""
+        new, changed, deleted = formset_changes(formset)
+        if formset.model is Membership:
+            _save_memberships(request, form.instance, new, changed, deleted)
+        elif formset.model is OfficeMembership:
+            _save_office_memberships(request, form.instance, new, changed, deleted)
+        else:
+            formset.save()
+
+
+def _save_memberships(request, user, new, changed, deleted) -> None:
+    for f in deleted:
+        services.membership_revoke(membership=Membership.objects.get(pk=f.instance.pk),
+                                   revoked_by=request.user)
+    for f in changed:
+        stored = Membership.objects.get(pk=f.instance.pk)
+        if stored.organisation_id != f.cleaned_data["organisation"].pk:
+            services.membership_revoke(membership=stored, revoked_by=request.user)
+    for f in changed + new:
+        f.instance = services.membership_grant(
+            organisation=f.cleaned_data["organisation"], user=user,
+            role=f.cleaned_data["role"], granted_by=request.user,
+        )
+
+
+def _save_office_memberships(request, user, new, changed, deleted) -> None:
+    for f in deleted:
+        services.office_membership_revoke(
+            membership=OfficeMembership.objects.get(pk=f.instance.pk), revoked_by=request.user)
+    for f in changed + new:
+        f.instance = services.office_membership_grant(
+            office=f.cleaned_data["office"], user=user, role=f.cleaned_data["role"],
+            granted_by=request.user,
+        )
+
+
+from . import audit_admin, budget_admin, outbox_admin  # noqa: E402, F401 (their admins)

@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     USER_LOGIN_FAILED = "user_login_failed", _("Mislykket innlogging")
     USER_LOCKED_OUT = "user_locked_out", _("Innlogging stengt")
     # the shared model (tilskudd.services)
+    USER_CREATE = "user_create", _("Bruker opprettet")
+    USER_CHANGE = "user_change", _("Bruker endret")
     ORGANISATION_CHANGE = "organisation_change", _("Organisasjon endret")
     BUDGET_CHANGE = "budget_change", _("Ramme endret")
     EARMARK_CHANGE = "earmark_change", _("Øremerking endret")
@@ -109,9 +111,10 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
-    """Only the fields that changed: (before, after)."""
+    """Only the fields that changed: (before, after). A field missing from `before` (a new
+    object has no before) is only in after."""
     changed = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    return {k: before[k] for k in changed if k in before}, {k: after[k] for k in changed}
 
 
 def _plain(value: Any) -> Any:

@@ -1,14 +1,37 @@
-"""Writes to the shared model. Every change records who made it."""
+"""Writes to the shared model: organisations, users and their memberships, budgets and
+their earmarks. Every change is full_cleaned and records who made it, with the changed
+fields' values before and after (Zulip's `do_*` actions); the admin calls these too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from .audit import AuditAction
-from .models import AuditEvent, Membership, MembershipRole, Organisation, User
+from .audit import AuditAction, AuditEvent, changes, snapshot
+from .budgets import EarmarkPlan, budget_refusals
+from .errors import ServiceError
+from .models import (
+    Earmark,
+    Membership,
+    MembershipRole,
+    Office,
+    OfficeBudget,
+    OfficeMembership,
+    OfficeRole,
+    Organisation,
+    User,
+)
+
+ORGANISATION_FIELDS = [
+    "kind", "name", "org_number", "municipality_number", "county", "is_rural_district",
+]
+USER_FIELDS = ["email", "full_name", "is_active", "is_staff", "is_superuser", "is_directorate"]
+BUDGET_FIELDS = ["round", "office", "pot"]
+EARMARK_FIELDS = ["name", "key", "amount"]
 
 
 def audit(
@@ -31,13 +54,162 @@ def audit(
     )
 
 
+def _save_audited(obj: models.Model, *, fields: list[str], actor: User | None, action: str,
+                  **data: Any) -> None:
+    """full_clean and save `obj` (new or changed in memory), and audit the fields that
+    differ from the stored row (all of them for a new one); a save that changes nothing
+    writes no row."""
+    stored = type(obj).objects.select_for_update().filter(pk=obj.pk).first() if obj.pk else None
+    obj.full_clean()
+    obj.save()
+    # a new object is recorded whole; a changed one with only what changed
+    before, after = (
+        changes(snapshot(stored, fields), snapshot(obj, fields)) if stored
+        else ({}, snapshot(obj, fields))
+    )
+    if after or data:
+        audit(actor=actor, action=action, target=obj, before=before, after=after, **data)
+
+
+@transaction.atomic
+def organisation_create(*, organisation: Organisation, user: User) -> Organisation:
+    """Add an organisation built in memory (by the admin's form)."""
+    _save_audited(organisation, fields=ORGANISATION_FIELDS, actor=user,
+                  action=AuditAction.ORGANISATION_CHANGE)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, user: User, **fields: Any) -> Organisation:
+    """Change an organisation's fields; the rural-district flag decides priority in the
+    assessment, so every change is audited with its old and new value."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not organisation fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    _save_audited(organisation, fields=ORGANISATION_FIELDS, actor=user,
+                  action=AuditAction.ORGANISATION_CHANGE)
+    return organisation
+
+
+@transaction.atomic
+def user_save(*, user: User, by: User | None) -> User:
+    """Save a user the admin's forms built (a new password already hashed): audited with
+    the changed fields, and whether the password changed (never the password itself)."""
+    stored_password = (
+        User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        if user.pk else None
+    )
+    action = AuditAction.USER_CHANGE if user.pk else AuditAction.USER_CREATE
+    extra = {"password_changed": True} if stored_password != user.password else {}
+    _save_audited(user, fields=USER_FIELDS, actor=by, action=action, **extra)
+    return user
+
+
 @transaction.atomic
 def membership_grant(
     *, organisation: Organisation, user: User, role: MembershipRole, granted_by: User | None
 ) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
+    """Let `user` act for `organisation` in `role` (a new membership, or a changed role)."""
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, organisation=organisation)
+        .first() or Membership(user=user, organisation=organisation)
     )
+    before = {"role": membership.role} if membership.pk else {}
+    membership.role = role
     membership.full_clean()
-    audit(actor=granted_by, action="membership_grant", target=membership, role=str(role))
+    membership.save()
+    before, after = changes(before, {"role": str(role)})
+    if after:
+        audit(actor=granted_by, action=AuditAction.MEMBERSHIP_GRANT, target=membership,
+              before=before, after=after, user=user.email, organisation=organisation.pk)
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, revoked_by: User | None) -> None:
+    audit(actor=revoked_by, action=AuditAction.MEMBERSHIP_REVOKE, target=membership,
+          before={"role": membership.role}, after={}, user=membership.user.email,
+          organisation=membership.organisation_id)
+    membership.delete()
+
+
+@transaction.atomic
+def office_membership_grant(
+    *, office: Office, user: User, role: OfficeRole, granted_by: User | None
+) -> OfficeMembership:
+    """Make `user` staff of `office` in `role` (a person works for one office)."""
+    membership = (
+        OfficeMembership.objects.select_for_update().filter(user=user).first()
+        or OfficeMembership(user=user)
+    )
+    before = snapshot(membership, ["office", "role"]) if membership.pk else {}
+    membership.office, membership.role = office, role
+    membership.full_clean()
+    membership.save()
+    before, after = changes(before, snapshot(membership, ["office", "role"]))
+    if after:
+        audit(actor=granted_by, action=AuditAction.OFFICE_MEMBERSHIP_GRANT, target=membership,
+              before=before, after=after, user=user.email)
+    return membership
+
+
+@transaction.atomic
+def office_membership_revoke(*, membership: OfficeMembership, revoked_by: User | None) -> None:
+    audit(actor=revoked_by, action=AuditAction.OFFICE_MEMBERSHIP_REVOKE, target=membership,
+          before=snapshot(membership, ["office", "role"]), after={},
+          user=membership.user.email)
+    membership.delete()
+
+
+def _refuse_budget(budget: OfficeBudget, pot: Decimal, plans: list[EarmarkPlan]) -> None:
+    refusals = budget_refusals(budget, pot=pot, earmarks=plans)
+    if refusals:
+        raise ServiceError(refusals[0].message, code="budget_refused", errors=refusals)
+
+
+@transaction.atomic
+def budget_create(*, budget: OfficeBudget, user: User) -> OfficeBudget:
+    """Add an office's pot for a round (built in memory by the admin's form)."""
+    _save_audited(budget, fields=BUDGET_FIELDS, actor=user, action=AuditAction.BUDGET_CHANGE)
+    return budget
+
+
+@transaction.atomic
+def budget_update(
+    *, budget: OfficeBudget, user: User, pot: Decimal | None = None,
+    earmarks: Iterable[EarmarkPlan] = (),
+) -> OfficeBudget:
+    """Set the pot and add, change or delete earmarks (those not in `earmarks` stay as
+    they are), all or nothing: the pot may not go below what is granted of it, and an
+    earmark neither above the pot nor below what is granted of it (ServiceError)."""
+    stored = OfficeBudget.objects.select_for_update().get(pk=budget.pk)
+    pot = stored.pot if pot is None else pot
+    plans = list(earmarks)
+    touched = {plan.earmark.pk for plan in plans if plan.earmark is not None and plan.earmark.pk}
+    untouched = [
+        EarmarkPlan(name=e.name, key=e.key, amount=e.amount, earmark=e)
+        for e in Earmark.objects.filter(budget=stored).exclude(pk__in=touched)
+    ]
+    _refuse_budget(stored, pot, plans + untouched)
+    budget.pot = pot
+    _save_audited(budget, fields=BUDGET_FIELDS, actor=user, action=AuditAction.BUDGET_CHANGE)
+    for plan in sorted(plans, key=lambda p: not p.delete):  # deletes first: names free up
+        _earmark_apply(budget, plan, user)
+    return budget
+
+
+def _earmark_apply(budget: OfficeBudget, plan: EarmarkPlan, user: User) -> None:
+    earmark = plan.earmark or Earmark(budget=budget)
+    if plan.delete:
+        stored = Earmark.objects.filter(pk=earmark.pk).first() if earmark.pk else None
+        if stored is not None:
+            audit(actor=user, action=AuditAction.EARMARK_CHANGE, target=stored,
+                  before=snapshot(stored, EARMARK_FIELDS), after={}, budget=budget.pk)
+            stored.delete()
+        return
+    earmark.budget = budget
+    earmark.name, earmark.key, earmark.amount = plan.name, plan.key, plan.amount
+    _save_audited(earmark, fields=EARMARK_FIELDS, actor=user,
+                  action=AuditAction.EARMARK_CHANGE)
