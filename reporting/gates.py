@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from applications.models import Application
 from tilskudd.gates import Gate
 from tilskudd.models import Organisation, Round
 
-from . import grants, selectors
+from . import selectors
 from .models import OverdueRule, ReportingSettings
 
 DATE_TIME = "j. F Y \\k\\l. H:i"
@@ -39,13 +38,11 @@ def overdue_report_gate(organisation: Organisation, rnd: Round | None, now: date
         for report in selectors.overdue_reports_of(organisation, now)
         if rnd is None or report.application.round.year < rnd.year
     ]
-    granted = grants.granted_application_ids(organisation_ids=[organisation.pk])
-    unopened = Application.objects.filter(
-        pk__in=granted, report__isnull=True, round__reporting_deadline__lte=now
-    ).select_related("round__scheme")
-    if rnd is not None:
-        unopened = unopened.filter(round__year__lt=rnd.year)
-    late += [(a.round, a.round.reporting_deadline, reverse("reporting:list")) for a in unopened]
+    late += [
+        (a.round, a.round.reporting_deadline, reverse("reporting:list"))
+        for a in selectors.granted_without_report(organisation_ids=[organisation.pk])
+        if a.round.reporting_deadline <= now and (rnd is None or a.round.year < rnd.year)
+    ]
     if not late:
         return []
     block = overdue_rule(rnd) == OverdueRule.BLOCK

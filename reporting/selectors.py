@@ -8,8 +8,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from applications import selectors as application_selectors
+from applications.models import Application
 from tilskudd.models import Membership, Organisation, User
 
+from . import grants
 from .models import (
     AttachmentKind,
     Report,
@@ -164,3 +167,15 @@ def report_id_for(application_id: int) -> int | None:
     return Report.objects.filter(application_id=application_id).values_list(
         "pk", flat=True
     ).first()
+
+
+def granted_without_report(
+    *, organisation_ids: list[int] | None = None
+) -> list[Application]:
+    """The granted applications (of these organisations) whose report is not opened yet,
+    with organisation and round, newest round first."""
+    granted = grants.granted_application_ids(organisation_ids=organisation_ids)
+    opened = set(Report.objects.filter(application_id__in=granted)
+                 .values_list("application_id", flat=True))
+    return list(application_selectors.applications_with_ids(
+        [pk for pk in granted if pk not in opened]))

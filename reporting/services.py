@@ -1,9 +1,13 @@
-"""Every change to a report goes through one of these functions."""
+"""Every change to a report goes through one of these functions: the recipient's side
+(open, save the draft, attachments, submit) here, the office's review in review.py; both
+are imported from this module.
+
+Who may do what and REPORT_WORKFLOW live in access.py, the e-mails in mail.py."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,44 +15,50 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from applications import selectors as application_selectors
 from applications.models import Application
 from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
-from tilskudd.models import (
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeMembership,
-    Organisation,
-    User,
-)
-from tilskudd.money import format_nok
-from tilskudd.outbox import queue_email
+from tilskudd.models import User
 from tilskudd.services import audit
-from tilskudd.workflow import Workflow
 
-from . import grants, rules, selectors
+from . import grants, mail, rules, selectors
+from .access import (
+    REPORT_WORKFLOW,
+    ensure_editable,
+    lock,
+    membership,
+    office_of,
+    require_editable,
+    require_signatory,
+    transition,
+    when,
+)
+from .mail import contact_emails
 from .models import (
-    ALLOWED_TRANSITIONS,
     AttachmentKind,
-    DeadlineExtension,
     Report,
     ReportAttachment,
     ReportBpaLine,
     ReportCompetenceLine,
-    ReportEvent,
     ReportProject,
     ReportReceipt,
     ReportStatus,
     ReportSubmission,
 )
+from .review import report_approve, report_extend_deadline, report_return
 from .snapshot import account, report_snapshot
+
+#: The public names other modules import from here.
+__all__ = [
+    "REPORT_WORKFLOW", "contact_emails", "ensure_editable", "office_of", "report_approve",
+    "report_attachment_add", "report_attachment_remove", "report_extend_deadline",
+    "report_open", "report_return", "report_submit", "report_update", "reports_open_due",
+    "transition", "when",
+]
 
 #: What the recipient writes in the report's header.
 HEADER_FIELDS = ["text_report", "unused_choice", "transfer_reason"]
@@ -61,7 +71,6 @@ LINE_FIELDS = {
     "projects": ["status", "goal_achievement", "results", "continues", "amount_used"],
 }
 PARTS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
-DATE_TIME = "j. F Y \\k\\l. H:i"
 ZERO = Decimal(0)
 
 logger = logging.getLogger(__name__)
@@ -69,87 +78,6 @@ logger = logging.getLogger(__name__)
 
 #: Report references: RAP-2026-5001-7F3K.
 REFERENCE_PREFIX = "RAP"
-
-
-def when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), DATE_TIME)
-
-
-# --- who may do what ----------------------------------------------------------------------
-
-
-def _membership(user: User, organisation: Organisation) -> Membership:
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is None:
-        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
-    return membership
-
-
-def _require_signatory(user: User, report: Report) -> None:
-    organisation = report.application.organisation
-    if _membership(user, organisation).role != MembershipRole.SIGNATORY:
-        raise ServiceError(
-            _("Bare den som har signaturrett for %(org)s kan sende inn rapporten.")
-            % {"org": organisation.name},
-            "not_signatory",
-        )
-
-
-def _require_editable(report: Report) -> None:
-    if not report.is_editable:
-        raise ServiceError(
-            _("Rapporten er %(status)s og kan ikke endres.")
-            % {"status": report.get_status_display().lower()},
-            "not_editable",
-        )
-
-
-def ensure_editable(*, report: Report, user: User) -> None:
-    """Raise ServiceError unless `user` may change the report now (an Excel upload asks
-    before it reads the file)."""
-    _membership(user, report.application.organisation)
-    _require_editable(report)
-
-
-def office_of(report: Report) -> Office:
-    return report.application.organisation.county.office
-
-
-def _require_staff(user: User, report: Report) -> OfficeMembership:
-    office = office_of(report)
-    membership = (
-        OfficeMembership.objects.filter(user=user, user__is_active=True)
-        .select_related("office").first()
-    )
-    if membership is None or membership.office_id != office.pk:
-        raise ServiceError(
-            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten.")
-            % {"office": office.name},
-            "not_office_staff",
-        )
-    return membership
-
-
-def _lock(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("application__organisation__county__office", "application__round")
-        .get(pk=report.pk)
-    )
-
-
-#: The one place a report's status changes (see tilskudd.workflow): it refuses moves the
-#: workflow lacks, saves the report (with whatever else the caller set on it) and records
-#: the step and one audit row with the status before and after.
-REPORT_WORKFLOW = Workflow(
-    history=ReportEvent, subject="report", allowed=ALLOWED_TRANSITIONS,
-    action=AuditAction.REPORT_STATUS, status_choices=ReportStatus,
-    refusal=gettext_lazy("Rapporten kan ikke gå fra «%(from)s» til «%(to)s»."),
-)
-
-
-def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") -> ReportEvent:
-    return REPORT_WORKFLOW.transition(report, to, by=by, note=note)
 
 
 # --- opening --------------------------------------------------------------------------------
@@ -162,11 +90,9 @@ def report_open(
     """Open the report on a granted application, prefilled from the decision: one line per
     granted line. A second call returns the same report. `user` None: the system (beat)."""
     now = now or timezone.now()
-    application = Application.objects.select_related("organisation", "round").get(
-        pk=application.pk
-    )
+    application = application_selectors.applications_with_ids([application.pk]).get()
     if user is not None:
-        _membership(user, application.organisation)
+        membership(user, application.organisation)
     existing = Report.objects.filter(application=application).first()
     if existing:
         return existing
@@ -220,12 +146,7 @@ def reports_open_due(*, now: datetime | None = None) -> list[Report]:
     """Open the report of every granted application whose round's reporting has opened
     (the daily task; a recipient may open theirs earlier by visiting the page)."""
     now = now or timezone.now()
-    ids = grants.granted_application_ids()
-    due = (
-        Application.objects.filter(pk__in=ids, report__isnull=True)
-        .select_related("round")
-        .order_by("pk")
-    )
+    due = sorted(selectors.granted_without_report(), key=lambda application: application.pk)
     opened = []
     for application in due:
         if not application.round.reporting_open_at(now):
@@ -262,9 +183,9 @@ def report_update(
     """Save what the recipient has written. The lines are fixed by the decision: each
     dict names an existing line by "id" and gives its fields; none is added or removed.
     The account (used in total) is computed here from the stored lines."""
-    _membership(user, report.application.organisation)
-    report = _lock(report)
-    _require_editable(report)
+    membership(user, report.application.organisation)
+    report = lock(report)
+    require_editable(report)
     before = snapshot(report, AUDITED_FIELDS)
     if header is not None:
         for key in HEADER_FIELDS:
@@ -307,9 +228,9 @@ def report_attachment_add(
     *, report: Report, user: User, uploaded: UploadedFile, kind: str, title: str = ""
 ) -> ReportAttachment:
     """Attach a PDF, checked by its content (not its name) and its size."""
-    _membership(user, report.application.organisation)
-    report = _lock(report)
-    _require_editable(report)
+    membership(user, report.application.organisation)
+    report = lock(report)
+    require_editable(report)
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": _("Velg hva slags vedlegg dette er.")})
     attachment = ReportAttachment.store_pdf(
@@ -326,9 +247,9 @@ def report_attachment_add(
 @transaction.atomic
 def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> None:
     report = attachment.report
-    _membership(user, report.application.organisation)
-    report = _lock(report)
-    _require_editable(report)
+    membership(user, report.application.organisation)
+    report = lock(report)
+    require_editable(report)
     title = attachment.title
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.delete(save=False))
@@ -346,11 +267,11 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     office returned for correction may be sent again after it), or while a rule is broken
     (the required attachment among them); a refusal changes nothing."""
     now = now or timezone.now()
-    _require_signatory(user, report)
-    report = _lock(report)
+    require_signatory(user, report)
+    report = lock(report)
     if report.status == ReportStatus.SUBMITTED:
         return report.submissions.get(returned_at__isnull=True)
-    _require_editable(report)
+    require_editable(report)
     if report.status == ReportStatus.DRAFT and not rules.accepts_report_at(report.deadline, now):
         raise ServiceError(
             _("Fristen for rapporten gikk ut %(deadline)s. Rapporten er ikke sendt, men "
@@ -377,162 +298,5 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
     receipt = ReportReceipt.objects.create(submission=submission)
     receipt.enqueue_on_commit()
-    _email_receipt_on_commit(submission, report)
+    mail.email_receipt(submission, report)
     return submission
-
-
-def _recipient_emails(report: Report) -> list[str]:
-    """The contact person of the application and the organisation's signatories."""
-    application = report.application
-    signatories = Membership.objects.filter(
-        organisation_id=application.organisation_id, role=MembershipRole.SIGNATORY,
-        user__is_active=True,
-    ).values_list("user__email", flat=True)
-    return sorted({application.contact_email, *signatories} - {""})
-
-
-def contact_emails(report: Report) -> list[str]:
-    """The contact person; the signatories when the application names none."""
-    contact = report.application.contact_email
-    return [contact] if contact else _recipient_emails(report)
-
-
-def _email_receipt_on_commit(submission: ReportSubmission, report: Report) -> None:
-    recipients = sorted({submission.submitted_by.email, report.application.contact_email} - {""})
-    content = submission.content
-    subject = _("Kvittering: rapport sendt inn (%(ref)s)") % {"ref": submission.reference}
-    body = _(
-        "Rapporten er sendt inn.\n\n"
-        "Referansenummer: %(ref)s\n"
-        "Sendt: %(at)s\n"
-        "Avsender: %(org)s\n"
-        "Mottaker: %(office)s\n"
-        "Innvilget: %(granted)s, brukt: %(used)s, ubrukt: %(unused)s\n"
-        "%(choice)s\n"
-        "Oppgi referansenummeret i all kontakt om rapporten. En PDF-kopi ligger under "
-        "«Mine rapporter» i portalen."
-    ) % {
-        "ref": submission.reference,
-        "at": when(submission.submitted_at),
-        "org": content["organisation"]["name"],
-        "office": content["office"],
-        "granted": format_nok(submission.granted_total),
-        "used": format_nok(submission.used_total),
-        "unused": format_nok(submission.unused_total),
-        "choice": submission.get_unused_choice_display() if submission.unused_choice else "",
-    }
-    queue_email(to=recipients, subject=subject, body=body, kind="report_receipt",
-                reference=submission.reference)
-
-
-# --- the office's review ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def report_return(
-    *, report: Report, user: User, message: str, now: datetime | None = None
-) -> Report:
-    """A caseworker of the office sends a submitted report back for correction, with a
-    message the recipient sees; the recipient corrects it and sends it again."""
-    now = now or timezone.now()
-    report = _lock(report)
-    _require_staff(user, report)
-    message = (message or "").strip()
-    if not message:
-        raise ServiceError(
-            _("Skriv en melding til mottakeren om hva som må rettes."), "message_required"
-        )
-    if report.status != ReportStatus.SUBMITTED:
-        raise ServiceError(
-            _("Bare en innsendt rapport kan sendes tilbake (rapporten er %(status)s).")
-            % {"status": report.get_status_display().lower()},
-            "not_submitted",
-        )
-    submission = report.submissions.select_for_update().get(returned_at__isnull=True)
-    submission.returned_at = now
-    submission.save(update_fields=["returned_at"])
-    report.correction_message = message
-    transition(report, ReportStatus.RETURNED, by=user, note=message)
-    recipients = _recipient_emails(report)
-    if recipients:
-        subject = _("Rapporten må rettes: %(round)s") % {"round": report.application.round}
-        body = _(
-            "%(office)s har sendt rapporten %(ref)s tilbake for retting:\n\n%(message)s\n\n"
-            "Rett rapporten og send den inn på nytt: %(path)s"
-        ) % {"office": office_of(report).name, "ref": submission.reference, "message": message,
-             "path": reverse("reporting:edit", args=[report.pk])}
-        queue_email(to=recipients, subject=subject, body=body, kind="report_return",
-                    reference=submission.reference)
-    return report
-
-
-@transaction.atomic
-def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
-    """A caseworker of the office approves a submitted report."""
-    report = _lock(report)
-    _require_staff(user, report)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ServiceError(
-            _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s).")
-            % {"status": report.get_status_display().lower()},
-            "not_submitted",
-        )
-    transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
-    return report
-
-
-@transaction.atomic
-def report_extend_deadline(
-    *, report: Report, user: User, new_deadline: datetime, reason: str,
-    now: datetime | None = None,
-) -> DeadlineExtension:
-    """The office gives one organisation a later deadline for its report, recorded with
-    who, when, the new deadline and why."""
-    now = now or timezone.now()
-    report = _lock(report)
-    _require_staff(user, report)
-    if not report.is_editable:
-        raise ServiceError(
-            _("Rapporten er %(status)s, så fristen kan ikke utsettes.")
-            % {"status": report.get_status_display().lower()},
-            "not_editable",
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Skriv hvorfor fristen utsettes."), "reason_required")
-    if timezone.is_naive(new_deadline):
-        raise ServiceError(_("Fristen må ha tidssone."), "naive_deadline")
-    current = report.deadline
-    if new_deadline <= current or new_deadline <= now:
-        raise ServiceError(
-            _("Ny frist må være senere enn gjeldende frist (%(current)s) og senere enn nå.")
-            % {"current": when(current)},
-            "not_later",
-        )
-    if new_deadline > rules.latest_extension_allowed(report.application.round.reporting_deadline):
-        raise ServiceError(
-            _("Fristen kan utsettes med høyst ett år."), "too_late"
-        )
-    extension = DeadlineExtension(
-        report=report, previous_deadline=current, new_deadline=new_deadline, reason=reason,
-        granted_by=user, granted_at=now,
-    )
-    extension.full_clean()
-    extension.save()
-    report.extended_deadline = new_deadline
-    report.updated_at = now
-    report.save(update_fields=["extended_deadline", "updated_at"])
-    audit(actor=user, action=AuditAction.REPORT_EXTEND_DEADLINE, target=report,
-          before={"deadline": current.astimezone(UTC).isoformat()},
-          after={"deadline": new_deadline.astimezone(UTC).isoformat()},
-          reason=reason)
-    recipients = _recipient_emails(report)
-    if recipients:
-        subject = _("Utsatt frist for rapporten: %(round)s") % {"round": report.application.round}
-        body = _("%(office)s har utsatt fristen for rapporten fra %(org)s til %(deadline)s.")
-        body %= {"office": office_of(report).name,
-                 "org": report.application.organisation.name,
-                 "deadline": when(new_deadline)}
-        queue_email(to=recipients, subject=subject, body=body, kind="report_extend_deadline",
-                    reference=str(report.pk))
-    return extension

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.models import Application
+from applications import selectors as application_selectors
 from tilskudd.attachments import attachment_download_view, find_attachment
 from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
 from tilskudd.documents.responses import (
@@ -35,7 +35,7 @@ from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt
 from tilskudd.selectors import memberships_for_user
 from tilskudd.uploads import note_refused_uploads
 
-from . import grants, rules, selectors, services
+from . import rules, selectors, services
 from .excel import export_filename, export_report, import_report
 from .forms import PART_FORMS, AttachmentForm, ExcelUploadForm, build_forms
 from .models import Report, ReportReceipt, ReportSubmission
@@ -98,15 +98,8 @@ def _js_texts() -> dict[str, str]:
 def report_list(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_for_user(request.user))
     reports = list(selectors.reports_for_user(request.user))
-    organisation_ids = [m.organisation_id for m in memberships]
-    with_report = {r.application_id for r in reports}
-    granted = [pk for pk in grants.granted_application_ids(organisation_ids=organisation_ids)
-               if pk not in with_report]
-    waiting = list(
-        Application.objects.filter(pk__in=granted)
-        .select_related("organisation", "round__scheme")
-        .order_by("-round__year", "organisation__name")
-    )
+    waiting = selectors.granted_without_report(
+        organisation_ids=[m.organisation_id for m in memberships])
     now = timezone.now()
     return render(request, "reporting/list.html", {
         "rows": [{
@@ -123,10 +116,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def open_report(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = get_object_or_404(
-        Application.objects.filter(organisation__memberships__user=request.user),
-        pk=application_id,
-    )
+    application = application_selectors.application_for_member(request.user, application_id)
     report = services.report_open(application=application, user=request.user)
     return redirect("reporting:edit", pk=report.pk)
 

@@ -1,0 +1,92 @@
+"""Who may do what to a report, and the one way its status changes: the checks every
+service makes before it writes, the row lock, and REPORT_WORKFLOW."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.audit import AuditAction
+from tilskudd.errors import ServiceError
+from tilskudd.models import Membership, MembershipRole, Office, OfficeMembership, Organisation, User
+from tilskudd.receipts import when
+from tilskudd.workflow import Workflow
+
+from .models import ALLOWED_TRANSITIONS, Report, ReportEvent, ReportStatus
+
+__all__ = ["REPORT_WORKFLOW", "ensure_editable", "lock", "membership", "office_of",
+           "require_editable", "require_signatory", "require_staff", "transition", "when"]
+
+
+def membership(user: User, organisation: Organisation) -> Membership:
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
+    return membership
+
+
+def require_signatory(user: User, report: Report) -> None:
+    organisation = report.application.organisation
+    if membership(user, organisation).role != MembershipRole.SIGNATORY:
+        raise ServiceError(
+            _("Bare den som har signaturrett for %(org)s kan sende inn rapporten.")
+            % {"org": organisation.name},
+            "not_signatory",
+        )
+
+
+def require_editable(report: Report) -> None:
+    if not report.is_editable:
+        raise ServiceError(
+            _("Rapporten er %(status)s og kan ikke endres.")
+            % {"status": report.get_status_display().lower()},
+            "not_editable",
+        )
+
+
+def ensure_editable(*, report: Report, user: User) -> None:
+    """Raise ServiceError unless `user` may change the report now (an Excel upload asks
+    before it reads the file)."""
+    membership(user, report.application.organisation)
+    require_editable(report)
+
+
+def office_of(report: Report) -> Office:
+    return report.application.organisation.county.office
+
+
+def require_staff(user: User, report: Report) -> OfficeMembership:
+    office = office_of(report)
+    membership = (
+        OfficeMembership.objects.filter(user=user, user__is_active=True)
+        .select_related("office").first()
+    )
+    if membership is None or membership.office_id != office.pk:
+        raise ServiceError(
+            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten.")
+            % {"office": office.name},
+            "not_office_staff",
+        )
+    return membership
+
+
+def lock(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("application__organisation__county__office", "application__round")
+        .get(pk=report.pk)
+    )
+
+
+#: The one place a report's status changes (see tilskudd.workflow): it refuses moves the
+#: workflow lacks, saves the report (with whatever else the caller set on it) and records
+#: the step and one audit row with the status before and after.
+REPORT_WORKFLOW = Workflow(
+    history=ReportEvent, subject="report", allowed=ALLOWED_TRANSITIONS,
+    action=AuditAction.REPORT_STATUS, status_choices=ReportStatus,
+    refusal=gettext_lazy("Rapporten kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
+
+
+def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") -> ReportEvent:
+    return REPORT_WORKFLOW.transition(report, to, by=by, note=note)
