@@ -19,8 +19,9 @@ from tilskudd.models import Round
 from tilskudd.money import format_nok
 
 from . import admin_views, services
+from .cases import submitted_applications
 from .models import AssessmentStatus, Outcome, Pot, SubmittedApplication
-from .selectors import pots, submitted_applications
+from .pot import pots
 
 NOT_STARTED = "not_started"
 
@@ -88,7 +89,7 @@ class AcceptanceFilter(admin.SimpleListFilter):
 
 
 class AnnotationFilter(admin.SimpleListFilter):
-    """Yes/no over a boolean annotation of selectors.with_assessment_totals."""
+    """Yes/no over a boolean annotation of cases.with_assessment_totals."""
 
     annotation = ""
 

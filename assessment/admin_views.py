@@ -19,21 +19,20 @@ from tilskudd.documents.responses import document_download
 from tilskudd.errors import ServiceError
 
 from . import rules, services
+from .cases import (
+    application_for_case,
+    case_for,
+    case_lines,
+    markers_for,
+    office_staff,
+    staff_membership,
+)
 from .documents import line_label
 from .excel import round_workbook
 from .forms import CaseForm, CommentForm, LineForm
 from .history import case_events, case_history, status_changes
 from .models import CRITERION_CHOICES, Part
-from .selectors import (
-    application_for_case,
-    budget_for,
-    case_for,
-    case_lines,
-    markers_for,
-    office_staff,
-    pot_summary,
-    staff_membership,
-)
+from .pot import budget_for, pot_summary
 
 ACTIONS = ("_save", "_recommend", "_approve", "_return", "_letter")
 

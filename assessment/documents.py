@@ -12,8 +12,9 @@ from django.utils import timezone
 from tilskudd.documents.pdf import render_pdf
 
 from . import rules
+from .cases import case_lines
 from .models import AllocationLetter, Assessment, LetterKind, LineAssessment, Part
-from .selectors import case_lines, live_submission
+from .selectors import live_submission
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -18,9 +18,10 @@ from applications.models import ApplicationStatus, Submission
 from tilskudd.documents.excel import style_header, write_amount, write_text
 from tilskudd.models import OfficeBudget
 
+from .amounts import LINE_MODELS
 from .documents import line_label
 from .models import AssessmentStatus, LineAssessment, Part
-from .selectors import LINE_MODELS, pot_summary
+from .pot import pot_summary
 
 LINE_HEADERS = [
     gettext_lazy("Referanse"), gettext_lazy("Organisasjon"), gettext_lazy("Org.nr."),

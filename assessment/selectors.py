@@ -1,390 +1,58 @@
-"""Reads for assessment, with their joins named.
+"""Reads for assessment that other apps and the applicant's pages use: decisions
+(`decisions_for`, `decision_for`, `granted_amounts`, `granted_application_ids`), the
+withdrawal gate, and the decisions and letters a member of the applicant sees.
 
-Other apps (reporting) use the decision selectors at the bottom: `decision_for`,
-`decisions_for`, `granted_total` and `granted_amounts`.
+The office's reads live in assessment.cases (the case list and one case) and
+assessment.pot (the pot); the names other modules import from here still work.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    F,
-    Func,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
-from applications.models import (
-    Application,
-    ApplicationStatus,
-    BpaLine,
-    CompetenceLine,
-    Project,
-    Submission,
-)
-from tilskudd.models import Earmark, Office, OfficeBudget, OfficeMembership, Round, User
+from applications.models import Application, Submission
+from tilskudd.models import User
 
 from . import rules
-from .models import (
-    AllocationLetter,
-    Assessment,
-    AssessmentStatus,
-    LineAssessment,
-    Outcome,
-    Part,
+from .amounts import LINE_MODELS, ZERO
+from .cases import (
+    application_for_case,
+    case_for,
+    case_lines,
+    live_reference,
+    markers_for,
+    office_staff,
+    staff_membership,
+    submitted_applications,
+    with_assessment_totals,
+)
+from .models import AllocationLetter, Assessment, AssessmentStatus, Outcome, Part
+from .pot import (
+    approved_by_bucket,
+    bucket_expression,
+    budget_for,
+    counts_against_pot,
+    earmark_amounts,
+    lines_of_budget,
+    pot_summary,
+    pots,
 )
 
-ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=14, decimal_places=0)
-LINE_MODELS = {Part.COMPETENCE: CompetenceLine, Part.BPA: BpaLine, Part.PROJECTS: Project}
-DRAFT_STATUSES = [AssessmentStatus.OPEN, AssessmentStatus.RETURNED]
-
-
-def _sum_of(qs: QuerySet, amount: str) -> Coalesce:
-    """A correlated subquery: the sum of `amount` over `qs` for the outer row (SUM as a
-    plain function, so the subquery has no GROUP BY)."""
-    summed = qs.order_by().annotate(
-        total=Func(F(amount), function="SUM", output_field=MONEY)
-    ).values("total")[:1]
-    return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
-
-
-def live_reference() -> Subquery:
-    return Subquery(
-        Submission.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
-        .values("reference")[:1]
-    )
-
-
-def with_assessment_totals(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotate applications with what the caseworker's list shows, in one query:
-    reference, applied, recommended and granted totals, and the priority markers."""
-    applied = sum(
-        (_sum_of(model.objects.filter(application=OuterRef("pk")), "amount")
-         for model in LINE_MODELS.values()),
-        start=Value(ZERO, output_field=MONEY),
-    )
-    lines = LineAssessment.objects.filter(assessment__application=OuterRef("pk"))
-    competence = CompetenceLine.objects.filter(application=OuterRef("pk"))
-    return qs.annotate(
-        reference=live_reference(),
-        applied_total=applied,
-        recommended_total=_sum_of(lines, "recommended"),
-        granted_total=_sum_of(
-            lines.filter(assessment__status=AssessmentStatus.DECIDED), "granted"
-        ),
-        has_mental_health=Exists(competence.filter(is_mental_health=True)),
-        has_decentralised=Exists(competence.filter(is_decentralised=True)),
-        has_supported_programme=Exists(competence.filter(in_supported_programme=True)),
-        has_projects=Exists(Project.objects.filter(application=OuterRef("pk"))),
-    )
-
-
-def submitted_applications(qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
-    """The caseworker's list: submitted applications with their case, totals and markers."""
-    qs = Application.objects.all() if qs is None else qs
-    return with_assessment_totals(
-        qs.filter(status=ApplicationStatus.SUBMITTED).select_related(
-            "organisation__county__office", "round__scheme",
-            "assessment__assigned_to", "assessment__acceptance",
-        )
-    )
-
-
-def application_for_case(pk: int, qs: QuerySet[Application] | None = None) -> Application:
-    """One application with everything the assessment page reads."""
-    qs = Application.objects.all() if qs is None else qs
-    return (
-        qs.select_related("organisation__county__office", "round__scheme")
-        .prefetch_related("competence_lines", "bpa_lines", "projects")
-        .get(pk=pk)
-    )
-
-
-def case_lines(assessment: Assessment) -> list[LineAssessment]:
-    """The assessed lines in the order of the application's parts, with the lines and
-    the project scores."""
-    order = {part: i for i, part in enumerate(Part.values)}
-    lines = list(
-        assessment.lines.select_related("competence_line", "bpa_line", "project")
-        .prefetch_related("scores")
-    )
-    return sorted(lines, key=lambda la: (order[la.part], la.line_id))
-
-
-def case_for(application: Application) -> Assessment | None:
-    return (
-        Assessment.objects.select_related(
-            "assigned_to", "recommended_by", "decided_by", "acceptance__accepted_by",
-            "acceptance__letter",
-        )
-        .prefetch_related(
-            "events__by",
-            Prefetch("letters", queryset=AllocationLetter.objects.select_related("created_by")),
-        )
-        .filter(application=application)
-        .first()
-    )
-
-
-@dataclass(frozen=True)
-class Markers:
-    rural_district: bool
-    mental_health: bool
-    decentralised: bool
-    supported_programme: bool
-
-    def labels(self) -> list[str]:
-        from django.utils.translation import gettext as _
-
-        names = [
-            (self.rural_district, _("Distriktskommune")),
-            (self.mental_health, _("Psykisk helse og rus")),
-            (self.decentralised, _("Desentralisert studium")),
-            (self.supported_programme, _("Allerede i støttet utdanning")),
-        ]
-        return [str(label) for on, label in names if on]
-
-
-def markers_for(application: Application) -> Markers:
-    """The priority markers of the rules, from the organisation and the lines (uses the
-    prefetched competence lines when there are any)."""
-    lines = list(application.competence_lines.all())
-    return Markers(
-        rural_district=application.organisation.is_rural_district,
-        mental_health=any(line.is_mental_health for line in lines),
-        decentralised=any(line.is_decentralised for line in lines),
-        supported_programme=any(line.in_supported_programme for line in lines),
-    )
-
-
-def office_staff(office: Office) -> QuerySet[User]:
-    """Who may be assigned a case at the office."""
-    return User.objects.filter(
-        office_membership__office=office, is_active=True
-    ).order_by("full_name")
-
-
-def staff_membership(user: User) -> OfficeMembership | None:
-    if not user.is_authenticated:
-        return None
-    return OfficeMembership.objects.select_related("office").filter(user=user).first()
-
-
-# --- the pot --------------------------------------------------------------------------
-
-
-def budget_for(*, office: Office, round: Round) -> OfficeBudget | None:
-    return OfficeBudget.objects.filter(office=office, round=round).first()
-
-
-def counts_against_pot() -> Q:
-    """A decision uses the pot whatever becomes of the application; other cases count
-    only while their application is submitted."""
-    return Q(assessment__status=AssessmentStatus.DECIDED) | Q(
-        assessment__application__status=ApplicationStatus.SUBMITTED
-    )
-
-
-def lines_of_budget(budget: OfficeBudget) -> QuerySet[LineAssessment]:
-    """The assessed lines that the budget pays for (or would, once approved)."""
-    return LineAssessment.objects.filter(
-        counts_against_pot(),
-        assessment__application__round_id=budget.round_id,
-        assessment__application__organisation__county__office_id=budget.office_id,
-    )
-
-
-def bucket_expression(earmark_keys: set[str]) -> Case:
-    """An earmark's key for the lines counted against it, GENERAL for the rest."""
-    return Case(
-        When(part=rules.EARMARKABLE_PART, project__topic__in=sorted(earmark_keys),
-             then=F("project__topic")),
-        default=Value(rules.GENERAL),
-    )
-
-
-def approved_by_bucket(budget: OfficeBudget, earmark_keys: set[str]) -> dict[str, Decimal]:
-    """What is already granted of the budget, per earmark key and GENERAL."""
-    rows = (
-        lines_of_budget(budget)
-        .filter(assessment__status=AssessmentStatus.DECIDED)
-        .annotate(bucket=bucket_expression(earmark_keys))
-        .values("bucket")
-        .annotate(total=Sum("granted"))
-    )
-    return {row["bucket"]: row["total"] or ZERO for row in rows}
-
-
-def earmark_amounts(budget: OfficeBudget) -> dict[str, Decimal]:
-    """The earmarked parts of a budget by key (two earmarks with one key add up)."""
-    amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for key, amount in Earmark.objects.filter(budget=budget).values_list("key", "amount"):
-        amounts[key] += amount
-    return dict(amounts)
-
-
-@dataclass(frozen=True)
-class PartRow:
-    part: str
-    label: str
-    applied: Decimal
-    proposed: Decimal
-    recommended: Decimal
-    granted: Decimal
-
-
-@dataclass(frozen=True)
-class EarmarkRow:
-    key: str
-    name: str
-    amount: Decimal
-    recommended: Decimal
-    approved: Decimal
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.amount - self.approved
-
-
-@dataclass(frozen=True)
-class PotSummary:
-    budget: OfficeBudget
-    pot: Decimal
-    earmarked: Decimal
-    applications: int
-    decided: int
-    proposed: Decimal
-    recommended: Decimal
-    approved: Decimal
-    general_approved: Decimal
-    general_recommended: Decimal
-    earmarks: list[EarmarkRow] = field(default_factory=list)
-    parts: list[PartRow] = field(default_factory=list)
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.pot - self.approved
-
-    @property
-    def remaining_after_recommended(self) -> Decimal:
-        return self.pot - self.approved - self.recommended
-
-    @property
-    def general(self) -> Decimal:
-        return self.pot - self.earmarked
-
-    @property
-    def general_remaining(self) -> Decimal:
-        return self.general - self.general_approved
-
-    @property
-    def applied(self) -> Decimal:
-        return sum((row.applied for row in self.parts), ZERO)
-
-
-def pot_summary(budget: OfficeBudget) -> PotSummary:
-    """Pot, recommended, approved and remaining, per earmark and per part, in a fixed
-    number of queries (six), whatever the number of applications."""
-    earmarks = list(Earmark.objects.filter(budget=budget).order_by("name"))
-    keys = {e.key for e in earmarks}
-    applications = Application.objects.filter(
-        round_id=budget.round_id, organisation__county__office_id=budget.office_id,
-        status=ApplicationStatus.SUBMITTED,
-    )
-    counts = applications.aggregate(
-        total=Count("pk"),
-        decided=Count("pk", filter=Q(assessment__status=AssessmentStatus.DECIDED)),
-    )
-    applied = {
-        part: model.objects.filter(application__in=applications).aggregate(s=Sum("amount"))["s"]
-        or ZERO
-        for part, model in LINE_MODELS.items()
-    }
-    rows = (
-        lines_of_budget(budget)
-        .annotate(bucket=bucket_expression(keys))
-        .values("part", "bucket", "assessment__status")
-        .annotate(recommended=Sum("recommended"), granted=Sum("granted"))
-    )
-    by_part: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    by_bucket: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in rows:
-        status = row["assessment__status"]
-        if status == AssessmentStatus.DECIDED:
-            kind, amount = "approved", row["granted"] or ZERO
-        elif status == AssessmentStatus.RECOMMENDED:
-            kind, amount = "recommended", row["recommended"] or ZERO
-        else:
-            kind, amount = "proposed", row["recommended"] or ZERO
-        by_part[row["part"]][kind] += amount
-        by_bucket[row["bucket"]][kind] += amount
-    earmark_rows: dict[str, EarmarkRow] = {}
-    for e in earmarks:
-        previous = earmark_rows.get(e.key)
-        earmark_rows[e.key] = EarmarkRow(
-            key=e.key,
-            name=f"{previous.name}, {e.name}" if previous else e.name,
-            amount=(previous.amount if previous else ZERO) + e.amount,
-            recommended=by_bucket[e.key]["recommended"],
-            approved=by_bucket[e.key]["approved"],
-        )
-    return PotSummary(
-        budget=budget,
-        pot=budget.pot,
-        earmarked=sum((e.amount for e in earmarks), ZERO),
-        applications=counts["total"],
-        decided=counts["decided"],
-        proposed=sum((p["proposed"] for p in by_part.values()), ZERO),
-        recommended=sum((p["recommended"] for p in by_part.values()), ZERO),
-        approved=sum((p["approved"] for p in by_part.values()), ZERO),
-        general_approved=by_bucket[rules.GENERAL]["approved"],
-        general_recommended=by_bucket[rules.GENERAL]["recommended"],
-        earmarks=list(earmark_rows.values()),
-        parts=[
-            PartRow(
-                part=part, label=str(Part(part).label), applied=applied[part],
-                proposed=by_part[part]["proposed"], recommended=by_part[part]["recommended"],
-                granted=by_part[part]["approved"],
-            )
-            for part in Part.values
-        ],
-    )
-
-
-def pots(qs: QuerySet[OfficeBudget]) -> QuerySet[OfficeBudget]:
-    """Budgets annotated with recommended (awaiting approval) and approved totals."""
-    lines = LineAssessment.objects.filter(
-        counts_against_pot(),
-        assessment__application__round_id=OuterRef("round_id"),
-        assessment__application__organisation__county__office_id=OuterRef("office_id"),
-    )
-    return qs.select_related("office", "round__scheme").annotate(
-        earmarked_sum=_sum_of(Earmark.objects.filter(budget=OuterRef("pk")), "amount"),
-        recommended_sum=_sum_of(
-            lines.filter(assessment__status=AssessmentStatus.RECOMMENDED), "recommended"
-        ),
-        approved_sum=_sum_of(
-            lines.filter(assessment__status=AssessmentStatus.DECIDED), "granted"
-        ),
-    )
+__all__ = [
+    "LINE_MODELS", "Decision", "GrantedLine", "application_for_case", "approved_by_bucket",
+    "bucket_expression", "budget_for", "case_for", "case_lines", "counts_against_pot",
+    "decision_for", "decision_for_member", "decisions_for", "decisions_for_member",
+    "earmark_amounts", "granted_amounts", "granted_application_ids", "latest_letter",
+    "letter_for_member", "lines_of_budget", "live_reference", "live_submission",
+    "markers_for", "office_staff", "pot_summary", "pots", "staff_membership",
+    "submitted_applications", "with_assessment_totals", "withdrawal_stops",
+]
 
 
 # --- the applicant's side ---------------------------------------------------------------
@@ -534,12 +202,6 @@ def decision_for(application: Application | int) -> Decision | None:
     """The decision on one application, or None while it has none."""
     pk = application if isinstance(application, int) else application.pk
     return decisions_for([pk]).get(pk)
-
-
-def granted_total(application: Application | int) -> Decimal:
-    """The total granted to the application (0 without a decision or when rejected)."""
-    decision = decision_for(application)
-    return decision.granted_total if decision else ZERO
 
 
 def granted_amounts(application: Application | int) -> dict[str, dict[int, Decimal]]:

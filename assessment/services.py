@@ -1,4 +1,5 @@
-"""Every change to a case goes through one of these functions.
+"""Every change to a case goes through one of these functions (the letters and the
+acceptance live in assessment.letters and are imported from here as well).
 
 The four-eyes rule and the pot are enforced here, not only in the admin: a caseworker
 recommends, a different approver at the same office approves (the decision, vedtak) or
@@ -13,44 +14,43 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationStatus
 from tilskudd.audit import AuditAction, changes
 from tilskudd.errors import ServiceError
-from tilskudd.links import absolute_url
-from tilskudd.models import (
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeBudget,
-    OfficeMembership,
-    User,
-)
+from tilskudd.models import OfficeBudget, User
 from tilskudd.money import format_nok
-from tilskudd.outbox import queue_email
 from tilskudd.services import audit
-from tilskudd.workflow import Workflow
 
 from . import rules
+from .access import (
+    lock_case,
+    office_of,
+    require_approver,
+    require_editable,
+    require_staff,
+    require_submitted,
+)
+from .letters import grant_accept, letter_generate
 from .models import (
-    ALLOWED_TRANSITIONS,
     CRITERION_CHOICES,
-    Acceptance,
-    AllocationLetter,
     Assessment,
-    AssessmentEvent,
     AssessmentStatus,
     EventAction,
-    LetterKind,
     LineAssessment,
     Part,
     ProjectScore,
 )
-from .selectors import approved_by_bucket, earmark_amounts
+from .pot import approved_by_bucket, earmark_amounts
+from .workflow import ASSESSMENT_WORKFLOW, record_step
+
+__all__ = [
+    "ASSESSMENT_WORKFLOW", "AssessmentError", "LineInput", "ServiceError",
+    "assessment_approve", "assessment_assign", "assessment_open", "assessment_recommend",
+    "assessment_return", "assessment_save", "grant_accept", "letter_generate", "office_of",
+]
 
 CRITERIA = [key for key, _label in CRITERION_CHOICES]
 
@@ -68,95 +68,6 @@ class LineInput:
     justification: str = ""
     #: criterion key -> score (None clears it); only for projects
     scores: Mapping[str, int | None] | None = None
-
-
-# --- who may do what -------------------------------------------------------------------
-
-
-def office_of(assessment: Assessment) -> Office:
-    return assessment.application.organisation.county.office
-
-
-def _require_staff(user: User, office: Office) -> OfficeMembership:
-    membership = (
-        OfficeMembership.objects.filter(user=user, user__is_active=True)
-        .select_related("office")
-        .first()
-    )
-    if membership is None or membership.office_id != office.pk:
-        raise ServiceError(
-            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden.")
-            % {"office": office.name},
-            "not_office_staff",
-        )
-    return membership
-
-
-def _require_approver(user: User, assessment: Assessment) -> None:
-    """The four-eyes rule: an approver at the application's office who did not make
-    the recommendation."""
-    membership = _require_staff(user, office_of(assessment))
-    if not membership.may_approve:
-        raise ServiceError(
-            _("Bare en godkjenner ved embetet kan godkjenne eller sende tilbake en innstilling."),
-            "not_approver",
-        )
-    if assessment.recommended_by_id == user.pk:
-        raise ServiceError(
-            _("Du kan ikke godkjenne eller sende tilbake din egen innstilling. En annen "
-              "godkjenner ved embetet må gjøre det (fire øyne)."),
-            "own_recommendation",
-        )
-
-
-def _require_editable(assessment: Assessment) -> None:
-    if not assessment.is_editable:
-        raise ServiceError(
-            _("Saken er %(status)s og kan ikke endres.")
-            % {"status": assessment.get_status_display().lower()},
-            "not_editable",
-        )
-
-
-def _require_submitted(application: Application) -> None:
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ServiceError(
-            _("Søknaden er ikke sendt inn (status: %(status)s) og kan ikke behandles.")
-            % {"status": application.get_status_display().lower()},
-            "not_submitted",
-        )
-
-
-def _lock(assessment: Assessment) -> Assessment:
-    return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("application__organisation__county__office", "application__round")
-        .get(pk=assessment.pk)
-    )
-
-
-# --- the workflow ----------------------------------------------------------------------
-
-
-#: The one place a case's status changes: refuses moves the workflow lacks, saves the case
-#: (with whatever else the caller set on it), records the step in AssessmentEvent and one
-#: typed audit row with the status (and what else changed) before and after.
-ASSESSMENT_WORKFLOW = Workflow(
-    history=AssessmentEvent, subject="assessment", allowed=ALLOWED_TRANSITIONS,
-    action=AuditAction.ASSESSMENT_STATUS, status_choices=AssessmentStatus,
-    refusal=gettext_lazy("Saken kan ikke gå fra «%(from)s» til «%(to)s»."),
-)
-
-
-def _record(
-    assessment: Assessment, action: EventAction, *, by: User, note: str = "",
-    from_status: str = "", to_status: str = "",
-) -> AssessmentEvent:
-    """A step in the case's history that does not change its status."""
-    return AssessmentEvent.objects.create(
-        assessment=assessment, action=action, by=by, note=note,
-        from_status=from_status, to_status=to_status,
-    )
 
 
 def _application_lines(application: Application) -> list[tuple[str, object]]:
@@ -198,10 +109,10 @@ def assessment_open(*, application: Application, user: User) -> Assessment:
     application = Application.objects.select_related(
         "organisation__county__office", "round"
     ).get(pk=application.pk)
-    _require_staff(user, application.organisation.county.office)
+    require_staff(user, application.organisation.county.office)
     assessment = Assessment.objects.filter(application=application).first()
     if assessment is None:
-        _require_submitted(application)
+        require_submitted(application)
         try:
             with transaction.atomic():
                 assessment = Assessment(application=application)
@@ -210,11 +121,11 @@ def assessment_open(*, application: Application, user: User) -> Assessment:
         except IntegrityError:  # a colleague opened it at the same moment
             assessment = Assessment.objects.get(application=application)
         else:
-            _record(assessment, EventAction.OPENED, by=user, to_status=assessment.status)
+            record_step(assessment, EventAction.OPENED, by=user, to_status=assessment.status)
             audit(actor=user, action=AuditAction.ASSESSMENT_OPEN, target=assessment,
                   before={"status": ""}, after={"status": str(assessment.status)})
     if assessment.is_editable and application.status == ApplicationStatus.SUBMITTED:
-        assessment = _lock(assessment)  # two colleagues opening at once add lines once
+        assessment = lock_case(assessment)  # two colleagues opening at once add lines once
         _sync_lines(assessment)
     assessment.application = application
     return assessment
@@ -230,10 +141,10 @@ def assessment_save(
 ) -> Assessment:
     """Save recommended amounts, justifications, project scores and internal notes while
     the case is under assessment (or sent back)."""
-    assessment = _lock(assessment)
-    _require_staff(user, office_of(assessment))
-    _require_editable(assessment)
-    _require_submitted(assessment.application)
+    assessment = lock_case(assessment)
+    require_staff(user, office_of(assessment))
+    require_editable(assessment)
+    require_submitted(assessment.application)
     _sync_lines(assessment)
     existing = {la.pk: la for la in assessment.lines.all()}
     before = _saved_values(assessment, existing.values())
@@ -291,12 +202,12 @@ def _save_scores(la: LineAssessment, scores: Mapping[str, int | None]) -> None:
 @transaction.atomic
 def assessment_assign(*, assessment: Assessment, user: User, assignee: User | None) -> Assessment:
     """Give the case to a caseworker at the office (or to nobody)."""
-    assessment = _lock(assessment)
+    assessment = lock_case(assessment)
     office = office_of(assessment)
-    _require_staff(user, office)
+    require_staff(user, office)
     if assignee is not None:
         try:
-            _require_staff(assignee, office)
+            require_staff(assignee, office)
         except ServiceError:
             raise ServiceError(
                 _("%(name)s arbeider ikke ved %(office)s.")
@@ -309,7 +220,7 @@ def assessment_assign(*, assessment: Assessment, user: User, assignee: User | No
     assessment.assigned_to = assignee
     assessment.updated_at = timezone.now()
     assessment.save(update_fields=["assigned_to", "updated_at"])
-    _record(assessment, EventAction.ASSIGNED, by=user,
+    record_step(assessment, EventAction.ASSIGNED, by=user,
             note=str(assignee) if assignee else _("Ingen saksbehandler"))
     audit(actor=user, action=AuditAction.ASSESSMENT_ASSIGN, target=assessment,
           before={"assigned_to": before}, after={"assigned_to": assessment.assigned_to_id})
@@ -347,10 +258,10 @@ def _missing_for_recommendation(assessment: Assessment) -> list[str]:
 def assessment_recommend(*, assessment: Assessment, user: User, comment: str = "") -> Assessment:
     """The caseworker's recommendation (innstilling), sent for approval. Every line needs
     an amount, every cut a justification, every project a score on each criterion."""
-    assessment = _lock(assessment)
-    _require_staff(user, office_of(assessment))
-    _require_editable(assessment)
-    _require_submitted(assessment.application)
+    assessment = lock_case(assessment)
+    require_staff(user, office_of(assessment))
+    require_editable(assessment)
+    require_submitted(assessment.application)
     _sync_lines(assessment)
     problems = _missing_for_recommendation(assessment)
     if problems:
@@ -372,8 +283,8 @@ def assessment_recommend(*, assessment: Assessment, user: User, comment: str = "
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user: User, comment: str) -> Assessment:
     """An approver sends the recommendation back to the caseworker, saying why."""
-    assessment = _lock(assessment)
-    _require_approver(user, assessment)
+    assessment = lock_case(assessment)
+    require_approver(user, assessment)
     if not comment.strip():
         raise ServiceError(
             _("Skriv en kommentar til saksbehandleren om hvorfor innstillingen sendes tilbake."),
@@ -442,15 +353,15 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
     """An approver at the office, not the one who recommended, approves the recommendation;
     it becomes the decision (vedtak): granted, partly granted or rejected. Refused if it
     would overspend the pot or an earmark."""
-    assessment = _lock(assessment)
-    _require_approver(user, assessment)
+    assessment = lock_case(assessment)
+    require_approver(user, assessment)
     if assessment.status != AssessmentStatus.RECOMMENDED:
         raise ServiceError(
             _("Bare en innstilling som venter på godkjenning kan godkjennes (saken er "
               "%(status)s).") % {"status": assessment.get_status_display().lower()},
             "not_recommended",
         )
-    _require_submitted(assessment.application)
+    require_submitted(assessment.application)
     budget = _lock_budget(assessment)
     _check_pot(assessment, budget)
     lines = list(assessment.lines.all())
@@ -472,127 +383,3 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
         audit_data={"granted": str(granted), "budget": budget.pk},
     )
     return assessment
-
-
-# --- letters and acceptance -------------------------------------------------------------
-
-
-def _recipients(application: Application) -> list[str]:
-    signatories = Membership.objects.filter(
-        organisation=application.organisation, role=MembershipRole.SIGNATORY,
-        user__is_active=True,
-    ).values_list("user__email", flat=True)
-    return sorted({application.contact_email, *signatories} - {""})
-
-
-def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) -> None:
-    application = assessment.application
-    recipients = _recipients(application)
-    if not recipients:
-        return
-    rnd = application.round
-    if letter.kind == LetterKind.GRANT:
-        subject = _("Tilskuddsbrev: %(scheme)s %(year)s") % {"scheme": rnd.scheme.name,
-                                                             "year": rnd.year}
-        action = _("Tilskuddet må aksepteres av den som har signaturrett, i portalen.")
-    else:
-        subject = _("Svar på søknad: %(scheme)s %(year)s") % {"scheme": rnd.scheme.name,
-                                                              "year": rnd.year}
-        action = ""
-    body = _(
-        "%(office)s har fattet vedtak om søknaden fra %(org)s: %(outcome)s.\n\n"
-        "Brevet (versjon %(version)d) ligger i portalen: %(path)s\n\n%(action)s"
-    ) % {
-        "office": application.organisation.county.office.name,
-        "org": application.organisation.name,
-        "outcome": assessment.get_outcome_display().lower(),
-        "version": letter.version,
-        "path": absolute_url("assessment:decision", application.pk),
-        "action": action,
-    }
-    queue_email(to=recipients, subject=subject, body=body.strip(), kind="allocation_letter",
-                reference=str(application.pk))
-
-
-@transaction.atomic
-def letter_generate(
-    *, assessment: Assessment, user: User, replace: bool = True
-) -> AllocationLetter:
-    """Make the letter for a decision by a Celery job: a grant letter (tilskuddsbrev) or a
-    rejection. Each call makes a new version and never overwrites an earlier one; with
-    replace=False a decision that already has a letter keeps it (bulk runs, double clicks).
-    The applicant's contact person and signatories are e-mailed when it is committed."""
-    assessment = _lock(assessment)
-    _require_staff(user, office_of(assessment))
-    if not assessment.is_decided:
-        raise ServiceError(
-            _("Det kan bare lages brev når vedtaket er fattet (saken er %(status)s).")
-            % {"status": assessment.get_status_display().lower()},
-            "not_decided",
-        )
-    latest = assessment.letters.order_by("-version").first()
-    if latest is not None and not replace:
-        return latest
-    version = (assessment.letters.aggregate(v=Max("version"))["v"] or 0) + 1
-    letter = AllocationLetter(
-        assessment=assessment, version=version, created_by=user,
-        kind=LetterKind.GRANT if assessment.is_grant else LetterKind.REJECTION,
-    )
-    letter.full_clean()
-    letter.save()
-    letter.enqueue_on_commit()
-    _record(assessment, EventAction.LETTER, by=user,
-            note=_("%(kind)s, versjon %(version)d")
-            % {"kind": letter.get_kind_display(), "version": version})
-    audit(actor=user, action=AuditAction.LETTER_GENERATE, target=assessment,
-          before={"letter_version": latest.version if latest else None},
-          after={"letter_version": version}, kind=str(letter.kind))
-    _email_letter_on_commit(letter, assessment)
-    return letter
-
-
-@transaction.atomic
-def grant_accept(*, assessment: Assessment, user: User, letter: AllocationLetter) -> Acceptance:
-    """A signatory of the recipient accepts the grant (akseptbrev) on the terms of the
-    newest letter; name, time and the letter version are recorded. A second acceptance
-    returns the first."""
-    assessment = _lock(assessment)
-    organisation = assessment.application.organisation
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is None:
-        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
-    if membership.role != MembershipRole.SIGNATORY:
-        raise ServiceError(
-            _("Bare den som har signaturrett for %(org)s kan akseptere tilskuddet.")
-            % {"org": organisation.name},
-            "not_signatory",
-        )
-    existing = Acceptance.objects.filter(assessment=assessment).first()
-    if existing is not None:
-        return existing
-    if not (assessment.is_decided and assessment.is_grant):
-        raise ServiceError(_("Det er ikke innvilget noe tilskudd å akseptere."), "no_grant")
-    latest = assessment.letters.order_by("-version").first()
-    if latest is None or letter.pk != latest.pk:
-        raise ServiceError(
-            _("Det finnes en nyere versjon av tilskuddsbrevet. Les den før du aksepterer."),
-            "not_latest_letter",
-        )
-    if not latest.is_ready:
-        raise ServiceError(
-            _("Tilskuddsbrevet er ikke ferdig laget ennå. Prøv igjen om litt."),
-            "letter_not_ready",
-        )
-    acceptance = Acceptance(
-        assessment=assessment, letter=latest, accepted_by=user,
-        accepted_name=user.full_name or user.email,
-    )
-    acceptance.full_clean()
-    acceptance.save()
-    _record(assessment, EventAction.ACCEPTED, by=user,
-            note=_("%(name)s aksepterte versjon %(version)d av tilskuddsbrevet.")
-            % {"name": acceptance.accepted_name, "version": latest.version})
-    audit(actor=user, action=AuditAction.GRANT_ACCEPT, target=assessment,
-          before={"accepted_by": None, "letter_version": None},
-          after={"accepted_by": user.pk, "letter_version": latest.version})
-    return acceptance

@@ -17,9 +17,9 @@ from tilskudd.errors import ServiceError, add_to_form
 from tilskudd.models import Membership, MembershipRole
 
 from . import services
+from .cases import case_lines
 from .forms import AcceptForm
 from .selectors import (
-    case_lines,
     decision_for_member,
     decisions_for_member,
     latest_letter,

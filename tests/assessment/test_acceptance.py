@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import Acceptance, AssessmentEvent, EventAction
-from assessment.selectors import decision_for, granted_amounts, granted_total
+from assessment.selectors import decision_for, granted_amounts
 from tests.tilskudd.factories import UserFactory
 from tilskudd.errors import ServiceError
 
@@ -211,7 +211,6 @@ def test_the_decision_selectors_give_granted_total_and_amount_per_line(
     assert decision.auditor_required is False
     assert decision.granted_for("competence", line.pk) == Decimal("60000")
     assert decision.accepted_at is not None
-    assert granted_total(application) == Decimal("60000")
     assert granted_amounts(application) == {
         "competence": {line.pk: Decimal("60000")}, "bpa": {}, "projects": {}
     }
@@ -221,7 +220,6 @@ def test_no_decision_while_the_case_is_open(application, caseworker):
     recommend(application, caseworker)
 
     assert decision_for(application) is None
-    assert granted_total(application) == Decimal(0)
     assert granted_amounts(application) == {"competence": {}, "bpa": {}, "projects": {}}
 
 

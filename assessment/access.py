@@ -1,0 +1,75 @@
+"""Who may do what with a case, checked by every service: staff of the application's
+office, the four-eyes rule for approvers, a case that may still change, an application
+still submitted; and the row lock every step takes on the case."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from applications.models import Application, ApplicationStatus
+from tilskudd.errors import ServiceError
+from tilskudd.models import Office, OfficeMembership, User
+
+from .models import Assessment
+
+
+def office_of(assessment: Assessment) -> Office:
+    return assessment.application.organisation.county.office
+
+
+def require_staff(user: User, office: Office) -> OfficeMembership:
+    membership = (
+        OfficeMembership.objects.filter(user=user, user__is_active=True)
+        .select_related("office")
+        .first()
+    )
+    if membership is None or membership.office_id != office.pk:
+        raise ServiceError(
+            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden.")
+            % {"office": office.name},
+            "not_office_staff",
+        )
+    return membership
+
+
+def require_approver(user: User, assessment: Assessment) -> None:
+    """The four-eyes rule: an approver at the application's office who did not make
+    the recommendation."""
+    membership = require_staff(user, office_of(assessment))
+    if not membership.may_approve:
+        raise ServiceError(
+            _("Bare en godkjenner ved embetet kan godkjenne eller sende tilbake en innstilling."),
+            "not_approver",
+        )
+    if assessment.recommended_by_id == user.pk:
+        raise ServiceError(
+            _("Du kan ikke godkjenne eller sende tilbake din egen innstilling. En annen "
+              "godkjenner ved embetet må gjøre det (fire øyne)."),
+            "own_recommendation",
+        )
+
+
+def require_editable(assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise ServiceError(
+            _("Saken er %(status)s og kan ikke endres.")
+            % {"status": assessment.get_status_display().lower()},
+            "not_editable",
+        )
+
+
+def require_submitted(application: Application) -> None:
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ServiceError(
+            _("Søknaden er ikke sendt inn (status: %(status)s) og kan ikke behandles.")
+            % {"status": application.get_status_display().lower()},
+            "not_submitted",
+        )
+
+
+def lock_case(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("application__organisation__county__office", "application__round")
+        .get(pk=assessment.pk)
+    )

@@ -1,0 +1,213 @@
+"""The pot (an office's budget for a round): what the lines count against (an earmark or
+the rest), what is granted of it, and the summary of the pot page and the pot list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Sum, Value, When
+
+from applications.models import Application, ApplicationStatus
+from tilskudd.models import Earmark, Office, OfficeBudget, Round
+
+from . import rules
+from .amounts import LINE_MODELS, ZERO, sum_of
+from .models import AssessmentStatus, LineAssessment, Part
+
+
+def budget_for(*, office: Office, round: Round) -> OfficeBudget | None:
+    return OfficeBudget.objects.filter(office=office, round=round).first()
+
+
+def counts_against_pot() -> Q:
+    """A decision uses the pot whatever becomes of the application; other cases count
+    only while their application is submitted."""
+    return Q(assessment__status=AssessmentStatus.DECIDED) | Q(
+        assessment__application__status=ApplicationStatus.SUBMITTED
+    )
+
+
+def lines_of_budget(budget: OfficeBudget) -> QuerySet[LineAssessment]:
+    """The assessed lines that the budget pays for (or would, once approved)."""
+    return LineAssessment.objects.filter(
+        counts_against_pot(),
+        assessment__application__round_id=budget.round_id,
+        assessment__application__organisation__county__office_id=budget.office_id,
+    )
+
+
+def bucket_expression(earmark_keys: set[str]) -> Case:
+    """An earmark's key for the lines counted against it, GENERAL for the rest."""
+    return Case(
+        When(part=rules.EARMARKABLE_PART, project__topic__in=sorted(earmark_keys),
+             then=F("project__topic")),
+        default=Value(rules.GENERAL),
+    )
+
+
+def approved_by_bucket(budget: OfficeBudget, earmark_keys: set[str]) -> dict[str, Decimal]:
+    """What is already granted of the budget, per earmark key and GENERAL."""
+    rows = (
+        lines_of_budget(budget)
+        .filter(assessment__status=AssessmentStatus.DECIDED)
+        .annotate(bucket=bucket_expression(earmark_keys))
+        .values("bucket")
+        .annotate(total=Sum("granted"))
+    )
+    return {row["bucket"]: row["total"] or ZERO for row in rows}
+
+
+def earmark_amounts(budget: OfficeBudget) -> dict[str, Decimal]:
+    """The earmarked parts of a budget by key (two earmarks with one key add up)."""
+    amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for key, amount in Earmark.objects.filter(budget=budget).values_list("key", "amount"):
+        amounts[key] += amount
+    return dict(amounts)
+
+
+@dataclass(frozen=True)
+class PartRow:
+    part: str
+    label: str
+    applied: Decimal
+    proposed: Decimal
+    recommended: Decimal
+    granted: Decimal
+
+
+@dataclass(frozen=True)
+class EarmarkRow:
+    key: str
+    name: str
+    amount: Decimal
+    recommended: Decimal
+    approved: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.approved
+
+
+@dataclass(frozen=True)
+class PotSummary:
+    budget: OfficeBudget
+    pot: Decimal
+    earmarked: Decimal
+    applications: int
+    decided: int
+    proposed: Decimal
+    recommended: Decimal
+    approved: Decimal
+    general_approved: Decimal
+    general_recommended: Decimal
+    earmarks: list[EarmarkRow] = field(default_factory=list)
+    parts: list[PartRow] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.pot - self.approved
+
+    @property
+    def remaining_after_recommended(self) -> Decimal:
+        return self.pot - self.approved - self.recommended
+
+    @property
+    def general(self) -> Decimal:
+        return self.pot - self.earmarked
+
+    @property
+    def general_remaining(self) -> Decimal:
+        return self.general - self.general_approved
+
+    @property
+    def applied(self) -> Decimal:
+        return sum((row.applied for row in self.parts), ZERO)
+
+
+def pot_summary(budget: OfficeBudget) -> PotSummary:
+    """Pot, recommended, approved and remaining, per earmark and per part, in a fixed
+    number of queries (six), whatever the number of applications."""
+    earmarks = list(Earmark.objects.filter(budget=budget).order_by("name"))
+    keys = {e.key for e in earmarks}
+    applications = Application.objects.filter(
+        round_id=budget.round_id, organisation__county__office_id=budget.office_id,
+        status=ApplicationStatus.SUBMITTED,
+    )
+    counts = applications.aggregate(
+        total=Count("pk"),
+        decided=Count("pk", filter=Q(assessment__status=AssessmentStatus.DECIDED)),
+    )
+    applied = {
+        part: model.objects.filter(application__in=applications).aggregate(s=Sum("amount"))["s"]
+        or ZERO
+        for part, model in LINE_MODELS.items()
+    }
+    rows = (
+        lines_of_budget(budget)
+        .annotate(bucket=bucket_expression(keys))
+        .values("part", "bucket", "assessment__status")
+        .annotate(recommended=Sum("recommended"), granted=Sum("granted"))
+    )
+    by_part: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    by_bucket: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in rows:
+        status = row["assessment__status"]
+        if status == AssessmentStatus.DECIDED:
+            kind, amount = "approved", row["granted"] or ZERO
+        elif status == AssessmentStatus.RECOMMENDED:
+            kind, amount = "recommended", row["recommended"] or ZERO
+        else:
+            kind, amount = "proposed", row["recommended"] or ZERO
+        by_part[row["part"]][kind] += amount
+        by_bucket[row["bucket"]][kind] += amount
+    earmark_rows: dict[str, EarmarkRow] = {}
+    for e in earmarks:
+        previous = earmark_rows.get(e.key)
+        earmark_rows[e.key] = EarmarkRow(
+            key=e.key,
+            name=f"{previous.name}, {e.name}" if previous else e.name,
+            amount=(previous.amount if previous else ZERO) + e.amount,
+            recommended=by_bucket[e.key]["recommended"],
+            approved=by_bucket[e.key]["approved"],
+        )
+    return PotSummary(
+        budget=budget,
+        pot=budget.pot,
+        earmarked=sum((e.amount for e in earmarks), ZERO),
+        applications=counts["total"],
+        decided=counts["decided"],
+        proposed=sum((p["proposed"] for p in by_part.values()), ZERO),
+        recommended=sum((p["recommended"] for p in by_part.values()), ZERO),
+        approved=sum((p["approved"] for p in by_part.values()), ZERO),
+        general_approved=by_bucket[rules.GENERAL]["approved"],
+        general_recommended=by_bucket[rules.GENERAL]["recommended"],
+        earmarks=list(earmark_rows.values()),
+        parts=[
+            PartRow(
+                part=part, label=str(Part(part).label), applied=applied[part],
+                proposed=by_part[part]["proposed"], recommended=by_part[part]["recommended"],
+                granted=by_part[part]["approved"],
+            )
+            for part in Part.values
+        ],
+    )
+
+
+def pots(qs: QuerySet[OfficeBudget]) -> QuerySet[OfficeBudget]:
+    """Budgets annotated with recommended (awaiting approval) and approved totals."""
+    lines = LineAssessment.objects.filter(
+        counts_against_pot(),
+        assessment__application__round_id=OuterRef("round_id"),
+        assessment__application__organisation__county__office_id=OuterRef("office_id"),
+    )
+    return qs.select_related("office", "round__scheme").annotate(
+        earmarked_sum=sum_of(Earmark.objects.filter(budget=OuterRef("pk")), "amount"),
+        recommended_sum=sum_of(
+            lines.filter(assessment__status=AssessmentStatus.RECOMMENDED), "recommended"
+        ),
+        approved_sum=sum_of(
+            lines.filter(assessment__status=AssessmentStatus.DECIDED), "granted"
+        ),
+    )
