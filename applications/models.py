@@ -19,6 +19,7 @@ from tilskudd.submissions import FrozenSubmission
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
+from .rules import PROJECT_CRITERIA
 
 AMOUNT_VALIDATORS = [MinValueValidator(1), MaxValueValidator(rules.MAX_LINE_AMOUNT)]
 HEADER_AMOUNT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_HEADER_AMOUNT)]
@@ -203,20 +204,6 @@ class ProjectTopic(models.TextChoices):
     RELATIVES = "relatives", _("Samarbeid med pårørende og frivillige (særlig demensomsorg)")
     RESPITE = "respite", _("Fleksible avlastningsmodeller for pårørende")
     OTHER = "other", _("Annet")
-
-
-#: The nine assessment criteria, answered in text for every project.
-PROJECT_CRITERIA = [
-    ("needs", _("Behov og utfordringer")),
-    ("goals", _("Mål og målgrupper")),
-    ("organisation", _("Organisering og samarbeidspartnere")),
-    ("expected_gains", _("Forventede gevinster og effekter for praksis")),
-    ("anchoring", _("Forankring hos leder med budsjettansvar")),
-    ("participation", _("Bruker- og pårørendemedvirkning")),
-    ("operation", _("Hvordan prosjektet blir en del av ordinær drift")),
-    ("method", _("Metode")),
-    ("evaluation", _("Plan for evaluering")),
-]
 
 
 def _criterion(label):

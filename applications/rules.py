@@ -32,6 +32,19 @@ MAX_PERSONS = 10000
 MIN_CRITERION_LENGTH = 10
 MAX_TEXT_LENGTH = 5000
 
+#: The nine assessment criteria, answered in text for every project.
+PROJECT_CRITERIA = [
+    ("needs", gettext_lazy("Behov og utfordringer")),
+    ("goals", gettext_lazy("Mål og målgrupper")),
+    ("organisation", gettext_lazy("Organisering og samarbeidspartnere")),
+    ("expected_gains", gettext_lazy("Forventede gevinster og effekter for praksis")),
+    ("anchoring", gettext_lazy("Forankring hos leder med budsjettansvar")),
+    ("participation", gettext_lazy("Bruker- og pårørendemedvirkning")),
+    ("operation", gettext_lazy("Hvordan prosjektet blir en del av ordinær drift")),
+    ("method", gettext_lazy("Metode")),
+    ("evaluation", gettext_lazy("Plan for evaluering")),
+]
+
 #: Kinds that may apply only for competence measures in mental health and substance abuse.
 MENTAL_HEALTH_ONLY_KINDS = {OrganisationKind.COUNTY_MUNICIPALITY}
 
@@ -130,8 +143,6 @@ def check_application(application: Application) -> list[RuleError]:
             message = amount_error(line.amount)
             if message:
                 errors.append(RuleError(section, message, index=i, field="amount"))
-
-    from .models import PROJECT_CRITERIA
 
     for i, project in enumerate(projects):
         for field, label in PROJECT_CRITERIA:
