@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus, CompetenceLine, Project, Submission
 from tilskudd.models import Office, OfficeMembership, User
@@ -101,8 +102,6 @@ class Markers:
     supported_programme: bool
 
     def labels(self) -> list[str]:
-        from django.utils.translation import gettext as _
-
         names = [
             (self.rural_district, _("Distriktskommune")),
             (self.mental_health, _("Psykisk helse og rus")),

@@ -24,6 +24,7 @@ from tilskudd.models import OfficeBudget
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
+from .choices import Outcome
 
 
 class AssessmentStatus(models.TextChoices):
@@ -41,12 +42,6 @@ ALLOWED_TRANSITIONS = {
     AssessmentStatus.DECIDED: set(),
 }
 EDITABLE_STATUSES = {AssessmentStatus.OPEN, AssessmentStatus.RETURNED}
-
-
-class Outcome(models.TextChoices):
-    GRANTED = "granted", _("Innvilget")
-    PARTLY_GRANTED = "partly_granted", _("Delvis innvilget")
-    REJECTED = "rejected", _("Avslått")
 
 
 class Part(models.TextChoices):

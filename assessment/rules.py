@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from tilskudd.models import OrganisationKind
 
+from .choices import Outcome
+
 #: A grant of this many kroner or more must be reported with an auditor's attestation
 #: (below it, a print of the project accounts is enough).
 AUDITOR_THRESHOLD = Decimal("200000")
@@ -49,8 +51,6 @@ def may_appeal(kind: str) -> bool:
 
 def outcome_for(*, applied: Decimal, granted: Decimal) -> str:
     """Granted in full, partly granted, or rejected: derived from the amounts."""
-    from .models import Outcome
-
     if granted <= 0:
         return Outcome.REJECTED
     if granted >= applied:

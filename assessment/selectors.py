@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from applications.models import Application, Submission
+from tilskudd.gates import Gate
 from tilskudd.models import User
 
 from . import rules
@@ -231,10 +233,6 @@ def granted_application_ids(
 def withdrawal_stops(application_id: int) -> list:
     """A withdrawal gate (tilskudd.gates): once the office has recommended or decided,
     the applicant can no longer take the application back and change its lines."""
-    from django.utils.translation import gettext as _
-
-    from tilskudd.gates import Gate
-
     started = Assessment.objects.filter(application_id=application_id).exclude(
         status=AssessmentStatus.OPEN
     )
