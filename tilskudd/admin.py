@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_formsets import formset_changes
-from .admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
+from .admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin, ReferenceDataAdmin
 from .models import (
     County,
     Membership,
@@ -22,7 +22,7 @@ admin.site.index_title = _("Statsforvalterens arbeidsflate")
 
 
 @admin.register(Office)
-class OfficeAdmin(OfficeScopedAdmin):
+class OfficeAdmin(OfficeScopedAdmin, ReferenceDataAdmin):
     office_path = "pk"
     staff_may_change = False
     list_display = ["name", "short_name", "email"]
@@ -30,7 +30,7 @@ class OfficeAdmin(OfficeScopedAdmin):
 
 
 @admin.register(County)
-class CountyAdmin(OfficeScopedAdmin):
+class CountyAdmin(OfficeScopedAdmin, ReferenceDataAdmin):
     office_path = "office"
     staff_may_change = False
     list_display = ["number", "name", "office"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from . import services
 from .models import Office
 
 
@@ -62,7 +63,14 @@ class OfficeScopedAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class NationalReadOnlyAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Saves through `services.reference_save`, so every change is audited."""
+
+    def save_model(self, request, obj, form, change):
+        services.reference_save(obj=obj, user=request.user)
+
+
+class NationalReadOnlyAdmin(ReferenceDataAdmin):
     """Shared reference data (schemes, rounds): office staff read, superusers write."""
 
     def has_module_permission(self, request):

@@ -4,6 +4,7 @@ the changed fields' values before and after."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ class AuditAction(models.TextChoices):
     # the shared model (tilskudd.services)
     USER_CREATE = "user_create", _("Bruker opprettet")
     USER_CHANGE = "user_change", _("Bruker endret")
+    REFERENCE_CHANGE = "reference_change", _("Grunndata endret")
     ORGANISATION_CHANGE = "organisation_change", _("Organisasjon endret")
     BUDGET_CHANGE = "budget_change", _("Ramme endret")
     EARMARK_CHANGE = "earmark_change", _("Øremerking endret")
@@ -120,6 +122,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, datetime):
+        # one moment is one text, whichever zone it was read in
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)

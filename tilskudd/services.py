@@ -72,6 +72,15 @@ def _save_audited(obj: models.Model, *, fields: list[str], actor: User | None, a
 
 
 @transaction.atomic
+def reference_save(*, obj: models.Model, user: User) -> models.Model:
+    """Save reference data the admin's form built (an office, a county, a scheme, a round
+    and its deadlines), audited with every changed field."""
+    fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+    _save_audited(obj, fields=fields, actor=user, action=AuditAction.REFERENCE_CHANGE)
+    return obj
+
+
+@transaction.atomic
 def organisation_create(*, organisation: Organisation, user: User) -> Organisation:
     """Add an organisation built in memory (by the admin's form)."""
     _save_audited(organisation, fields=ORGANISATION_FIELDS, actor=user,

@@ -192,3 +192,30 @@ def test_granting_the_same_role_again_writes_nothing_and_revoking_writes_one_row
         (AuditAction.MEMBERSHIP_GRANT, "tildeler@example.no", {}, {"role": "editor"}),
         (AuditAction.MEMBERSHIP_REVOKE, "tildeler@example.no", {"role": "editor"}, {}),
     ]
+
+
+def test_a_deadline_moved_in_the_admin_is_audited_with_before_and_after(admin_client, db):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.tilskudd.factories import RoundFactory
+
+    oslo = ZoneInfo("Europe/Oslo")
+    rnd = RoundFactory(year=2031, opens_at=datetime(2031, 1, 1, 8, 0, tzinfo=oslo),
+                       application_deadline=datetime(2031, 3, 1, 23, 59, tzinfo=oslo),
+                       reporting_deadline=datetime(2032, 3, 1, 23, 59, tzinfo=oslo))
+
+    response = admin_client.post(reverse("admin:tilskudd_round_change", args=[rnd.pk]), {
+        "scheme": rnd.scheme_id, "year": "2031",
+        "opens_at_0": "2031-01-01", "opens_at_1": "08:00:00",
+        "application_deadline_0": "2031-03-15", "application_deadline_1": "23:59:00",
+        "reporting_opens_at_0": "", "reporting_opens_at_1": "",
+        "reporting_deadline_0": "2032-03-01", "reporting_deadline_1": "23:59:00",
+    })
+
+    assert response.status_code == 302
+    assert rows(AuditAction.REFERENCE_CHANGE) == [(
+        AuditAction.REFERENCE_CHANGE, "admin@example.com",
+        {"application_deadline": "2031-03-01T22:59:00+00:00"},
+        {"application_deadline": "2031-03-15T22:59:00+00:00"},
+    )]
