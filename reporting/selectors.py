@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -20,6 +21,7 @@ from .models import (
     ReportBpaLine,
     ReportCompetenceLine,
     ReportProject,
+    ReportReceipt,
     ReportStatus,
     ReportSubmission,
 )
@@ -179,3 +181,12 @@ def granted_without_report(
                  .values_list("application_id", flat=True))
     return list(application_selectors.applications_with_ids(
         [pk for pk in granted if pk not in opened]))
+
+
+def receipt_of(submission: ReportSubmission) -> ReportReceipt | None:
+    """The submission's PDF receipt job, or None; no query when it was read with the
+    submission (select_related "receipt")."""
+    try:
+        return submission.receipt
+    except ObjectDoesNotExist:
+        return None

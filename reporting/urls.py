@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, excel_views, receipt_views, views
 
 app_name = "reporting"
 
@@ -10,14 +10,14 @@ urlpatterns = [
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/forhandsvis/", views.preview, name="preview"),
     path("<int:pk>/send-inn/", views.submit, name="submit"),
-    path("<int:pk>/vedlegg/", views.attachment_add, name="attachment_add"),
-    path("<int:pk>/vedlegg/<int:attachment_id>/", views.attachment_download,
+    path("<int:pk>/vedlegg/", attachment_views.attachment_add, name="attachment_add"),
+    path("<int:pk>/vedlegg/<int:attachment_id>/", attachment_views.attachment_download,
          name="attachment_download"),
-    path("<int:pk>/vedlegg/<int:attachment_id>/fjern/", views.attachment_remove,
+    path("<int:pk>/vedlegg/<int:attachment_id>/fjern/", attachment_views.attachment_remove,
          name="attachment_remove"),
-    path("<int:pk>/excel/", views.excel_download, name="excel_download"),
-    path("<int:pk>/excel/last-opp/", views.excel_upload, name="excel_upload"),
-    path("kvittering/<str:reference>/", views.receipt, name="receipt"),
-    path("kvittering/<str:reference>/status/", views.receipt_status, name="receipt_status"),
-    path("kvittering/<str:reference>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    path("<int:pk>/excel/", excel_views.excel_download, name="excel_download"),
+    path("<int:pk>/excel/last-opp/", excel_views.excel_upload, name="excel_upload"),
+    path("kvittering/<str:reference>/", receipt_views.receipt, name="receipt"),
+    path("kvittering/<str:reference>/status/", receipt_views.receipt_status, name="receipt_status"),
+    path("kvittering/<str:reference>/pdf/", receipt_views.receipt_pdf, name="receipt_pdf"),
 ]

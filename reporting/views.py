@@ -1,5 +1,6 @@
 """The recipient's pages: "Mine rapporter", the report form (saved as you go), preview and
-submit, attachments, the Excel template, and the receipt with its PDF copy.
+submit. Attachments, the Excel template and the receipt have modules of their own
+(attachment_views, excel_views, receipt_views).
 
 Views stay thin: they read through selectors, write through services, and answer 404
 (never 403) for a report of an organisation the user is not a member of."""
@@ -10,41 +11,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from applications import selectors as application_selectors
-from tilskudd.attachments import attachment_download_view, find_attachment
-from tilskudd.documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
-from tilskudd.documents.responses import (
-    document_download,
-    is_fetch,
-    job_state,
-)
+from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
-from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt
 from tilskudd.selectors import memberships_for_user
-from tilskudd.uploads import note_refused_uploads
 
 from . import rules, selectors, services
-from .excel import export_filename, export_report, import_report
-from .forms import PART_FORMS, AttachmentForm, ExcelUploadForm, build_forms
-from .models import Report, ReportReceipt, ReportSubmission
+from .forms import PART_FORMS, AttachmentForm, build_forms
+from .models import Report
 from .rules import RuleError
 from .snapshot import account, report_snapshot
-
-SECTIONS = ["header", *PART_FORMS]
-#: Errors listed after an Excel upload; the first ones show the way.
-MAX_ERRORS_SHOWN = 200
 
 
 def _clock(moment) -> str:
@@ -70,20 +53,10 @@ def _account_texts(report: Report) -> dict[str, str]:
     return {key: format_nok(value) for key, value in account(report).items()}
 
 
-def _receipt_of(submission: ReportSubmission) -> ReportReceipt | None:
-    try:
-        return submission.receipt
-    except ObjectDoesNotExist:
-        return None
-
-
 JS_TEXTS = {
     "saved": "Sist lagret kl. %(time)s",
     "saved_with_errors": "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret.",
     "not_saved": "Ikke lagret. Sjekk nettforbindelsen, eller trykk «Lagre».",
-    "pdf_ready": "Last ned PDF-kopi",
-    "pdf_sha256": "Kontrollsum (SHA-256)",
-    "pdf_failed": "PDF-kopien kunne ikke lages. Last siden på nytt om litt.",
 }
 
 
@@ -153,7 +126,7 @@ def _errors_by_name(forms: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _render_edit(
+def render_edit(
     request: HttpRequest, report: Report, *, forms: dict[str, Any] | None = None,
     attachment_form: AttachmentForm | None = None, status: int = 200,
 ) -> HttpResponse:
@@ -199,7 +172,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _save(request, report)
     if not report.is_editable:
         return _render_sent(request, report)
-    return _render_edit(request, report)
+    return render_edit(request, report)
 
 
 def _save(request: HttpRequest, report: Report) -> HttpResponse:
@@ -227,7 +200,7 @@ def _save(request: HttpRequest, report: Report) -> HttpResponse:
         })
     if invalid:
         messages.warning(request, _("Noen felt har feil og er ikke lagret. Resten er lagret."))
-        return _render_edit(request, fresh, forms=build_forms(fresh, data=request.POST))
+        return render_edit(request, fresh, forms=build_forms(fresh, data=request.POST))
     messages.success(request, _("Rapporten er lagret kl. %(time)s.")
                      % {"time": _clock(fresh.updated_at)})
     if request.POST.get("action") == "preview":
@@ -275,143 +248,3 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         return _render_preview(request, report, error=error)
     return redirect("reporting:receipt", reference=submission.reference)
-
-
-# -- Attachments ------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_for_member(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    note_refused_uploads(request, form)
-    if form.is_valid():
-        try:
-            attachment = services.report_attachment_add(
-                report=report, user=request.user, uploaded=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
-                             % {"title": attachment.title})
-            return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
-    return _render_edit(request, report, attachment_form=form, status=422)
-
-
-attachment_download = attachment_download_view(selectors.report_for_member)
-
-
-@login_required
-@require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    report = selectors.report_for_member(request.user, pk)
-    attachment = find_attachment(report.attachments.all(), attachment_id)
-    services.report_attachment_remove(attachment=attachment, user=request.user)
-    messages.success(request, _("Vedlegget «%(title)s» er fjernet.") % {"title": attachment.title})
-    return redirect(reverse("reporting:edit", args=[report.pk]) + "#section-attachments")
-
-
-# -- Excel ------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-@never_cache
-def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_for_member(request.user, pk)
-    response = HttpResponse(export_report(report), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=export_filename(report))
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_for_member(request.user, pk)
-    refusal = ""
-    try:
-        services.ensure_editable(report=report, user=request.user)
-    except ServiceError as error:
-        refusal = error.message
-    # Bound on every POST, even one whose only file the upload handler dropped.
-    posted = request.method == "POST"
-    form = ExcelUploadForm(request.POST, request.FILES) if posted else ExcelUploadForm()
-    note_refused_uploads(request, form, max_bytes=MAX_UPLOAD_BYTES)
-    errors: list[str] = []
-    if request.method == "POST" and not refusal and form.is_valid():
-        try:
-            result = import_report(report=report, user=request.user,
-                                   uploaded_file=form.cleaned_data["file"])
-        except ServiceError as error:
-            refusal = error.message
-        else:
-            if result.ok:
-                messages.success(request, _("Rapporten er fylt ut fra Excel-filen."))
-                return redirect("reporting:edit", pk=report.pk)
-            errors = [str(error) for error in result.errors]
-    return render(request, "reporting/excel_upload.html", {
-        "report": report,
-        "form": form,
-        "refusal": refusal,
-        "errors": errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
-        "error_count": len(errors),
-    }, status=422 if errors else 200)
-
-
-# -- Receipt ----------------------------------------------------------------------------
-
-
-def _receipt_state(submission: ReportSubmission) -> dict[str, str]:
-    return job_state(
-        _receipt_of(submission), reverse("reporting:receipt_pdf", args=[submission.reference])
-    )
-
-
-REPORT_RECEIPT = ReceiptWords(
-    title=gettext_lazy("Kvittering for rapport"), heading=gettext_lazy("Rapporten er sendt inn"),
-    pdf_heading=gettext_lazy("PDF-kopi av rapporten"), thing=gettext_lazy("rapporten"),
-)
-
-
-@login_required
-def receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    report = submission.report
-    status = (_("Sendt tilbake for retting") if submission.returned_at
-              else report.get_status_display())
-    return render_receipt(
-        request, submission=submission, job=_receipt_of(submission), words=REPORT_RECEIPT,
-        facts=[
-            Fact(_("Innvilget"), format_nok(submission.granted_total)),
-            Fact(_("Brukt"), format_nok(submission.used_total)),
-            Fact(_("Ubrukt"), format_nok(submission.unused_total)),
-            Fact(_("Ubrukte midler"), submission.get_unused_choice_display()
-                 if submission.unused_choice else _("Ingen ubrukte midler"), id="unused-choice"),
-            Fact(_("Status"), status),
-        ],
-        pdf_url=reverse("reporting:receipt_pdf", args=[reference]),
-        page_url=reverse("reporting:receipt", args=[reference]),
-        status_url=reverse("reporting:receipt_status", args=[reference]),
-        links=[Link(_("Til Mine rapporter"), reverse("reporting:list"))],
-        content_template="reporting/includes/content.html",
-        context={"report": report},
-    )
-
-
-@login_required
-def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return JsonResponse(_receipt_state(submission))
-
-
-@login_required
-def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return document_download(_receipt_of(submission), f"{submission.reference}.pdf",
-                             user=request.user)

@@ -4,23 +4,27 @@ state (polled by portal.js), what was sent, and the links on.
 
 An app's receipt view finds the submission (404 for anyone else) and calls
 `render_receipt(...)` with what differs: the words, its own facts, its URLs and links.
-The page is `templates/documents/receipt_page.html`.
+The page is `templates/documents/receipt_page.html`. `receipt_document_views(...)` makes
+the PDF copy's two views (its state for polling, the file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .documents.jobs import DocumentJob
-from .documents.responses import job_state
+from .documents.responses import document_download, job_state
 from .submissions import FrozenSubmission
 
 DATE_TIME = "j. F Y \\k\\l. H:i"
@@ -138,3 +142,25 @@ def render_receipt(
         "pdf": receipt.pdf,
         "js_texts": receipt_js_texts(receipt),
     })
+
+
+def receipt_document_views(
+    *, submission_for_member: Callable[[Any, str], FrozenSubmission],
+    job_of: Callable[[FrozenSubmission], DocumentJob | None], pdf_url_name: str,
+):
+    """The two views every receipt's PDF copy needs, for one app: its state for the page's
+    polling (JSON) and the PDF itself (audited). `submission_for_member(user, reference)`
+    is the app's selector that answers 404 unless the user may see the submission."""
+
+    @login_required
+    def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
+        submission = submission_for_member(request.user, reference)
+        return JsonResponse(job_state(job_of(submission), reverse(pdf_url_name, args=[reference])))
+
+    @login_required
+    def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
+        submission = submission_for_member(request.user, reference)
+        return document_download(job_of(submission), f"{submission.reference}.pdf",
+                                 user=request.user)
+
+    return receipt_status, receipt_pdf
