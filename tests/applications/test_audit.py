@@ -55,7 +55,7 @@ def test_start_update_signature_submit_and_withdraw_each_write_one_typed_row(
     assert (rows[1][1]["competence_lines"], rows[1][2]["competence_lines"]) == (0, 1)
     assert rows[2][1:] == (
         {"signature_requested_at": None, "signature_requested_by": None},
-        {"signature_requested_at": str(requested_at), "signature_requested_by": editor.pk},
+        {"signature_requested_at": requested_at.isoformat(), "signature_requested_by": editor.pk},
     )
     assert rows[3][1:] == ({"status": "draft"}, {"status": "submitted"})
     assert rows[4][1:] == ({"status": "submitted"}, {"status": "withdrawn"})
