@@ -7,11 +7,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.urls import reverse
 
 from applications import services
 from applications.models import Attachment, ReceiptDocument
 from tests.applications.conftest import bpa_line, competence_line, complete_header, project
-from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member
+from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member, stavanger
 from tests.tilskudd.test_hostile_pdf import build_pdf
 from tilskudd.audit import AuditAction
 from tilskudd.documents.responses import attachment_download, document_download
@@ -110,3 +111,51 @@ def test_an_attachment_handed_to_a_person_writes_one_audit_row(draft, signatory)
         ContentType.objects.get_for_model(Attachment).pk, attachment.pk,
         {"filename": "Årsplan.pdf", "sha256": hashlib.sha256(data).hexdigest()},
     )]
+
+
+def test_the_signatory_downloading_the_receipt_writes_one_audit_row(client, receipt, signatory):
+    # Given the signatory, signed in
+    client.force_login(signatory)
+    reference = receipt.submission.reference
+
+    # When the receipt's PDF is fetched through the page's link
+    response = client.get(reverse("applications:receipt_pdf", args=[reference]))
+
+    # Then the file is handed out and one row says who got it
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert download_rows() == [(
+        AuditAction.DOCUMENT_DOWNLOAD, "signatar@example.no",
+        ContentType.objects.get_for_model(ReceiptDocument).pk, receipt.pk,
+        {"filename": f"{reference}.pdf", "sha256": receipt.sha256},
+    )]
+
+
+def test_someone_else_asking_for_the_receipt_gets_nothing_and_nothing_is_written(
+    client, receipt
+):
+    client.force_login(member(stavanger(), MembershipRole.SIGNATORY))
+
+    response = client.get(
+        reverse("applications:receipt_pdf", args=[receipt.submission.reference]))
+
+    assert response.status_code == 404
+    assert download_rows() == []
+
+
+def test_an_attachment_downloaded_through_the_page_writes_one_audit_row(
+    client, draft, signatory
+):
+    services.attachment_add(
+        application=draft, user=signatory, kind="other", title="Plan",
+        uploaded=SimpleUploadedFile("plan.pdf", build_pdf(), content_type="application/pdf"),
+    )
+    attachment = Attachment.objects.get()
+    client.force_login(signatory)
+
+    response = client.get(
+        reverse("applications:attachment_download", args=[draft.pk, attachment.pk]))
+
+    assert response.status_code == 200
+    assert [(action, email, target) for action, email, _, target, _ in download_rows()] == [
+        (AuditAction.ATTACHMENT_DOWNLOAD, "signatar@example.no", attachment.pk)]
