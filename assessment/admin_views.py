@@ -207,6 +207,7 @@ def pot_view(model_admin, request, object_id):
         "budget": budget,
         "summary": summary,
         "excel_url": reverse("admin:assessment_pot_excel", args=[budget.pk]),
+        "changelist_url": reverse("admin:assessment_pot_changelist"),
         "cases_url": reverse("admin:assessment_submittedapplication_changelist")
         + f"?round__id__exact={budget.round_id}",
     }

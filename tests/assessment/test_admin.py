@@ -442,6 +442,9 @@ def test_the_pot_page_shows_pot_recommended_approved_and_remaining(
 
     summary = response.context["summary"]
     assert response.status_code == 200
+    assert f'<a href="{reverse("admin:assessment_pot_changelist")}">Rammer og forbruk</a>' in (
+        response.content.decode()
+    )
     assert (summary.pot, summary.approved, summary.remaining) == (
         Decimal("30667000"), Decimal("260000"), Decimal("30407000")
     )

@@ -40,6 +40,8 @@ def test_reading_a_new_case_writes_nothing_and_offers_to_start_it(
     assert "Saken er ikke påbegynt ved embetet." in text
     assert 'name="_open"' in text
     assert 'name="_recommend"' not in text
+    changelist = reverse("admin:assessment_submittedapplication_changelist")
+    assert f'<a href="{changelist}">Søknader til behandling</a>' in text
 
 
 def test_reading_an_existing_case_writes_nothing_even_when_the_lines_are_behind(
