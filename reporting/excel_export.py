@@ -1,0 +1,217 @@
+"""The report as a prefilled Excel template (layout in excel_layout.py). Input cells are
+yellow and unlocked; numbers have data validation; a report that is sent is exported
+read-only."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tilskudd.documents import excel as xl
+from tilskudd.money import format_nok
+
+from . import rules
+from .excel_layout import (
+    AMOUNT,
+    CHOICE,
+    FACTS_FIRST_ROW,
+    FIRST_LINE_ROW,
+    FIXED_AMOUNT,
+    FIXED_ID,
+    FIXED_TEXT,
+    HEADER_FIRST_ROW,
+    HEADER_HEADING_ROW,
+    HEADING_ROW,
+    ID_COLUMN,
+    ID_ROW,
+    INPUT_KINDS,
+    NOTE_ROW,
+    PERSONS,
+    REPORT_PROPERTY,
+    SHEET_ACCOUNT,
+    SHEET_HEADER,
+    TEXT,
+    TITLE_ROW,
+    Part,
+    choice_labels,
+    header_rows,
+    line_label,
+    part_lines,
+    report_parts,
+)
+from .models import (
+    Report,
+    UnusedChoice,
+)
+
+
+def export_filename(report: Report) -> str:
+    """KKT-2026-Trondheim-rapport.xlsx: plain ASCII, safe in any browser."""
+    name = report.application.organisation.name.split(" - ")[0]
+    for suffix in (" fylkeskommune", " kommune"):
+        name = name.removesuffix(suffix)
+    for nordic, plain in (("æ", "ae"), ("ø", "o"), ("å", "aa"),
+                          ("Æ", "Ae"), ("Ø", "O"), ("Å", "Aa")):
+        name = name.replace(nordic, plain)
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "rapport"
+    rnd = report.application.round
+    return f"{rnd.scheme.code.upper()}-{rnd.year}-{name}-rapport.xlsx"
+
+
+def export_report(report: Report) -> bytes:
+    """The report as a template prefilled with the decision and what is stored now."""
+    editable = report.is_editable
+    wb, ws = xl.new_workbook(SHEET_HEADER)
+    xl.set_property(wb, REPORT_PROPERTY, str(report.pk))
+    _write_header_sheet(ws, report, editable)
+    parts = report_parts()
+    for part in parts:
+        _write_part_sheet(wb.create_sheet(part.sheet), part, part_lines(report, part), editable)
+    _write_account_sheet(wb.create_sheet(SHEET_ACCOUNT), report, parts)
+    wb.active = 0
+    return xl.workbook_bytes(wb)
+
+
+def _note(editable: bool) -> str:
+    if editable:
+        return _("Fyll ut de gule feltene og last opp filen på rapportsiden i portalen. Ikke "
+                 "legg til, slett eller flytt rader: linjene er gitt av vedtaket. Ingenting "
+                 "lagres før hele filen er gyldig.")
+    return _("Rapporten er sendt inn. Filen er en kopi og kan ikke lastes opp igjen.")
+
+
+def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
+    application = report.application
+    org = application.organisation
+    rnd = application.round
+    xl.write_title(ws["A1"], _("Rapport om %(scheme)s %(year)s")
+                   % {"scheme": rnd.scheme.name, "year": rnd.year})
+    xl.write_text(ws["A2"], _note(editable))
+    facts = [
+        (_("Tilskuddsmottaker"), org.name),
+        (_("Organisasjonsnummer"), org.org_number or "–"),
+        (_("Tilskudd"), f"{rnd.scheme.name} {rnd.year}"),
+        (_("Statsforvalter"), org.county.office.name),
+        (_("Innvilget"), format_nok(report.granted_total)),
+        (_("Krever revisorattestasjon"), xl.YES if report.auditor_required else xl.NO),
+    ]
+    for row, (label, value) in enumerate(facts, start=FACTS_FIRST_ROW):
+        xl.write_text(ws.cell(row=row, column=1), str(label)).font = Font(bold=True)
+        xl.write_text(ws.cell(row=row, column=2), str(value))
+    xl.write_text(ws.cell(row=ID_ROW, column=1), _("Rapport-ID (ikke endre)")).font = Font(
+        bold=True)
+    xl.write_whole_number(ws.cell(row=ID_ROW, column=ID_COLUMN), report.pk).alignment = (
+        Alignment(horizontal="left"))
+
+    for column, heading in enumerate([_("Opplysninger i rapporten"), _("Svar"), _("Hjelp")],
+                                     start=1):
+        xl.write_text(ws.cell(row=HEADER_HEADING_ROW, column=column), heading)
+    xl.style_header(ws[HEADER_HEADING_ROW])
+    for row, (name, label, help_text) in enumerate(header_rows(), start=HEADER_FIRST_ROW):
+        xl.write_text(ws.cell(row=row, column=1), label)
+        cell = ws.cell(row=row, column=2)
+        if name == "unused_choice":
+            value = report.unused_choice
+            xl.write_text(cell, str(UnusedChoice(value).label) if value else "")
+            if editable:
+                xl.add_list_validation(ws, cell.coordinate, list(choice_labels(UnusedChoice)))
+        else:
+            xl.write_text(cell, getattr(report, name))
+        xl.write_text(ws.cell(row=row, column=3), help_text)
+        ws.cell(row=row, column=3).alignment = xl.WRAP_TOP
+        if editable:
+            xl.mark_input([cell], wrap=True)
+        else:
+            cell.alignment = xl.WRAP_TOP
+    ws.row_dimensions[HEADER_FIRST_ROW + 2].height = 120
+    xl.set_column_widths(ws, [36, 70, 50])
+    xl.protect_sheet(ws)
+
+
+def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: bool) -> None:
+    xl.write_title(ws.cell(row=TITLE_ROW, column=1), part.title)
+    xl.write_text(ws.cell(row=NOTE_ROW, column=1), _note(editable))
+    for i, column in enumerate(part.columns, start=1):
+        xl.write_text(ws.cell(row=HEADING_ROW, column=i), column.heading)
+    xl.style_header(ws[HEADING_ROW])
+    ws.row_dimensions[HEADING_ROW].height = 48
+    for offset, line in enumerate(lines):
+        row = FIRST_LINE_ROW + offset
+        for i, column in enumerate(part.columns, start=1):
+            cell = ws.cell(row=row, column=i)
+            if column.kind == FIXED_ID:
+                xl.write_whole_number(cell, line.pk)
+            elif column.kind == FIXED_TEXT:
+                xl.write_text(cell, line_label(part.key, line))
+                cell.alignment = xl.WRAP_TOP
+            elif column.kind in (FIXED_AMOUNT, AMOUNT):
+                xl.write_amount(cell, getattr(line, column.key))
+            elif column.kind == PERSONS:
+                xl.write_whole_number(cell, getattr(line, column.key))
+            elif column.kind == CHOICE:
+                value = getattr(line, column.key)
+                xl.write_text(cell, str(column.choices(value).label) if value else "")
+            else:
+                xl.write_text(cell, getattr(line, column.key))
+            if editable and column.kind in INPUT_KINDS:
+                xl.mark_input([cell], wrap=column.kind == TEXT)
+    if editable and lines:
+        last = FIRST_LINE_ROW + len(lines) - 1
+        for i, column in enumerate(part.columns, start=1):
+            letter = get_column_letter(i)
+            cells = f"{letter}{FIRST_LINE_ROW}:{letter}{last}"
+            if column.kind == PERSONS:
+                xl.add_whole_number_validation(ws, cells, minimum=0, maximum=rules.MAX_PERSONS)
+            elif column.kind == AMOUNT:
+                xl.add_whole_number_validation(ws, cells, minimum=0,
+                                               maximum=int(rules.MAX_AMOUNT))
+            elif column.kind == CHOICE:
+                xl.add_list_validation(ws, cells, list(choice_labels(column.choices)))
+    if not lines:
+        xl.write_text(ws.cell(row=FIRST_LINE_ROW, column=2),
+                      _("Ingen linjer i denne delen er innvilget."))
+    xl.set_column_widths(ws, [c.width for c in part.columns])
+    ws.freeze_panes = "C4"
+    ws.page_setup.orientation = "landscape"
+    xl.protect_sheet(ws)
+
+
+def _write_account_sheet(ws: Worksheet, report: Report, parts: tuple[Part, ...]) -> None:
+    xl.write_title(ws["A1"], _("Regnskap"))
+    xl.write_text(ws["A2"], _("Regnes ut av Excel mens du fyller ut; portalen regner ut "
+                              "regnskapet på nytt fra linjene når filen lastes opp."))
+    for column, heading in enumerate([_("Post"), _("Beløp (kr)")], start=1):
+        xl.write_text(ws.cell(row=HEADING_ROW, column=column), heading)
+    xl.style_header(ws[HEADING_ROW])
+    used_terms = []
+    for part in parts:
+        lines = part_lines(report, part)
+        if not lines:
+            continue
+        column = next(i for i, c in enumerate(part.columns, start=1) if c.key == "amount_used")
+        letter = get_column_letter(column)
+        last = FIRST_LINE_ROW + len(lines) - 1
+        used_terms.append(f"SUM({part.sheet}!{letter}{FIRST_LINE_ROW}:{letter}{last})")
+    rows = [
+        (_("Innvilget tilskudd"), None, report.granted_total),
+        (_("Overført fra i fjor"), None, report.transferred_in),
+        (_("Brukt"), "=" + ("+".join(used_terms) or "0"), None),
+        (_("Ubrukt"), f"=B{FIRST_LINE_ROW}+B{FIRST_LINE_ROW + 1}-B{FIRST_LINE_ROW + 2}", None),
+    ]
+    for row, (label, formula, amount) in enumerate(rows, start=FIRST_LINE_ROW):
+        xl.write_text(ws.cell(row=row, column=1), label)
+        cell = ws.cell(row=row, column=2)
+        if formula:
+            xl.write_formula(cell, formula)
+            cell.number_format = xl.AMOUNT_FORMAT
+        else:
+            xl.write_amount(cell, amount)
+    ws.cell(row=FIRST_LINE_ROW + 3, column=1).font = Font(bold=True)
+    xl.set_column_widths(ws, [30, 20])
+    xl.protect_sheet(ws)

@@ -1,0 +1,224 @@
+"""A filled-in report template back into the report (layout in excel_layout.py). An
+upload is read whole; every problem is reported by sheet and cell, and only a file without
+problems is saved, by one call to services.report_update, so nothing is stored from a
+broken file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from tilskudd.documents import excel as xl
+from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, SheetData
+from tilskudd.models import User
+
+from . import rules, services
+from .excel_layout import (
+    AMOUNT,
+    CHOICE,
+    FIRST_LINE_ROW,
+    HEADER_FIRST_ROW,
+    HEADING_ROW,
+    ID_COLUMN,
+    ID_ROW,
+    INPUT_KINDS,
+    PERSONS,
+    REPORT_PROPERTY,
+    SHEET_ACCOUNT,
+    SHEET_HEADER,
+    TEXT,
+    Part,
+    choice_labels,
+    header_rows,
+    line_label,
+    part_lines,
+    report_parts,
+)
+from .models import (
+    Report,
+    UnusedChoice,
+)
+
+
+@dataclass
+class ImportResult:
+    """What an upload gave: either errors (and nothing saved) or the saved report."""
+
+    errors: list[CellError] = field(default_factory=list)
+    report: Report | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def expected_sheets() -> list[str]:
+    return [SHEET_HEADER, *(part.sheet for part in report_parts()), SHEET_ACCOUNT]
+
+
+def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
+    """Fill the report from an uploaded template. Raises ServiceError when the
+    report may not be changed (sent in, or the user is not a member)."""
+    services.ensure_editable(report=report, user=user)
+    parts = report_parts()
+    try:
+        with xl.open_upload(uploaded_file) as wb:
+            header = xl.read_sheet(wb, SHEET_HEADER, max_col=3,
+                                   max_row=HEADER_FIRST_ROW + len(header_rows()))
+            wrong_file = _check_identity(wb, header, report)
+            if wrong_file:
+                return ImportResult(errors=[wrong_file])
+            sheet_errors = _check_sheets(wb)
+            sheets = {part.key: xl.read_sheet(wb, part.sheet, max_col=len(part.columns))
+                      for part in parts}
+    except ExcelFileError as exc:
+        return ImportResult(errors=[exc.as_cell_error()])
+
+    reader = CellReader()
+    reader.errors.extend(sheet_errors)
+    header_values = _read_header(reader, header)
+    values = {part.key: _read_part(reader, sheets[part.key], part, part_lines(report, part))
+              for part in parts}
+    if reader.errors:
+        return ImportResult(errors=reader.errors)
+    saved = services.report_update(report=report, user=user, header=header_values,
+                                   source="excel", **values)
+    return ImportResult(report=saved)
+
+
+def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> CellError | None:
+    """The file must be this report's own template: its ID is a workbook property and
+    the cell B9 on the header sheet."""
+    found = set()
+    prop = xl.get_property(wb, REPORT_PROPERTY)
+    if prop is not None and prop.strip():
+        found.add(prop.strip())
+    if header is not None:
+        value = header.cell(ID_ROW, ID_COLUMN).value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if value is not None and str(value).strip():
+            found.add(str(value).strip())
+    if not found:
+        return CellError(SHEET_HEADER, f"{get_column_letter(ID_COLUMN)}{ID_ROW}", _(
+            "Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last ned "
+            "Excel-malen fra rapporten og fyll ut den."))
+    if found != {str(report.pk)}:
+        return CellError("", "", _(
+            "Filen gjelder et annet tilskudd (en annen rapport). Last ned Excel-malen fra "
+            "denne rapporten og fyll ut den."))
+    return None
+
+
+def _check_sheets(wb: Workbook) -> list[CellError]:
+    expected = expected_sheets()
+    errors = [
+        CellError(title, "", _("arket mangler i filen. Last ned malen på nytt fra portalen."))
+        for title in expected if title not in wb.sheetnames
+    ]
+    errors += [
+        CellError(title, "", _("arket hører ikke til rapportmalen. Ikke legg til eller gi "
+                               "nytt navn til ark."))
+        for title in wb.sheetnames if title not in expected and title != xl.LISTS_SHEET
+    ]
+    return errors
+
+
+def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] | None:
+    if sheet is None:
+        return None
+    hint = _("Ikke flytt, slett eller sett inn rader.")
+    rows = header_rows()
+    labels_ok = [reader.expect_label(sheet.cell(row, 1), label, hint=hint)
+                 for row, (_name, label, _help) in enumerate(rows, start=HEADER_FIRST_ROW)]
+    if not all(labels_ok):
+        return None
+    values: dict[str, Any] = {}
+    for row, (name, _label, _help) in enumerate(rows, start=HEADER_FIRST_ROW):
+        cell = sheet.cell(row, 2)
+        if name == "unused_choice":
+            values[name] = reader.choice(cell, choice_labels(UnusedChoice), what=_("valg")) or ""
+        else:
+            values[name] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)
+    return values
+
+
+def _row_id(cell: xl.RawCell) -> int | None:
+    value = cell.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _read_part(
+    reader: CellReader, sheet: SheetData | None, part: Part, lines: list[Any]
+) -> list[dict[str, Any]] | None:
+    """The values of each line, found by the ID in column A. A row that is not one of the
+    report's lines (added), a line with no row (removed), or a line twice is refused."""
+    if sheet is None:
+        return None
+    hint = _("Ikke flytt, slett eller sett inn kolonner.")
+    headings_ok = [reader.expect_label(sheet.cell(HEADING_ROW, i), column.heading, hint=hint)
+                   for i, column in enumerate(part.columns, start=1)]
+    if not all(headings_ok):
+        return None
+    by_id = {line.pk: line for line in lines}
+    columns = range(1, len(part.columns) + 1)
+    input_columns = [i for i, c in enumerate(part.columns, start=1) if c.kind in INPUT_KINDS]
+    seen: dict[int, int] = {}
+    values: list[dict[str, Any]] = []
+    last = sheet.last_row_with_content()
+    for row in range(FIRST_LINE_ROW, max(last, FIRST_LINE_ROW + len(lines) - 1) + 1):
+        id_cell = sheet.cell(row, 1)
+        if sheet.row_is_blank(row, columns):
+            continue
+        line_id = _row_id(id_cell)
+        if not lines and row == FIRST_LINE_ROW and sheet.row_is_blank(row, input_columns) \
+                and id_cell.is_blank:
+            continue  # the "nothing granted" note
+        if line_id is None or line_id not in by_id:
+            reader.error(id_cell, _(
+                "raden er lagt til eller endret. Rapporten har faste linjer fra vedtaket; "
+                "ikke legg til rader eller endre linje-ID."))
+            continue
+        if line_id in seen:
+            reader.error(id_cell, _("linjen %(id)d står to ganger (også i rad %(row)d).")
+                         % {"id": line_id, "row": seen[line_id]})
+            continue
+        seen[line_id] = row
+        values.append(_read_line(reader, sheet, part, row, line_id))
+    for offset, line in enumerate(lines):
+        if line.pk not in seen:
+            reader.error(sheet.cell(FIRST_LINE_ROW + offset, 1), _(
+                "linjen «%(label)s» (linje-ID %(id)d) mangler. Ikke slett rader; last ned "
+                "malen på nytt om du har gjort det.")
+                % {"label": line_label(part.key, line), "id": line.pk})
+    return values
+
+
+def _read_line(
+    reader: CellReader, sheet: SheetData, part: Part, row: int, line_id: int
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": line_id}
+    for i, column in enumerate(part.columns, start=1):
+        cell = sheet.cell(row, i)
+        if column.kind == PERSONS:
+            data[column.key] = reader.whole_number(cell, minimum=0, maximum=rules.MAX_PERSONS)
+        elif column.kind == AMOUNT:
+            number = reader.whole_number(cell, minimum=0, maximum=int(rules.MAX_AMOUNT))
+            data[column.key] = None if number is None else Decimal(number)
+        elif column.kind == CHOICE:
+            data[column.key] = reader.choice(cell, choice_labels(column.choices),
+                                             what=column.what) or ""
+        elif column.kind == TEXT:
+            data[column.key] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)
+    return data

@@ -1,0 +1,122 @@
+"""The layout of a report's workbook, shared by the export (excel_export.py) and the
+import (excel_import.py): the sheets, the rows, and each part's columns with their kinds.
+
+The workbook has a header sheet ("Rapport", with the report's ID in B9 and as a workbook
+property), one sheet per part ("Kompetanse", "BPA", "Prosjekter") whose rows are the lines
+of the decision, fixed and identified by their ID in column A, and a "Regnskap" sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .models import (
+    Continuation,
+    GoalAchievement,
+    ProjectStatus,
+    Report,
+)
+
+SHEET_HEADER = "Rapport"
+SHEET_ACCOUNT = "Regnskap"
+#: The workbook property that ties a file to its report.
+REPORT_PROPERTY = "tilskudd.rapport"
+
+TITLE_ROW, NOTE_ROW, HEADING_ROW, FIRST_LINE_ROW = 1, 2, 3, 4
+FACTS_FIRST_ROW = 3
+ID_ROW, ID_COLUMN = 9, 2
+HEADER_HEADING_ROW = 11
+HEADER_FIRST_ROW = 12
+
+TEXT, PERSONS, AMOUNT, CHOICE, FIXED_ID, FIXED_TEXT, FIXED_AMOUNT = (
+    "text", "persons", "amount", "choice", "id", "fixed_text", "fixed_amount")
+INPUT_KINDS = {TEXT, PERSONS, AMOUNT, CHOICE}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a field of the report line, or what a fixed column shows
+    heading: str
+    kind: str
+    width: float
+    choices: type[models.TextChoices] | None = None
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # the keyword of services.report_update
+    sheet: str
+    title: str
+    related_name: str
+    columns: tuple[Column, ...]
+
+
+def report_parts() -> tuple[Part, ...]:
+    line_id = Column("id", _("Linje-ID (ikke endre)"), FIXED_ID, 12)
+    granted = Column("granted", _("Innvilget (kr)"), FIXED_AMOUNT, 16)
+    used = Column("amount_used", _("Brukt (kr)"), AMOUNT, 16)
+    return (
+        Part("competence", "Kompetanse", _("Kompetansetiltak"), "competence_lines", (
+            line_id,
+            Column("label", _("Tiltak"), FIXED_TEXT, 48),
+            granted,
+            Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
+            Column("still_studying", _("Studerer fortsatt (antall)"), PERSONS, 14),
+            Column("stopped", _("Avbrutt (antall)"), PERSONS, 14),
+            used,
+        )),
+        Part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", (
+            line_id,
+            Column("label", _("Målgruppe"), FIXED_TEXT, 40),
+            granted,
+            Column("trained", _("Antall opplært"), PERSONS, 14),
+            used,
+        )),
+        Part("projects", "Prosjekter", _("Tjenesteutviklingsprosjekter"), "projects", (
+            line_id,
+            Column("label", _("Prosjekt"), FIXED_TEXT, 36),
+            granted,
+            Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),
+            Column("goal_achievement", _("Måloppnåelse"), CHOICE, 24, GoalAchievement,
+                   _("måloppnåelse")),
+            Column("results", _("Resultater"), TEXT, 60),
+            Column("continues", _("Videreføres i ordinær drift"), CHOICE, 16, Continuation,
+                   _("svar")),
+            used,
+        )),
+    )
+
+
+def header_rows() -> list[tuple[str, str, str]]:
+    """(field, label, help) of the header sheet's input rows."""
+    return [
+        ("unused_choice", _("Ubrukte midler"),
+         _("Velg fra listen hvis noe av tilskuddet er ubrukt.")),
+        ("transfer_reason", _("Begrunnelse for overføring"),
+         _("Fylles ut hvis du søker om å overføre ubrukte midler.")),
+        ("text_report", _("Tekstrapport"),
+         _("Hva tilskuddet er brukt til, og hva det har gitt tjenestene og brukerne.")),
+    ]
+
+
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    return {str(label): value for value, label in choices.choices}
+
+
+def line_label(part: str, line) -> str:
+    source = line.source
+    if part == "competence":
+        text = source.get_education_type_display()
+        return f"{text}: {source.description}" if source.description else text
+    if part == "bpa":
+        return source.get_role_display()
+    return source.title
+
+
+def part_lines(report: Report, part: Part) -> list[Any]:
+    return list(getattr(report, part.related_name).all())
