@@ -43,9 +43,6 @@ MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
 
 
-#: The old name of the refusal; other code imports tilskudd.errors.ServiceError.
-ApplicationError = ServiceError
-
 
 def _membership(user: User, organisation: Organisation) -> Membership:
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
