@@ -12,7 +12,8 @@ from tilskudd.models import Membership, MembershipRole, Office, OfficeMembership
 from tilskudd.receipts import when
 from tilskudd.workflow import Workflow
 
-from .models import ALLOWED_TRANSITIONS, Report, ReportEvent, ReportStatus
+from .choices import ALLOWED_TRANSITIONS, ReportStatus
+from .models import Report, ReportEvent
 
 __all__ = ["REPORT_WORKFLOW", "ensure_editable", "lock", "membership", "office_of",
            "require_editable", "require_signatory", "require_staff", "transition", "when"]

@@ -1,6 +1,9 @@
 """A recipient's report on a grant: one per granted application, prefilled from the
 decision, with a line per granted line, a financial account, the attachment the rules
-require, the frozen submissions with their receipts, deadline extensions and reminders."""
+require, the frozen submissions with their receipts, deadline extensions and reminders.
+
+The choices (statuses, kinds, answers) live in choices.py, which rules.py reads too; they
+are imported here as well, so `reporting.models.ReportStatus` still works."""
 
 from __future__ import annotations
 
@@ -22,6 +25,17 @@ from tilskudd.submissions import FrozenSubmission
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
+from .choices import (
+    EDITABLE_STATUSES,
+    AttachmentKind,
+    Continuation,
+    GoalAchievement,
+    OverdueRule,
+    ProjectStatus,
+    ReminderKind,
+    ReportStatus,
+    UnusedChoice,
+)
 
 PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
 USED_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_AMOUNT)]
@@ -29,28 +43,6 @@ USED_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_AMOUNT)]
 
 def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
-
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Under arbeid")
-    SUBMITTED = "submitted", _("Sendt inn")
-    RETURNED = "returned", _("Sendt tilbake for retting")
-    APPROVED = "approved", _("Godkjent")
-
-
-#: Which status may follow which; see services.REPORT_WORKFLOW.
-ALLOWED_TRANSITIONS = {
-    ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
-    ReportStatus.SUBMITTED: {ReportStatus.RETURNED, ReportStatus.APPROVED},
-    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
-    ReportStatus.APPROVED: set(),
-}
-EDITABLE_STATUSES = {ReportStatus.DRAFT, ReportStatus.RETURNED}
-
-
-class UnusedChoice(models.TextChoices):
-    TRANSFER = "transfer", _("Søke om å overføre ubrukte midler til neste år")
-    REPAY = "repay", _("Betale tilbake ubrukte midler")
 
 
 class Report(models.Model):
@@ -183,25 +175,6 @@ class ReportBpaLine(models.Model):
         return str(self.source)
 
 
-class ProjectStatus(models.TextChoices):
-    COMPLETED = "completed", _("Avsluttet")
-    ONGOING = "ongoing", _("Pågår")
-    NOT_STARTED = "not_started", _("Ikke startet")
-    STOPPED = "stopped", _("Stanset")
-
-
-class GoalAchievement(models.TextChoices):
-    ACHIEVED = "achieved", _("Målene er nådd")
-    PARTLY = "partly", _("Målene er delvis nådd")
-    NOT_ACHIEVED = "not_achieved", _("Målene er ikke nådd")
-
-
-class Continuation(models.TextChoices):
-    YES = "yes", _("Ja")
-    PARTLY = "partly", _("Delvis")
-    NO = "no", _("Nei")
-
-
 class ReportProject(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="projects")
     source = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="report_line")
@@ -232,12 +205,6 @@ class ReportProject(models.Model):
 
     def __str__(self) -> str:
         return str(self.source)
-
-
-class AttachmentKind(models.TextChoices):
-    AUDITOR_STATEMENT = "auditor_statement", _("Revisorattestasjon")
-    PROJECT_ACCOUNTS = "project_accounts", _("Prosjektregnskap")
-    OTHER = "other", _("Annet vedlegg")
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
@@ -333,13 +300,6 @@ class DeadlineExtension(models.Model):
         return f"{self.report}: {timezone.localtime(self.new_deadline):%d.%m.%Y %H:%M}"
 
 
-class ReminderKind(models.TextChoices):
-    DAYS_30 = "days_30", _("30 dager før fristen")
-    DAYS_7 = "days_7", _("7 dager før fristen")
-    DAYS_1 = "days_1", _("1 dag før fristen")
-    OVERDUE = "overdue", _("Forsinket (varsel til embetet)")
-
-
 class ReminderSent(models.Model):
     """A reminder that has been sent; the unique constraint makes each one go once."""
 
@@ -358,11 +318,6 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.get_kind_display()}"
-
-
-class OverdueRule(models.TextChoices):
-    BLOCK = "block", _("Stopp nye søknader")
-    WARN = "warn", _("Vis bare en advarsel")
 
 
 class ReportingSettings(models.Model):

@@ -18,6 +18,8 @@ from assessment.rules import AUDITOR_THRESHOLD, auditor_required
 from tilskudd.money import format_nok
 from tilskudd.uploads import MAX_PDF_BYTES
 
+from .choices import AttachmentKind, UnusedChoice
+
 if TYPE_CHECKING:
     from .models import Report
 
@@ -51,8 +53,6 @@ class RuleError:
 def required_attachment_kind(report: Report) -> str:
     """An auditor's attestation for a grant at or above the threshold (decided by
     assessment.rules.auditor_required when the report was opened), else the accounts."""
-    from .models import AttachmentKind
-
     if report.auditor_required:
         return AttachmentKind.AUDITOR_STATEMENT
     return AttachmentKind.PROJECT_ACCOUNTS
@@ -154,8 +154,6 @@ def check_report(report: Report) -> list[RuleError]:
 def check_account(report: Report) -> list[RuleError]:
     """The financial account: no more used than granted and transferred in; unused funds
     need a choice (transfer, with a reason, or repay)."""
-    from .models import UnusedChoice
-
     errors = []
     unused = report.unused
     if unused < 0:
