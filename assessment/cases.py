@@ -79,6 +79,22 @@ def case_lines(assessment: Assessment) -> list[LineAssessment]:
     return sorted(lines, key=lambda la: (order[la.part], la.line_id))
 
 
+def application_lines(application: Application) -> list[tuple[str, object]]:
+    """The application's lines by part (the prefetched ones where there are)."""
+    return (
+        [(Part.COMPETENCE, line) for line in application.competence_lines.all()]
+        + [(Part.BPA, line) for line in application.bpa_lines.all()]
+        + [(Part.PROJECTS, line) for line in application.projects.all()]
+    )
+
+
+def lines_behind(application: Application, assessed: list[LineAssessment]) -> bool:
+    """Whether the case's lines differ from the application's (a line added or removed, an
+    amount changed since the case was opened): the next save brings them up to date."""
+    wanted = {(part, line.pk, line.amount) for part, line in application_lines(application)}
+    return wanted != {(la.part, la.line_id, la.applied) for la in assessed}
+
+
 def case_for(application: Application) -> Assessment | None:
     return (
         Assessment.objects.select_related(

@@ -33,6 +33,7 @@ from .access import (
     require_staff,
     require_submitted,
 )
+from .cases import application_lines
 from .letters import grant_accept, letter_generate
 from .models import (
     CRITERION_CHOICES,
@@ -70,14 +71,6 @@ class LineInput:
     scores: Mapping[str, int | None] | None = None
 
 
-def _application_lines(application: Application) -> list[tuple[str, object]]:
-    return (
-        [(Part.COMPETENCE, line) for line in application.competence_lines.all()]
-        + [(Part.BPA, line) for line in application.bpa_lines.all()]
-        + [(Part.PROJECTS, line) for line in application.projects.all()]
-    )
-
-
 FK_FOR_PART = {Part.COMPETENCE: "competence_line", Part.BPA: "bpa_line",
                Part.PROJECTS: "project"}
 
@@ -87,7 +80,7 @@ def _sync_lines(assessment: Assessment) -> None:
     (lines removed from the application take their assessment with them)."""
     existing = {(la.part, la.line_id): la for la in assessment.lines.all()}
     new = []
-    for part, line in _application_lines(assessment.application):
+    for part, line in application_lines(assessment.application):
         la = existing.get((part, line.pk))
         if la is None:
             new.append(LineAssessment(assessment=assessment, part=part, applied=line.amount,

@@ -57,6 +57,7 @@ def test_reading_an_existing_case_writes_nothing_even_when_the_lines_are_behind(
     assert response.status_code == 200
     assert row_counts() == before
     assert before[:2] == (1, 0)
+    assert "Søknaden er endret etter at saken ble åpnet." in response.content.decode()
 
 
 def test_a_post_that_changes_the_case_brings_its_lines_up_to_date(
@@ -72,6 +73,8 @@ def test_a_post_that_changes_the_case_brings_its_lines_up_to_date(
 
     assert response.status_code == 302
     assert LineAssessment.objects.count() == 1
+    page = client.get(change_url(application)).content.decode()
+    assert "Søknaden er endret etter at saken ble åpnet." not in page
 
 
 def test_an_action_before_the_case_is_open_is_refused_and_writes_nothing(
