@@ -281,30 +281,40 @@ class ReportAdmin(OfficeScopedAdmin):
     def _change_url(self, report: Report) -> str:
         return reverse("admin:reporting_report_change", args=[report.pk])
 
-    def _form_page(self, request, report, form, title, template) -> HttpResponse:
-        return render(request, template, {
-            **self.admin_site.each_context(request), "opts": self.model._meta,
-            "original": report, "title": title, "form": form,
-            "content": report_snapshot(selectors.report_with_content(report.pk)),
-        })
-
-    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def _action_form(
+        self, request: HttpRequest, pk: int, *, form_class, act, title: str, done: str,
+        show_content: bool = False,
+    ) -> HttpResponse:
+        """A caseworker's action on one report with a form: the page, then
+        `act(report, form)` (a service call); a refusal is shown on the form, success
+        goes back to the report with the message `done`."""
         report = self._scoped(request, pk)
         if not self.has_change_permission(request, report):
             raise PermissionDenied
-        form = ReturnForm(request.POST or None)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.report_return(report=report, user=request.user,
-                                       message=form.cleaned_data["message"])
+                act(report, form)
             except ServiceError as error:
                 add_to_form(form, error)
             else:
-                self.message_user(request, _("Rapporten er sendt tilbake for retting."),
-                                  messages.SUCCESS)
+                self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(report))
-        return self._form_page(request, report, form, _("Send rapporten tilbake for retting"),
-                               "admin/reporting/report/return.html")
+        content = (report_snapshot(selectors.report_with_content(report.pk)) if show_content
+                   else None)
+        return render(request, "admin/reporting/report/action_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": report, "title": title, "form": form, "content": content,
+        })
+
+    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._action_form(
+            request, pk, form_class=ReturnForm, show_content=True,
+            title=_("Send rapporten tilbake for retting"),
+            done=_("Rapporten er sendt tilbake for retting."),
+            act=lambda report, form: services.report_return(
+                report=report, user=request.user, message=form.cleaned_data["message"]),
+        )
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = self._scoped(request, pk)
@@ -315,23 +325,13 @@ class ReportAdmin(OfficeScopedAdmin):
         return HttpResponseRedirect(self._change_url(report))
 
     def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        report = self._scoped(request, pk)
-        if not self.has_change_permission(request, report):
-            raise PermissionDenied
-        form = ExtensionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.report_extend_deadline(
-                    report=report, user=request.user, new_deadline=form.new_deadline(),
-                    reason=form.cleaned_data["reason"],
-                )
-            except ServiceError as error:
-                add_to_form(form, error)
-            else:
-                self.message_user(request, _("Fristen er utsatt."), messages.SUCCESS)
-                return HttpResponseRedirect(self._change_url(report))
-        return self._form_page(request, report, form, _("Utsett fristen for rapporten"),
-                               "admin/reporting/report/extend.html")
+        return self._action_form(
+            request, pk, form_class=ExtensionForm, title=_("Utsett fristen for rapporten"),
+            done=_("Fristen er utsatt."),
+            act=lambda report, form: services.report_extend_deadline(
+                report=report, user=request.user, new_deadline=form.new_deadline(),
+                reason=form.cleaned_data["reason"]),
+        )
 
     def attachment_view(self, request: HttpRequest, pk: int, attachment_id: int):
         report = self._scoped(request, pk)
