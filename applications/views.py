@@ -154,6 +154,7 @@ def render_edit(
         "totals": sums,
         "missing": _missing(application),
         "error_summary": forms.summary(attachment_form),
+        "history": list(selectors.status_history(application)),
         "js_texts": js_texts(),
     })
 
@@ -166,6 +167,7 @@ def _render_submitted(request: HttpRequest, application: Application) -> HttpRes
         "round": application.round,
         "submission": submission,
         "content": submission.content if submission else application_snapshot(application),
+        "history": list(selectors.status_history(application)),
     })
 
 

@@ -17,8 +17,11 @@ from tests.tilskudd.factories import RoundFactory
 from tilskudd import archive
 
 #: session, user, the acting-for header (memberships, office), the application and its
-#: four prefetched relations (lines of three parts, attachments).
-EDIT_PAGE_QUERIES = 9
+#: four prefetched relations (lines of three parts, attachments), its history with who.
+EDIT_PAGE_QUERIES = 10
+#: session, user, the acting-for header (memberships, office memberships), the
+#: application and its four prefetched relations, the live submission, its history with who.
+SUBMITTED_PAGE_QUERIES = 11
 #: session, user, acting-for header (2), memberships, applications, their submissions
 #: with receipts, their lines in three parts, open rounds; and one query for each app that
 #: shows documents in the archive (tilskudd.archive).
@@ -76,3 +79,22 @@ def test_archive_queries_do_not_grow_with_applications_or_lines(
     assert response.status_code == 200
     assert submission.reference in response.content.decode()
     assert response.content.decode().count('<th scope="row">KKT') == rounds
+
+
+@pytest.mark.parametrize("resubmissions", [0, 4])
+def test_submitted_page_queries_do_not_grow_with_its_history(
+    client, editor, signatory, trondheim, open_round, resubmissions, django_assert_num_queries
+):
+    application = complete_application(organisation=trondheim, round=open_round)
+    services.application_submit(application=application, user=signatory)
+    for _ in range(resubmissions):
+        services.application_withdraw(application=application, user=signatory,
+                                      reason="Trekkes for å rette.")
+        services.application_submit(application=application, user=signatory)
+    client.force_login(editor)
+
+    with django_assert_num_queries(SUBMITTED_PAGE_QUERIES):
+        response = client.get(reverse("applications:edit", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Trekkes for å rette.") == resubmissions
