@@ -48,16 +48,12 @@ from .pot import approved_by_bucket, earmark_amounts
 from .workflow import ASSESSMENT_WORKFLOW, record_step
 
 __all__ = [
-    "ASSESSMENT_WORKFLOW", "AssessmentError", "LineInput", "ServiceError",
+    "ASSESSMENT_WORKFLOW", "LineInput", "ServiceError",
     "assessment_approve", "assessment_assign", "assessment_open", "assessment_recommend",
     "assessment_return", "assessment_save", "grant_accept", "letter_generate", "office_of",
 ]
 
 CRITERIA = [key for key, _label in CRITERION_CHOICES]
-
-
-#: The refusal's old name, kept for code outside assessment that still catches it.
-AssessmentError = ServiceError
 
 
 @dataclass(frozen=True)
