@@ -119,12 +119,32 @@ class Report(models.Model):
         return self.extended_deadline or self.application.round.reporting_deadline
 
 
-class ReportCompetenceLine(models.Model):
+class ReportLine(models.Model):
+    """Abstract: one line of the report, for one granted line of the application
+    (`source`, a one-to-one the subclass declares): what was granted and what was used."""
+
+    granted = money_field(_("innvilget (kr)"))
+    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
+
+    class Meta:
+        abstract = True
+        ordering = ["source_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
+                name="%(app_label)s_%(class)s_used_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class ReportCompetenceLine(ReportLine):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="competence_lines")
     source = models.OneToOneField(
         CompetenceLine, on_delete=models.PROTECT, related_name="report_line"
     )
-    granted = money_field(_("innvilget (kr)"))
     completed = models.PositiveIntegerField(
         _("fullført utdanning"), null=True, blank=True, validators=PERSON_VALIDATORS
     )
@@ -134,51 +154,27 @@ class ReportCompetenceLine(models.Model):
     stopped = models.PositiveIntegerField(
         _("avbrutt"), null=True, blank=True, validators=PERSON_VALIDATORS
     )
-    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
 
-    class Meta:
-        ordering = ["source_id"]
+    class Meta(ReportLine.Meta):
         verbose_name = _("rapport om kompetansetiltak")
         verbose_name_plural = _("rapport om kompetansetiltak")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
-                name="report_competence_used_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.source)
 
 
-class ReportBpaLine(models.Model):
+class ReportBpaLine(ReportLine):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="bpa_lines")
     source = models.OneToOneField(BpaLine, on_delete=models.PROTECT, related_name="report_line")
-    granted = money_field(_("innvilget (kr)"))
     trained = models.PositiveIntegerField(
         _("antall opplært"), null=True, blank=True, validators=PERSON_VALIDATORS
     )
-    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
 
-    class Meta:
-        ordering = ["source_id"]
+    class Meta(ReportLine.Meta):
         verbose_name = _("rapport om BPA-opplæring")
         verbose_name_plural = _("rapport om BPA-opplæring")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
-                name="report_bpa_used_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.source)
 
 
-class ReportProject(models.Model):
+class ReportProject(ReportLine):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="projects")
     source = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="report_line")
-    granted = money_field(_("innvilget (kr)"))
     status = models.CharField(
         _("status"), max_length=16, choices=ProjectStatus.choices, blank=True
     )
@@ -190,21 +186,10 @@ class ReportProject(models.Model):
         _("videreføres i ordinær drift"), max_length=8, choices=Continuation.choices,
         blank=True,
     )
-    amount_used = money_field(_("brukt (kr)"), null=True, blank=True, validators=USED_VALIDATORS)
 
-    class Meta:
-        ordering = ["source_id"]
+    class Meta(ReportLine.Meta):
         verbose_name = _("rapport om prosjekt")
         verbose_name_plural = _("rapport om prosjekter")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_used__isnull=True) | Q(amount_used__gte=0),
-                name="report_project_used_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.source)
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
