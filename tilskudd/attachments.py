@@ -14,6 +14,9 @@ Each app's subclass adds the foreign key to what the file belongs to, its own ki
 
     attachment = Attachment.store_pdf(uploaded, uploaded_by=user, application=app, kind=k)
 
+The views (add, download, remove) are `AttachmentViews`, and the list on the owner's page
+is templates/documents/attachment_list.html.
+
 The file is checked by its content (`tilskudd.uploads.checked_pdf_sha256`), stored under a
 generated name, and the person's name for it is kept made harmless for pages and downloads.
 """
@@ -21,16 +24,22 @@ generated name, and the person's name for it is kept made harmless for pages and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Self
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from .documents.responses import attachment_download
 from .uploads import (
@@ -38,6 +47,7 @@ from .uploads import (
     checked_pdf_sha256,
     download_name,
     generated_pdf_name,
+    note_refused_uploads,
     safe_original_name,
 )
 
@@ -49,18 +59,20 @@ def pdf_attachment_path(instance: PdfAttachment, filename: str) -> str:
 
 
 class PdfAttachment(models.Model):
-    title = models.CharField(_("tittel"), max_length=200)
-    file = models.FileField(_("fil"), upload_to=pdf_attachment_path, max_length=300)
+    title = models.CharField(gettext_lazy("tittel"), max_length=200)
+    file = models.FileField(gettext_lazy("fil"), upload_to=pdf_attachment_path, max_length=300)
     #: The person's name for the file, made harmless (tilskudd.uploads.safe_original_name);
     #: empty on rows from before it was kept.
-    original_name = models.CharField(_("opprinnelig filnavn"), max_length=150, blank=True)
-    size = models.PositiveIntegerField(_("størrelse (byte)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_name = models.CharField(
+        gettext_lazy("opprinnelig filnavn"), max_length=150, blank=True
+    )
+    size = models.PositiveIntegerField(gettext_lazy("størrelse (byte)"))
+    sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("lastet opp av"),
+        verbose_name=gettext_lazy("lastet opp av"),
     )
-    uploaded_at = models.DateTimeField(_("lastet opp"), default=timezone.now)
+    uploaded_at = models.DateTimeField(gettext_lazy("lastet opp"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -127,3 +139,81 @@ def attachment_download_view(
         return attachment_download(attachment, user=request.user)
 
     return download
+
+
+@dataclass(frozen=True)
+class AttachmentViews:
+    """The add, download and remove views of one app's attachments, written once:
+
+        views = AttachmentViews(
+            owner_for_member=selectors.application_for_member, owner_field="application",
+            add=services.attachment_add, remove=services.attachment_remove,
+            form_class=AttachmentForm, render_page=render_edit,
+            page_url=lambda application: reverse("applications:edit", args=[application.pk]),
+        )
+
+    `owner_for_member(user, pk)` answers 404 unless the user may see the owner; `add` and
+    `remove` are the app's services (add takes the owner as `owner_field`, user, uploaded,
+    kind, title); a file the checks refuse is shown next to the form's field on the page
+    `render_page(request, owner, attachment_form=form)` draws, with `refused_status`; after
+    adding or removing, the person is back at `page_url(owner)`'s attachments section. A
+    refusal of the service itself (not editable) is left to tilskudd.errors' middleware."""
+
+    owner_for_member: Callable[[Any, int], models.Model]
+    owner_field: str
+    add: Callable[..., PdfAttachment]
+    remove: Callable[..., None]
+    form_class: type[forms.Form]
+    render_page: Callable[..., HttpResponse]
+    page_url: Callable[[models.Model], str]
+    refused_status: int = 200
+    related_name: str = "attachments"
+
+    def _section(self, owner: models.Model) -> str:
+        return f"{self.page_url(owner)}#section-attachments"
+
+    @property
+    def add_view(self):
+        @login_required
+        @require_POST
+        def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+            owner = self.owner_for_member(request.user, pk)
+            form = self.form_class(request.POST, request.FILES)
+            note_refused_uploads(request, form)
+            if form.is_valid():
+                try:
+                    attachment = self.add(
+                        **{self.owner_field: owner}, user=request.user,
+                        uploaded=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+                        title=form.cleaned_data["title"],
+                    )
+                except ValidationError as error:  # the file's content: next to the field
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    messages.success(request, _("Vedlegget «%(title)s» er lastet opp.")
+                                     % {"title": attachment.title})
+                    return redirect(self._section(owner))
+            response = self.render_page(request, owner, attachment_form=form)
+            response.status_code = self.refused_status
+            return response
+
+        return attachment_add
+
+    @property
+    def download_view(self):
+        return attachment_download_view(self.owner_for_member, self.related_name)
+
+    @property
+    def remove_view(self):
+        @login_required
+        @require_POST
+        def attachment_remove(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+            owner = self.owner_for_member(request.user, pk)
+            attachment = find_attachment(getattr(owner, self.related_name).all(), attachment_id)
+            self.remove(attachment=attachment, user=request.user)
+            messages.success(request, _("Vedlegget «%(title)s» er fjernet.")
+                             % {"title": attachment.title})
+            return redirect(self._section(owner))
+
+        return attachment_remove
