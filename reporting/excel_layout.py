@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from . import rules
 from .models import (
     Continuation,
     GoalAchievement,
@@ -109,13 +110,8 @@ def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
 
 
 def line_label(part: str, line) -> str:
-    source = line.source
-    if part == "competence":
-        text = source.get_education_type_display()
-        return f"{text}: {source.description}" if source.description else text
-    if part == "bpa":
-        return source.get_role_display()
-    return source.title
+    """A line as the workbook names it («Videreutdanning / master: Psykisk helse»)."""
+    return rules.line_name(part, line, described="%(name)s: %(description)s")
 
 
 def part_lines(report: Report, part: Part) -> list[Any]:

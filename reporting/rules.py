@@ -102,13 +102,16 @@ def latest_extension_allowed(deadline: datetime) -> datetime:
 # --- the report as a whole ----------------------------------------------------------------
 
 
-def line_name(part: str, line) -> str:
+def line_name(part: str, line, described: str = "%(name)s (%(description)s)") -> str:
     """How a line of the report is named in messages: its education type (and
-    description), its BPA target group, or its project's title."""
+    description, as `described` puts them together), its BPA target group, or its
+    project's title."""
     source = line.source
     if part == "competence":
         name = source.get_education_type_display()
-        return f"{name} ({source.description})" if source.description else name
+        if not source.description:
+            return name
+        return described % {"name": name, "description": source.description}
     if part == "bpa":
         return source.get_role_display()
     return source.title
