@@ -291,7 +291,6 @@ class Submission(FrozenSubmission):
         ]
 
 
-
 class ReceiptDocument(DocumentJob):
     """The PDF copy of a submission."""
 

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd.access import require_membership, require_signatory
 from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
 from tilskudd.gates import blocking, submission_gates, withdrawal_gates
@@ -44,20 +45,9 @@ PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
 
 
 
-def _membership(user: User, organisation: Organisation) -> Membership:
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is None:
-        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
-    return membership
-
-
 def _require_signatory(user: User, application: Application) -> None:
-    if _membership(user, application.organisation).role != MembershipRole.SIGNATORY:
-        raise ServiceError(
-            _("Bare den som har signaturrett for %(org)s kan sende inn eller trekke søknaden.")
-            % {"org": application.organisation.name},
-            "not_signatory",
-        )
+    require_signatory(user, application.organisation, refusal=_(
+        "Bare den som har signaturrett for %(org)s kan sende inn eller trekke søknaden."))
 
 
 def require_editable(application: Application) -> None:
@@ -88,7 +78,7 @@ def application_start(
     """Open the organisation's application for the round; a second call opens the same one.
     `now`: the moment to check the round's window against (demo data, tests)."""
     now = now or timezone.now()
-    _membership(user, organisation)
+    require_membership(user, organisation)
     if not round.scheme.is_eligible(organisation):
         raise ServiceError(
             _("%(kind)s kan ikke søke på denne ordningen.")
@@ -165,7 +155,7 @@ def application_update(
 ) -> Application:
     """Save the given sections of a draft; a part given as a list replaces that part's
     lines (lines with an "id" are updated, others created, the rest removed)."""
-    _membership(user, application.organisation)
+    require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     given = {part: lines for part, lines in (("competence", competence), ("bpa", bpa),
@@ -197,7 +187,7 @@ def application_keep_input(
 ) -> None:
     """Keep (or with raw=None forget) what was typed in a section that did not validate,
     so a person who leaves the page finds it again."""
-    _membership(user, application.organisation)
+    require_membership(user, application.organisation)
     application = _lock(application)
     if not application.is_editable:
         return
@@ -224,7 +214,7 @@ def _signatory_emails(organisation: Organisation) -> list[str]:
 @transaction.atomic
 def application_request_signature(*, application: Application, user: User) -> None:
     """An editor asks the organisation's signatories to check and send the application."""
-    _membership(user, application.organisation)
+    require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     was = snapshot(application, SIGNATURE_FIELDS)
@@ -367,7 +357,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a PDF, checked by its content (not its name) and size; stored under a
     generated name, with the person's name for it kept made harmless."""
-    _membership(user, application.organisation)
+    require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     attachment = Attachment.store_pdf(
@@ -382,7 +372,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
     application = attachment.application
-    _membership(user, application.organisation)
+    require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     title = attachment.title
