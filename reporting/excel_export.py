@@ -4,7 +4,6 @@ read-only."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
+from tilskudd.documents.excel.filenames import workbook_filename
 from tilskudd.money import format_nok
 
 from . import rules
@@ -52,16 +52,8 @@ from .models import (
 
 def export_filename(report: Report) -> str:
     """KKT-2026-Trondheim-rapport.xlsx: plain ASCII, safe in any browser."""
-    name = report.application.organisation.name.split(" - ")[0]
-    for suffix in (" fylkeskommune", " kommune"):
-        name = name.removesuffix(suffix)
-    for nordic, plain in (("æ", "ae"), ("ø", "o"), ("å", "aa"),
-                          ("Æ", "Ae"), ("Ø", "O"), ("Å", "Aa")):
-        name = name.replace(nordic, plain)
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    name = "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "rapport"
-    rnd = report.application.round
-    return f"{rnd.scheme.code.upper()}-{rnd.year}-{name}-rapport.xlsx"
+    return workbook_filename(report.application.organisation, report.application.round,
+                             "rapport")
 
 
 def export_report(report: Report) -> bytes:

@@ -279,3 +279,24 @@ def test_projects_round_trip(trondheim, grant_round, budget, signatory, casework
     assert (line.status, line.goal_achievement, line.results, line.continues,
             line.amount_used) == ("completed", "partly", "Færre fall hos hjemmeboende.", "yes",
                                   Decimal("90000"))
+
+
+def test_the_download_is_named_by_scheme_year_and_organisation_in_ascii(report):
+    from reporting.excel import export_filename
+
+    assert export_filename(report) == f"KKT-{report.application.round.year}-Trondheim-rapport.xlsx"
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("Bodø kommune", "Bodo"),
+    ("Ålesund - Ålesund kommune", "Aalesund"),
+    ("Trøndelag fylkeskommune", "Trondelag"),
+    ("Porsáŋgu gielda", "Porsagu-gielda"),  # ŋ has no ASCII letter: left out
+    ("–", "rapport"),
+])
+def test_the_download_name_is_plain_ascii(name, short):
+    from types import SimpleNamespace
+
+    from tilskudd.documents.excel.filenames import short_name
+
+    assert short_name(SimpleNamespace(name=name), "rapport") == short
