@@ -204,13 +204,3 @@ class ExtensionForm(forms.Form):
         """The chosen day at 23:59 in Oslo."""
         return datetime.combine(self.cleaned_data["new_date"], time(23, 59),
                                 tzinfo=timezone.get_default_timezone())
-
-
-class ExcelUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel-fil (.xlsx)"),
-        widget=forms.FileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
-        help_text=gettext_lazy("Filen du lastet ned fra denne rapporten. Ingenting lagres før "
-                               "hele filen er gyldig."),
-    )
