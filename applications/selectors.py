@@ -9,6 +9,7 @@ from django.http import Http404
 from tilskudd.models import Membership, User
 
 from .models import Application, ReceiptDocument, Submission
+from .snapshot import application_snapshot
 
 
 def with_content(qs: QuerySet[Application]) -> QuerySet[Application]:
@@ -79,8 +80,6 @@ def receipt_of(submission: Submission) -> ReceiptDocument | None:
 def application_content(application: Application) -> dict:
     """The application's content as a submission freezes it (pages outside this app that
     show the whole application, such as the office's case page)."""
-    from .snapshot import application_snapshot
-
     return application_snapshot(application)
 
 
