@@ -89,3 +89,26 @@ class NationalReadOnlyAdmin(ReferenceDataAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits in the admin (the audit trail, the outbox); `may_read` says
+    who sees it (superusers unless a subclass says otherwise)."""
+
+    def may_read(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.may_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.may_read(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .admin_scoping import ReadOnlyAdmin
 from .audit import AuditAction, AuditEvent
 
 
@@ -36,7 +37,7 @@ def _values(values: dict) -> str:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action_name", "target_type", "target_id", "before_values",
                     "after_values"]
     list_select_related = ["actor", "target_type"]
@@ -59,21 +60,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     def after_values(self, obj: AuditEvent) -> str:
         return _values(obj.after)
 
-    def _may_read(self, request) -> bool:
+    def may_read(self, request) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or user.is_directorate)
-
-    def has_module_permission(self, request):
-        return self._may_read(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_read(request)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

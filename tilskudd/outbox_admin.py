@@ -5,11 +5,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_scoping import ReadOnlyAdmin
 from .outbox import EmailStatus, OutboundEmail, email_resend
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "subject", "recipients", "kind", "status", "attempts",
                     "sent_at"]
     list_filter = ["status", "kind"]
@@ -21,23 +22,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def recipients(self, obj: OutboundEmail) -> str:
         return ", ".join(obj.to)
 
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def has_resend_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return self.may_read(request)
 
     @admin.action(description=_("Send valgte feilede e-poster på nytt"), permissions=["resend"])
     def resend(self, request, queryset):

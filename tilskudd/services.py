@@ -6,25 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from .audit import AuditAction, AuditEvent, changes, snapshot
-from .budgets import EarmarkPlan, budget_refusals
+from .budgets import Earmark, EarmarkPlan, OfficeBudget, budget_refusals
 from .errors import ServiceError
-from .models import (
-    Earmark,
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeBudget,
-    OfficeMembership,
-    OfficeRole,
-    Organisation,
-    User,
-)
+from .models import Membership, Office, OfficeMembership, Organisation, User
+
+if TYPE_CHECKING:
+    from .models import MembershipRole, OfficeRole
 
 ORGANISATION_FIELDS = [
     "kind", "name", "org_number", "municipality_number", "county", "is_rural_district",
