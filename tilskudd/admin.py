@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -115,6 +118,17 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         services.user_save(user=obj, by=request.user)
+
+    @method_decorator(transaction.atomic)
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page saves the user itself; a new password is audited."""
+        stored = User.objects.filter(pk=unquote(id)).values_list("password", flat=True)
+        before = stored.first()
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and before is not None and stored.first() != before:
+            services.user_password_changed(user=User.objects.get(pk=unquote(id)),
+                                           by=request.user)
+        return response
 
     def save_formset(self, request, form, formset, change):
         """Memberships are granted and revoked through the services (audited)."""

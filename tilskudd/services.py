@@ -109,6 +109,11 @@ def user_save(*, user: User, by: User | None) -> User:
     return user
 
 
+def user_password_changed(*, user: User, by: User | None) -> None:
+    """Record that the admin set a user's password (Django's own view saved it)."""
+    audit(actor=by, action=AuditAction.USER_CHANGE, target=user, password_changed=True)
+
+
 @transaction.atomic
 def membership_grant(
     *, organisation: Organisation, user: User, role: MembershipRole, granted_by: User | None

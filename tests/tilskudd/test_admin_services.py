@@ -219,3 +219,19 @@ def test_a_deadline_moved_in_the_admin_is_audited_with_before_and_after(admin_cl
         {"application_deadline": "2031-03-01T22:59:00+00:00"},
         {"application_deadline": "2031-03-15T22:59:00+00:00"},
     )]
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(admin_client, db):
+    person = UserFactory(email="ny@example.no")
+
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[person.pk]),
+        {"password1": "Et-nytt-passord-9", "password2": "Et-nytt-passord-9"},
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Et-nytt-passord-9")
+    assert list(AuditEvent.objects.filter(action=AuditAction.USER_CHANGE).values_list(
+        "actor__email", "target_id", "before", "after", "data")) == [
+        ("admin@example.com", person.pk, {}, {}, {"password_changed": True})]
