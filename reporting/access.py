@@ -6,34 +6,26 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd.access import require_membership
+from tilskudd.access import require_signatory as organisation_signatory
 from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
-from tilskudd.models import Membership, MembershipRole, Office, OfficeMembership, Organisation, User
+from tilskudd.models import Office, OfficeMembership, User
 from tilskudd.receipts import when
 from tilskudd.workflow import Workflow
 
 from .choices import ALLOWED_TRANSITIONS, ReportStatus
 from .models import Report, ReportEvent
 
-__all__ = ["REPORT_WORKFLOW", "ensure_editable", "lock", "membership", "office_of",
+__all__ = ["REPORT_WORKFLOW", "ensure_editable", "lock", "office_of",
            "require_editable", "require_signatory", "require_staff", "transition", "when"]
 
 
-def membership(user: User, organisation: Organisation) -> Membership:
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is None:
-        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
-    return membership
-
-
 def require_signatory(user: User, report: Report) -> None:
-    organisation = report.application.organisation
-    if membership(user, organisation).role != MembershipRole.SIGNATORY:
-        raise ServiceError(
-            _("Bare den som har signaturrett for %(org)s kan sende inn rapporten.")
-            % {"org": organisation.name},
-            "not_signatory",
-        )
+    organisation_signatory(
+        user, report.application.organisation,
+        refusal=_("Bare den som har signaturrett for %(org)s kan sende inn rapporten."),
+    )
 
 
 def require_editable(report: Report) -> None:
@@ -48,7 +40,7 @@ def require_editable(report: Report) -> None:
 def ensure_editable(*, report: Report, user: User) -> None:
     """Raise ServiceError unless `user` may change the report now (an Excel upload asks
     before it reads the file)."""
-    membership(user, report.application.organisation)
+    require_membership(user, report.application.organisation)
     require_editable(report)
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from applications import selectors as application_selectors
 from applications.models import Application
+from tilskudd.access import require_membership
 from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
 from tilskudd.models import User
@@ -30,7 +31,6 @@ from .access import (
     REPORT_WORKFLOW,
     ensure_editable,
     lock,
-    membership,
     office_of,
     require_editable,
     require_signatory,
@@ -92,7 +92,7 @@ def report_open(
     now = now or timezone.now()
     application = application_selectors.applications_with_ids([application.pk]).get()
     if user is not None:
-        membership(user, application.organisation)
+        require_membership(user, application.organisation)
     existing = Report.objects.filter(application=application).first()
     if existing:
         return existing
@@ -183,7 +183,7 @@ def report_update(
     """Save what the recipient has written. The lines are fixed by the decision: each
     dict names an existing line by "id" and gives its fields; none is added or removed.
     The account (used in total) is computed here from the stored lines."""
-    membership(user, report.application.organisation)
+    require_membership(user, report.application.organisation)
     report = lock(report)
     require_editable(report)
     before = snapshot(report, AUDITED_FIELDS)
@@ -228,7 +228,7 @@ def report_attachment_add(
     *, report: Report, user: User, uploaded: UploadedFile, kind: str, title: str = ""
 ) -> ReportAttachment:
     """Attach a PDF, checked by its content (not its name) and its size."""
-    membership(user, report.application.organisation)
+    require_membership(user, report.application.organisation)
     report = lock(report)
     require_editable(report)
     if kind not in AttachmentKind.values:
@@ -247,7 +247,7 @@ def report_attachment_add(
 @transaction.atomic
 def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> None:
     report = attachment.report
-    membership(user, report.application.organisation)
+    require_membership(user, report.application.organisation)
     report = lock(report)
     require_editable(report)
     title = attachment.title
