@@ -17,14 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .budgets import Earmark, OfficeBudget
 from .models import (
     County,
-    Earmark,
-    Membership,
     MembershipRole,
     Office,
-    OfficeBudget,
-    OfficeMembership,
     OfficeRole,
     Organisation,
     OrganisationKind,
@@ -32,6 +29,7 @@ from .models import (
     Scheme,
     User,
 )
+from .services import membership_grant, office_membership_grant
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -240,19 +238,12 @@ def load_demo_data(now: datetime | None = None) -> list[DemoLogin]:
     trondelag = Office.objects.get(code="trondelag")
     editor = _user(DEMO_LOGINS[0].email, "Ulrikke Utfyller")
     signatory = _user(DEMO_LOGINS[1].email, "Sigurd Signatur")
-    Membership.objects.update_or_create(
-        user=editor, organisation=trondheim, defaults={"role": MembershipRole.EDITOR}
-    )
-    Membership.objects.update_or_create(
-        user=signatory, organisation=trondheim, defaults={"role": MembershipRole.SIGNATORY}
-    )
+    # memberships through the services, as the admin grants them (audited, idempotent)
+    for user, role in ((editor, MembershipRole.EDITOR), (signatory, MembershipRole.SIGNATORY)):
+        membership_grant(organisation=trondheim, user=user, role=role, granted_by=None)
     caseworker = _user(DEMO_LOGINS[2].email, "Sara Saksbehandler", is_staff=True)
     approver = _user(DEMO_LOGINS[3].email, "Gunnar Godkjenner", is_staff=True)
-    OfficeMembership.objects.update_or_create(
-        user=caseworker, defaults={"office": trondelag, "role": OfficeRole.CASEWORKER}
-    )
-    OfficeMembership.objects.update_or_create(
-        user=approver, defaults={"office": trondelag, "role": OfficeRole.APPROVER}
-    )
+    for user, role in ((caseworker, OfficeRole.CASEWORKER), (approver, OfficeRole.APPROVER)):
+        office_membership_grant(office=trondelag, user=user, role=role, granted_by=None)
     _user(DEMO_LOGINS[4].email, "Admin Adminsen", is_staff=True, is_superuser=True)
     return DEMO_LOGINS
