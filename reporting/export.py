@@ -40,6 +40,34 @@ def _total_row(ws, row: int, columns: range) -> None:
         cell.font = Font(bold=True)
 
 
+def _sums(model, counted: QuerySet[Report], by: str, **sums) -> dict[str, dict]:
+    """The lines of the counted reports summed by `by` (a choice of the application's
+    line): their number, `sums`, and what was granted and used."""
+    return {
+        row[by]: row
+        for row in model.objects.filter(report__in=counted).values(by).annotate(
+            lines=Count("pk"), granted=Sum("granted"), used=Sum("amount_used"), **sums)
+    }
+
+
+def _summary_sheet(ws, *, title: str, note: str, headings: list, rows: dict[str, dict],
+                   choices: list, counts: list[str], widths: list[int]) -> None:
+    """One row per choice: the `counts` as whole numbers, then granted and used, and a
+    total row."""
+    xl.write_title(ws["A1"], title)
+    xl.write_text(ws["A2"], note)
+    _headings(ws, headings)
+    for r, (value, label) in enumerate(choices, start=FIRST_ROW):
+        row = rows.get(value, {})
+        xl.write_text(ws.cell(row=r, column=1), str(label))
+        for column, key in enumerate(counts, start=2):
+            xl.write_whole_number(ws.cell(row=r, column=column), row.get(key) or 0)
+        for column, key in enumerate(["granted", "used"], start=2 + len(counts)):
+            xl.write_amount(ws.cell(row=r, column=column), row.get(key) or Decimal(0))
+    _total_row(ws, FIRST_ROW + len(choices), range(2, 4 + len(counts)))
+    xl.set_column_widths(ws, widths)
+
+
 def export_reports(reports: QuerySet[Report]) -> bytes:
     counted = reports.filter(status__in=COUNTED_STATUSES)
     wb, ws = xl.new_workbook("Utdanning")
@@ -48,53 +76,23 @@ def export_reports(reports: QuerySet[Report]) -> bytes:
         "at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
     }
 
-    xl.write_title(ws["A1"], _("Fullført utdanning etter type"))
-    xl.write_text(ws["A2"], note)
-    _headings(ws, [_("Utdanningstype"), _("Linjer"), _("Fullført"), _("Studerer fortsatt"),
-                   _("Avbrutt"), _("Innvilget (kr)"), _("Brukt (kr)")])
-    rows = {
-        row["source__education_type"]: row
-        for row in ReportCompetenceLine.objects.filter(report__in=counted)
-        .values("source__education_type")
-        .annotate(lines=Count("pk"), completed=Sum("completed"),
-                  still=Sum("still_studying"), stopped=Sum("stopped"),
-                  granted=Sum("granted"), used=Sum("amount_used"))
-    }
-    for offset, (value, label) in enumerate(EducationType.choices):
-        row = rows.get(value, {})
-        r = FIRST_ROW + offset
-        xl.write_text(ws.cell(row=r, column=1), str(label))
-        xl.write_whole_number(ws.cell(row=r, column=2), row.get("lines") or 0)
-        xl.write_whole_number(ws.cell(row=r, column=3), row.get("completed") or 0)
-        xl.write_whole_number(ws.cell(row=r, column=4), row.get("still") or 0)
-        xl.write_whole_number(ws.cell(row=r, column=5), row.get("stopped") or 0)
-        xl.write_amount(ws.cell(row=r, column=6), row.get("granted") or Decimal(0))
-        xl.write_amount(ws.cell(row=r, column=7), row.get("used") or Decimal(0))
-    _total_row(ws, FIRST_ROW + len(EducationType.choices), range(2, 8))
-    xl.set_column_widths(ws, [52, 10, 12, 16, 12, 16, 16])
-
-    ws = wb.create_sheet("BPA")
-    xl.write_title(ws["A1"], _("BPA-opplæring etter målgruppe"))
-    xl.write_text(ws["A2"], note)
-    _headings(ws, [_("Målgruppe"), _("Linjer"), _("Antall opplært"), _("Innvilget (kr)"),
-                   _("Brukt (kr)")])
-    rows = {
-        row["source__role"]: row
-        for row in ReportBpaLine.objects.filter(report__in=counted)
-        .values("source__role")
-        .annotate(lines=Count("pk"), trained=Sum("trained"), granted=Sum("granted"),
-                  used=Sum("amount_used"))
-    }
-    for offset, (value, label) in enumerate(BpaRole.choices):
-        row = rows.get(value, {})
-        r = FIRST_ROW + offset
-        xl.write_text(ws.cell(row=r, column=1), str(label))
-        xl.write_whole_number(ws.cell(row=r, column=2), row.get("lines") or 0)
-        xl.write_whole_number(ws.cell(row=r, column=3), row.get("trained") or 0)
-        xl.write_amount(ws.cell(row=r, column=4), row.get("granted") or Decimal(0))
-        xl.write_amount(ws.cell(row=r, column=5), row.get("used") or Decimal(0))
-    _total_row(ws, FIRST_ROW + len(BpaRole.choices), range(2, 6))
-    xl.set_column_widths(ws, [36, 10, 16, 16, 16])
+    _summary_sheet(
+        ws, title=_("Fullført utdanning etter type"), note=note,
+        headings=[_("Utdanningstype"), _("Linjer"), _("Fullført"), _("Studerer fortsatt"),
+                  _("Avbrutt"), _("Innvilget (kr)"), _("Brukt (kr)")],
+        rows=_sums(ReportCompetenceLine, counted, "source__education_type",
+                   completed=Sum("completed"), still=Sum("still_studying"),
+                   stopped=Sum("stopped")),
+        choices=EducationType.choices, counts=["lines", "completed", "still", "stopped"],
+        widths=[52, 10, 12, 16, 12, 16, 16],
+    )
+    _summary_sheet(
+        wb.create_sheet("BPA"), title=_("BPA-opplæring etter målgruppe"), note=note,
+        headings=[_("Målgruppe"), _("Linjer"), _("Antall opplært"), _("Innvilget (kr)"),
+                  _("Brukt (kr)")],
+        rows=_sums(ReportBpaLine, counted, "source__role", trained=Sum("trained")),
+        choices=BpaRole.choices, counts=["lines", "trained"], widths=[36, 10, 16, 16, 16],
+    )
 
     ws = wb.create_sheet("Rapporter")
     xl.write_title(ws["A1"], _("Rapporter"))

@@ -192,6 +192,10 @@ class ReportProject(ReportLine):
         verbose_name_plural = _("rapport om prosjekter")
 
 
+#: The line model of each part of a report (the parts as the application names them).
+LINE_MODELS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
+
+
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
     """Named by migration 0001; files are now named by tilskudd.attachments."""
     return pdf_attachment_path(instance, filename)

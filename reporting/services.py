@@ -39,12 +39,10 @@ from .access import (
 )
 from .mail import contact_emails
 from .models import (
+    LINE_MODELS,
     AttachmentKind,
     Report,
     ReportAttachment,
-    ReportBpaLine,
-    ReportCompetenceLine,
-    ReportProject,
     ReportReceipt,
     ReportStatus,
     ReportSubmission,
@@ -70,7 +68,7 @@ LINE_FIELDS = {
     "bpa": ["trained", "amount_used"],
     "projects": ["status", "goal_achievement", "results", "continues", "amount_used"],
 }
-PARTS = {"competence": ReportCompetenceLine, "bpa": ReportBpaLine, "projects": ReportProject}
+PARTS = LINE_MODELS
 ZERO = Decimal(0)
 
 logger = logging.getLogger(__name__)
