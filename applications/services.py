@@ -8,7 +8,6 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
+from tilskudd.receipts import when
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
@@ -38,11 +38,11 @@ from .models import (
     Submission,
 )
 from .rules import check_application
+from .selectors import with_content
 from .snapshot import application_snapshot, totals
 
 MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
-
 
 
 def _require_signatory(user: User, application: Application) -> None:
@@ -233,8 +233,7 @@ def application_request_signature(*, application: Application, user: User) -> No
         ) % {
             "user": user.full_name, "scheme": application.round.scheme.name,
             "year": application.round.year, "link": link,
-            "deadline": date_format(timezone.localtime(application.round.application_deadline),
-                                    "j. F Y \\k\\l. H:i"),
+            "deadline": when(application.round.application_deadline),
         }
         queue_email(to=recipients, subject=subject, body=body,
                     kind="application_request_signature", reference=str(application.pk))
@@ -257,19 +256,14 @@ def application_submit(
     if not rnd.accepts_applications_at(now):
         raise ServiceError(
             _("Søknadsfristen gikk ut %(deadline)s. Søknaden er ikke sendt, men utkastet er "
-              "lagret.") % {"deadline": date_format(timezone.localtime(rnd.application_deadline),
-                                                       "j. F Y \\k\\l. H:i")},
+              "lagret.") % {"deadline": when(rnd.application_deadline)},
             "deadline_passed",
         )
     # Conditions other apps set, such as an overdue report from an earlier round.
     stops = blocking(submission_gates(application.organisation, rnd, now))
     if stops:
         raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
-    application = Application.objects.select_related(
-        "organisation__county__office", "round__scheme"
-    ).prefetch_related("competence_lines", "bpa_lines", "projects", "attachments").get(
-        pk=application.pk
-    )
+    application = with_content(Application.objects).get(pk=application.pk)
     broken = check_application(application)
     if broken:
         raise ServiceError(
@@ -306,7 +300,7 @@ def _email_receipt_on_commit(submission: Submission, application: Application) -
         "%(link)s"
     ) % {
         "ref": submission.reference,
-        "at": date_format(timezone.localtime(submission.submitted_at), "j. F Y \\k\\l. H:i"),
+        "at": when(submission.submitted_at),
         "org": content["organisation"]["name"],
         "orgnr": content["organisation"]["org_number"] or "–",
         "office": content["office"],
