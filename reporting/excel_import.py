@@ -17,15 +17,11 @@ from tilskudd.documents import excel as xl
 from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, SheetData
 from tilskudd.models import User
 
+from . import excel_layout as layout
 from . import rules, services
 from .excel_layout import (
     AMOUNT,
     CHOICE,
-    FIRST_LINE_ROW,
-    HEADER_FIRST_ROW,
-    HEADING_ROW,
-    ID_COLUMN,
-    ID_ROW,
     INPUT_KINDS,
     PERSONS,
     REPORT_PROPERTY,
@@ -69,7 +65,7 @@ def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportRe
     try:
         with xl.open_upload(uploaded_file) as wb:
             header = xl.read_sheet(wb, SHEET_HEADER, max_col=3,
-                                   max_row=HEADER_FIRST_ROW + len(header_rows()))
+                                   max_row=layout.HEADER_FIRST_ROW + len(header_rows()))
             wrong_file = _check_identity(wb, header, report)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
@@ -99,13 +95,13 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
     if prop is not None and prop.strip():
         found.add(prop.strip())
     if header is not None:
-        value = header.cell(ID_ROW, ID_COLUMN).value
+        value = header.cell(layout.ID_ROW, layout.ID_COLUMN).value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if value is not None and str(value).strip():
             found.add(str(value).strip())
     if not found:
-        return CellError(SHEET_HEADER, f"{get_column_letter(ID_COLUMN)}{ID_ROW}", _(
+        return CellError(SHEET_HEADER, f"{get_column_letter(layout.ID_COLUMN)}{layout.ID_ROW}", _(
             "Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last ned "
             "Excel-malen fra rapporten og fyll ut den."))
     if found != {str(report.pk)}:
@@ -135,11 +131,11 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     hint = _("Ikke flytt, slett eller sett inn rader.")
     rows = header_rows()
     labels_ok = [reader.expect_label(sheet.cell(row, 1), label, hint=hint)
-                 for row, (_name, label, _help) in enumerate(rows, start=HEADER_FIRST_ROW)]
+                 for row, (_name, label, _help) in enumerate(rows, start=layout.HEADER_FIRST_ROW)]
     if not all(labels_ok):
         return None
     values: dict[str, Any] = {}
-    for row, (name, _label, _help) in enumerate(rows, start=HEADER_FIRST_ROW):
+    for row, (name, _label, _help) in enumerate(rows, start=layout.HEADER_FIRST_ROW):
         cell = sheet.cell(row, 2)
         if name == "unused_choice":
             values[name] = reader.choice(cell, choice_labels(UnusedChoice), what=_("valg")) or ""
@@ -167,7 +163,7 @@ def _read_part(
     if sheet is None:
         return None
     hint = _("Ikke flytt, slett eller sett inn kolonner.")
-    headings_ok = [reader.expect_label(sheet.cell(HEADING_ROW, i), column.heading, hint=hint)
+    headings_ok = [reader.expect_label(sheet.cell(layout.HEADING_ROW, i), column.heading, hint=hint)
                    for i, column in enumerate(part.columns, start=1)]
     if not all(headings_ok):
         return None
@@ -177,12 +173,12 @@ def _read_part(
     seen: dict[int, int] = {}
     values: list[dict[str, Any]] = []
     last = sheet.last_row_with_content()
-    for row in range(FIRST_LINE_ROW, max(last, FIRST_LINE_ROW + len(lines) - 1) + 1):
+    for row in range(layout.FIRST_LINE_ROW, max(last, layout.FIRST_LINE_ROW + len(lines) - 1) + 1):
         id_cell = sheet.cell(row, 1)
         if sheet.row_is_blank(row, columns):
             continue
         line_id = _row_id(id_cell)
-        if not lines and row == FIRST_LINE_ROW and sheet.row_is_blank(row, input_columns) \
+        if not lines and row == layout.FIRST_LINE_ROW and sheet.row_is_blank(row, input_columns) \
                 and id_cell.is_blank:
             continue  # the "nothing granted" note
         if line_id is None or line_id not in by_id:
@@ -198,7 +194,7 @@ def _read_part(
         values.append(_read_line(reader, sheet, part, row, line_id))
     for offset, line in enumerate(lines):
         if line.pk not in seen:
-            reader.error(sheet.cell(FIRST_LINE_ROW + offset, 1), _(
+            reader.error(sheet.cell(layout.FIRST_LINE_ROW + offset, 1), _(
                 "linjen «%(label)s» (linje-ID %(id)d) mangler. Ikke slett rader; last ned "
                 "malen på nytt om du har gjort det.")
                 % {"label": line_label(part.key, line), "id": line.pk})
