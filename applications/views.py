@@ -1,5 +1,6 @@
-"""The applicant's pages: "Mine søknader", the application form, preview and submit,
-withdrawal, attachments, and the receipt with its PDF copy.
+"""The applicant's pages: "Mine søknader", the application form (with its history),
+preview, signature request, submit and withdrawal. Attachments are attachment_views.py,
+the receipt receipt_views.py, Excel excel_views.py.
 
 Views stay thin: they read through selectors, write through services, and answer 404
 (never 403) for anything that belongs to an organisation the user is not a member of."""
@@ -21,9 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd.archive import archive_documents
-from tilskudd.documents.responses import (
-    is_fetch,
-)
+from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
