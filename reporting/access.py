@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.access import require_membership
+from tilskudd.access import require_membership, require_office_staff
 from tilskudd.access import require_signatory as organisation_signatory
 from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
@@ -49,18 +49,10 @@ def office_of(report: Report) -> Office:
 
 
 def require_staff(user: User, report: Report) -> OfficeMembership:
-    office = office_of(report)
-    membership = (
-        OfficeMembership.objects.filter(user=user, user__is_active=True)
-        .select_related("office").first()
+    return require_office_staff(
+        user, office_of(report),
+        refusal=_("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten."),
     )
-    if membership is None or membership.office_id != office.pk:
-        raise ServiceError(
-            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten.")
-            % {"office": office.name},
-            "not_office_staff",
-        )
-    return membership
 
 
 def lock(report: Report) -> Report:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .errors import ServiceError
-from .models import Membership, MembershipRole, Organisation, User
+from .models import Membership, MembershipRole, Office, OfficeMembership, Organisation, User
 
 
 def require_membership(user: User, organisation: Organisation) -> Membership:
@@ -23,4 +23,17 @@ def require_signatory(user: User, organisation: Organisation, *, refusal: str) -
     membership = require_membership(user, organisation)
     if membership.role != MembershipRole.SIGNATORY:
         raise ServiceError(str(refusal) % {"org": organisation.name}, "not_signatory")
+    return membership
+
+
+def require_office_staff(user: User, office: Office, *, refusal: str) -> OfficeMembership:
+    """The membership of an active member of staff at `office`; refuses
+    ("not_office_staff") anyone else with `refusal`, which may name the office as
+    %(office)s."""
+    membership = (
+        OfficeMembership.objects.filter(user=user, user__is_active=True)
+        .select_related("office").first()
+    )
+    if membership is None or membership.office_id != office.pk:
+        raise ServiceError(str(refusal) % {"office": office.name}, "not_office_staff")
     return membership
