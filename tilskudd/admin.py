@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_formsets import formset_changes
-from .admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin, ReferenceDataAdmin
+from .admin_scoping import NationalReadOnlyAdmin, OfficeReferenceAdmin, OfficeScopedAdmin
 from .models import (
     County,
     Membership,
@@ -25,17 +25,15 @@ admin.site.index_title = _("Statsforvalterens arbeidsflate")
 
 
 @admin.register(Office)
-class OfficeAdmin(OfficeScopedAdmin, ReferenceDataAdmin):
+class OfficeAdmin(OfficeReferenceAdmin):
     office_path = "pk"
-    staff_may_change = False
     list_display = ["name", "short_name", "email"]
     search_fields = ["name"]
 
 
 @admin.register(County)
-class CountyAdmin(OfficeScopedAdmin, ReferenceDataAdmin):
+class CountyAdmin(OfficeReferenceAdmin):
     office_path = "office"
-    staff_may_change = False
     list_display = ["number", "name", "office"]
     list_select_related = ["office"]
     list_filter = ["office"]

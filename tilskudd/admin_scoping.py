@@ -70,6 +70,13 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         services.reference_save(obj=obj, user=request.user)
 
 
+class OfficeReferenceAdmin(OfficeScopedAdmin, ReferenceDataAdmin):
+    """An office's reference data (the office, its counties): its staff read, superusers
+    write (audited)."""
+
+    staff_may_change = False
+
+
 class NationalReadOnlyAdmin(ReferenceDataAdmin):
     """Shared reference data (schemes, rounds): office staff read, superusers write."""
 
