@@ -730,6 +730,28 @@ def test_posting_to_a_submitted_application_is_refused_and_changes_nothing(
     assert state(application) == before
 
 
+def test_an_autosave_to_a_submitted_application_gets_the_refusal_as_json(
+    editor_client, submitted
+):
+    # given: the application was sent in another tab while this one still shows the form
+    application = submitted.application
+    before = state(application)
+
+    # when: this tab's autosave arrives
+    response = editor_client.post(edit_url(application), form_data(
+        application, action="autosave", header={**HEADER, "contact_name": "Endret etterpå"},
+    ), headers={"X-Requested-With": "fetch"})
+
+    # then: the script is told why, and nothing changed
+    assert response.status_code == 409
+    assert response.json() == {
+        "ok": False, "code": "not_editable", "errors": [],
+        "message": "Søknaden er sendt inn og kan ikke endres. Trekk den først om du må "
+                   "endre den.",
+    }
+    assert state(application) == before
+
+
 def test_receipt_pdf_downloads_for_members(editor_client, submitted):
     response = editor_client.get(reverse("applications:receipt_pdf", args=[submitted.reference]))
     status = editor_client.get(reverse("applications:receipt_status",
