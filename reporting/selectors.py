@@ -83,10 +83,6 @@ def submission_for_member(user: User, reference: str) -> ReportSubmission:
         raise Http404 from None
 
 
-def live_submission(report: Report) -> ReportSubmission | None:
-    return report.submissions.filter(returned_at__isnull=True).first()
-
-
 def latest_submission(report: Report) -> ReportSubmission | None:
     return report.submissions.order_by("-submitted_at", "-pk").first()
 
