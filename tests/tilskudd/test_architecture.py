@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["tilskudd", "applications", "assessment", "reporting"]
 MAX_LINES = 400
+DOMAIN_APPS = {"applications", "assessment", "reporting"}
 
 
 def project_modules() -> dict[str, Path]:
@@ -141,6 +142,22 @@ def test_no_import_cycle_between_the_projects_modules():
     cycle = find_cycle(import_graph(project_modules()))
 
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_shared_core_imports_no_domain_app():
+    # tilskudd is what the apps build on; they reach it through its registries (gates,
+    # archive, budget floors), never the other way round, not even inside a function
+    found = sorted(
+        f"{name} imports {imported}"
+        for name, path in project_modules().items() if name.split(".")[0] == "tilskudd"
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+        for imported in ([a.name for a in node.names] if isinstance(node, ast.Import)
+                         else [node.module or ""])
+        if imported.split(".")[0] in DOMAIN_APPS
+    )
+
+    assert found == []
 
 
 @pytest.mark.xfail(strict=False, reason="the long modules of applications, assessment and "
