@@ -3,7 +3,6 @@ says: the header sheet with the yellow fields to fill in, one sheet per part, an
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.utils.text import capfirst
@@ -13,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
+from tilskudd.documents.excel.filenames import workbook_filename
 
 from . import rules
 from .excel_layout import (
@@ -48,16 +48,7 @@ from .snapshot import totals
 
 def export_filename(application: Application) -> str:
     """KKT-2027-Trondheim-soknad.xlsx: plain ASCII, safe in any browser."""
-    name = application.organisation.name.split(" - ")[0]
-    for suffix in (" fylkeskommune", " kommune"):
-        name = name.removesuffix(suffix)
-    for nordic, plain in (("æ", "ae"), ("ø", "o"), ("å", "aa"),
-                          ("Æ", "Ae"), ("Ø", "O"), ("Å", "Aa")):
-        name = name.replace(nordic, plain)
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    name = "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "soknad"
-    rnd = application.round
-    return f"{rnd.scheme.code.upper()}-{rnd.year}-{name}-soknad.xlsx"
+    return workbook_filename(application.organisation, application.round, "soknad")
 
 
 def export_application(application: Application) -> bytes:
