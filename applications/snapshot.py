@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tilskudd.submissions import sender_content
+
 from .models import PROJECT_CRITERIA, Application
 
 SNAPSHOT_VERSION = 1
@@ -30,19 +32,12 @@ def totals(application: Application) -> dict[str, Decimal]:
 
 def application_snapshot(application: Application) -> dict[str, Any]:
     org = application.organisation
-    rnd = application.round
     sums = totals(application)
+    sender = sender_content(org, application.round)
+    sender["organisation"]["kind"] = org.get_kind_display()
     return {
         "version": SNAPSHOT_VERSION,
-        "scheme": rnd.scheme.name,
-        "round_year": rnd.year,
-        "organisation": {
-            "name": org.name,
-            "org_number": org.org_number,
-            "municipality_number": org.municipality_number or "",
-            "kind": org.get_kind_display(),
-        },
-        "office": org.county.office.name,
+        **sender,
         "header": {
             "contact_name": application.contact_name,
             "contact_email": application.contact_email,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import ServiceError
-from .models import Organisation
+from .models import Organisation, Round
 from .references import new_reference
 
 #: Random references clash rarely; draw again this many times before giving up.
@@ -55,3 +55,18 @@ class FrozenSubmission(models.Model):
             except IntegrityError:  # the reference was taken: draw again
                 continue
         raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+
+
+def sender_content(organisation: Organisation, rnd: Round) -> dict[str, Any]:
+    """What every frozen content starts with: the scheme and year, who sent it and to whom
+    (the receipt page, its e-mail and the PDF copy read these keys)."""
+    return {
+        "scheme": rnd.scheme.name,
+        "round_year": rnd.year,
+        "organisation": {
+            "name": organisation.name,
+            "org_number": organisation.org_number,
+            "municipality_number": organisation.municipality_number or "",
+        },
+        "office": organisation.county.office.name,
+    }
