@@ -5,7 +5,7 @@ extend one organisation's deadline, download attachments, and export to Excel.""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,10 +13,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
+from tilskudd.audit import AuditAction
 from tilskudd.documents.excel import CONTENT_TYPE
 from tilskudd.documents.responses import attachment_download
 from tilskudd.errors import ServiceError, add_to_form
@@ -30,6 +32,8 @@ from .models import Report, ReportingSettings, UnusedChoice
 from .snapshot import report_snapshot
 
 OFFICE_PATH = "application__organisation__county__office"
+#: A long value (the text report) is cut to this in the history.
+SHOWN_LENGTH = 80
 
 
 class RoundFilter(admin.SimpleListFilter):
@@ -100,6 +104,24 @@ class UnusedFilter(admin.SimpleListFilter):
         if self.value() == "ingen":
             return queryset.filter(unused_choice="")
         return queryset
+
+
+def _changed(event) -> str:
+    """«tekstrapport: – → Brukt på …» for each field an audit row says changed."""
+    shown = []
+    for name in sorted(set(event.before) | set(event.after)):
+        try:
+            field = Report._meta.get_field(name)
+        except FieldDoesNotExist:
+            label, choices = name, {}
+        else:
+            label, choices = str(field.verbose_name), dict(field.flatchoices)
+        before, after = (
+            Truncator(str(choices.get(side.get(name), side.get(name)) or "–")).chars(SHOWN_LENGTH)
+            for side in (event.before, event.after)
+        )
+        shown.append(f"{label}: {before} → {after}")
+    return "; ".join(shown)
 
 
 @admin.register(Report)
@@ -202,6 +224,8 @@ class ReportAdmin(OfficeScopedAdmin):
                   x.granted_by, x.reason) for x in obj.extensions.select_related("granted_by")]
         rows += [(r.sent_at, _("Påminnelse: %(kind)s") % {"kind": r.get_kind_display()}, "",
                   ", ".join(r.recipients)) for r in obj.reminders.all()]
+        rows += [(e.at, AuditAction(e.action).label, e.actor, _changed(e))
+                 for e in selectors.audit_trail(obj)]
         if not rows:
             return "–"
         rows.sort(key=lambda row: row[0])

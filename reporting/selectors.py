@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -11,7 +12,8 @@ from django.http import Http404
 
 from applications import selectors as application_selectors
 from applications.models import Application
-from tilskudd.models import Membership, Organisation, User
+from tilskudd.audit import AuditAction
+from tilskudd.models import AuditEvent, Membership, Organisation, User
 
 from . import grants
 from .models import (
@@ -186,3 +188,19 @@ def receipt_of(submission: ReportSubmission) -> ReportReceipt | None:
         return submission.receipt
     except ObjectDoesNotExist:
         return None
+
+
+#: What the report's history shows from its own tables rather than the audit trail.
+HISTORY_FROM_TABLES = [AuditAction.REPORT_STATUS, AuditAction.REPORT_EXTEND_DEADLINE]
+
+
+def audit_trail(report: Report) -> QuerySet[AuditEvent]:
+    """The audit rows of the report (who, when, what changed), oldest first, besides the
+    status changes and extensions its own tables hold."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Report), target_id=report.pk)
+        .exclude(action__in=HISTORY_FROM_TABLES)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )

@@ -277,3 +277,25 @@ def test_nobody_adds_or_deletes_reports_in_the_admin(client, report, caseworker)
     assert client.get(reverse("admin:reporting_report_add")).status_code == 403
     assert client.get(reverse("admin:reporting_report_delete", args=[report.pk])
                       ).status_code == 403
+
+
+def test_the_report_page_shows_who_changed_what_and_writes_nothing(
+    client, report, editor, caseworker
+):
+    # given: the recipient wrote the text report
+    from tilskudd.models import AuditEvent
+
+    services.report_update(report=report, user=editor,
+                           header={"text_report": "Brukt på videreutdanning."})
+    client.force_login(caseworker)
+    rows_before = AuditEvent.objects.count()
+
+    # when: the caseworker opens the report
+    page = client.get(reverse("admin:reporting_report_change", args=[report.pk]))
+
+    # then: the history says who saved what, and reading the page wrote nothing
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Rapport lagret Ulrikke Utfyller (tekstrapport: – → Brukt på videreutdanning.)" in html
+    assert "Rapport åpnet Sigurd Signatur (status: – → Under arbeid)" in html
+    assert AuditEvent.objects.count() == rows_before
