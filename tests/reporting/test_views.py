@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reporting.models import ReportStatus, UnusedChoice
+from reporting.models import Report, ReportStatus, UnusedChoice
 from tests.pdf import pdf_text
 
 from .helpers import fill, pdf_upload, ready_report
@@ -296,3 +296,44 @@ def test_the_archive_shows_the_report_receipt(
         f"Rapport {submission.reference} (kvittering)",
         reverse("reporting:receipt_pdf", args=[submission.reference]),
     )]
+
+
+def test_a_refused_open_says_why_on_the_page_it_came_from(client, application, signatory):
+    # given: the round's reporting opens in a month
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rnd = application.round
+    rnd.reporting_opens_at = timezone.now() + timedelta(days=30)
+    rnd.save()
+    client.force_login(signatory)
+    listing = reverse("reporting:list")
+
+    # when: the recipient asks to start the report from the list
+    response = client.post(reverse("reporting:open", args=[application.pk]),
+                           HTTP_REFERER=f"http://testserver{listing}")
+
+    # then: back on the list with the refusal, and no report was opened
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver{listing}"
+    page = client.get(listing).content.decode()
+    assert f"Rapporteringen for {rnd} åpner " in page
+    assert not Report.objects.filter(application=application).exists()
+
+
+def test_a_refusal_never_sends_the_person_to_another_site(client, application, signatory):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rnd = application.round
+    rnd.reporting_opens_at = timezone.now() + timedelta(days=30)
+    rnd.save()
+    client.force_login(signatory)
+    url = reverse("reporting:open", args=[application.pk])
+
+    response = client.post(url, HTTP_REFERER="https://evil.example/phish")
+
+    assert response.status_code == 302
+    assert response["Location"] == url
