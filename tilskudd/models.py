@@ -185,6 +185,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("Nasjonal lesetilgang til alle embeters data."),
     )
+    # ID-porten: the person's pid as HMAC-SHA256 with IDPORTEN_PID_KEY; the pid itself is never stored
+    pid_hash = models.CharField(
+        _("ID-porten-nøkkel"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    email_verified_at = models.DateTimeField(_("e-post bekreftet"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
