@@ -185,7 +185,7 @@ class User(AbstractUser):
         default=False,
         help_text=_("Nasjonal lesetilgang til alle embeters data."),
     )
-    # ID-porten: the person's pid as HMAC-SHA256 with IDPORTEN_PID_KEY; the pid itself is never stored
+    # ID-porten: HMAC-SHA256 of the pid with IDPORTEN_PID_KEY; the pid itself is never stored
     pid_hash = models.CharField(
         _("ID-porten-nøkkel"), max_length=64, unique=True, null=True, blank=True, editable=False
     )

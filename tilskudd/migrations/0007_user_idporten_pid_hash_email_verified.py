@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tilskudd', '0006_audit_action_without_db_choices'),
+        ("tilskudd", "0006_audit_action_without_db_choices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='email_verified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='e-post bekreftet'),
+            model_name="user",
+            name="email_verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="e-post bekreftet"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='pid_hash',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='ID-porten-nøkkel'),
+            model_name="user",
+            name="pid_hash",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=64,
+                null=True,
+                unique=True,
+                verbose_name="ID-porten-nøkkel",
+            ),
         ),
     ]
