@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import os
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 
 from ..audit import AuditAction
+from ..errors import is_background
 from ..services import audit
 from .jobs import DocumentJob
 
-
-def is_fetch(request: HttpRequest) -> bool:
-    """A background request from the page's own script (autosave, polling)."""
-    return request.headers.get("X-Requested-With") == "fetch"
+#: A background request from the page's own script (autosave, polling); one rule with
+#: the refusal middleware's.
+is_fetch = is_background
 
 
 def job_state(job: DocumentJob | None, url: str) -> dict[str, str]:
