@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from tilskudd.submissions import sender_content
+
 from .models import Report, UnusedChoice
 
 SNAPSHOT_VERSION = 1
@@ -53,14 +55,7 @@ def report_snapshot(report: Report) -> dict[str, Any]:
     choice = report.unused_choice if sums["unused"] > 0 else ""
     return {
         "version": SNAPSHOT_VERSION,
-        "scheme": rnd.scheme.name,
-        "round_year": rnd.year,
-        "organisation": {
-            "name": org.name,
-            "org_number": org.org_number,
-            "municipality_number": org.municipality_number or "",
-        },
-        "office": org.county.office.name,
+        **sender_content(org, rnd),
         "deadline": timezone.localtime(report.deadline).isoformat(),
         "auditor_required": report.auditor_required,
         "competence": [
