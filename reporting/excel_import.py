@@ -24,16 +24,12 @@ from .excel_layout import (
     CHOICE,
     INPUT_KINDS,
     PERSONS,
-    REPORT_PROPERTY,
-    SHEET_ACCOUNT,
-    SHEET_HEADER,
     TEXT,
     Part,
     choice_labels,
     header_rows,
     line_label,
     part_lines,
-    report_parts,
 )
 from .models import (
     Report,
@@ -54,17 +50,18 @@ class ImportResult:
 
 
 def expected_sheets() -> list[str]:
-    return [SHEET_HEADER, *(part.sheet for part in report_parts()), SHEET_ACCOUNT]
+    parts = [part.sheet for part in layout.report_parts()]
+    return [layout.SHEET_HEADER, *parts, layout.SHEET_ACCOUNT]
 
 
 def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
     """Fill the report from an uploaded template. Raises ServiceError when the
     report may not be changed (sent in, or the user is not a member)."""
     services.ensure_editable(report=report, user=user)
-    parts = report_parts()
+    parts = layout.report_parts()
     try:
         with xl.open_upload(uploaded_file) as wb:
-            header = xl.read_sheet(wb, SHEET_HEADER, max_col=3,
+            header = xl.read_sheet(wb, layout.SHEET_HEADER, max_col=3,
                                    max_row=layout.HEADER_FIRST_ROW + len(header_rows()))
             wrong_file = _check_identity(wb, header, report)
             if wrong_file:
@@ -91,7 +88,7 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
     """The file must be this report's own template: its ID is a workbook property and
     the cell B9 on the header sheet."""
     found = set()
-    prop = xl.get_property(wb, REPORT_PROPERTY)
+    prop = xl.get_property(wb, layout.REPORT_PROPERTY)
     if prop is not None and prop.strip():
         found.add(prop.strip())
     if header is not None:
@@ -101,7 +98,8 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
         if value is not None and str(value).strip():
             found.add(str(value).strip())
     if not found:
-        return CellError(SHEET_HEADER, f"{get_column_letter(layout.ID_COLUMN)}{layout.ID_ROW}", _(
+        where = f"{get_column_letter(layout.ID_COLUMN)}{layout.ID_ROW}"
+        return CellError(layout.SHEET_HEADER, where, _(
             "Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last ned "
             "Excel-malen fra rapporten og fyll ut den."))
     if found != {str(report.pk)}:
