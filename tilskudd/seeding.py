@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from stdnum.no import orgnr
 
 from .budgets import Earmark, OfficeBudget
 from .models import (
@@ -110,6 +111,7 @@ def load_reference_data() -> ReferenceCounts:
                 org.org_number = known_org_numbers.get(row["number"], "")
             _save(org)
 
+    load_organisation_numbers()
     return ReferenceCounts(
         offices=Office.objects.count(),
         counties=County.objects.count(),
@@ -118,6 +120,36 @@ def load_reference_data() -> ReferenceCounts:
             kind=OrganisationKind.COUNTY_MUNICIPALITY
         ).count(),
     )
+
+
+def load_organisation_numbers() -> int:
+    """Fill in the organisation numbers of municipalities and county municipalities from
+    fixtures/organisation_numbers_2024.csv (where they come from: the README) where one is
+    empty. A number already set is never changed, a number another organisation has is left
+    alone, and an empty cell stays empty. Returns how many were filled."""
+    by_key = {
+        (org.kind, org.municipality_number or org.county.number): org
+        for org in Organisation.objects.filter(
+            kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY_MUNICIPALITY]
+        ).select_related("county")
+    }
+    taken = set(Organisation.objects.exclude(org_number="").values_list("org_number", flat=True))
+    filled = 0
+    with (FIXTURES / "organisation_numbers_2024.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            number = row["org_number"]
+            if not number:
+                continue
+            if not orgnr.is_valid(number):
+                raise ValueError(f"{row['name']}: {number} fails the mod-11 check")
+            org = by_key.get((row["kind"], row["number"]))
+            if org is None or org.org_number or number in taken:
+                continue
+            org.org_number = number
+            _save(org)
+            taken.add(number)
+            filled += 1
+    return filled
 
 
 KKT_RULES = (
