@@ -10,10 +10,13 @@ class AssessmentConfig(AppConfig):
         from tilskudd.archive import register_archive_provider
         from tilskudd.budgets import register_budget_floor
         from tilskudd.gates import register_withdrawal_gate
+        from tilskudd.status import register_stage_provider
 
         from .archive import letter_documents
         from .selectors import approved_by_bucket, withdrawal_stops
+        from .status import case_stages
 
         register_archive_provider(letter_documents)
         register_withdrawal_gate(withdrawal_stops)
         register_budget_floor(approved_by_bucket)
+        register_stage_provider(case_stages)

@@ -1,0 +1,44 @@
+"""Assessment's part of the grant's status line (tilskudd.status): under assessment
+from the moment the office opens the case, then the decision (with the amount granted) and
+the acceptance. What the office does in between (recommending, returning a
+recommendation) is its own and not shown. Registered in AssessmentConfig.ready(); one
+query for all the applications."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Sum
+
+from applications.models import ApplicationStatus
+from tilskudd.status import Stage, StageFound
+
+from .choices import Outcome
+from .models import Acceptance, Assessment, AssessmentStatus
+
+DECIDED_STAGES = {
+    Outcome.GRANTED: Stage.GRANTED,
+    Outcome.PARTLY_GRANTED: Stage.PARTLY_GRANTED,
+    Outcome.REJECTED: Stage.REJECTED,
+}
+
+
+def case_stages(applications: Sequence) -> Mapping[int, StageFound]:
+    rows = (
+        Assessment.objects.filter(application_id__in=[a.pk for a in applications],
+                                  application__status=ApplicationStatus.SUBMITTED)
+        .annotate(granted_sum=Sum("lines__granted"),
+                  accepted=Exists(Acceptance.objects.filter(assessment=OuterRef("pk"))))
+        .values_list("application_id", "status", "outcome", "granted_sum", "accepted")
+    )
+    found: dict[int, StageFound] = {}
+    for application_id, status, outcome, granted_sum, accepted in rows:
+        if status != AssessmentStatus.DECIDED:
+            found[application_id] = StageFound(Stage.IN_ASSESSMENT)
+        elif outcome == Outcome.REJECTED:
+            found[application_id] = StageFound(Stage.REJECTED)
+        else:
+            stage = Stage.ACCEPTED if accepted else DECIDED_STAGES[outcome]
+            found[application_id] = StageFound(stage, granted=granted_sum or Decimal(0))
+    return found
