@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
@@ -70,7 +70,7 @@ def email_return(report: Report, submission: ReportSubmission, message: str) -> 
             "%(office)s har sendt rapporten %(ref)s tilbake for retting:\n\n%(message)s\n\n"
             "Rett rapporten og send den inn på nytt: %(path)s"
         ) % {"office": office_of(report).name, "ref": submission.reference, "message": message,
-             "path": reverse("reporting:edit", args=[report.pk])}
+             "path": absolute_url("reporting:edit", report.pk)}
         queue_email(to=recipients, subject=subject, body=body, kind="report_return",
                     reference=submission.reference)
 

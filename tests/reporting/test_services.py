@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting import rules, services
@@ -498,6 +499,7 @@ def test_returned_for_correction_then_corrected_and_sent_again(
     assert mailoutbox[-1].subject == (
         f"Rapporten må rettes: {submitted.application.round}")
     assert "Revisorattestasjonen mangler signatur." in mailoutbox[-1].body
+    assert f"{settings.SITE_URL.rstrip('/')}/rapporter/{submitted.pk}/" in mailoutbox[-1].body
 
     # when: corrected and sent again, after the deadline (the office asked for it)
     services.report_attachment_add(report=submitted, user=signatory, uploaded=pdf_upload(),
