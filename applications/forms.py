@@ -330,3 +330,19 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper("reason")
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Hva må endres?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.MAX_TEXT_LENGTH,
+        help_text=gettext_lazy("Den som sendte søknaden til signering, får kommentaren på "
+                               "e-post og ser den i søknaden."),
+        error_messages={"required": gettext_lazy(
+            "Skriv hva som må endres før søknaden kan sendes inn.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("comment")

@@ -34,17 +34,22 @@ def money_field(verbose_name, validators=AMOUNT_VALIDATORS, **kwargs):
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Under arbeid")
+    TO_SIGN = "to_sign", _("Til signering")
     SUBMITTED = "submitted", _("Sendt inn")
     WITHDRAWN = "withdrawn", _("Trukket")
 
 
 #: Which status may follow which; see services.APPLICATION_WORKFLOW.
 ALLOWED_TRANSITIONS = {
-    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED, ApplicationStatus.TO_SIGN},
+    ApplicationStatus.TO_SIGN: {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED},
     ApplicationStatus.SUBMITTED: {ApplicationStatus.WITHDRAWN},
-    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED, ApplicationStatus.TO_SIGN},
 }
+#: What may be changed. "Til signering" is not: the signatory signs what was sent.
 EDITABLE_STATUSES = {ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN}
+#: What a signatory may send in.
+SUBMITTABLE_STATUSES = EDITABLE_STATUSES | {ApplicationStatus.TO_SIGN}
 
 
 class Application(models.Model):
@@ -118,6 +123,10 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_to_sign(self) -> bool:
+        return self.status == ApplicationStatus.TO_SIGN
 
 
 class EducationType(models.TextChoices):

@@ -15,18 +15,16 @@ from tilskudd.access import require_membership, require_signatory
 from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
 from tilskudd.gates import blocking, submission_gates, withdrawal_gates
-from tilskudd.links import absolute_url
-from tilskudd.models import Membership, MembershipRole, Organisation, Round, User
-from tilskudd.money import format_nok
-from tilskudd.outbox import queue_email
+from tilskudd.models import Organisation, Round, User
 from tilskudd.receipts import when
 from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
 
-from . import kept_input, rules
+from . import kept_input, mail, rules
 from .models import (
     ALLOWED_TRANSITIONS,
+    SUBMITTABLE_STATUSES,
     Application,
     ApplicationStatus,
     Attachment,
@@ -51,6 +49,12 @@ def _require_signatory(user: User, application: Application) -> None:
 
 
 def require_editable(application: Application) -> None:
+    if application.is_to_sign:
+        raise ServiceError(
+            _("Søknaden er sendt til signering og kan ikke endres. Ta den tilbake først om du "
+              "må endre den."),
+            "not_editable",
+        )
     if not application.is_editable:
         raise ServiceError(
             _("Søknaden er sendt inn og kan ikke endres. Trekk den først om du må endre den."),
@@ -203,40 +207,52 @@ def application_keep_input(
 SIGNATURE_FIELDS = ["signature_requested_at", "signature_requested_by"]
 
 
-def _signatory_emails(organisation: Organisation) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, role=MembershipRole.SIGNATORY, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
 @transaction.atomic
 def application_request_signature(*, application: Application, user: User) -> None:
-    """An editor asks the organisation's signatories to check and send the application."""
+    """An editor sends the application for signing: it is locked ("Til signering") until
+    a signatory submits it or sends it back, or an editor takes it back."""
     require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
     was = snapshot(application, SIGNATURE_FIELDS)
     application.signature_requested_at = timezone.now()
     application.signature_requested_by = user
-    application.save(update_fields=SIGNATURE_FIELDS)
-    audit(actor=user, action=AuditAction.APPLICATION_REQUEST_SIGNATURE, target=application,
-          before=was, after=snapshot(application, SIGNATURE_FIELDS))
-    recipients = _signatory_emails(application.organisation)
-    if recipients:
-        link = absolute_url("applications:preview", application.pk)
-        subject = _("Søknad klar til signering: %(org)s") % {"org": application.organisation.name}
-        body = _(
-            "%(user)s har gjort søknaden om %(scheme)s %(year)s klar og ber deg kontrollere "
-            "og sende den inn.\n\nÅpne søknaden: %(link)s\n\nSøknadsfrist: %(deadline)s."
-        ) % {
-            "user": user.full_name, "scheme": application.round.scheme.name,
-            "year": application.round.year, "link": link,
-            "deadline": when(application.round.application_deadline),
-        }
-        queue_email(to=recipients, subject=subject, body=body,
-                    kind="application_request_signature", reference=str(application.pk))
+    now = snapshot(application, SIGNATURE_FIELDS)
+    APPLICATION_WORKFLOW.transition(
+        application, ApplicationStatus.TO_SIGN, by=user,
+        also_changed={name: (was[name], now[name]) for name in SIGNATURE_FIELDS},
+    )
+    mail.email_signature_request(application, user)
+
+
+def _require_to_sign(application: Application) -> None:
+    if not application.is_to_sign:
+        raise ServiceError(_("Søknaden er ikke sendt til signering."), "not_to_sign")
+
+
+@transaction.atomic
+def application_take_back(*, application: Application, user: User) -> None:
+    """A member takes an application sent for signing back, to change it (→ draft)."""
+    require_membership(user, application.organisation)
+    application = _lock(application)
+    _require_to_sign(application)
+    APPLICATION_WORKFLOW.transition(application, ApplicationStatus.DRAFT, by=user)
+
+
+@transaction.atomic
+def application_send_back(*, application: Application, user: User, comment: str) -> None:
+    """A signatory sends an application sent for signing back to the editors, with a
+    comment saying what to change; whoever sent it is e-mailed."""
+    _require_signatory(user, application)
+    application = _lock(application)
+    _require_to_sign(application)
+    if not comment.strip():
+        raise ServiceError(_("Skriv hva som må endres før søknaden kan sendes inn."),
+                           "comment_required")
+    APPLICATION_WORKFLOW.transition(application, ApplicationStatus.DRAFT, by=user,
+                                    note=comment.strip())
+    mail.email_sent_back(application, user, application.signature_requested_by,
+                         comment.strip())
 
 
 @transaction.atomic
@@ -251,7 +267,8 @@ def application_submit(
     application = _lock(application)
     if application.status == ApplicationStatus.SUBMITTED:
         return application.submissions.get(withdrawn_at__isnull=True)
-    require_editable(application)
+    if application.status not in SUBMITTABLE_STATUSES:
+        require_editable(application)
     rnd = application.round
     if not rnd.accepts_applications_at(now):
         raise ServiceError(
@@ -281,34 +298,8 @@ def application_submit(
     )
     receipt = ReceiptDocument.objects.create(submission=submission)
     receipt.enqueue_on_commit()
-    _email_receipt_on_commit(submission, application)
+    mail.email_receipt(submission, application)
     return submission
-
-
-def _email_receipt_on_commit(submission: Submission, application: Application) -> None:
-    recipients = sorted({submission.submitted_by.email, application.contact_email} - {""})
-    content = submission.content
-    subject = _("Kvittering: søknad sendt inn (%(ref)s)") % {"ref": submission.reference}
-    body = _(
-        "Søknaden er sendt inn.\n\n"
-        "Referansenummer: %(ref)s\n"
-        "Sendt: %(at)s\n"
-        "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
-        "Mottaker: %(office)s\n"
-        "Sum søkt: %(total)s\n\n"
-        "Oppgi referansenummeret i all kontakt om søknaden. Kvitteringen med PDF-kopi: "
-        "%(link)s"
-    ) % {
-        "ref": submission.reference,
-        "at": when(submission.submitted_at),
-        "org": content["organisation"]["name"],
-        "orgnr": content["organisation"]["org_number"] or "–",
-        "office": content["office"],
-        "total": format_nok(content["totals"]["applied"]),
-        "link": absolute_url("applications:receipt", submission.reference),
-    }
-    queue_email(to=recipients, subject=subject, body=body, kind="application_receipt",
-                reference=submission.reference)
 
 
 @transaction.atomic

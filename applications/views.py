@@ -31,8 +31,8 @@ from tilskudd.selectors import memberships_for_user, open_rounds
 
 from . import rules, selectors, services
 from .form_page import ApplicationForms, one_more_line
-from .forms import PART_FORMS, AttachmentForm, WithdrawForm
-from .models import Application, BpaLine, CompetenceLine, Project
+from .forms import PART_FORMS, AttachmentForm, SendBackForm, WithdrawForm
+from .models import Application, ApplicationStatus, BpaLine, CompetenceLine, Project
 from .page_texts import js_texts
 from .rules import RuleError
 from .snapshot import application_snapshot, totals
@@ -136,10 +136,13 @@ def render_edit(
     attachment_form: AttachmentForm | None = None,
     add: str | None = None,
 ) -> HttpResponse:
+    if application.is_to_sign:
+        return _render_preview(request, application)
     if not application.is_editable:
         return _render_submitted(request, application)
     forms = ApplicationForms(application, add=add if add in PART_FORMS else None)
     sums = totals(application)
+    history = list(selectors.status_history(application))
     for formset in forms.parts:
         formset.total = sums[formset.prefix]
     return render(request, "applications/edit.html", {
@@ -153,9 +156,18 @@ def render_edit(
         "totals": sums,
         "missing": _missing(application),
         "error_summary": forms.summary(attachment_form),
-        "history": list(selectors.status_history(application)),
+        "history": history,
+        "sent_back": _sent_back(history),
         "js_texts": js_texts(),
     })
+
+
+def _sent_back(history: list) -> Any:
+    """The signatory's comment, when the last thing that happened was sending it back."""
+    last = history[-1] if history else None
+    if last and last.from_status == ApplicationStatus.TO_SIGN and last.note:
+        return last
+    return None
 
 
 def _render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
@@ -175,6 +187,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     if request.method == "POST":
         return _save(request, application)
+    if application.is_to_sign:
+        return redirect("applications:preview", pk=application.pk)
     return render_edit(request, application, add=request.GET.get("ny"))
 
 
@@ -266,10 +280,12 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
 
 
 def _render_preview(
-    request: HttpRequest, application: Application, error: ServiceError | None = None
+    request: HttpRequest, application: Application, error: ServiceError | None = None,
+    send_back_form: SendBackForm | None = None,
 ) -> HttpResponse:
     membership = selectors.membership_for(request.user, application)
     return render(request, "applications/preview.html", {
+        "send_back_form": send_back_form or SendBackForm(),
         "application": application,
         "organisation": application.organisation,
         "round": application.round,
@@ -287,7 +303,7 @@ def _render_preview(
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
-    if not application.is_editable:
+    if not (application.is_editable or application.is_to_sign):
         return _render_submitted(request, application)
     return _render_preview(request, application)
 
@@ -298,6 +314,28 @@ def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_member(request.user, pk)
     services.application_request_signature(application=application, user=request.user)
     messages.success(request, _("Signaturberettiget er varslet."))
+    return redirect("applications:preview", pk=application.pk)
+
+
+@login_required
+@require_POST
+def take_back(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    services.application_take_back(application=application, user=request.user)
+    messages.success(request, _("Søknaden er tatt tilbake fra signering og kan endres."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+@require_POST
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _render_preview(request, application, send_back_form=form)
+    services.application_send_back(application=application, user=request.user,
+                                   comment=form.cleaned_data["comment"])
+    messages.success(request, _("Søknaden er sendt tilbake med kommentaren din."))
     return redirect("applications:preview", pk=application.pk)
 
 

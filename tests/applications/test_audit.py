@@ -44,7 +44,7 @@ def test_start_update_signature_submit_and_withdraw_each_write_one_typed_row(
     assert [action for action, _before, _after in rows] == [
         AuditAction.APPLICATION_START,
         AuditAction.APPLICATION_UPDATE,
-        AuditAction.APPLICATION_REQUEST_SIGNATURE,
+        AuditAction.APPLICATION_STATUS,
         AuditAction.APPLICATION_STATUS,
         AuditAction.APPLICATION_STATUS,
         AuditAction.APPLICATION_STATUS,
@@ -54,21 +54,23 @@ def test_start_update_signature_submit_and_withdraw_each_write_one_typed_row(
     assert rows[1][2]["contact_name"] == "Kari Kontakt"
     assert (rows[1][1]["competence_lines"], rows[1][2]["competence_lines"]) == (0, 1)
     assert rows[2][1:] == (
-        {"signature_requested_at": None, "signature_requested_by": None},
-        {"signature_requested_at": requested_at.isoformat(), "signature_requested_by": editor.pk},
+        {"status": "draft", "signature_requested_at": None, "signature_requested_by": None},
+        {"status": "to_sign", "signature_requested_at": requested_at.isoformat(),
+         "signature_requested_by": editor.pk},
     )
-    assert rows[3][1:] == ({"status": "draft"}, {"status": "submitted"})
+    assert rows[3][1:] == ({"status": "to_sign"}, {"status": "submitted"})
     assert rows[4][1:] == ({"status": "submitted"}, {"status": "withdrawn"})
     assert rows[5][1:] == ({"status": "withdrawn"}, {"status": "submitted"})
     status_rows = AuditEvent.objects.filter(action=AuditAction.APPLICATION_STATUS).order_by("pk")
-    assert [row.data["reference"] for row in status_rows] == [
-        first.reference, first.reference, second.reference
+    assert [row.data.get("reference") for row in status_rows] == [
+        None, first.reference, first.reference, second.reference
     ]
-    assert [row.actor for row in status_rows] == [signatory] * 3
+    assert [row.actor for row in status_rows] == [editor] + [signatory] * 3
     assert list(StatusChange.objects.filter(application=application).values_list(
         "from_status", "to_status", "by", "note"
     )) == [
-        (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, signatory.pk, first.reference),
+        (ApplicationStatus.DRAFT, ApplicationStatus.TO_SIGN, editor.pk, ""),
+        (ApplicationStatus.TO_SIGN, ApplicationStatus.SUBMITTED, signatory.pk, first.reference),
         (ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN, signatory.pk, "Feil tall"),
         (ApplicationStatus.WITHDRAWN, ApplicationStatus.SUBMITTED, signatory.pk,
          second.reference),

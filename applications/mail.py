@@ -1,0 +1,88 @@
+"""The e-mails the applications app sends, each queued in the outbox (tilskudd.outbox),
+which sends it after the transaction commits."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from tilskudd.links import absolute_url
+from tilskudd.models import Membership, MembershipRole, Organisation, User
+from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
+from tilskudd.receipts import when
+
+from .models import Application, Submission
+
+
+def _signatory_emails(organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role=MembershipRole.SIGNATORY, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def email_signature_request(application: Application, user: User) -> None:
+    """Tell the organisation's signatories that an application waits for them."""
+    recipients = _signatory_emails(application.organisation)
+    if not recipients:
+        return
+    link = absolute_url("applications:preview", application.pk)
+    subject = _("Søknad klar til signering: %(org)s") % {"org": application.organisation.name}
+    body = _(
+        "%(user)s har gjort søknaden om %(scheme)s %(year)s klar og ber deg kontrollere "
+        "og sende den inn.\n\nÅpne søknaden: %(link)s\n\nSøknadsfrist: %(deadline)s."
+    ) % {
+        "user": user.full_name, "scheme": application.round.scheme.name,
+        "year": application.round.year, "link": link,
+        "deadline": when(application.round.application_deadline),
+    }
+    queue_email(to=recipients, subject=subject, body=body,
+                kind="application_request_signature", reference=str(application.pk))
+
+
+def email_sent_back(application: Application, user: User, requester: User | None,
+                    comment: str) -> None:
+    """Tell whoever sent the application for signing that it came back, and why."""
+    recipients = sorted({requester.email if requester else "", application.contact_email}
+                        - {""})
+    if not recipients:
+        return
+    subject = _("Søknaden er sendt tilbake fra signering: %(org)s") % {
+        "org": application.organisation.name}
+    body = _(
+        "%(user)s har sendt søknaden om %(scheme)s %(year)s tilbake uten å sende den inn."
+        "\n\nKommentar: %(comment)s\n\nÅpne søknaden: %(link)s"
+    ) % {
+        "user": user.full_name, "scheme": application.round.scheme.name,
+        "year": application.round.year, "comment": comment,
+        "link": absolute_url("applications:edit", application.pk),
+    }
+    queue_email(to=recipients, subject=subject, body=body,
+                kind="application_sent_back", reference=str(application.pk))
+
+
+def email_receipt(submission: Submission, application: Application) -> None:
+    recipients = sorted({submission.submitted_by.email, application.contact_email} - {""})
+    content = submission.content
+    subject = _("Kvittering: søknad sendt inn (%(ref)s)") % {"ref": submission.reference}
+    body = _(
+        "Søknaden er sendt inn.\n\n"
+        "Referansenummer: %(ref)s\n"
+        "Sendt: %(at)s\n"
+        "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
+        "Mottaker: %(office)s\n"
+        "Sum søkt: %(total)s\n\n"
+        "Oppgi referansenummeret i all kontakt om søknaden. Kvitteringen med PDF-kopi: "
+        "%(link)s"
+    ) % {
+        "ref": submission.reference,
+        "at": when(submission.submitted_at),
+        "org": content["organisation"]["name"],
+        "orgnr": content["organisation"]["org_number"] or "–",
+        "office": content["office"],
+        "total": format_nok(content["totals"]["applied"]),
+        "link": absolute_url("applications:receipt", submission.reference),
+    }
+    queue_email(to=recipients, subject=subject, body=body, kind="application_receipt",
+                reference=submission.reference)
