@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .idporten import views as idporten_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("logg-inn/", auth_views.LoginView.as_view(), name="login"),
-    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-ut/", idporten_views.LogoutView.as_view(), name="logout"),
     path(
         "passord/",
         auth_views.PasswordChangeView.as_view(),
@@ -20,6 +21,9 @@ urlpatterns = [
     ),
     path("soknader/", include("applications.urls")),
     path("tildeling/", include("assessment.urls")),
+    path("apne-data/", include("assessment.opendata.urls")),
     path("rapporter/", include("reporting.urls")),
+    path("nasjonalt/", include("assessment.national.urls")),
+    path("idporten/", include("tilskudd.idporten.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,101 @@
+"""The report figures of a round per office, for the national view (registered with
+tilskudd.figures in apps.py): reports received, approved, returned and overdue; completed
+education by type and BPA training by role from approved reports; unused funds to be
+transferred or repaid. Five queries, whatever the number of reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from applications.models import BpaRole, EducationType
+from tilskudd.figures import FigureGroup, FigureRow, FigureScope
+
+from .choices import ReportStatus, UnusedChoice
+from .models import Report, ReportBpaLine, ReportCompetenceLine
+from .selectors import UNSENT_STATUSES, deadline_expression
+
+ZERO = Decimal(0)
+OFFICE = "application__organisation__county__office_id"
+UNUSED = ExpressionWrapper(
+    F("granted_total") + F("transferred_in") - F("used_total"),
+    output_field=DecimalField(max_digits=14, decimal_places=0),
+)
+
+
+def _reports(scope: FigureScope) -> QuerySet[Report]:
+    qs = Report.objects.filter(application__round_id=scope.round_id)
+    if scope.office_ids is not None:
+        qs = qs.filter(**{f"{OFFICE}__in": scope.office_ids})
+    if scope.organisation_kind:
+        qs = qs.filter(application__organisation__kind=scope.organisation_kind)
+    if scope.rural_district is not None:
+        qs = qs.filter(application__organisation__is_rural_district=scope.rural_district)
+    return qs
+
+
+def _by_office(rows, key: str, value: str) -> dict[str, dict[int, Decimal | int]]:
+    found: dict[str, dict[int, Decimal | int]] = defaultdict(dict)
+    for row in rows:
+        found[row[key]][row["office"]] = row[value] or 0
+    return found
+
+
+def report_figures(scope: FigureScope) -> list[FigureGroup]:
+    reports = _reports(scope)
+    counts = {
+        row["office"]: row
+        for row in reports.annotate(deadline_at=deadline_expression())
+        .values(office=F(OFFICE))
+        .annotate(
+            received=Count("pk", filter=~Q(status__in=UNSENT_STATUSES)),
+            approved=Count("pk", filter=Q(status=ReportStatus.APPROVED)),
+            returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+            overdue=Count("pk", filter=Q(status__in=UNSENT_STATUSES,
+                                         deadline_at__lte=scope.now)),
+        )
+        .order_by()
+    }
+    status_rows = [
+        FigureRow(key, label, {office: row[key] for office, row in counts.items()})
+        for key, label in (
+            ("received", _("Rapporter mottatt")), ("approved", _("Rapporter godkjent")),
+            ("returned", _("Rapporter sendt tilbake")), ("overdue", _("Rapporter forsinket")),
+        )
+    ]
+    approved = reports.filter(status=ReportStatus.APPROVED)
+    education = _by_office(
+        ReportCompetenceLine.objects.filter(report__in=approved)
+        .values("source__education_type", office=F(f"report__{OFFICE}"))
+        .annotate(n=Sum("completed")).order_by(),
+        "source__education_type", "n",
+    )
+    training = _by_office(
+        ReportBpaLine.objects.filter(report__in=approved)
+        .values("source__role", office=F(f"report__{OFFICE}"))
+        .annotate(n=Sum("trained")).order_by(),
+        "source__role", "n",
+    )
+    unused = _by_office(
+        approved.exclude(unused_choice="").values("unused_choice", office=F(OFFICE))
+        .annotate(amount=Sum(UNUSED)).order_by(),
+        "unused_choice", "amount",
+    )
+    return [
+        FigureGroup("reports", _("Rapporter"), status_rows),
+        FigureGroup("education", _("Fullført utdanning etter type (godkjente rapporter)"), [
+            FigureRow(value, str(label), education.get(value, {}))
+            for value, label in EducationType.choices
+        ]),
+        FigureGroup("bpa", _("BPA-opplæring etter målgruppe (godkjente rapporter)"), [
+            FigureRow(value, str(label), training.get(value, {}))
+            for value, label in BpaRole.choices
+        ]),
+        FigureGroup("unused", _("Ubrukte midler (godkjente rapporter)"), [
+            FigureRow(value, str(label), unused.get(value, {}), money=True)
+            for value, label in UnusedChoice.choices
+        ]),
+    ]
