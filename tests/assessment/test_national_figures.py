@@ -1,0 +1,88 @@
+"""The report figures the national view shows (reporting.figures, through the
+tilskudd.figures registry), checked against reports made through the services in two
+offices: Trøndelag (Trondheim approved, the county municipality's report never sent) and
+Rogaland (Stavanger sent back for correction)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from reporting import review
+from reporting import services as reporting_services
+from tests.reporting.helpers import bpa_line, competence_line, granted, ready_report
+from tests.tilskudd.factories import OrganisationFactory, member
+from tilskudd.figures import FigureScope, figures_for
+from tilskudd.models import MembershipRole, OrganisationKind
+
+
+@pytest.fixture
+def reports(trondheim, open_round, budget, signatory, caseworker, approver, rogaland_org,
+            rogaland_budget, rogaland_caseworker, rogaland_approver):
+    application = granted(trondheim, open_round, signatory, caseworker, approver,
+                          competence=[competence_line()], bpa=[bpa_line()])
+    report = reporting_services.report_open(application=application, user=signatory)
+    ready_report(report, signatory, used=lambda line: line.granted - 10000,
+                 unused_choice="repay")
+    reporting_services.report_submit(report=report, user=signatory)
+    review.report_approve(report=report, user=caseworker)
+
+    county = OrganisationFactory(kind=OrganisationKind.COUNTY_MUNICIPALITY,
+                                 name="Trøndelag fylkeskommune", org_number="817920632",
+                                 municipality_number=None, county=trondheim.county)
+    county_signatory = member(county, MembershipRole.SIGNATORY, email="s@trfk.example.no")
+    unsent = granted(county, open_round, county_signatory, caseworker, approver)
+    reporting_services.report_open(application=unsent, user=county_signatory)
+
+    stavanger_signatory = member(rogaland_org, MembershipRole.SIGNATORY,
+                                 email="signatur@stavanger.example.no")
+    returned = granted(rogaland_org, open_round, stavanger_signatory, rogaland_caseworker,
+                       rogaland_approver)
+    report = reporting_services.report_open(application=returned, user=stavanger_signatory)
+    ready_report(report, stavanger_signatory)
+    reporting_services.report_submit(report=report, user=stavanger_signatory)
+    review.report_return(report=report, user=rogaland_caseworker, message="Mangler tall.")
+    return open_round
+
+
+def figures(rnd, **scope) -> dict[str, dict[str, dict]]:
+    after_deadline = rnd.reporting_deadline + timedelta(days=1)
+    groups = figures_for(FigureScope(round_id=rnd.pk, now=after_deadline, **scope))
+    return {g.key: {row.key: dict(row.by_office) for row in g.rows} for g in groups}
+
+
+def test_reports_received_approved_returned_and_overdue_per_office(
+    reports, trondheim, rogaland_org
+):
+    # When
+    found = figures(reports)["reports"]
+
+    # Then
+    tr, ro = trondheim.office.pk, rogaland_org.office.pk
+    assert found == {
+        "received": {tr: 1, ro: 1}, "approved": {tr: 1, ro: 0},
+        "returned": {tr: 0, ro: 1}, "overdue": {tr: 1, ro: 0},
+    }
+
+
+def test_education_training_and_unused_funds_come_from_approved_reports_only(
+    reports, trondheim
+):
+    # When
+    found = figures(reports)
+
+    # Then the returned report in Rogaland counts for nothing
+    tr = trondheim.office.pk
+    assert found["education"]["further_master"] == {tr: 2}
+    assert found["education"]["upper_secondary"] == {}
+    assert found["bpa"]["work_leader"] == {tr: 2}
+    assert found["unused"] == {"transfer": {}, "repay": {tr: Decimal(20000)}}
+
+
+def test_the_scope_narrows_the_report_figures(reports, trondheim, rogaland_org):
+    only_rogaland = figures(reports, office_ids=(rogaland_org.office.pk,))
+    county_kind = figures(reports, organisation_kind=OrganisationKind.COUNTY_MUNICIPALITY)
+
+    assert only_rogaland["reports"]["received"] == {rogaland_org.office.pk: 1}
+    assert county_kind["reports"]["overdue"] == {trondheim.office.pk: 1}
+    assert county_kind["reports"]["received"] == {trondheim.office.pk: 0}
