@@ -14,7 +14,7 @@ from tilskudd.documents.responses import document_download, job_state
 from tilskudd.money import format_nok
 from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt, when
 
-from . import selectors
+from . import selectors, services
 from .models import Submission
 
 APPLICATION_RECEIPT = ReceiptWords(
@@ -43,7 +43,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     membership = selectors.membership_for(request.user, application)
     links = [Link(_("Mine søknader"), reverse("applications:archive"))]
     if (submission.withdrawn_at is None and membership and membership.may_sign
-            and application.round.is_open_for_applications):
+            and services.withdrawal_refusal(application) is None):
         links.append(Link(_("Trekk søknaden"),
                           reverse("applications:withdraw", args=[application.pk])))
     content = submission.content

@@ -302,6 +302,26 @@ def application_submit(
     return submission
 
 
+def withdrawal_refusal(
+    application: Application, now: datetime | None = None
+) -> ServiceError | None:
+    """Why the application cannot be withdrawn now (None: it can, by a signatory).
+    application_withdraw asks this, and so does every page that offers «Trekk søknaden»."""
+    now = now or timezone.now()
+    if application.status != ApplicationStatus.SUBMITTED:
+        return ServiceError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
+    if not application.round.accepts_applications_at(now):
+        return ServiceError(
+            _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
+              "Kontakt Statsforvalteren."),
+            "deadline_passed",
+        )
+    stops = blocking(withdrawal_gates(application.pk))
+    if stops:
+        return ServiceError(stops[0].message, "under_assessment")
+    return None
+
+
 @transaction.atomic
 def application_withdraw(
     *, application: Application, user: User, reason: str, now: datetime | None = None
@@ -311,19 +331,13 @@ def application_withdraw(
     now = now or timezone.now()
     _require_signatory(user, application)
     application = _lock(application)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ServiceError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
-    if not application.round.accepts_applications_at(now):
-        raise ServiceError(
-            _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
-              "Kontakt Statsforvalteren."),
-            "deadline_passed",
-        )
+    refusal = withdrawal_refusal(application, now)
+    if refusal is not None and refusal.code != "under_assessment":
+        raise refusal
     if not reason.strip():
         raise ServiceError(_("Skriv hvorfor søknaden trekkes."), "reason_required")
-    stops = blocking(withdrawal_gates(application.pk))
-    if stops:
-        raise ServiceError(stops[0].message, "under_assessment")
+    if refusal is not None:
+        raise refusal
     submission = application.submissions.select_for_update().get(withdrawn_at__isnull=True)
     submission.withdrawn_at = now
     submission.withdrawn_by = user

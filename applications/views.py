@@ -107,9 +107,16 @@ def _archive_row(application: Application, membership: Membership, documents) ->
         "live": live,
         "total": live.total_applied if live else totals(application)["applied"],
         "documents": documents,
-        "may_withdraw": bool(live and membership.may_sign
-                             and application.round.is_open_for_applications),
+        "may_withdraw": _may_withdraw(application, membership, live),
     }
+
+
+def _may_withdraw(application: Application, membership: Membership | None, live) -> bool:
+    """Offer «Trekk søknaden» only where application_withdraw would accept it (the
+    cheap checks first, so only a signatory's submitted applications ask the gates)."""
+    return bool(live and live.withdrawn_at is None and membership and membership.may_sign
+                and application.round.is_open_for_applications
+                and services.withdrawal_refusal(application) is None)
 
 
 @login_required
@@ -173,7 +180,9 @@ def _sent_back(history: list) -> Any:
 def _render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
     """A submitted application is shown as it was sent, never as a form."""
     submission = selectors.live_submission(application)
+    membership = selectors.membership_for(request.user, application)
     return render(request, "applications/submitted.html", {
+        "may_withdraw": _may_withdraw(application, membership, submission),
         "application": application,
         "round": application.round,
         "submission": submission,
@@ -358,14 +367,18 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Bare en innsendt søknad kan trekkes."))
         return redirect("applications:edit", pk=application.pk)
     membership = selectors.membership_for(request.user, application)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    refusal = services.withdrawal_refusal(application)
+    form = WithdrawForm(request.POST if request.method == "POST" and refusal is None else None)
     if form.is_bound and form.is_valid():
         try:
             services.application_withdraw(
                 application=application, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ServiceError as error:
-            form.add_error("reason" if error.code == "reason_required" else None, error.message)
+            if error.code != "reason_required":
+                refusal = error
+            else:
+                form.add_error("reason", error.message)
         else:
             messages.success(request, _(
                 "Søknaden %(ref)s er trukket. Du kan endre den og sende den inn på nytt før "
@@ -377,5 +390,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "round": application.round,
         "submission": submission,
         "form": form,
+        "refusal": refusal,
         "may_sign": bool(membership and membership.may_sign),
     })

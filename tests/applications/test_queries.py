@@ -20,8 +20,9 @@ from tilskudd import archive
 #: four prefetched relations (lines of three parts, attachments), its history with who.
 EDIT_PAGE_QUERIES = 10
 #: session, user, the acting-for header (memberships, office memberships), the
-#: application and its four prefetched relations, the live submission, its history with who.
-SUBMITTED_PAGE_QUERIES = 11
+#: application and its four prefetched relations, the live submission, its history with who,
+#: the user's membership (may they withdraw it?).
+SUBMITTED_PAGE_QUERIES = 12
 #: session, user, acting-for header (2), memberships, applications, their submissions
 #: with receipts, their lines in three parts, open rounds; and one query for each app that
 #: shows documents in the archive (tilskudd.archive).
