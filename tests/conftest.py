@@ -1,5 +1,8 @@
 import pytest
 
+# The OpenID Connect provider on localhost and ID-porten switched on (tests of tilskudd.idporten).
+pytest_plugins = ["tests.tilskudd.idporten_fixtures"]
+
 
 @pytest.fixture
 def reference_data(db):

@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     USER_LOGOUT = "user_logout", _("Logget ut")
     USER_LOGIN_FAILED = "user_login_failed", _("Mislykket innlogging")
     USER_LOCKED_OUT = "user_locked_out", _("Innlogging stengt")
+    EMAIL_VERIFY = "email_verify", _("E-post bekreftet")
     # the shared model (tilskudd.services)
     USER_CREATE = "user_create", _("Bruker opprettet")
     USER_CHANGE = "user_change", _("Bruker endret")

@@ -95,14 +95,33 @@ def _addresses(to: Iterable[str]) -> list[str]:
     return addresses
 
 
+def _without_unverified(addresses: list[str]) -> list[str]:
+    from django.contrib.auth import get_user_model  # tilskudd.models imports this module
+
+    unverified = {
+        email.lower() for email in get_user_model().objects.filter(
+            email__in=[a.lower() for a in addresses], pid_hash__isnull=False,
+            email_verified_at__isnull=True,
+        ).values_list("email", flat=True)
+    }
+    if unverified:
+        logger.info("Outbox: leaving out %s unverified address(es)", len(unverified))
+    return [a for a in addresses if a.lower() not in unverified]
+
+
 @transaction.atomic
 def queue_email(
-    *, to: Iterable[str], subject: str, body: str, kind: str = "", reference: str = ""
+    *, to: Iterable[str], subject: str, body: str, kind: str = "", reference: str = "",
+    unverified_ok: bool = False,
 ) -> OutboundEmail | None:
     """Write an e-mail to the outbox in the caller's transaction and send it after the
     commit. Nothing is written when there is no valid recipient. Never raises for a broker
-    or SMTP fault: the row stays pending and the sweep sends it later."""
+    or SMTP fault: the row stays pending and the sweep sends it later. An address that a
+    person from ID-porten has not yet verified is left out unless `unverified_ok` (the
+    verification e-mail itself)."""
     recipients = _addresses(to)
+    if not unverified_ok:
+        recipients = _without_unverified(recipients)
     if not recipients:
         return None
     # A header holds one line: a name with a line break in it must not break the e-mail.

@@ -274,3 +274,28 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# ID-porten (OpenID Connect, tilskudd.idporten): on when issuer, client id and secret are set.
+# The endpoints come from <issuer>/.well-known/openid-configuration; IDPORTEN_PID_KEY keys the
+# HMAC that stands in for a person's pid (never change it: people are found by it).
+IDPORTEN_ISSUER = env.str("IDPORTEN_ISSUER", default="")
+IDPORTEN_CLIENT_ID = env.str("IDPORTEN_CLIENT_ID", default="")
+IDPORTEN_CLIENT_SECRET = env.str("IDPORTEN_CLIENT_SECRET", default="")
+IDPORTEN_PID_KEY = env.str("IDPORTEN_PID_KEY", default="")
+if IDPORTEN_ISSUER and not IDPORTEN_PID_KEY:
+    from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+    raise ImproperlyConfigured("IDPORTEN_ISSUER is set: set IDPORTEN_PID_KEY too.")
+INSTALLED_APPS += ["tilskudd.idporten"]
+AUTHENTICATION_BACKENDS += ["tilskudd.idporten.backend.IdportenBackend"]
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_RP_SCOPES = "openid profile"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "idporten:callback"
+OIDC_STORE_ID_TOKEN = True  # the hint ID-porten's logout asks for; gone when the session ends
+OIDC_TIMEOUT = 10
+if IDPORTEN_ISSUER:
+    # Signing out posts to /logg-ut/, which redirects to ID-porten's end_session_endpoint.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, IDPORTEN_ISSUER.rstrip("/")]
