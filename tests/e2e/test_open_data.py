@@ -12,7 +12,8 @@ def test_a_visitor_downloads_the_open_data_without_signing_in(
 ):
     year = seed_demo_and_send_letters(django_capture_on_commit_callbacks)
 
-    page.goto("/apne-data/")
+    page.goto("/")
+    page.get_by_role("link", name="Åpne data om tilskuddene").click()
 
     assert page.get_by_role("heading", name="Åpne data om tilskudd").is_visible()
     assert page.get_by_role("link", name="Logg inn").first.is_visible()
