@@ -268,3 +268,24 @@ def test_building_a_rounds_grants_takes_the_same_queries_for_one_grant_or_three(
     published = published_round("kkt", open_round.year)
     with django_assert_num_queries(4):
         assert len(grants_for(published)) == 3
+
+
+def test_the_public_page_reads_the_same_queries_for_one_round_or_two(
+    decided_round, trondheim, signatory, caseworker, approver, client,
+    django_capture_on_commit_callbacks, django_assert_num_queries,
+):
+    # Given a second decided round with Trondheim's grant lettered
+    from tests.tilskudd.factories import OfficeBudgetFactory, RoundFactory
+
+    with django_assert_num_queries(4):  # publication, totals, rounds, offices
+        one = client.get("/apne-data/")
+    earlier = RoundFactory(year=decided_round["trondheim"].application.round.year - 1)
+    OfficeBudgetFactory(round=earlier, office=trondheim.office)
+    send_letter(decide(submit(trondheim, earlier, signatory), caseworker, approver),
+                caseworker, django_capture_on_commit_callbacks)
+
+    with django_assert_num_queries(4):
+        two = client.get("/apne-data/")
+
+    assert one.content.decode().count("360Giving-fil") == 1
+    assert two.content.decode().count("360Giving-fil") == 2
