@@ -9,9 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.test_assessment_flow import open_case, submitted  # noqa: F401 (a fixture)
 
 CASEWORKER = "saksbehandler@sftl.example.no"
 SIGNATORY = "signatur@trondheim.example.no"
+APPROVER = "godkjenner@sftl.example.no"
 
 
 @pytest.fixture
@@ -78,3 +80,48 @@ def test_caseworker_extends_returns_and_approves_a_report_with_the_admins_button
     expect(page.get_by_role("button", name="Godkjenn rapporten")).to_have_count(0)
     assert_accessible(page)
     logout(page)
+
+
+def _recommend(application):
+    from applications.models import PROJECT_CRITERIA
+    from assessment import selectors, services
+    from tilskudd.models import User
+
+    caseworker = User.objects.get(email=CASEWORKER)
+    case = services.assessment_open(application=application, user=caseworker)
+    scores = {key: 4 for key, _label in PROJECT_CRITERIA}
+    services.assessment_save(assessment=case, user=caseworker, lines=[
+        services.LineInput(id=line.pk, recommended=line.applied, justification="Som søkt.",
+                           scores=scores if line.part == "projects" else None)
+        for line in selectors.case_lines(case)
+    ])
+    return services.assessment_recommend(assessment=case, user=caseworker)
+
+
+def test_approver_returns_then_approves_and_makes_the_letter_with_the_case_pages_buttons(
+    page, submitted  # noqa: F811 (the fixture imported above)
+):
+    # The caseworker's recommendation waits; the approver sends it back with a comment.
+    _recommend(submitted.application)
+    login(page, APPROVER)
+    open_case(page, submitted.reference)
+    assert_accessible(page)
+    page.get_by_label("Kommentar", exact=True).fill("Begrunn beløpet for videregående.")
+    page.get_by_role("button", name="Send tilbake til saksbehandler").click()
+    expect(page.get_by_text("Innstillingen er sendt tilbake til saksbehandleren.")).to_be_visible()
+    expect(page.locator("#case-status")).to_have_text("Sendt tilbake")
+    assert_accessible(page)
+
+    # Recommended again, she approves it: the decision.
+    _recommend(submitted.application)
+    page.reload()
+    page.get_by_role("button", name="Godkjenn innstillingen (vedtak)").click()
+    expect(page.get_by_text("Innstillingen er godkjent. Vedtaket er fattet.")).to_be_visible()
+    expect(page.locator("#case-status")).to_contain_text("Innvilget")
+    assert_accessible(page)
+
+    # And makes the letter from the case page.
+    page.get_by_role("button", name="Lag brev").click()
+    expect(page.get_by_text("Brevet (versjon 1) lages nå. Søkeren får e-post.")).to_be_visible()
+    expect(page.get_by_role("link", name="Tilskuddsbrev, versjon 1")).to_be_visible()
+    assert_accessible(page)
