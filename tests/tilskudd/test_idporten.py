@@ -306,3 +306,35 @@ def test_the_provider_going_down_between_start_and_callback_gets_the_same_page(
     assert response.status_code == 503
     assert "ID-porten svarer ikke" in response.content.decode()
     assert not User.objects.filter(pid_hash__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_first_sign_in_keeps_where_the_person_was_going(client, idporten):
+    # given: the person came from a page that asked them to sign in
+    idporten.person("going", pid=PID)
+    target = reverse("applications:archive")
+
+    # when
+    response = back_to_portal(client, idporten.authorize(start(client, target), "going"))
+    details = client.post(response["Location"],
+                          {"full_name": "Kari Nordmann", "email": "kari@example.no"})
+    sent = client.get(details["Location"])
+
+    # then
+    query = "?next=" + target.replace("/", "%2F")
+    assert response["Location"] == reverse("idporten:details") + query
+    assert details["Location"] == reverse("idporten:details_sent") + query
+    assert f'href="{target}"' in sent.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_next_to_another_site_is_not_followed(client, idporten):
+    # given
+    idporten.person("away", pid=PID)
+
+    # when
+    response = back_to_portal(
+        client, idporten.authorize(start(client, "https://evil.example/"), "away"))
+
+    # then
+    assert response["Location"] == reverse("idporten:details")

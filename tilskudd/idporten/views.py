@@ -14,6 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -34,6 +35,22 @@ SESSION_ID_TOKEN = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
 def _refused(request, message: str, *, status: int = 400) -> HttpResponse:
     return render(request, "idporten/refused.html", {"message": message}, status=status)
+
+
+def _safe_next(request) -> str:
+    """Where the person was going before signing in (the login's `next`), if it is ours."""
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def _with_next(url: str, next_url: str) -> HttpResponseRedirect:
+    if next_url and next_url != reverse("home"):
+        url = f"{url}?{urlencode({'next': next_url})}"
+    return HttpResponseRedirect(url)
 
 
 def _unavailable(request) -> HttpResponse:
@@ -107,7 +124,7 @@ class IdportenCallbackView(OIDCAuthenticationCallbackView):
                 user=self.user, sid=sid, session_key=self.request.session.session_key
             )
         if services.needs_details(self.user):
-            return redirect("idporten:details")
+            return _with_next(reverse("idporten:details"), self.success_url)
         return response
 
 
@@ -126,13 +143,13 @@ def details(request):
         except ServiceError as error:
             add_to_form(form, error)
         else:
-            return redirect("idporten:details_sent")
+            return _with_next(reverse("idporten:details_sent"), _safe_next(request))
     return render(request, "idporten/details.html", {"form": form})
 
 
 @login_required
 def details_sent(request):
-    return render(request, "idporten/details_sent.html")
+    return render(request, "idporten/details_sent.html", {"next": _safe_next(request)})
 
 
 @login_required
