@@ -10,9 +10,11 @@ class AssessmentConfig(AppConfig):
         from tilskudd.archive import register_archive_provider
         from tilskudd.budgets import register_budget_floor
         from tilskudd.gates import register_withdrawal_gate
+        from tilskudd.inbox import register_inbox_provider
         from tilskudd.status import register_stage_provider
 
         from .archive import letter_documents
+        from .inbox import decision_events, letter_items
         from .selectors import approved_by_bucket, withdrawal_stops
         from .status import case_stages
 
@@ -20,3 +22,4 @@ class AssessmentConfig(AppConfig):
         register_withdrawal_gate(withdrawal_stops)
         register_budget_floor(approved_by_bucket)
         register_stage_provider(case_stages)
+        register_inbox_provider(items=letter_items, events=decision_events)

@@ -1,0 +1,97 @@
+"""What assessment puts in the inbox (tilskudd.inbox): a grant letter to read and accept,
+and the decisions and acceptances lately. What the office does before it decides stays
+the office's own. Registered in AssessmentConfig.ready(); one query for the items, two for
+the events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tilskudd.audit import AuditAction
+from tilskudd.documents.jobs import DocumentStatus
+from tilskudd.inbox import LETTER, InboxEvent, InboxItem, may_sign, target_ids
+from tilskudd.models import AuditEvent, Membership, User
+from tilskudd.money import format_nok
+from tilskudd.receipts import when
+
+from .amounts import sum_of
+from .models import AllocationLetter, Assessment, AssessmentStatus, LineAssessment
+from .selectors import GRANT_OUTCOMES
+
+
+def _name(assessment: Assessment) -> str:
+    rnd = assessment.application.round
+    return f"{rnd.scheme.name} {rnd.year}"
+
+
+def letter_items(
+    user: User, memberships: Sequence[Membership], now: datetime
+) -> Iterable[InboxItem]:
+    """Grants with a letter ready and not accepted yet."""
+    ready = AllocationLetter.objects.filter(assessment=OuterRef("pk"),
+                                            status=DocumentStatus.READY)
+    waiting = (
+        Assessment.objects.filter(
+            application__organisation_id__in=[m.organisation_id for m in memberships],
+            status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES,
+            acceptance__isnull=True,
+        )
+        .annotate(letter_at=Subquery(ready.order_by("-created_at").values("created_at")[:1]),
+                  granted_sum=sum_of(LineAssessment.objects.filter(
+                      assessment=OuterRef("pk")), "granted"))
+        .filter(letter_at__isnull=False)
+        .select_related("application__organisation", "application__round__scheme")
+        .order_by("decided_at", "pk")
+    )
+    for assessment in waiting:
+        signs = may_sign(memberships, assessment.application.organisation_id)
+        yield InboxItem(
+            kind=LETTER,
+            title=(_("Les og aksepter tilskuddsbrevet for %(name)s") if signs
+                   else _("Tilskuddsbrevet for %(name)s venter på aksept")) % {
+                "name": _name(assessment)},
+            detail=_("Innvilget %(amount)s. Brevet kom %(at)s.") % {
+                "amount": format_nok(assessment.granted_sum), "at": when(assessment.letter_at)},
+            url=reverse("assessment:decision", args=[assessment.application_id]),
+            link_text=_("Les brevet og aksepter") if signs else _("Se vedtaket"),
+            organisation=assessment.application.organisation.name, for_me=signs,
+        )
+
+
+def _event_text(event: AuditEvent, assessment: Assessment) -> str:
+    words = {"name": _name(assessment), "org": assessment.application.organisation.name}
+    if event.action == AuditAction.GRANT_ACCEPT:
+        who = event.actor.full_name if event.actor else ""
+        return _("%(org)s: tilskuddet for %(name)s ble akseptert av %(who)s.") % {
+            **words, "who": who}
+    if event.action == AuditAction.LETTER_GENERATE:
+        return _("%(org)s: Statsforvalteren har sendt brev om vedtaket for %(name)s.") % words
+    return _("%(org)s: Statsforvalteren har fattet vedtak om %(name)s.") % words
+
+
+def decision_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEvent]:
+    events = list(
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Assessment),
+            target_id__in=Assessment.objects.filter(
+                application__organisation_id__in=organisation_ids).values("pk"),
+        )
+        .filter(Q(action=AuditAction.ASSESSMENT_STATUS, after__status=AssessmentStatus.DECIDED)
+                | Q(action__in=[AuditAction.LETTER_GENERATE, AuditAction.GRANT_ACCEPT]))
+        .select_related("actor")
+        .order_by("-at", "-pk")[:limit]
+    )
+    cases = Assessment.objects.select_related(
+        "application__organisation", "application__round__scheme").in_bulk(target_ids(events))
+    for event in events:
+        assessment = cases.get(event.target_id)
+        if assessment is not None:
+            yield InboxEvent(at=event.at, text=_event_text(event, assessment),
+                             url=reverse("assessment:decision",
+                                         args=[assessment.application_id]))

@@ -1,0 +1,132 @@
+"""What reporting puts in the inbox (tilskudd.inbox): a report to write (also one not
+opened yet, with its deadline), a report to correct with the office's message, an overdue
+report that stops the next application, and the reports sent, returned and approved
+lately. Registered in ReportingConfig.ready(); a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.audit import AuditAction
+from tilskudd.inbox import (
+    REPORT,
+    REPORT_OVERDUE,
+    REPORT_RETURNED,
+    InboxEvent,
+    InboxItem,
+    due_text,
+    target_ids,
+)
+from tilskudd.models import AuditEvent, Membership, User
+from tilskudd.receipts import when
+
+from . import selectors
+from .models import Report, ReportStatus
+
+
+def _name(rnd) -> str:
+    return f"{rnd.scheme.name} {rnd.year}"
+
+
+def _overdue(name: str, organisation: str, url: str, due: datetime, now: datetime) -> InboxItem:
+    return InboxItem(
+        kind=REPORT_OVERDUE, title=_("Rapporten for %(name)s er forsinket") % {"name": name},
+        detail=" ".join([due_text(due, now),
+                         _("En ny søknad kan ikke sendes inn før rapporten er sendt.")]),
+        url=url, link_text=_("Skriv rapporten"), organisation=organisation, due=due,
+        blocking=True,
+    )
+
+
+def report_items(
+    user: User, memberships: Sequence[Membership], now: datetime
+) -> Iterable[InboxItem]:
+    organisation_ids = [m.organisation_id for m in memberships]
+    reports = (
+        Report.objects.filter(application__organisation_id__in=organisation_ids,
+                              status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+        .select_related("application__organisation", "application__round__scheme")
+        .annotate(deadline_at=selectors.deadline_expression())
+        .order_by("deadline_at", "pk")
+    )
+    for report in reports:
+        name = _name(report.application.round)
+        organisation = report.application.organisation.name
+        url = reverse("reporting:edit", args=[report.pk])
+        if report.status == ReportStatus.RETURNED:
+            yield InboxItem(
+                kind=REPORT_RETURNED,
+                title=_("Rett rapporten for %(name)s") % {"name": name},
+                detail=" ".join([
+                    _("Statsforvalteren har sendt rapporten tilbake: «%(message)s»")
+                    % {"message": report.correction_message},
+                    due_text(report.deadline_at, now)]),
+                url=url, link_text=_("Rett rapporten"), organisation=organisation,
+                due=report.deadline_at,
+            )
+        elif report.deadline_at <= now:
+            yield _overdue(name, organisation, url, report.deadline_at, now)
+        else:
+            yield InboxItem(
+                kind=REPORT, title=_("Skriv rapporten for %(name)s") % {"name": name},
+                detail=due_text(report.deadline_at, now), url=url,
+                link_text=_("Skriv rapporten"), organisation=organisation,
+                due=report.deadline_at,
+            )
+    for application in selectors.granted_without_report(organisation_ids=organisation_ids):
+        rnd = application.round
+        name = _name(rnd)
+        organisation = application.organisation.name
+        url = reverse("reporting:list")
+        if rnd.reporting_deadline <= now:
+            yield _overdue(name, organisation, url, rnd.reporting_deadline, now)
+            continue
+        detail = due_text(rnd.reporting_deadline, now)
+        if not rnd.reporting_open_at(now):
+            detail = " ".join([_("Rapporteringen åpner %(at)s.") % {
+                "at": when(rnd.reporting_opens_at)}, detail])
+        yield InboxItem(
+            kind=REPORT, title=_("Skriv rapporten for %(name)s") % {"name": name},
+            detail=detail, url=url, link_text=_("Til rapportene"),
+            organisation=organisation, due=rnd.reporting_deadline,
+        )
+
+
+EVENT_TEXTS = {
+    ReportStatus.SUBMITTED: gettext_lazy("%(org)s: rapporten for %(name)s ble sendt inn av "
+                                         "%(who)s."),
+    ReportStatus.RETURNED: gettext_lazy("%(org)s: Statsforvalteren sendte rapporten for "
+                                        "%(name)s tilbake for retting."),
+    ReportStatus.APPROVED: gettext_lazy("%(org)s: Statsforvalteren godkjente rapporten for "
+                                        "%(name)s."),
+}
+
+
+def report_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEvent]:
+    events = list(
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Report),
+            target_id__in=Report.objects.filter(
+                application__organisation_id__in=organisation_ids).values("pk"),
+            action=AuditAction.REPORT_STATUS, after__status__in=list(EVENT_TEXTS),
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[:limit]
+    )
+    reports = Report.objects.select_related(
+        "application__organisation", "application__round__scheme").in_bulk(target_ids(events))
+    for event in events:
+        report = reports.get(event.target_id)
+        if report is None:
+            continue
+        text = str(EVENT_TEXTS[event.after["status"]]) % {
+            "org": report.application.organisation.name,
+            "name": _name(report.application.round),
+            "who": event.actor.full_name if event.actor else ""}
+        yield InboxEvent(at=event.at, text=text, url=reverse("reporting:edit", args=[report.pk]))
