@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tilskudd
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: install browser run test test-postgres test-worker lint ci bench vendor-bootstrap
+.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national vendor-bootstrap
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,9 @@ ci: test test-postgres test-worker
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-national: install
+	$(BIN)/python bench/national.py
 
 vendor-bootstrap:
 	cd /tmp && npm pack bootstrap@5.3.9 && tar xzf bootstrap-5.3.9.tgz

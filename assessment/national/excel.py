@@ -93,14 +93,24 @@ def _summary(wb: Workbook, view: NationalView) -> None:
                    WriteOnlyCell(ws, value=figures.applications)])
 
 
-def _label(part: str, kind: str, text, persons: int) -> str:
-    if part == Part.COMPETENCE:
-        label = str(EducationType(kind).label)
-        return f"{label}: {text}" if text else label
-    if part == Part.BPA:
-        return _("%(role)s: %(persons)d personer") % {"role": BpaRole(kind).label,
-                                                     "persons": persons}
-    return text
+class _Labels:
+    """The labels of choices, translated once per sheet rather than once per line."""
+
+    def __init__(self) -> None:
+        self.kinds = {value: str(label) for value, label in OrganisationKind.choices}
+        self.education = {value: str(label) for value, label in EducationType.choices}
+        self.roles = {value: str(label) for value, label in BpaRole.choices}
+        self.bpa = _("%(role)s: %(persons)d personer")
+        self.statuses = status_labels()
+        self.yes, self.no = _("Ja"), _("Nei")
+
+    def line(self, part: str, choice: str, text, persons: int) -> str:
+        if part == Part.COMPETENCE:
+            label = self.education[choice]
+            return f"{label}: {text}" if text else label
+        if part == Part.BPA:
+            return self.bpa % {"role": self.roles[choice], "persons": persons}
+        return text
 
 
 LINE_FIELDS = {
@@ -115,7 +125,7 @@ def _part_sheet(wb: Workbook, view: NationalView, part: str) -> None:
     _widths(ws, LINE_WIDTHS)
     ws.freeze_panes = "A2"
     ws.append(_header(ws, LINE_HEADERS))
-    kinds, labels = dict(OrganisationKind.choices), status_labels()
+    labels = _Labels()
     lines = (
         LINE_MODELS[part].objects.filter(
             application_filter(view.filters, "application__"),
@@ -139,12 +149,14 @@ def _part_sheet(wb: Workbook, view: NationalView, part: str) -> None:
         granted = granted if status == AssessmentStatus.DECIDED else None
         totals = [totals[0] + applied, totals[1] + (recommended or ZERO),
                   totals[2] + (granted or ZERO)]
+        # The choices' labels are ours and go in as they are; names and descriptions
+        # are written as text that never runs (write_text).
         ws.append([
-            _text(ws, office), _text(ws, org), _text(ws, org_number), _text(ws, kinds[kind]),
-            _text(ws, county), _text(ws, _("Ja") if rural else _("Nei")),
-            _text(ws, _label(part, choice, text, persons)),
+            _text(ws, office), _text(ws, org), _text(ws, org_number), labels.kinds[kind],
+            _text(ws, county), labels.yes if rural else labels.no,
+            _text(ws, labels.line(part, choice, text, persons)),
             _amount(ws, applied), _amount(ws, recommended), _amount(ws, granted),
-            _text(ws, labels[status_key(ApplicationStatus.SUBMITTED, status, outcome)]),
+            labels.statuses[status_key(ApplicationStatus.SUBMITTED, status, outcome)],
         ])
     ws.append([_text(ws, _("Sum")), *([None] * 6), *(_amount(ws, t) for t in totals), None])
 
