@@ -115,3 +115,13 @@ def test_the_national_workbook_adds_up_to_the_view(client, directorate, two_offi
         for amount in (view.total.applied[part], view.total.recommended[part],
                        view.total.granted[part]))
     assert national[12:16] == (500000, 280000, view.total.remaining, 2)
+
+
+def test_the_admin_links_to_the_view_for_the_directorate_and_office_staff(
+    client, directorate, caseworker
+):
+    client.force_login(directorate)
+    assert f'<a href="{URL}">Nasjonal oversikt</a>' in client.get("/admin/").content.decode()
+
+    client.force_login(caseworker)
+    assert f'<a href="{URL}">Oversikt for embetet</a>' in client.get("/admin/").content.decode()
