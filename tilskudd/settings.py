@@ -296,6 +296,3 @@ OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_AUTHENTICATION_CALLBACK_URL = "idporten:callback"
 OIDC_STORE_ID_TOKEN = True  # the hint ID-porten's logout asks for; gone when the session ends
 OIDC_TIMEOUT = 10
-if IDPORTEN_ISSUER:
-    # Signing out posts to /logg-ut/, which redirects to ID-porten's end_session_endpoint.
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, IDPORTEN_ISSUER.rstrip("/")]

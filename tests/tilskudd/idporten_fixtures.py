@@ -3,10 +3,7 @@ tests/e2e/test_idporten.py)."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from csp.constants import SELF
 
 from tests.tilskudd.idporten_provider import running_provider
 from tilskudd.idporten import provider as idporten_provider
@@ -28,11 +25,6 @@ def idporten(settings, oidc_provider):
     settings.IDPORTEN_CLIENT_ID = CLIENT_ID
     settings.IDPORTEN_CLIENT_SECRET = "test-secret"  # noqa: S105 (the mock accepts any)
     settings.IDPORTEN_PID_KEY = PID_KEY
-    # as tilskudd/settings.py does when IDPORTEN_ISSUER is set: signing out may go on to
-    # ID-porten's end_session_endpoint
-    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"]["form-action"] = [SELF, oidc_provider.url]
-    settings.CONTENT_SECURITY_POLICY = policy
     idporten_provider.forget_discovery()
     yield oidc_provider
     idporten_provider.forget_discovery()

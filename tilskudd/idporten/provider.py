@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -81,6 +82,25 @@ def endpoints() -> Endpoints:
     with _lock:
         _cache[issuer] = (now, found)
     return found
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def login_origins() -> list[str]:
+    """Where ID-porten's own pages live (its login domain may differ from the issuer's,
+    as login.idporten.no does from idporten.no): the frames that may call our logout."""
+    origins = [_origin(settings.IDPORTEN_ISSUER)]
+    try:
+        found = endpoints()
+    except ProviderUnavailable:
+        return origins
+    for url in (found.authorization, found.end_session):
+        if url and _origin(url) not in origins:
+            origins.append(_origin(url))
+    return origins
 
 
 def forget_discovery() -> None:

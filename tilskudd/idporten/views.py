@@ -174,8 +174,8 @@ def front_channel_logout(request):
         expected_issuer=settings.IDPORTEN_ISSUER or "",
     )
     response = HttpResponse("", content_type="text/plain")
-    if settings.IDPORTEN_ISSUER:
-        response._csp_replace = {"frame-ancestors": [settings.IDPORTEN_ISSUER.rstrip("/")]}
+    if provider.enabled():
+        response._csp_replace = {"frame-ancestors": provider.login_origins()}
     return response
 
 
@@ -200,4 +200,7 @@ class LogoutView(auth_views.LogoutView):
             "id_token_hint": id_token,
             "post_logout_redirect_uri": settings.SITE_URL.rstrip("/") + reverse("home"),
         })
-        return HttpResponseRedirect(f"{end_session}?{query}")
+        # A page that forwards at once, not a redirect: the sign-out form's CSP
+        # (form-action 'self') would refuse a redirect to ID-porten's login domain.
+        return render(request, "idporten/signing_out.html",
+                      {"end_session_url": f"{end_session}?{query}"})
