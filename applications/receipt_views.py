@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from tilskudd.documents.responses import document_download, job_state
 from tilskudd.money import format_nok
 from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt, when
+from tilskudd.status import grant_status
 
 from . import selectors, services
 from .models import Submission
@@ -53,6 +54,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
         facts=[
             Fact(_("Gjelder"), f"{content['scheme']} {content['round_year']}"),
             Fact(_("Sum søkt"), format_nok(submission.total_applied)),
+            Fact(_("Status nå"), grant_status(application).label, "grant-status"),
         ],
         pdf_url=_pdf_url(submission),
         page_url=reverse("applications:receipt", args=[reference]),

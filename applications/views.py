@@ -28,6 +28,7 @@ from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
+from tilskudd.status import grant_status_for
 
 from . import rules, selectors, services
 from .form_page import ApplicationForms, one_more_line
@@ -74,6 +75,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
     rounds = list(open_rounds())
     documents = archive_documents([a.pk for a in applications])
+    statuses = grant_status_for(applications)
     by_organisation: dict[int, list[Application]] = defaultdict(list)
     for application in applications:
         by_organisation[application.organisation_id].append(application)
@@ -90,7 +92,8 @@ def archive(request: HttpRequest) -> HttpResponse:
                 {"round": rnd, "application": existing.get(rnd.pk)}
                 for rnd in rounds if rnd.scheme.is_eligible(organisation)
             ],
-            "rows": [_archive_row(a, membership, documents.get(a.pk, [])) for a in own],
+            "rows": [_archive_row(a, membership, documents.get(a.pk, []))
+                     | {"status": statuses.get(a.pk)} for a in own],
         })
     return render(request, "applications/archive.html", {"groups": groups})
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tilskudd.archive import ArchiveDocument
 
-from .models import Report, ReportSubmission
+from .models import Report, ReportStatus, ReportSubmission
 
 
 def report_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
@@ -36,9 +36,11 @@ def report_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
         if report.is_editable:
             yield ArchiveDocument(
                 application_id=report.application_id,
-                title=_("Rapport: %(status)s") % {"status": report.get_status_display()},
-                status=report.get_status_display(),
+                # the status line of the row says where the report stands (tilskudd.status)
+                title=_("Rapport"),
+                status="",
                 created_at=report.created_at,
                 action_url=reverse("reporting:edit", args=[report.pk]),
-                action_label=_("Skriv rapporten"),
+                action_label=_("Rett rapporten") if report.status == ReportStatus.RETURNED
+                else _("Skriv rapporten"),
             )

@@ -100,6 +100,12 @@ class GrantStatus:
             return ""
         return str(_("Innvilget %(amount)s")) % {"amount": format_nok(self.granted)}
 
+    @property
+    def amount_note(self) -> str:
+        """What a line after the status says once the grant is accepted or reported on
+        («Innvilget kr 260 000»); empty where the status itself names the amount."""
+        return self.granted_text if self.stage in AFTER_GRANT else ""
+
     def __str__(self) -> str:
         return self.label
 

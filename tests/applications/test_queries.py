@@ -24,9 +24,10 @@ EDIT_PAGE_QUERIES = 10
 #: the user's membership (may they withdraw it?).
 SUBMITTED_PAGE_QUERIES = 12
 #: session, user, acting-for header (2), memberships, applications, their submissions
-#: with receipts, their lines in three parts, open rounds; and one query for each app that
-#: shows documents in the archive (tilskudd.archive).
-ARCHIVE_PAGE_QUERIES = 11
+#: with receipts, their lines in three parts, open rounds; the status line (tilskudd.status:
+#: one query for assessment, one for reporting); and one query for each app that shows
+#: documents in the archive (tilskudd.archive).
+ARCHIVE_PAGE_QUERIES = 13
 
 
 def archive_providers() -> int:
