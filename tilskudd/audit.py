@@ -34,6 +34,10 @@ class AuditAction(models.TextChoices):
     OFFICE_MEMBERSHIP_GRANT = "office_membership_grant", _("Tilgang til embetet gitt")
     OFFICE_MEMBERSHIP_REVOKE = "office_membership_revoke", _("Tilgang til embetet fjernet")
     OUTBOX_RESEND = "outbox_resend", _("E-post sendt på nytt")
+    # invitations (tilskudd.access_services)
+    INVITATION_CREATE = "invitation_create", _("Invitasjon sendt")
+    INVITATION_ACCEPT = "invitation_accept", _("Invitasjon akseptert")
+    INVITATION_REVOKE = "invitation_revoke", _("Invitasjon trukket tilbake")
     DOCUMENT_DOWNLOAD = "document_download", _("Dokument lastet ned")
     ATTACHMENT_DOWNLOAD = "attachment_download", _("Vedlegg lastet ned")
     # applications

@@ -232,6 +232,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("rolle"), max_length=16, choices=MembershipRole.choices)
+    since = models.DateTimeField(_("tilgang siden"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("medlemskap")
@@ -253,6 +254,8 @@ class Membership(models.Model):
 class OfficeRole(models.TextChoices):
     CASEWORKER = "caseworker", _("Saksbehandler")
     APPROVER = "approver", _("Godkjenner")
+    # manages the office's caseworkers and approvers (tilskudd.access.may_manage_staff)
+    ADMINISTRATOR = "administrator", _("Embetsadministrator")
 
 
 class OfficeMembership(models.Model):
@@ -263,6 +266,7 @@ class OfficeMembership(models.Model):
     )
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("rolle"), max_length=16, choices=OfficeRole.choices)
+    since = models.DateTimeField(_("tilgang siden"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("ansatt ved embete")
@@ -380,10 +384,11 @@ class Round(models.Model):
         return self.reporting_opens_at is None or moment >= self.reporting_opens_at
 
 
+from .invitations import Invitation  # noqa: E402 (so does the invitation)
 from .outbox import OutboundEmail  # noqa: E402 (the outbox model lives in its own module)
 
 __all__ = [
-    "AuditEvent", "County", "Earmark", "Membership", "MembershipRole", "Office",
+    "AuditEvent", "County", "Earmark", "Invitation", "Membership", "MembershipRole", "Office",
     "OfficeBudget", "OfficeMembership", "OfficeRole", "Organisation", "OrganisationKind",
     "OutboundEmail", "Round", "Scheme", "User",
 ]

@@ -25,5 +25,6 @@ urlpatterns = [
     path("rapporter/", include("reporting.urls")),
     path("nasjonalt/", include("assessment.national.urls")),
     path("idporten/", include("tilskudd.idporten.urls")),
+    path("tilgang/", include("tilskudd.access_urls")),
     path("admin/", admin.site.urls),
 ]

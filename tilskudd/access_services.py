@@ -1,0 +1,276 @@
+"""Managing who has access: invitations (sent, accepted, revoked) and changes to the
+people who act for an organisation or work at an office. Who may do each is asked of
+`tilskudd.access`; the grants themselves go through `tilskudd.services`'
+membership_grant/revoke (audited there); every change is e-mailed to the person concerned.
+
+Decided: an invitation binds to whoever accepts it after signing in (the e-mail address
+only carries the link), but is refused, and stays unused, if that person already has the
+invited role or a higher one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .audit import AuditAction
+from .errors import ServiceError
+from .invitations import INVITATION_VALID_DAYS, Invitation, new_token, token_hash
+from .links import absolute_url
+from .models import (
+    Membership,
+    MembershipRole,
+    Office,
+    OfficeMembership,
+    OfficeRole,
+    Organisation,
+    User,
+)
+from .outbox import queue_email
+from .services import (
+    audit,
+    membership_grant,
+    membership_revoke,
+    office_membership_grant,
+    office_membership_revoke,
+)
+
+
+def _refuse_unless_manager(by: User, organisation: Organisation) -> None:
+    if not access.may_manage_members(by, organisation):
+        raise ServiceError(
+            _("Bare den som har signaturrett for %(org)s kan gi, endre eller fjerne tilgang.")
+            % {"org": organisation.name}, "not_signatory",
+        )
+
+
+def _refuse_unless_staff_manager(by: User, office: Office) -> None:
+    if not access.may_manage_staff(by, office):
+        raise ServiceError(
+            _("Bare embetsadministratoren ved %(office)s kan gi, endre eller fjerne tilgang.")
+            % {"office": office.name}, "not_office_administrator",
+        )
+
+
+def _target_name(invitation: Invitation) -> str:
+    return (invitation.organisation or invitation.office).name
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, role: str, by: User,
+    organisation: Organisation | None = None, office: Office | None = None,
+) -> tuple[Invitation, str]:
+    """Invite `email` to act for `organisation` (MembershipRole) or to work at `office`
+    (OfficeRole); returns the invitation and the token its link carries (never stored)."""
+    if organisation is not None:
+        _refuse_unless_manager(by, organisation)
+        valid_roles = MembershipRole.values
+    else:
+        _refuse_unless_staff_manager(by, office)
+        valid_roles = OfficeRole.values
+    if role not in valid_roles:
+        raise ServiceError(_("Velg en rolle."), "invalid_role")
+    token, now = new_token(), timezone.now()
+    invitation = Invitation(
+        created_at=now, expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
+        organisation=organisation, office=office, email=email.strip().lower(), role=role,
+        token_hash=token_hash(token), invited_by=by,
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit(actor=by, action=AuditAction.INVITATION_CREATE, target=invitation,
+          after={"email": invitation.email, "role": role},
+          organisation=organisation.pk if organisation else None,
+          office=office.pk if office else None)
+    name = _target_name(invitation)
+    queue_email(
+        to=[invitation.email], kind="invitation", reference=name,
+        subject=_("Invitasjon: tilgang til %(name)s i Tilskudd") % {"name": name},
+        body=_(
+            "%(inviter)s har invitert deg til å få tilgang til %(name)s som %(role)s.\n\n"
+            "Logg inn og aksepter invitasjonen her (lenken kan brukes én gang og gjelder "
+            "til %(expires)s):\n%(link)s\n"
+        ) % {"inviter": by.full_name or by.email, "name": name, "role": invitation.role_label,
+             "expires": timezone.localtime(invitation.expires_at).strftime("%d.%m.%Y %H:%M"),
+             "link": absolute_url("access:accept", token)},
+    )
+    return invitation, token
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation the link names, whatever its state; refuses an unknown link."""
+    invitation = (
+        Invitation.objects.select_related("organisation__county__office", "office", "invited_by")
+        .filter(token_hash=token_hash(token)).first()
+    )
+    if invitation is None:
+        raise ServiceError(_("Invitasjonslenken er ugyldig."), "invitation_unknown")
+    return invitation
+
+
+def invitation_refusal(invitation: Invitation) -> ServiceError | None:
+    """Why the invitation can no longer be accepted, if it cannot."""
+    if invitation.revoked_at is not None:
+        return ServiceError(_("Invitasjonen er trukket tilbake."), "invitation_revoked")
+    if invitation.accepted_at is not None:
+        return ServiceError(_("Invitasjonen er allerede brukt."), "invitation_used")
+    if invitation.expires_at <= timezone.now():
+        return ServiceError(
+            _("Invitasjonen er utløpt. Be om en ny invitasjon."), "invitation_expired")
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership | OfficeMembership:
+    """The signed-in `user` takes up the invitation: they get its role (the link is then
+    used up)."""
+    found = invitation_by_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    refusal = invitation_refusal(invitation)
+    if refusal is not None:
+        raise refusal
+    if invitation.organisation_id:
+        organisation = found.organisation
+        held = access.membership_for(user, organisation)
+        if held is not None and access.ROLE_RANK[held.role] >= access.ROLE_RANK[invitation.role]:
+            raise ServiceError(
+                _("Du har allerede tilgang til %(org)s som %(role)s.")
+                % {"org": organisation.name, "role": held.get_role_display().lower()},
+                "already_member",
+            )
+        granted = membership_grant(organisation=organisation, user=user,
+                                   role=invitation.role, granted_by=invitation.invited_by)
+    else:
+        office = found.office
+        held = access.office_membership_for(user)
+        if held is not None and (held.office_id != office.pk or held.role == invitation.role):
+            raise ServiceError(
+                _("Du har allerede tilgang som %(role)s ved %(office)s.")
+                % {"role": held.get_role_display().lower(), "office": held.office.name},
+                "already_staff",
+            )
+        granted = office_membership_grant(office=office, user=user, role=invitation.role,
+                                          granted_by=invitation.invited_by)
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(actor=user, action=AuditAction.INVITATION_ACCEPT, target=invitation,
+          after={"accepted_by": user.pk}, email=invitation.email)
+    _tell(user, _target_name(found), _("Du har nå tilgang til %(name)s som %(role)s.")
+          % {"name": _target_name(found), "role": invitation.role_label.lower()})
+    return granted
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    """Take back an invitation not yet accepted; its link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.organisation_id:
+        _refuse_unless_manager(by, invitation.organisation)
+    else:
+        _refuse_unless_staff_manager(by, invitation.office)
+    refusal = invitation_refusal(invitation)
+    if refusal is not None:
+        raise refusal
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit(actor=by, action=AuditAction.INVITATION_REVOKE, target=invitation,
+          email=invitation.email)
+    queue_email(
+        to=[invitation.email], kind="invitation", reference=_target_name(invitation),
+        subject=_("Invitasjonen til %(name)s er trukket tilbake")
+        % {"name": _target_name(invitation)},
+        body=_("Invitasjonen du fikk til %(name)s i Tilskudd er trukket tilbake.\n")
+        % {"name": _target_name(invitation)},
+    )
+    return invitation
+
+
+def _refuse_last_signatory(membership: Membership) -> None:
+    """An organisation keeps at least one signatory: the last may not leave or be demoted."""
+    if membership.role != MembershipRole.SIGNATORY:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=MembershipRole.SIGNATORY,
+                user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ServiceError(
+            _("%(org)s må ha minst én med signaturrett. Gi signaturrett til en annen før "
+              "du fjerner eller endrer den siste.") % {"org": membership.organisation.name},
+            "last_signatory",
+        )
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Change what a person may do for the organisation (editor or signatory)."""
+    membership = Membership.objects.select_for_update().select_related(
+        "organisation__county__office", "user").get(pk=membership.pk)
+    _refuse_unless_manager(by, membership.organisation)
+    if role not in MembershipRole.values:
+        raise ServiceError(_("Velg en rolle."), "invalid_role")
+    if role == membership.role:
+        return membership
+    if role != MembershipRole.SIGNATORY:
+        _refuse_last_signatory(membership)
+    changed = membership_grant(organisation=membership.organisation, user=membership.user,
+                               role=role, granted_by=by)
+    _tell(membership.user, membership.organisation.name,
+          _("%(by)s har endret rollen din for %(org)s til %(role)s.")
+          % {"by": by.full_name or by.email, "org": membership.organisation.name,
+             "role": changed.get_role_display().lower()})
+    return changed
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by: User) -> None:
+    """Take away a person's access to the organisation."""
+    membership = Membership.objects.select_for_update().select_related(
+        "organisation__county__office", "user").get(pk=membership.pk)
+    _refuse_unless_manager(by, membership.organisation)
+    _refuse_last_signatory(membership)
+    membership_revoke(membership=membership, revoked_by=by)
+    _tell(membership.user, membership.organisation.name,
+          _("%(by)s har fjernet tilgangen din til %(org)s.")
+          % {"by": by.full_name or by.email, "org": membership.organisation.name})
+
+
+@transaction.atomic
+def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> OfficeMembership:
+    """Change a person's role at the office (caseworker, approver, administrator)."""
+    membership = OfficeMembership.objects.select_for_update().select_related(
+        "office", "user").get(pk=membership.pk)
+    _refuse_unless_staff_manager(by, membership.office)
+    if role not in OfficeRole.values:
+        raise ServiceError(_("Velg en rolle."), "invalid_role")
+    changed = office_membership_grant(office=membership.office, user=membership.user,
+                                      role=role, granted_by=by)
+    _tell(membership.user, membership.office.name,
+          _("%(by)s har endret rollen din ved %(office)s til %(role)s.")
+          % {"by": by.full_name or by.email, "office": membership.office.name,
+             "role": changed.get_role_display().lower()})
+    return changed
+
+
+@transaction.atomic
+def staff_remove(*, membership: OfficeMembership, by: User) -> None:
+    """Take away a person's access to the office."""
+    membership = OfficeMembership.objects.select_for_update().select_related(
+        "office", "user").get(pk=membership.pk)
+    _refuse_unless_staff_manager(by, membership.office)
+    office_membership_revoke(membership=membership, revoked_by=by)
+    _tell(membership.user, membership.office.name,
+          _("%(by)s har fjernet tilgangen din til %(office)s.")
+          % {"by": by.full_name or by.email, "office": membership.office.name})
+
+
+def _tell(user: User, name: str, text: str) -> None:
+    queue_email(to=[user.email], kind="access_change", reference=name,
+                subject=_("Tilgangen din til %(name)s er endret") % {"name": name},
+                body=text + "\n")
