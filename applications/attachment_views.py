@@ -4,19 +4,18 @@ them; others get 404."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from tilskudd.attachments import AttachmentViews
 
 from . import selectors, services
 from .forms import AttachmentForm
+from .steps import step_url
 from .views import render_edit
 
 ATTACHMENTS = AttachmentViews(
     owner_for_member=selectors.application_for_member, owner_field="application",
     add=services.attachment_add, remove=services.attachment_remove,
     form_class=AttachmentForm, render_page=render_edit,
-    page_url=lambda application: reverse("applications:edit", args=[application.pk]),
+    page_url=lambda application: step_url(application, "vedlegg"),
 )
 attachment_add = ATTACHMENTS.add_view
 attachment_download = ATTACHMENTS.download_view

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachment_views, excel_views, receipt_views, views
+from . import attachment_views, excel_views, receipt_views, send_views, views
 
 app_name = "applications"
 
@@ -8,12 +8,13 @@ urlpatterns = [
     path("", views.archive, name="archive"),
     path("ny/<int:round_id>/<int:organisation_id>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
-    path("<int:pk>/forhandsvis/", views.preview, name="preview"),
-    path("<int:pk>/send-til-signering/", views.request_signature, name="request_signature"),
-    path("<int:pk>/ta-tilbake/", views.take_back, name="take_back"),
-    path("<int:pk>/send-tilbake/", views.send_back, name="send_back"),
-    path("<int:pk>/send-inn/", views.submit, name="submit"),
-    path("<int:pk>/trekk/", views.withdraw, name="withdraw"),
+    path("<int:pk>/steg/<slug:step>/", views.step, name="step"),
+    path("<int:pk>/forhandsvis/", send_views.preview, name="preview"),
+    path("<int:pk>/send-til-signering/", send_views.request_signature, name="request_signature"),
+    path("<int:pk>/ta-tilbake/", send_views.take_back, name="take_back"),
+    path("<int:pk>/send-tilbake/", send_views.send_back, name="send_back"),
+    path("<int:pk>/send-inn/", send_views.submit, name="submit"),
+    path("<int:pk>/trekk/", send_views.withdraw, name="withdraw"),
     path("<int:pk>/vedlegg/", attachment_views.attachment_add, name="attachment_add"),
     path("<int:pk>/vedlegg/<int:attachment_id>/", attachment_views.attachment_download,
          name="attachment_download"),

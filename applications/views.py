@@ -14,9 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,36 +23,21 @@ from django.views.decorators.http import require_POST
 from tilskudd.archive import archive_documents
 from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
-from tilskudd.gates import submission_gates
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
 from tilskudd.status import grant_status_for
 
-from . import rules, selectors, services
+from . import rules, selectors, services, steps
 from .form_page import ApplicationForms, one_more_line
-from .forms import PART_FORMS, AttachmentForm, SendBackForm, WithdrawForm
+from .forms import PART_FORMS, AttachmentForm
 from .models import Application, ApplicationStatus, BpaLine, CompetenceLine, Project
 from .page_texts import js_texts
-from .rules import RuleError
 from .snapshot import application_snapshot, totals
 
 
 def _clock(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
-
-
-def _anchor(error: RuleError) -> str:
-    """Where on the form page a broken rule belongs."""
-    if error.field and error.index is not None:
-        return f"#id_{error.section}-{error.index}-{error.field}"
-    if error.field:
-        return f"#id_{error.section}-{error.field}"
-    return f"#section-{error.section}"
-
-
-def _missing(application: Application) -> list[dict[str, str]]:
-    return [{"text": e.message, "href": _anchor(e)} for e in rules.check_application(application)]
 
 
 # -- "Mine søknader" -------------------------------------------------------------------
@@ -145,31 +129,46 @@ def render_edit(
     *,
     attachment_form: AttachmentForm | None = None,
     add: str | None = None,
+    step: str | None = None,
 ) -> HttpResponse:
+    """One step of the form (steps.py); the attachment step when an upload was refused."""
     if application.is_to_sign:
-        return _render_preview(request, application)
+        return redirect("applications:preview", pk=application.pk)
     if not application.is_editable:
-        return _render_submitted(request, application)
+        return render_submitted(request, application)
+    current = steps.BY_KEY[step or ("vedlegg" if attachment_form else "om-soknaden")]
     forms = ApplicationForms(application, add=add if add in PART_FORMS else None)
     sums = totals(application)
     history = list(selectors.status_history(application))
+    broken = rules.check_application(application)
     for formset in forms.parts:
         formset.total = sums[formset.prefix]
     return render(request, "applications/edit.html", {
+        "step": current,
+        "shown": set(current.sections),
+        "step_list": steps.step_list(application, current.key, broken),
+        "next_step": _neighbour(current, 1),
+        "previous_step": _neighbour(current, -1),
+        "page_url": steps.step_url(application, current.key),
         "application": application,
         "organisation": application.organisation,
         "round": application.round,
         "header_form": forms.header,
-        "parts": forms.parts,
+        "parts": [f for f in forms.parts if f.prefix in current.sections],
         "attachment_form": attachment_form or AttachmentForm(),
         "attachments": list(application.attachments.all()),
         "totals": sums,
-        "missing": _missing(application),
+        "missing": steps.missing(application, broken),
         "error_summary": forms.summary(attachment_form),
         "history": history,
         "sent_back": _sent_back(history),
         "js_texts": js_texts(),
     })
+
+
+def _neighbour(current: steps.Step, offset: int) -> steps.Step | None:
+    index = steps.STEPS.index(current) + offset
+    return steps.STEPS[index] if 0 <= index < len(steps.STEPS) else None
 
 
 def _sent_back(history: list) -> Any:
@@ -180,7 +179,7 @@ def _sent_back(history: list) -> Any:
     return None
 
 
-def _render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
+def render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
     """A submitted application is shown as it was sent, never as a form."""
     submission = selectors.live_submission(application)
     membership = selectors.membership_for(request.user, application)
@@ -201,7 +200,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _save(request, application)
     if application.is_to_sign:
         return redirect("applications:preview", pk=application.pk)
-    return render_edit(request, application, add=request.GET.get("ny"))
+    add = request.GET.get("ny")
+    if add in PART_FORMS:
+        return redirect(steps.step_url(application, steps.STEP_OF_SECTION[add], f"?ny={add}"))
+    if not application.is_editable:
+        return render_submitted(request, application)
+    return redirect(steps.step_url(application, steps.first_unfinished(application)))
+
+
+@login_required
+def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the form; it posts and autosaves through the same path as ever."""
+    application = selectors.application_for_member(request.user, pk)
+    if step not in steps.BY_KEY:
+        raise Http404
+    if request.method == "POST":
+        return _save(request, application)
+    return render_edit(request, application, add=request.GET.get("ny"), step=step)
 
 
 def _update(
@@ -265,13 +280,13 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
             "errors": errors,
             "ids": forms.new_line_ids(application, fresh, saved),
             "totals": {key: format_nok(value) for key, value in totals(fresh).items()},
-            "missing": _missing(fresh),
+            "missing": steps.missing(fresh),
         })
 
     for messages_ in failed.values():
         for message in messages_:
             messages.error(request, message)
-    edit_url = reverse("applications:edit", args=[application.pk])
+    edit_url = request.path  # the step (or the old edit URL) the form was posted from
     section = action.removeprefix("add-")
     if action.startswith("add-") and section in PART_FORMS:
         query = f"?ny={section}" if section in saved else ""
@@ -286,113 +301,3 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     if action == "preview":
         return redirect("applications:preview", pk=application.pk)
     return redirect(edit_url)
-
-
-# -- Preview, signature, submit, withdraw ----------------------------------------------
-
-
-def _render_preview(
-    request: HttpRequest, application: Application, error: ServiceError | None = None,
-    send_back_form: SendBackForm | None = None,
-) -> HttpResponse:
-    membership = selectors.membership_for(request.user, application)
-    return render(request, "applications/preview.html", {
-        "send_back_form": send_back_form or SendBackForm(),
-        "application": application,
-        "organisation": application.organisation,
-        "round": application.round,
-        "content": application_snapshot(application),
-        "missing": _missing(application),
-        "may_sign": bool(membership and membership.may_sign),
-        "error": error,
-        "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
-        if error else [],
-        "gates": submission_gates(application.organisation, application.round),
-        "js_texts": js_texts(),
-    })
-
-
-@login_required
-def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    if not (application.is_editable or application.is_to_sign):
-        return _render_submitted(request, application)
-    return _render_preview(request, application)
-
-
-@login_required
-@require_POST
-def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    services.application_request_signature(application=application, user=request.user)
-    messages.success(request, _("Signaturberettiget er varslet."))
-    return redirect("applications:preview", pk=application.pk)
-
-
-@login_required
-@require_POST
-def take_back(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    services.application_take_back(application=application, user=request.user)
-    messages.success(request, _("Søknaden er tatt tilbake fra signering og kan endres."))
-    return redirect("applications:edit", pk=application.pk)
-
-
-@login_required
-@require_POST
-def send_back(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    form = SendBackForm(request.POST)
-    if not form.is_valid():
-        return _render_preview(request, application, send_back_form=form)
-    services.application_send_back(application=application, user=request.user,
-                                   comment=form.cleaned_data["comment"])
-    messages.success(request, _("Søknaden er sendt tilbake med kommentaren din."))
-    return redirect("applications:preview", pk=application.pk)
-
-
-@login_required
-@require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    try:
-        submission = services.application_submit(application=application, user=request.user)
-    except ServiceError as error:  # shown on the preview, each broken rule with its link
-        return _render_preview(request, application, error=error)
-    return redirect("applications:receipt", reference=submission.reference)
-
-
-@login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    submission = selectors.live_submission(application)
-    if submission is None:
-        messages.error(request, _("Bare en innsendt søknad kan trekkes."))
-        return redirect("applications:edit", pk=application.pk)
-    membership = selectors.membership_for(request.user, application)
-    refusal = services.withdrawal_refusal(application)
-    form = WithdrawForm(request.POST if request.method == "POST" and refusal is None else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.application_withdraw(
-                application=application, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as error:
-            if error.code != "reason_required":
-                refusal = error
-            else:
-                form.add_error("reason", error.message)
-        else:
-            messages.success(request, _(
-                "Søknaden %(ref)s er trukket. Du kan endre den og sende den inn på nytt før "
-                "fristen."
-            ) % {"ref": submission.reference})
-            return redirect("applications:edit", pk=application.pk)
-    return render(request, "applications/withdraw.html", {
-        "application": application,
-        "round": application.round,
-        "submission": submission,
-        "form": form,
-        "refusal": refusal,
-        "may_sign": bool(membership and membership.may_sign),
-    })

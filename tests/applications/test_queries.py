@@ -52,12 +52,15 @@ def test_form_page_queries_do_not_grow_with_lines(
                              lines)
     client.force_login(editor)
 
-    with django_assert_num_queries(EDIT_PAGE_QUERIES):
-        response = client.get(reverse("applications:edit", args=[application.pk]))
+    pages = {}
+    with django_assert_num_queries(EDIT_PAGE_QUERIES * 3):
+        for step in ("kompetansetiltak", "bpa-opplaering", "tjenesteutvikling"):
+            pages[step] = client.get(reverse("applications:step", args=[application.pk, step]))
 
-    assert response.status_code == 200
-    assert len(re.findall(r'id="(competence|bpa|projects)-line-\d+"',
-                          response.content.decode())) == 3 * lines
+    assert [response.status_code for response in pages.values()] == [200] * 3
+    assert [len(re.findall(r'id="(competence|bpa|projects)-line-\d+"',
+                           response.content.decode())) for response in pages.values()] \
+        == [lines] * 3
 
 
 @pytest.mark.parametrize("rounds", [1, 6])

@@ -201,7 +201,7 @@ def test_the_editor_sees_the_signatorys_comment_on_the_form(
     signatory_client.post(reverse("applications:send_back", args=[to_sign.pk]),
                 {"comment": "Rett opp beløpet for BPA."})
 
-    response = editor_client.get(reverse("applications:edit", args=[to_sign.pk]))
+    response = editor_client.get(reverse("applications:edit", args=[to_sign.pk]), follow=True)
 
     html = response.content.decode()
     assert response.context["user"].email == "utfyller@example.no"

@@ -47,6 +47,11 @@ def edit_url(application):
     return reverse("applications:edit", args=[application.pk])
 
 
+def step_url(application, step):
+    """One step of the form (applications/steps.py)."""
+    return reverse("applications:step", args=[application.pk, step])
+
+
 def state(application: Application) -> tuple:
     """Everything a refusal must leave as it was."""
     application.refresh_from_db()
@@ -254,20 +259,23 @@ def test_form_page_shows_sections_deadline_and_what_is_missing(editor_client, tr
     application = services.application_start(organisation=trondheim, round=open_round,
                                              user=editor)
 
-    response = editor_client.get(edit_url(application))
+    response = editor_client.get(edit_url(application), follow=True)
+    parts = {key: editor_client.get(step_url(application, key)).content.decode()
+             for key in ("kompetansetiltak", "bpa-opplaering", "tjenesteutvikling",
+                         "oppsummering")}
 
     html = response.content.decode()
     deadline = timezone.localtime(open_round.application_deadline)
-    assert response.status_code == 200
+    assert response.redirect_chain == [(step_url(application, "om-soknaden"), 302)]
     assert 'id="section-header"' in html
-    assert "1. Kompetansetiltak" in html
-    assert "2. Opplæring i brukerstyrt personlig assistanse (BPA)" in html
-    assert "3. Tjenesteutviklingsprosjekter" in html
+    assert "1. Kompetansetiltak" in parts["kompetansetiltak"]
+    assert "2. Opplæring i brukerstyrt personlig assistanse (BPA)" in parts["bpa-opplaering"]
+    assert "3. Tjenesteutviklingsprosjekter" in parts["tjenesteutvikling"]
     assert f"kl. {deadline:%H:%M}" in html
-    assert "Kontaktperson må fylles ut." in html
+    assert "Kontaktperson må fylles ut." in parts["oppsummering"]
     assert 'id="error-summary"' not in html  # what is missing is guidance, not errors yet
     assert 'for="id_header-contact_name"' in html
-    assert all(re.search(rf'<label\s+for="id_projects-0-{field}"', html)
+    assert all(re.search(rf'<label\s+for="id_projects-0-{field}"', parts["tjenesteutvikling"])
                for field, _label in PROJECT_CRITERIA)
     assert 'aria-live="polite"' in html
     assert reverse("applications:excel_download", args=[application.pk]) in html
@@ -299,10 +307,11 @@ def test_save_header_and_lines_through_the_form(editor_client, trondheim, open_r
         "Aktiv hverdag", Decimal("250000"), CRITERIA_ANSWER
     )
     assert application.draft_input == {}
-    page = editor_client.get(edit_url(application)).content.decode()
-    assert 'value="Kari Kontakt"' in page
+    page = editor_client.get(edit_url(application), follow=True).content.decode()
     assert "Søknaden er lagret" in page
     assert "kr\xa0370\xa0000" in page
+    header = editor_client.get(step_url(application, "om-soknaden")).content.decode()
+    assert 'value="Kari Kontakt"' in header
 
 
 def test_saving_again_updates_the_lines_instead_of_adding_new_ones(editor_client, draft):
@@ -339,7 +348,10 @@ def test_invalid_amount_is_shown_next_to_the_field_and_the_rest_is_saved(
     assert draft.contact_name == "Nina Ny"  # the valid header was saved
     assert list(draft.competence_lines.values_list("pk", "amount")) == before
     assert draft.draft_input["competence"]["competence-0-amount"] == [typed]
-    page = editor_client.get(edit_url(draft)).content.decode()  # a fresh visit, days later
+    # a fresh visit, days later, is sent to the step with the error
+    response = editor_client.get(edit_url(draft), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain == [(step_url(draft, "kompetansetiltak"), 302)]
     assert field_errors(page, "id_competence-0-amount") == [message]
     assert f'value="{typed}"' in page
     assert (f'<a href="#id_competence-0-amount">Kompetansetiltak 1, søknadsbeløp (kr): '
@@ -373,7 +385,7 @@ def test_add_line_button_without_javascript_saves_and_shows_one_more_empty_line(
 
     assert response.status_code == 302
     assert response["Location"] == f"{edit_url(draft)}?ny=bpa#section-bpa"
-    page = editor_client.get(response["Location"]).content.decode()
+    page = editor_client.get(response["Location"], follow=True).content.decode()
     assert 'name="bpa-TOTAL_FORMS" value="2"' in page
     assert 'id="bpa-line-1"' in page
     assert 'id="error-summary"' not in page
@@ -401,7 +413,7 @@ def test_a_half_filled_new_line_is_an_error_and_is_kept(editor_client, draft):
         initial={"bpa": 1},
     ))
 
-    page = editor_client.get(edit_url(draft)).content.decode()
+    page = editor_client.get(edit_url(draft), follow=True).content.decode()
     assert field_errors(page, "id_bpa-1-amount") == ["Beløpet må fylles ut."]
     assert draft.bpa_lines.count() == 1
 
@@ -484,13 +496,14 @@ def test_county_municipality_may_only_apply_for_mental_health(client, open_round
         application, competence=[{**COMPETENCE, "is_mental_health": False}],
     ))
 
-    page = client.get(edit_url(application)).content.decode()
+    page = client.get(edit_url(application), follow=True).content.decode()
+    bpa = client.get(step_url(application, "bpa-opplaering")).content.decode()
     assert field_errors(page, "id_competence-0-is_mental_health") == [
         "Fylkeskommuner kan bare søke om kompetansetiltak innen psykisk helse og rus."
     ]
     assert application.competence_lines.count() == 0
-    assert "Fylkeskommuner kan ikke søke om BPA-opplæring." in page
-    assert 'value="add-bpa"' not in page
+    assert "Fylkeskommuner kan ikke søke om BPA-opplæring." in bpa
+    assert 'value="add-bpa"' not in bpa
 
 
 def test_a_sixth_project_is_refused_and_the_five_are_kept(editor_client, draft):
@@ -503,7 +516,7 @@ def test_a_sixth_project_is_refused_and_the_five_are_kept(editor_client, draft):
         draft, projects=[*projects, {**PROJECT, "title": "Prosjekt seks"}],
     ))
 
-    page = editor_client.get(edit_url(draft)).content.decode()
+    page = editor_client.get(edit_url(draft), follow=True).content.decode()
     assert "En søknad kan ha høyst 5 prosjekter." in page
     assert list(draft.projects.values_list("pk", "title")) == stored
 
@@ -512,7 +525,7 @@ def test_the_add_project_button_is_gone_at_five_projects(editor_client, draft):
     for _ in range(4):
         ProjectFactory(application=draft)
 
-    page = editor_client.get(f"{edit_url(draft)}?ny=projects").content.decode()
+    page = editor_client.get(f"{edit_url(draft)}?ny=projects", follow=True).content.decode()
 
     assert 'name="projects-TOTAL_FORMS" value="5"' in page
     assert re.search(r'value="add-projects"[^>]*data-add-line hidden', page)
@@ -532,7 +545,8 @@ def test_attachment_that_is_not_a_pdf_is_refused_next_to_the_file_field(editor_c
     html = response.content.decode()
     assert response.status_code == 200
     assert field_errors(html, "id_attachment-file") == ["Vedlegg må være PDF-filer."]
-    assert 'value="Kari Kontakt"' in html  # the rest of the page is intact
+    assert 'aria-current="step"' in html and "Steg i søknaden" in html  # the step is intact
+    assert 'id="attachment-form"' in html
     assert state(draft) == before
 
 
@@ -545,12 +559,13 @@ def test_attachment_upload_download_and_remove(editor_client, draft):
     download = editor_client.get(
         reverse("applications:attachment_download", args=[draft.pk, attachment.pk])
     )
-    page = editor_client.get(edit_url(draft)).content.decode()
+    page = editor_client.get(response["Location"]).content.decode()
     removed = editor_client.post(
         reverse("applications:attachment_remove", args=[draft.pk, attachment.pk])
     )
 
     assert response.status_code == 302
+    assert response["Location"] == f'{step_url(draft, "vedlegg")}#section-attachments'
     assert b"".join(download.streaming_content) == PDF
     assert download["Content-Type"] == "application/pdf"
     assert "Leve hele livet-plan" in page
@@ -677,7 +692,7 @@ def test_submit_with_broken_rules_lists_each_on_the_preview(signatory_client, dr
     html = response.content.decode()
     assert response.status_code == 200
     assert "Søknaden kan ikke sendes før feilene er rettet." in html
-    assert (f'<a href="{edit_url(draft)}#id_header-contact_name">'
+    assert (f'<a href="{step_url(draft, "om-soknaden")}#id_header-contact_name">'
             "Kontaktperson må fylles ut.</a>") in html
     assert state(draft) == before
 
@@ -970,7 +985,7 @@ def test_post_only_views_refuse_get(editor_client, draft, open_round, trondheim)
 
 
 def test_js_texts_are_embedded_for_the_script(editor_client, draft):
-    page = editor_client.get(edit_url(draft)).content.decode()
+    page = editor_client.get(edit_url(draft), follow=True).content.decode()
 
     texts = json.loads(re.search(
         r'<script id="js-texts" type="application/json">(.*?)</script>', page, re.S

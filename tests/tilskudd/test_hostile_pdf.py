@@ -272,7 +272,7 @@ def test_the_download_and_the_page_use_the_harmless_name(client, draft, editor):
 
     download = client.get(
         reverse("applications:attachment_download", args=[draft.pk, attachment.pk]))
-    page = client.get(reverse("applications:edit", args=[draft.pk])).content.decode()
+    page = client.get(reverse("applications:step", args=[draft.pk, "vedlegg"])).content.decode()
 
     assert download["Content-Disposition"] == 'attachment; filename="fdp.exe.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff"

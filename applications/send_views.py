@@ -1,0 +1,132 @@
+"""The applicant's pages around sending: preview, signature request (and taking it back
+or sending it back), submit and withdrawal. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilskudd.errors import ServiceError
+from tilskudd.gates import submission_gates
+
+from . import selectors, services, steps
+from .forms import SendBackForm, WithdrawForm
+from .models import Application
+from .page_texts import js_texts
+from .snapshot import application_snapshot
+from .views import render_submitted
+
+# -- Preview, signature, submit, withdraw ----------------------------------------------
+
+
+def _render_preview(
+    request: HttpRequest, application: Application, error: ServiceError | None = None,
+    send_back_form: SendBackForm | None = None,
+) -> HttpResponse:
+    membership = selectors.membership_for(request.user, application)
+    return render(request, "applications/preview.html", {
+        "send_back_form": send_back_form or SendBackForm(),
+        "application": application,
+        "organisation": application.organisation,
+        "round": application.round,
+        "content": application_snapshot(application),
+        "missing": steps.missing(application),
+        "step_list": steps.step_list(application, steps.SUMMARY),
+        "may_sign": bool(membership and membership.may_sign),
+        "error": error,
+        "error_items": [{"text": e.message, "href": steps.anchor(application, e)}
+                        for e in error.errors]
+        if error else [],
+        "gates": submission_gates(application.organisation, application.round),
+        "js_texts": js_texts(),
+    })
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    if not (application.is_editable or application.is_to_sign):
+        return render_submitted(request, application)
+    return _render_preview(request, application)
+
+
+@login_required
+@require_POST
+def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    services.application_request_signature(application=application, user=request.user)
+    messages.success(request, _("Signaturberettiget er varslet."))
+    return redirect("applications:preview", pk=application.pk)
+
+
+@login_required
+@require_POST
+def take_back(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    services.application_take_back(application=application, user=request.user)
+    messages.success(request, _("Søknaden er tatt tilbake fra signering og kan endres."))
+    return redirect("applications:edit", pk=application.pk)
+
+
+@login_required
+@require_POST
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _render_preview(request, application, send_back_form=form)
+    services.application_send_back(application=application, user=request.user,
+                                   comment=form.cleaned_data["comment"])
+    messages.success(request, _("Søknaden er sendt tilbake med kommentaren din."))
+    return redirect("applications:preview", pk=application.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    try:
+        submission = services.application_submit(application=application, user=request.user)
+    except ServiceError as error:  # shown on the preview, each broken rule with its link
+        return _render_preview(request, application, error=error)
+    return redirect("applications:receipt", reference=submission.reference)
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_member(request.user, pk)
+    submission = selectors.live_submission(application)
+    if submission is None:
+        messages.error(request, _("Bare en innsendt søknad kan trekkes."))
+        return redirect("applications:edit", pk=application.pk)
+    membership = selectors.membership_for(request.user, application)
+    refusal = services.withdrawal_refusal(application)
+    form = WithdrawForm(request.POST if request.method == "POST" and refusal is None else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            if error.code != "reason_required":
+                refusal = error
+            else:
+                form.add_error("reason", error.message)
+        else:
+            messages.success(request, _(
+                "Søknaden %(ref)s er trukket. Du kan endre den og sende den inn på nytt før "
+                "fristen."
+            ) % {"ref": submission.reference})
+            return redirect("applications:edit", pk=application.pk)
+    return render(request, "applications/withdraw.html", {
+        "application": application,
+        "round": application.round,
+        "submission": submission,
+        "form": form,
+        "refusal": refusal,
+        "may_sign": bool(membership and membership.may_sign),
+    })

@@ -1,0 +1,133 @@
+"""The application form in steps (the GOV.UK and Altinn task-list pattern): which steps
+there are, which of the form's sections each holds, and what state each is in
+(ikke startet / påbegynt / fullført / har feil), from what is stored and what
+rules.check_application finds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .models import Application
+from .services import HEADER_FIELDS
+
+NOT_STARTED, STARTED, DONE, ERRORS = "not_started", "started", "done", "errors"
+STATE_LABELS = {
+    NOT_STARTED: _("Ikke startet"), STARTED: _("Påbegynt"), DONE: _("Fullført"),
+    ERRORS: _("Har feil"),
+}
+
+#: Bootstrap's contrasting text-and-background pairs (4.5:1 or better)
+STATE_CLASSES = {
+    NOT_STARTED: "text-bg-light border", STARTED: "text-bg-warning", DONE: "text-bg-success",
+    ERRORS: "text-bg-danger",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: object
+    #: the form sections ("header", "competence", ...) shown and saved on this step
+    sections: tuple[str, ...]
+
+
+STEPS = [
+    Step("om-soknaden", _("Om søkeren og søknaden"), ("header",)),
+    Step("kompetansetiltak", _("Kompetansetiltak"), ("competence",)),
+    Step("bpa-opplaering", _("BPA-opplæring"), ("bpa",)),
+    Step("tjenesteutvikling", _("Tjenesteutvikling"), ("projects",)),
+    Step("vedlegg", _("Vedlegg"), ("attachments",)),
+    Step("oppsummering", _("Oppsummering og innsending"), ()),
+]
+BY_KEY = {step.key: step for step in STEPS}
+SUMMARY = "oppsummering"
+#: the step that holds each section (for links from a problem to its field)
+STEP_OF_SECTION = {section: step.key for step in STEPS for section in step.sections}
+_LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
+#: header fields that have a default, so they say nothing about whether it was begun
+_DEFAULTED = {"own_financing", "other_financing", "transferred_funds",
+              "has_leve_hele_livet_plan"}
+
+
+def step_url(application: Application, key: str, anchor: str = "") -> str:
+    return reverse("applications:step", args=[application.pk, key]) + anchor
+
+
+def _started(application: Application, section: str) -> bool:
+    if section in application.draft_input:
+        return True
+    if section == "header":
+        return any(str(getattr(application, name) or "").strip()
+                   for name in HEADER_FIELDS if name not in _DEFAULTED)
+    if section == "attachments":
+        return bool(application.attachments.all())
+    return bool(getattr(application, _LINES[section]).all())
+
+
+def step_state(application: Application, step: Step,
+               broken: list[rules.RuleError]) -> str:
+    """One step's state: "har feil" while input that did not validate is kept for it;
+    "påbegynt" while a rule of its sections is broken (a required field, a short answer);
+    "fullført" when begun and nothing is wrong; "ikke startet" when nothing is in it.
+    Rules about the whole application (at least one measure) belong to the summary."""
+    if any(section in application.draft_input for section in step.sections):
+        return ERRORS
+    if not any(_started(application, section) for section in step.sections):
+        return NOT_STARTED
+    if any(error.section in step.sections and (error.field or error.section != "header")
+           for error in broken):
+        return STARTED
+    return DONE
+
+
+def step_list(application: Application, current: str,
+              broken: list[rules.RuleError] | None = None) -> list[dict]:
+    """The step list: each step with its URL, state and label, and which is current."""
+    broken = rules.check_application(application) if broken is None else broken
+    items = []
+    for step in STEPS:
+        state = "" if step.key == SUMMARY else step_state(application, step, broken)
+        items.append({
+            "step": step, "url": step_url(application, step.key), "state": state,
+            "state_label": STATE_LABELS.get(state, ""), "css": STATE_CLASSES.get(state, ""),
+            "current": step.key == current,
+        })
+    return items
+
+
+def first_unfinished(application: Application) -> str:
+    """Where the old edit URL sends a person: the first step with errors, else the first
+    begun but not finished (or the first, if it is not started); the summary when every
+    begun step is fullført."""
+    broken = rules.check_application(application)
+    states = [(step, step_state(application, step, broken)) for step in STEPS[:-1]]
+    for step, state in states:  # what was typed and did not validate comes first
+        if state == ERRORS:
+            return step.key
+    for step, state in states:
+        if state == STARTED or (step is STEPS[0] and state == NOT_STARTED):
+            return step.key
+    if all(state == NOT_STARTED for step, state in states[1:4]):
+        return STEPS[1].key
+    return SUMMARY
+
+
+def anchor(application: Application, error: rules.RuleError) -> str:
+    """Where a broken rule belongs: its field on the step that holds it (a rule about
+    the whole application, on the first step)."""
+    key = STEP_OF_SECTION.get(error.section, STEPS[0].key)
+    if error.field and error.index is not None:
+        return step_url(application, key, f"#id_{error.section}-{error.index}-{error.field}")
+    if error.field:
+        return step_url(application, key, f"#id_{error.section}-{error.field}")
+    return step_url(application, key, f"#section-{error.section}")
+
+
+def missing(application: Application,
+            broken: list[rules.RuleError] | None = None) -> list[dict[str, str]]:
+    broken = rules.check_application(application) if broken is None else broken
+    return [{"text": e.message, "href": anchor(application, e)} for e in broken]
