@@ -10,11 +10,11 @@ class AssessmentConfig(AppConfig):
         from tilskudd.archive import register_archive_provider
         from tilskudd.budgets import register_budget_floor
         from tilskudd.gates import register_withdrawal_gate
-        from tilskudd.inbox import register_inbox_provider
+        from tilskudd.inbox import register_inbox_provider, register_office_provider
         from tilskudd.status import register_stage_provider
 
         from .archive import letter_documents
-        from .inbox import decision_events, letter_items
+        from .inbox import decision_events, letter_items, office_items
         from .selectors import approved_by_bucket, withdrawal_stops
         from .status import case_stages
 
@@ -23,3 +23,4 @@ class AssessmentConfig(AppConfig):
         register_budget_floor(approved_by_bucket)
         register_stage_provider(case_stages)
         register_inbox_provider(items=letter_items, events=decision_events)
+        register_office_provider(office_items)

@@ -6,7 +6,7 @@ the events."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tilskudd.audit import AuditAction
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.inbox import LETTER, InboxEvent, InboxItem, may_sign, target_ids
-from tilskudd.models import AuditEvent, Membership, User
+from tilskudd.models import AuditEvent, Membership, OfficeMembership, User
 from tilskudd.money import format_nok
 from tilskudd.receipts import when
 
@@ -95,3 +95,74 @@ def decision_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEv
             yield InboxEvent(at=event.at, text=_event_text(event, assessment),
                              url=reverse("assessment:decision",
                                          args=[assessment.application_id]))
+
+
+# --- the office's side (the admin index) -----------------------------------------------------
+
+#: A grant letter not accepted this many days after it was made is followed up.
+LETTER_FOLLOW_UP_DAYS = 14
+#: Cases that are the office's, by who must act.
+CASE_ITEM = "case"
+APPROVAL_ITEM = "approval"
+LETTER_NOT_ACCEPTED = "letter_not_accepted"
+
+
+def _case_url(assessment: Assessment) -> str:
+    return reverse("admin:assessment_submittedapplication_change",
+                   args=[assessment.application_id])
+
+
+def _case_name(assessment: Assessment) -> str:
+    return f"{assessment.application.organisation.name} – {_name(assessment)}"
+
+
+def office_items(
+    user: User, membership: OfficeMembership, now: datetime
+) -> Iterable[InboxItem]:
+    """Cases assigned to the user, recommendations waiting for the user's approval (not
+    the user's own: four eyes), and grant letters not accepted after
+    LETTER_FOLLOW_UP_DAYS. Three queries."""
+    cases = Assessment.objects.filter(
+        application__organisation__county__office=membership.office
+    ).select_related("application__organisation", "application__round__scheme")
+    office = membership.office.name
+    for case in cases.filter(assigned_to=user, status__in=[AssessmentStatus.OPEN,
+                                                           AssessmentStatus.RETURNED]):
+        returned = case.status == AssessmentStatus.RETURNED
+        yield InboxItem(
+            kind=CASE_ITEM, title=_("Saken %(case)s er tildelt deg") % {
+                "case": _case_name(case)},
+            detail=_("Innstillingen er sendt tilbake til deg.") if returned
+            else _("Vurder søknaden og send innstillingen til godkjenning."),
+            url=_case_url(case), link_text=_("Åpne saken"), organisation=office,
+            due=case.application.round.application_deadline,
+        )
+    if membership.may_approve:
+        waiting = cases.filter(status=AssessmentStatus.RECOMMENDED).exclude(
+            recommended_by=user).select_related("recommended_by")
+        for case in waiting:
+            yield InboxItem(
+                kind=APPROVAL_ITEM, title=_("Innstillingen for %(case)s venter på "
+                                            "godkjenning") % {"case": _case_name(case)},
+                detail=_("Innstilt av %(who)s %(at)s.") % {
+                    "who": case.recommended_by.full_name, "at": when(case.recommended_at)},
+                url=_case_url(case), link_text=_("Vurder innstillingen"), organisation=office,
+                due=case.recommended_at,
+            )
+    ready = AllocationLetter.objects.filter(assessment=OuterRef("pk"),
+                                            status=DocumentStatus.READY)
+    not_accepted = (
+        cases.filter(status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES,
+                     acceptance__isnull=True)
+        .annotate(letter_at=Subquery(ready.order_by("-created_at").values("created_at")[:1]))
+        .filter(letter_at__lte=now - timedelta(days=LETTER_FOLLOW_UP_DAYS))
+    )
+    for case in not_accepted:
+        yield InboxItem(
+            kind=LETTER_NOT_ACCEPTED,
+            title=_("Tilskuddet til %(case)s er ikke akseptert") % {"case": _case_name(case)},
+            detail=_("Tilskuddsbrevet ble laget %(at)s, for %(days)d dager siden.") % {
+                "at": when(case.letter_at), "days": (now - case.letter_at).days},
+            url=_case_url(case), link_text=_("Åpne saken"), organisation=office,
+            due=case.letter_at,
+        )

@@ -10,17 +10,18 @@ class ReportingConfig(AppConfig):
         from tilskudd.archive import register_archive_provider
         from tilskudd.figures import register_figures
         from tilskudd.gates import register_submission_gate
-        from tilskudd.inbox import register_inbox_provider
+        from tilskudd.inbox import register_inbox_provider, register_office_provider
         from tilskudd.status import register_stage_provider
 
         from .archive import report_documents
         from .figures import report_figures
         from .gates import overdue_report_gate
-        from .inbox import report_events, report_items
+        from .inbox import report_events, report_items, review_items
         from .status import report_stages
 
         register_submission_gate(overdue_report_gate)
         register_archive_provider(report_documents)
         register_stage_provider(report_stages)
         register_inbox_provider(items=report_items, events=report_events)
+        register_office_provider(review_items)
         register_figures("reporting", report_figures)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from tilskudd.inbox import (
     due_text,
     target_ids,
 )
-from tilskudd.models import AuditEvent, Membership, User
+from tilskudd.models import AuditEvent, Membership, OfficeMembership, User
 from tilskudd.receipts import when
 
 from . import selectors
@@ -130,3 +131,32 @@ def report_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEven
             "name": _name(report.application.round),
             "who": event.actor.full_name if event.actor else ""}
         yield InboxEvent(at=event.at, text=text, url=reverse("reporting:edit", args=[report.pk]))
+
+
+#: A report sent in and waiting for the office's review (the admin index).
+REVIEW_ITEM = "report_review"
+
+
+def review_items(
+    user: User, membership: OfficeMembership, now: datetime
+) -> Iterable[InboxItem]:
+    """The office's reports sent in and not reviewed yet, oldest first. One query."""
+    reports = (
+        Report.objects.filter(
+            application__organisation__county__office=membership.office,
+            status=ReportStatus.SUBMITTED)
+        .select_related("application__organisation", "application__round__scheme")
+        .annotate(sent_at=Max("submissions__submitted_at"))
+        .order_by("sent_at", "pk")
+    )
+    for report in reports:
+        yield InboxItem(
+            kind=REVIEW_ITEM,
+            title=_("Rapporten fra %(org)s for %(name)s venter på gjennomgang") % {
+                "org": report.application.organisation.name,
+                "name": _name(report.application.round)},
+            detail=_("Sendt inn %(at)s.") % {"at": when(report.sent_at)},
+            url=reverse("admin:reporting_report_change", args=[report.pk]),
+            link_text=_("Gå gjennom rapporten"), organisation=membership.office.name,
+            due=report.sent_at,
+        )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Membership, User
+from .models import Membership, OfficeMembership, User
 from .receipts import when
 from .selectors import memberships_for_user
 
@@ -147,3 +147,27 @@ def organisation_names(memberships: Sequence[Membership]) -> dict[int, str]:
 
 def target_ids(events: Iterable[Any]) -> list[int]:
     return sorted({event.target_id for event in events})
+
+
+# --- the office's side: the admin index ----------------------------------------------------
+
+#: (user, the user's office membership, now) -> the cases and reports waiting.
+OfficeProvider = Callable[[User, OfficeMembership, datetime], Iterable[InboxItem]]
+_office_providers: list[OfficeProvider] = []
+
+
+def register_office_provider(provider: OfficeProvider) -> OfficeProvider:
+    if provider not in _office_providers:
+        _office_providers.append(provider)
+    return provider
+
+
+def office_inbox_for(user: User, now: datetime | None = None) -> list[InboxItem]:
+    """What waits for a member of an office's staff (cases assigned to them, waiting for
+    their approval, reports to review, letters not accepted), oldest first."""
+    now = now or timezone.now()
+    membership = OfficeMembership.objects.select_related("office").filter(user=user).first()
+    if membership is None:
+        return []
+    items = [item for provider in _office_providers for item in provider(user, membership, now)]
+    return sorted(items, key=lambda item: item.urgency(now))
