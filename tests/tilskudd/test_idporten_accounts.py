@@ -232,3 +232,25 @@ def test_password_sign_in_still_works_beside_idporten(client, idporten):
     # then
     assert response.status_code == 302
     assert client.get(reverse("home")).wsgi_request.user.email == "staff@example.no"
+
+
+@pytest.mark.django_db
+def test_two_first_sign_ins_of_one_person_make_one_user(client, idporten, monkeypatch):
+    # given: another tab created the person between our lookup and our insert
+    from tilskudd.idporten import backend
+
+    real = services.person_first_sign_in
+
+    def raced(*, pid_hash):
+        real(pid_hash=pid_hash)
+        return real(pid_hash=pid_hash)
+
+    monkeypatch.setattr(backend.services, "person_first_sign_in", raced)
+
+    # when
+    response = sign_in(client, idporten, "race", "24079417894")
+
+    # then
+    assert response.status_code == 302
+    assert User.objects.filter(pid_hash=pid_hash("24079417894")).count() == 1
+    assert client.get(reverse("home")).wsgi_request.user.is_authenticated

@@ -12,7 +12,8 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import provider, services
@@ -83,7 +84,10 @@ class IdportenBackend(OIDCAuthenticationBackend):
         digest = provider.pid_hash(str(payload["pid"]))
         user = self.UserModel.objects.filter(pid_hash=digest).first()
         if user is None:
-            user = services.person_first_sign_in(pid_hash=digest)
+            try:
+                user = services.person_first_sign_in(pid_hash=digest)
+            except (IntegrityError, ValidationError):  # the person's other tab was first
+                user = self.UserModel.objects.get(pid_hash=digest)
         if payload.get("sid"):
             self.request.session[SESSION_SID] = str(payload["sid"])
         return user
