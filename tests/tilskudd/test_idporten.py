@@ -338,3 +338,20 @@ def test_a_next_to_another_site_is_not_followed(client, idporten):
 
     # then
     assert response["Location"] == reverse("idporten:details")
+
+
+@pytest.mark.django_db
+def test_the_pid_is_never_logged(client, idporten, caplog):
+    # given
+    caplog.set_level("DEBUG")
+    idporten.person("quiet", pid=PID)
+
+    # when: a first sign-in, details, and a refused replay
+    callback = idporten.authorize(start(client), "quiet")
+    back_to_portal(client, callback)
+    client.post(reverse("idporten:details"), {"full_name": "Kari", "email": "kari@example.no"})
+    back_to_portal(client, callback)
+
+    # then
+    assert caplog.records
+    assert PID not in caplog.text

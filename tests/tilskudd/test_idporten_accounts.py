@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.tilskudd.factories import UserFactory
+from tilskudd.audit import AuditEvent
 from tilskudd.errors import ServiceError
 from tilskudd.idporten import services
 from tilskudd.idporten.models import IdportenSession
@@ -178,6 +179,8 @@ def test_front_channel_logout_ends_the_session_with_that_sid(client, idporten):
     assert not Session.objects.filter(session_key=session_key).exists()
     assert not IdportenSession.objects.exists()
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+    logout = AuditEvent.objects.filter(action="user_logout").get()
+    assert logout.data == {"source": "idporten_front_channel"}
 
 
 @pytest.mark.django_db
