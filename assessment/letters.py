@@ -15,6 +15,7 @@ from tilskudd.links import absolute_url
 from tilskudd.models import Membership, MembershipRole, User
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
+from tilskudd.status import grant_status
 
 from .access import lock_case, office_of, require_staff
 from .models import Acceptance, AllocationLetter, Assessment, EventAction, LetterKind
@@ -49,7 +50,7 @@ def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) ->
     ) % {
         "office": application.organisation.county.office.name,
         "org": application.organisation.name,
-        "outcome": assessment.get_outcome_display().lower(),
+        "outcome": grant_status(application).decision_label.lower(),
         "version": letter.version,
         "path": absolute_url("assessment:decision", application.pk),
         "action": action,

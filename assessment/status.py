@@ -37,8 +37,9 @@ def case_stages(applications: Sequence) -> Mapping[int, StageFound]:
         if status != AssessmentStatus.DECIDED:
             found[application_id] = StageFound(Stage.IN_ASSESSMENT)
         elif outcome == Outcome.REJECTED:
-            found[application_id] = StageFound(Stage.REJECTED)
+            found[application_id] = StageFound(Stage.REJECTED, decision=Stage.REJECTED)
         else:
             stage = Stage.ACCEPTED if accepted else DECIDED_STAGES[outcome]
-            found[application_id] = StageFound(stage, granted=granted_sum or Decimal(0))
+            found[application_id] = StageFound(stage, granted=granted_sum or Decimal(0),
+                                               decision=DECIDED_STAGES[outcome])
     return found

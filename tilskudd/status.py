@@ -71,6 +71,8 @@ class StageFound:
 
     stage: Stage
     granted: Any = None
+    #: the decision's stage (granted, partly granted, rejected) once decided
+    decision: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,22 @@ class GrantStatus:
     application_id: int
     stage: Stage
     granted: Any = None
+    decision: Stage | None = None
 
     @property
     def label(self) -> str:
-        if self.stage in (Stage.GRANTED, Stage.PARTLY_GRANTED):
-            return str(LABELS[self.stage]) % {"amount": format_nok(self.granted)}
-        return str(LABELS[self.stage])
+        return self._say(self.stage)
+
+    @property
+    def decision_label(self) -> str:
+        """The decision alone («Delvis innvilget kr 200 000», «Avslått»), also after the
+        grant is accepted or reported on (letters and e-mails say this); empty before."""
+        return self._say(self.decision) if self.decision is not None else ""
+
+    def _say(self, stage: Stage) -> str:
+        if stage in (Stage.GRANTED, Stage.PARTLY_GRANTED):
+            return str(LABELS[stage]) % {"amount": format_nok(self.granted)}
+        return str(LABELS[stage])
 
     @property
     def key(self) -> str:
@@ -129,16 +141,20 @@ def grant_status_for(applications: Iterable[Any]) -> dict[int, GrantStatus]:
         return {}
     stages: dict[int, StageFound] = {}
     granted: dict[int, Any] = {}
+    decisions: dict[int, Stage] = {}
     for provider in _providers:
         for application_id, found in provider(applications).items():
             if found.granted is not None:
                 granted[application_id] = found.granted
+            if found.decision is not None:
+                decisions[application_id] = found.decision
             current = stages.get(application_id)
             if current is None or found.stage > current.stage:
                 stages[application_id] = found
     return {
         application_id: GrantStatus(application_id=application_id, stage=found.stage,
-                                    granted=granted.get(application_id))
+                                    granted=granted.get(application_id),
+                                    decision=decisions.get(application_id))
         for application_id, found in stages.items()
     }
 

@@ -159,3 +159,20 @@ def test_the_status_lines_of_many_applications_take_as_many_queries_as_of_one(
 
     assert [s.label for s in one.values()] == ["Sendt inn"]
     assert sorted(s.label for s in ten.values()) == ["Sendt inn"] * 5 + ["Under behandling"] * 5
+
+
+def test_the_decision_is_still_named_after_acceptance_and_in_the_letters_e_mail(
+        trondheim, grant_round, signatory, caseworker, approver, budget,
+        django_capture_on_commit_callbacks):
+    from tilskudd.outbox import OutboundEmail
+
+    application = submitted(trondheim, grant_round, signatory)
+    case = decided(application, caseworker, approver, amount=lambda line: Decimal("45000"))
+
+    accepted(case, caseworker, signatory, django_capture_on_commit_callbacks)
+
+    status = grant_status(application)
+    assert (status.label, status.decision_label) == (
+        "Akseptert", "Delvis innvilget kr\u00a045\u00a0000")
+    body = OutboundEmail.objects.get(kind="allocation_letter").body
+    assert "Trondheim - Tråante kommune: delvis innvilget kr\u00a045\u00a0000." in body
