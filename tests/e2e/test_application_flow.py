@@ -1,5 +1,7 @@
-"""The week before the deadline, in Chromium: the editor fills in the application, leaves
-and comes back; the signatory checks the preview, sends it, and downloads the PDF copy."""
+"""The week before the deadline, in Chromium: the editor fills in the application step by
+step, leaves and comes back, and sends it for signing (which locks it); the signatory
+checks the preview, sends it, and downloads the PDF copy; once the office has recommended,
+«Trekk søknaden» is gone."""
 
 import re
 from pathlib import Path
@@ -15,7 +17,8 @@ REFERENCE = re.compile(r"KKT-\d{4}-5001-[A-Z0-9]{4}")
 
 
 def open_my_applications(page) -> None:
-    page.get_by_role("link", name="Mine søknader").click()
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Mine søknader") \
+        .click()
     expect(page.get_by_role("heading", level=1, name="Mine søknader")).to_be_visible()
 
 
@@ -34,7 +37,13 @@ def fill_header(page) -> None:
     header.get_by_label("Kommunen har en politisk vedtatt plan for Leve hele livet").check()
 
 
-def fill_lines(page) -> None:
+def next_step(page, title: str) -> None:
+    """«Neste: …» saves the step first (with JavaScript) and opens the next one."""
+    page.get_by_role("link", name=f"Neste: {title}").click()
+    expect(page.locator("#step-heading")).to_have_text(title)
+
+
+def fill_competence(page) -> None:
     competence = page.get_by_role("group", name="Kompetansetiltak 1")
     competence.get_by_label("Utdanningstype").select_option(label="Videreutdanning / master")
     competence.get_by_label("Beskrivelse").fill("Videreutdanning i psykisk helsearbeid")
@@ -42,11 +51,15 @@ def fill_lines(page) -> None:
     competence.get_by_label("Søknadsbeløp (kr)").fill("60 000")
     competence.get_by_label("Psykisk helse og rus").check()
 
+
+def fill_bpa(page) -> None:
     bpa = page.get_by_role("group", name="BPA-linje 1")
     bpa.get_by_label("Målgruppe").select_option(label="Arbeidsledere (brukere)")
     bpa.get_by_label("Antall personer").fill("2")
     bpa.get_by_label("Søknadsbeløp (kr)").fill("60000")
 
+
+def fill_project(page) -> None:
     project = page.get_by_role("group", name="Prosjekt 1")
     project.get_by_label("Prosjektnavn").fill("Velferdsteknologi i hjemmetjenesten")
     project.get_by_label("Tema").select_option(label="Mestring")
@@ -55,33 +68,53 @@ def fill_lines(page) -> None:
         project.get_by_label(str(label)).fill(f"{label}: beskrevet i detalj for prosjektet.")
 
 
-def test_editor_fills_in_leaves_comes_back_and_signatory_submits(page, demo_data):
-    # The editor starts the application for the open round and fills in every part.
+def step_state(page, key: str):
+    return page.locator(f'[data-step="{key}"] .badge')
+
+
+def test_editor_fills_in_step_by_step_sends_for_signing_and_signatory_submits(page, demo_data):
+    from applications.models import Application
+    from tests.assessment.helpers import recommend
+    from tilskudd.models import User
+
+    # The editor starts the application for the open round: the first step opens.
     login(page, EDITOR)
     open_my_applications(page)
     assert_accessible(page)
     page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Søknad om")
+    expect(step_state(page, "om-soknaden")).to_have_text("Ikke startet")
     assert_accessible(page)
     fill_header(page)
-    fill_lines(page)
     page.get_by_role("button", name="Lagre", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Søknaden er lagret")).to_be_visible()
+    expect(step_state(page, "om-soknaden")).to_have_text("Fullført")
     assert_accessible(page)
 
-    # She leaves, logs out, and comes back later to find the draft as she left it.
+    # She leaves, logs out, and comes back to the first step not yet finished.
     page.goto("/")
     logout(page)
     login(page, EDITOR)
     open_my_applications(page)
     page.get_by_role("link", name=re.compile(r"^Fortsett på søknaden")).click()
+    expect(page.locator("#step-heading")).to_have_text("Kompetansetiltak")
+    fill_competence(page)
+    next_step(page, "BPA-opplæring")
+    expect(step_state(page, "kompetansetiltak")).to_have_text("Fullført")
+    fill_bpa(page)
+    next_step(page, "Tjenesteutvikling")
+    fill_project(page)
+    next_step(page, "Vedlegg")
+    assert_accessible(page)
+    next_step(page, "Oppsummering og innsending")
+    expect(page.locator("#missing-none")).to_be_visible()
+    assert_accessible(page)
+
+    # An earlier step keeps what was typed there.
+    page.locator('[data-step="om-soknaden"] a').click()
     expect(page.locator("#section-header").get_by_label("Kontaktperson", exact=True)) \
         .to_have_value("Kari Kontakt")
-    expect(page.get_by_role("group", name="Kompetansetiltak 1")
-           .get_by_label("Søknadsbeløp (kr)")).to_have_value("60\u00a0000")
-    expect(page.get_by_role("group", name="Prosjekt 1").get_by_label("Metode")) \
-        .to_have_value("Metode: beskrevet i detalj for prosjektet.")
-    expect(page.locator("#missing-none")).to_be_visible()
+    page.locator('[data-step="oppsummering"] a').click()
 
     # The preview shows what will be sent; an editor cannot send, only ask for signature.
     page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
@@ -91,12 +124,23 @@ def test_editor_fills_in_leaves_comes_back_and_signatory_submits(page, demo_data
     assert_accessible(page)
     page.get_by_role("button", name="Send til signering").click()
     expect(page.get_by_text("Signaturberettiget er varslet.")).to_be_visible()
+
+    # Sent for signing, it is locked for her: no form, only «Ta tilbake».
+    open_my_applications(page)
+    page.get_by_role("link", name=re.compile(r"^Se søknaden")).first.click()
+    expect(page.get_by_text("Den kan ikke endres mens den venter på signering.")).to_be_visible()
+    expect(page.get_by_role("button", name="Ta tilbake")).to_be_visible()
+    expect(page.get_by_role("link", name="Endre søknaden")).to_have_count(0)
+    expect(page.locator("#application-form")).to_have_count(0)
+    assert_accessible(page)
     logout(page)
 
-    # The signatory opens the preview and sends the application.
+    # The signatory opens it and sends it from the preview.
     login(page, SIGNATORY)
     open_my_applications(page)
-    page.get_by_role("link", name=re.compile(r"^Forhåndsvis")).click()
+    page.get_by_role("link", name=re.compile(r"^Se søknaden")).first.click()
+    expect(page.get_by_role("button", name="Send tilbake")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Send inn søknaden").click()
 
     # The receipt, with the reference to quote and the PDF copy.
@@ -107,12 +151,23 @@ def test_editor_fills_in_leaves_comes_back_and_signatory_submits(page, demo_data
     expect(page.get_by_text("Statsforvalteren i Trøndelag")).to_be_visible()
     download_link = page.get_by_role("link", name="Last ned PDF-kopi")
     expect(download_link).to_be_visible()
+    expect(page.get_by_role("link", name="Trekk søknaden")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as info:
         download_link.click()
     download = info.value
     assert download.suggested_filename == f"{reference}.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # Once the office has recommended, «Trekk søknaden» is offered nowhere.
+    application = Application.objects.get(submissions__reference=reference)
+    recommend(application, User.objects.get(email="saksbehandler@sftl.example.no"))
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Søknaden er sendt inn")).to_be_visible()
+    expect(page.get_by_role("link", name="Trekk søknaden")).to_have_count(0)
+    open_my_applications(page)
+    expect(page.get_by_role("link", name=re.compile(r"^Trekk søknaden"))).to_have_count(0)
+    assert_accessible(page)
 
 
 def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_data):
@@ -131,6 +186,8 @@ def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_
     expect(contact).to_have_value("Kari Kontakt")
 
     # A wrong amount gets its message next to the field, without leaving the page.
+    page.locator('[data-step="bpa-opplaering"] a').click()
+    expect(page.locator("#step-heading")).to_have_text("BPA-opplæring")
     bpa = page.get_by_role("group", name="BPA-linje 1")
     bpa.get_by_label("Målgruppe").select_option(label="Assistenter")
     bpa.get_by_label("Antall personer").fill("5")
