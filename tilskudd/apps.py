@@ -16,3 +16,8 @@ class TilskuddConfig(AppConfig):
         from .auth import connect_signals
 
         connect_signals()
+
+        # A sign-in notes when its session starts (the session warning, session_views).
+        from .session_views import connect_signals as connect_session_signals
+
+        connect_session_signals()

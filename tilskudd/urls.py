@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import session_views, views
 from .idporten import views as idporten_views
 
 urlpatterns = [
@@ -27,4 +27,5 @@ urlpatterns = [
     path("idporten/", include("tilskudd.idporten.urls")),
     path("tilgang/", include("tilskudd.access_urls")),
     path("admin/", admin.site.urls),
+    path("okt/forleng/", session_views.keep_alive, name="session_keep_alive"),
 ]

@@ -256,13 +256,18 @@
       });
     });
 
+    savers.push(() => (dirty || saving ? save().then(() => saving) : Promise.resolve()));
     return {
       announce,
       saveNow() { dirty = true; return save(); },
     };
   }
 
-  window.Tilskudd = { texts, format, describedBy, errorList, showMissing, autosave };
+  // Saves what every autosaved form on the page has not saved yet (session-warning.js).
+  const savers = [];
+  function saveAll() { return Promise.all(savers.map((saver) => saver())); }
+
+  window.Tilskudd = { texts, format, describedBy, errorList, showMissing, autosave, saveAll };
 
   function start() {
     enhanceErrorSummary();
