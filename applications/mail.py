@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from tilskudd import access
 from tilskudd.links import absolute_url
-from tilskudd.models import Membership, MembershipRole, Organisation, User
+from tilskudd.models import Organisation, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.receipts import when
@@ -15,11 +16,7 @@ from .models import Application, Submission
 
 
 def _signatory_emails(organisation: Organisation) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, role=MembershipRole.SIGNATORY, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    return access.signatory_emails(organisation)
 
 
 def email_signature_request(application: Application, user: User) -> None:

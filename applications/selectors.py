@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from tilskudd import access
 from tilskudd.models import Membership, User
 
 from .models import Application, ReceiptDocument, Submission
@@ -20,7 +21,7 @@ def with_content(qs: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def membership_for(user: User, application: Application) -> Membership | None:
-    return Membership.objects.filter(user=user, organisation_id=application.organisation_id).first()
+    return access.membership_for(user, application.organisation_id)
 
 
 def application_for_member(user: User, pk: int) -> Application:

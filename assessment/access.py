@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
+from tilskudd.access import require_office_staff
 from tilskudd.errors import ServiceError
 from tilskudd.models import Office, OfficeMembership, User
 
@@ -18,18 +19,8 @@ def office_of(assessment: Assessment) -> Office:
 
 
 def require_staff(user: User, office: Office) -> OfficeMembership:
-    membership = (
-        OfficeMembership.objects.filter(user=user, user__is_active=True)
-        .select_related("office")
-        .first()
-    )
-    if membership is None or membership.office_id != office.pk:
-        raise ServiceError(
-            _("Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden.")
-            % {"office": office.name},
-            "not_office_staff",
-        )
-    return membership
+    return require_office_staff(user, office, refusal=_(
+        "Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden."))
 
 
 def require_approver(user: User, assessment: Assessment) -> None:

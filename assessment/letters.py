@@ -9,10 +9,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
 from tilskudd.links import absolute_url
-from tilskudd.models import Membership, MembershipRole, User
+from tilskudd.models import User
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
 from tilskudd.status import grant_status
@@ -23,10 +24,7 @@ from .workflow import record_step
 
 
 def _recipients(application: Application) -> list[str]:
-    signatories = Membership.objects.filter(
-        organisation=application.organisation, role=MembershipRole.SIGNATORY,
-        user__is_active=True,
-    ).values_list("user__email", flat=True)
+    signatories = access.signatory_emails(application.organisation_id)
     return sorted({application.contact_email, *signatories} - {""})
 
 
@@ -103,15 +101,8 @@ def grant_accept(*, assessment: Assessment, user: User, letter: AllocationLetter
     returns the first."""
     assessment = lock_case(assessment)
     organisation = assessment.application.organisation
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is None:
-        raise ServiceError(_("Du har ikke tilgang til denne organisasjonen."), "not_member")
-    if membership.role != MembershipRole.SIGNATORY:
-        raise ServiceError(
-            _("Bare den som har signaturrett for %(org)s kan akseptere tilskuddet.")
-            % {"org": organisation.name},
-            "not_signatory",
-        )
+    access.require_signatory(user, organisation, refusal=_(
+        "Bare den som har signaturrett for %(org)s kan akseptere tilskuddet."))
     existing = Acceptance.objects.filter(assessment=assessment).first()
     if existing is not None:
         return existing

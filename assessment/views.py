@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tilskudd import access
 from tilskudd.documents.responses import document_download
 from tilskudd.errors import ServiceError, add_to_form
-from tilskudd.models import Membership, MembershipRole
 
 from . import services
 from .cases import case_lines
@@ -37,9 +37,6 @@ def decisions(request: HttpRequest) -> HttpResponse:
 
 def _decision_page(request, assessment, form, status=200):
     application = assessment.application
-    membership = Membership.objects.filter(
-        user=request.user, organisation=application.organisation
-    ).first()
     latest = latest_letter(assessment)
     acceptance = getattr(assessment, "acceptance", None)
     return render(request, "assessment/decision.html", {
@@ -50,7 +47,7 @@ def _decision_page(request, assessment, form, status=200):
         "letters": sorted(assessment.letters.all(), key=lambda x: -x.version),
         "latest": latest,
         "acceptance": acceptance,
-        "may_sign": membership is not None and membership.role == MembershipRole.SIGNATORY,
+        "may_sign": access.is_signatory(request.user, application.organisation_id),
         "can_accept": assessment.is_grant and acceptance is None and latest is not None
         and latest.is_ready,
         "form": form,

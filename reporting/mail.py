@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from tilskudd import access
 from tilskudd.links import absolute_url
-from tilskudd.models import Membership, MembershipRole
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.receipts import when
@@ -20,10 +20,7 @@ from .models import Report, ReportSubmission
 def recipient_emails(report: Report) -> list[str]:
     """The contact person of the application and the organisation's signatories."""
     application = report.application
-    signatories = Membership.objects.filter(
-        organisation_id=application.organisation_id, role=MembershipRole.SIGNATORY,
-        user__is_active=True,
-    ).values_list("user__email", flat=True)
+    signatories = access.signatory_emails(application.organisation_id)
     return sorted({application.contact_email, *signatories} - {""})
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tilskudd.models import Office, OfficeMembership
+from tilskudd import access
+from tilskudd.models import Office
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 
@@ -86,10 +87,7 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
 def _office_emails(office: Office) -> list[str]:
     if office.email:
         return [office.email]
-    return sorted(
-        OfficeMembership.objects.filter(office=office, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
+    return sorted(m.user.email for m in access.staff_of(office))
 
 
 def _reminder_text(report: Report, days: int) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from applications import selectors as application_selectors
 from applications.models import Application
+from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.models import AuditEvent, Membership, Organisation, User
 
@@ -66,9 +67,7 @@ def report_with_content(pk: int) -> Report:
 
 
 def membership_for(user: User, report: Report) -> Membership | None:
-    return Membership.objects.filter(
-        user=user, organisation_id=report.application.organisation_id
-    ).first()
+    return access.membership_for(user, report.application.organisation_id)
 
 
 def submission_for_member(user: User, reference: str) -> ReportSubmission:

@@ -61,7 +61,8 @@ class LocalAccessSource:
     def office_membership_for(self, user: User) -> OfficeMembership | None:
         if not user.is_authenticated or not user.is_active:
             return None
-        return OfficeMembership.objects.select_related("office").filter(user=user).first()
+        # the user's cached row (one query a request), as Django caches a one-to-one
+        return getattr(user, "office_membership", None)
 
     def staff_of(self, office: Office) -> QuerySet[OfficeMembership]:
         return (

@@ -165,4 +165,9 @@ def _save_office_memberships(request, user, new, changed, deleted) -> None:
         )
 
 
-from . import audit_admin, budget_admin, outbox_admin  # noqa: E402, F401 (their admins)
+from . import (  # noqa: E402, F401 (their admins)
+    audit_admin,
+    budget_admin,
+    invitation_admin,
+    outbox_admin,
+)

@@ -212,9 +212,10 @@ class User(AbstractUser):
 
     @property
     def staff_office(self) -> Office | None:
-        """The office this user works for, if they are office staff."""
-        membership = getattr(self, "office_membership", None)
-        return membership.office if membership else None
+        """The office this user works for, if they are office staff (tilskudd.access)."""
+        from .access import office_for
+
+        return office_for(self)
 
 
 class MembershipRole(models.TextChoices):

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from . import access
 from .models import Membership, Office, Round, User
 
 
 def memberships_for_user(user: User) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(user=user)
-        .select_related("organisation__county__office")
-        .order_by("organisation__name")
-    )
+    return access.memberships_for(user)
 
 
 def office_for_user(user: User) -> Office | None:
     """The office whose data this user may see in the admin (None for everyone else)."""
     if not user.is_authenticated:
         return None
-    return user.staff_office
+    return access.office_for(user)
 
 
 def open_rounds() -> QuerySet[Round]:
