@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tilskudd import access
 from tilskudd.archive import archive_documents
 from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
@@ -109,10 +110,9 @@ def _may_withdraw(application: Application, membership: Membership | None, live)
 @login_required
 @require_POST
 def start(request: HttpRequest, round_id: int, organisation_id: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation__county"),
-        user=request.user, organisation_id=organisation_id,
-    )
+    membership = access.membership_for(request.user, organisation_id)
+    if membership is None:
+        raise Http404
     rnd = get_object_or_404(Round.objects.select_related("scheme"), pk=round_id)
     application = services.application_start(
         organisation=membership.organisation, round=rnd, user=request.user

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Val
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus, CompetenceLine, Project, Submission
+from tilskudd import access
 from tilskudd.models import Office, OfficeMembership, User
 
 from .amounts import LINE_MODELS, MONEY, ZERO, sum_of
@@ -147,6 +148,4 @@ def office_staff(office: Office) -> QuerySet[User]:
 
 
 def staff_membership(user: User) -> OfficeMembership | None:
-    if not user.is_authenticated:
-        return None
-    return OfficeMembership.objects.select_related("office").filter(user=user).first()
+    return access.office_membership_for(user)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import access
 from .models import Membership, OfficeMembership, User
 from .receipts import when
 from .selectors import memberships_for_user
@@ -166,7 +167,7 @@ def office_inbox_for(user: User, now: datetime | None = None) -> list[InboxItem]
     """What waits for a member of an office's staff (cases assigned to them, waiting for
     their approval, reports to review, letters not accepted), oldest first."""
     now = now or timezone.now()
-    membership = OfficeMembership.objects.select_related("office").filter(user=user).first()
+    membership = access.office_membership_for(user)
     if membership is None:
         return []
     items = [item for provider in _office_providers for item in provider(user, membership, now)]
