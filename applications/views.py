@@ -300,4 +300,6 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
                      % {"time": _clock(timezone.now())})
     if action == "preview":
         return redirect("applications:preview", pk=application.pk)
+    if action.startswith("step:") and action.removeprefix("step:") in steps.BY_KEY:
+        return redirect(steps.step_url(application, action.removeprefix("step:")))
     return redirect(edit_url)

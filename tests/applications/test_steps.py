@@ -101,7 +101,9 @@ def test_a_step_page_shows_only_its_section_and_the_step_list(editor_client, dra
     assert f'action="{step_url(draft, "bpa-opplaering")}"' in html
     assert f'href="{step_url(draft, "bpa-opplaering")}" aria-current="step"' in html
     assert html.count('class="badge text-bg-success">Fullført</span>') == 4
-    assert "Neste: Tjenesteutvikling" in html
+    assert ('<button type="submit" form="application-form" name="action" '
+            'value="step:tjenesteutvikling" class="btn btn-primary">Neste: Tjenesteutvikling'
+            '</button>') in html
     assert "Forrige: Kompetansetiltak" in html
 
 
@@ -142,3 +144,12 @@ def test_the_summary_links_each_problem_to_its_field_on_its_step(editor_client, 
 
 def test_an_unknown_step_is_404(editor_client, draft):
     assert editor_client.get(step_url(draft, "finnes-ikke")).status_code == 404
+
+
+def test_neste_saves_the_step_without_javascript_and_opens_the_next(editor_client, draft):
+    data = {**bpa_step_data(draft, "70000"), "action": "step:tjenesteutvikling"}
+
+    response = editor_client.post(step_url(draft, "bpa-opplaering"), data)
+
+    assert response["Location"] == step_url(draft, "tjenesteutvikling")
+    assert list(draft.bpa_lines.values_list("amount", flat=True)) == [Decimal("70000")]

@@ -38,8 +38,9 @@ def fill_header(page) -> None:
 
 
 def next_step(page, title: str) -> None:
-    """«Neste: …» saves the step first (with JavaScript) and opens the next one."""
-    page.get_by_role("link", name=f"Neste: {title}").click()
+    """«Neste: …» saves the step first and opens the next one."""
+    name = f"Neste: {title}"
+    page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).click()
     expect(page.locator("#step-heading")).to_have_text(title)
 
 
