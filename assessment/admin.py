@@ -130,9 +130,8 @@ class ProjectsFilter(AnnotationFilter):
 class SubmittedApplicationAdmin(OfficeScopedAdmin):
     office_path = "organisation__county__office"
     list_display = [
-        "reference_display", "organisation_display", "county_display", "kind_display",
-        "case_status", "assigned_display", "applied_display", "recommended_display",
-        "granted_display", "acceptance_display", "markers_display",
+        "reference_display", "organisation_display", "case_status", "assigned_display",
+        "amounts_display", "acceptance_display", "markers_display",
     ]
     list_display_links = ["reference_display"]
     list_filter = [
@@ -183,15 +182,9 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("Søker"), ordering="organisation__name")
     def organisation_display(self, obj):
-        return obj.organisation.name
-
-    @admin.display(description=_("Fylke"), ordering="organisation__county__number")
-    def county_display(self, obj):
-        return obj.organisation.county.name
-
-    @admin.display(description=_("Type"), ordering="organisation__kind")
-    def kind_display(self, obj):
-        return obj.organisation.get_kind_display()
+        """The name, and under it the kind and county (one column, so the list fits 1280 px)."""
+        return format_html('{}<br><span class="help">{}, {}</span>', obj.organisation.name,
+                           obj.organisation.get_kind_display(), obj.organisation.county.name)
 
     @admin.display(description=_("Status"), ordering="assessment__status")
     def case_status(self, obj):
@@ -207,16 +200,17 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
         assessment = _assessment(obj)
         return assessment.assigned_to if assessment and assessment.assigned_to else "–"
 
-    applied_display = money_column("applied_total", _("Søkt"))
-
-    @admin.display(description=_("Innstilt"), ordering="recommended_total")
-    def recommended_display(self, obj):
-        return format_nok(obj.recommended_total) if _assessment(obj) else "–"
-
-    @admin.display(description=_("Innvilget"), ordering="granted_total")
-    def granted_display(self, obj):
+    @admin.display(description=_("Søkt / innstilt / innvilget"), ordering="applied_total")
+    def amounts_display(self, obj):
+        """Applied, recommended and granted in one compact column, one amount a line."""
         assessment = _assessment(obj)
-        return format_nok(obj.granted_total) if assessment and assessment.is_decided else "–"
+        recommended = format_nok(obj.recommended_total) if assessment else "–"
+        granted = (format_nok(obj.granted_total) if assessment and assessment.is_decided
+                   else "–")
+        return format_html(
+            '<span class="amounts">{} {}<br>{} {}<br>{} {}</span>',
+            _("Søkt"), format_nok(obj.applied_total), _("Innstilt"), recommended,
+            _("Innvilget"), granted)
 
     @admin.display(description=_("Aksept"))
     def acceptance_display(self, obj):

@@ -125,3 +125,45 @@ def test_approver_returns_then_approves_and_makes_the_letter_with_the_case_pages
     expect(page.get_by_text("Brevet (versjon 1) lages nå. Søkeren får e-post.")).to_be_visible()
     expect(page.get_by_role("link", name="Tilskuddsbrev, versjon 1")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.fixture
+def admin_demo(demo_report):
+    return demo_report
+
+
+def _fits(page, width: int = 1280) -> None:
+    """Nothing scrolls sideways: not the page, not the list's own scrolling box."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("""() => [...document.querySelectorAll('.results')]
+        .filter((box) => box.scrollWidth > box.clientWidth)
+        .map((box) => [box.scrollWidth, box.clientWidth])""") == [], page.url
+
+
+def test_the_caseworkers_admin_lists_filters_search_and_pot_pass_axe_at_1280_px(
+    page, admin_demo
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, CASEWORKER)
+    for url in ("/admin/", "/admin/assessment/submittedapplication/",
+                "/admin/assessment/submittedapplication/?case=decided",
+                "/admin/assessment/submittedapplication/?q=Trondheim",
+                "/admin/assessment/pot/", "/admin/reporting/report/",
+                "/admin/reporting/report/?forsinket=nei", "/admin/reporting/report/?q=Trondheim"):
+        page.goto(url)
+        expect(page.locator("#content")).to_be_visible()
+        assert_accessible(page)
+        _fits(page)
+
+    # The pot, a case, and a page that is not there.
+    page.goto("/admin/assessment/pot/")
+    page.locator("#result_list tbody th a").first.click()
+    expect(page.locator("#pot-table")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/admin/assessment/submittedapplication/")
+    page.locator("#result_list tbody th a").first.click()
+    expect(page.locator("#case-status")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/admin/assessment/submittedapplication/999999/change/")
+    expect(page.locator(".messagelist")).to_be_visible()
+    assert_accessible(page)
