@@ -81,3 +81,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Django's local-memory cache lives as long as the test process: start each test empty.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

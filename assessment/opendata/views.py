@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -32,15 +33,28 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+#: A public round's files are built once and kept this long, so visitors asking for a large
+#: round again and again cost one build, not one each. A newly published office changes the
+#: key, so it appears at once.
+FILE_CACHE_SECONDS = 10 * 60
+
+
+def _cached(published: PublishedRound, kind: str, build) -> str:
+    offices = "-".join(str(pk) for pk in sorted(office.pk for office in published.offices))
+    key = f"opendata:{kind}:{published.round.pk}:{offices}"
+    return cache.get_or_set(key, build, FILE_CACHE_SECONDS)
+
+
 @require_GET
 def package(request, scheme: str, year: int):
     published = _published(scheme, year)
-    content = json.dumps(package_for(published), ensure_ascii=False, indent=2)
+    content = _cached(published, "json", lambda: json.dumps(
+        package_for(published), ensure_ascii=False, indent=2))
     return _download(content, "application/json; charset=utf-8", file_names(published).json)
 
 
 @require_GET
 def package_csv(request, scheme: str, year: int):
     published = _published(scheme, year)
-    content = grants_csv(package_for(published)["grants"])
+    content = _cached(published, "csv", lambda: grants_csv(package_for(published)["grants"]))
     return _download(content, "text/csv; charset=utf-8", file_names(published).csv)

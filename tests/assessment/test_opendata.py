@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment import services
@@ -289,3 +291,18 @@ def test_the_public_page_reads_the_same_queries_for_one_round_or_two(
 
     assert one.content.decode().count("360Giving-fil") == 1
     assert two.content.decode().count("360Giving-fil") == 2
+
+
+def test_a_rounds_file_is_built_once_and_served_again_from_the_cache(
+    decided_round, open_round, client
+):
+    url = reverse("opendata:package", args=["kkt", open_round.year])
+    with CaptureQueriesContext(connection) as building:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as serving:
+        again = client.get(url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    # Finding the published round is asked again; the grants are not read again.
+    assert len(serving.captured_queries) < len(building.captured_queries)
