@@ -69,6 +69,32 @@ def fill_project(page) -> None:
         project.get_by_label(str(label)).fill(f"{label}: beskrevet i detalj for prosjektet.")
 
 
+def start_fill_and_submit(page) -> None:
+    """As a signatory: start this round's application from «Mine søknader», fill every step,
+    and send it from the preview."""
+    page.goto("/")
+    open_my_applications(page)
+    page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
+    fill_header(page)
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Søknaden er lagret")).to_be_visible()
+    page.locator('[data-step="kompetansetiltak"] a').click()
+    fill_competence(page)
+    next_step(page, "BPA-opplæring")
+    fill_bpa(page)
+    next_step(page, "Tjenesteutvikling")
+    fill_project(page)
+    next_step(page, "Vedlegg")
+    next_step(page, "Oppsummering og innsending")
+    expect(page.locator("#missing-none")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send inn søknaden").click()
+    expect(page.get_by_role("heading", level=1, name="Søknaden er sendt inn")).to_be_visible()
+    assert_accessible(page)
+
+
 def step_state(page, key: str):
     return page.locator(f'[data-step="{key}"] .badge')
 

@@ -7,14 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, logout
-from tests.e2e.test_application_flow import (
-    fill_bpa,
-    fill_competence,
-    fill_header,
-    fill_project,
-    next_step,
-    open_my_applications,
-)
+from tests.e2e.test_application_flow import start_fill_and_submit
 
 SIGNATORY = "signatur@trondheim.example.no"
 NEWCOMER = "ola.idporten@trondheim.example.no"
@@ -62,22 +55,6 @@ def test_an_invited_colleague_signs_in_with_idporten_accepts_and_submits(
         "Signaturberettiget")
 
     # As the new signatory she fills in an application and sends it herself.
-    page.goto("/")
-    open_my_applications(page)
-    page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
-    fill_header(page)
-    page.get_by_role("button", name="Lagre", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="Søknaden er lagret")).to_be_visible()
-    page.locator('[data-step="kompetansetiltak"] a').click()
-    fill_competence(page)
-    next_step(page, "BPA-opplæring")
-    fill_bpa(page)
-    next_step(page, "Tjenesteutvikling")
-    fill_project(page)
-    next_step(page, "Vedlegg")
-    next_step(page, "Oppsummering og innsending")
-    page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
-    page.get_by_role("button", name="Send inn søknaden").click()
-    expect(page.get_by_role("heading", level=1, name="Søknaden er sendt inn")).to_be_visible()
+    start_fill_and_submit(page)
     assert "Ola Nordmann" in page.inner_text("main")
     assert_accessible(page)

@@ -7,14 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login, logout
-from tests.e2e.test_application_flow import (
-    fill_bpa,
-    fill_competence,
-    fill_header,
-    fill_project,
-    next_step,
-    open_my_applications,
-)
+from tests.e2e.test_application_flow import start_fill_and_submit
 
 SIGNATORY = "signatur@trondheim.example.no"
 NEWCOMER = "ny.signatar@trondheim.example.no"
@@ -64,24 +57,4 @@ def test_a_signatory_invites_a_colleague_who_accepts_and_submits(page, demo_data
     assert_accessible(page)
 
     # As the new signatory, she fills in an application and sends it herself.
-    page.goto("/")
-    open_my_applications(page)
-    page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
-    fill_header(page)
-    page.get_by_role("button", name="Lagre", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="Søknaden er lagret")).to_be_visible()
-    page.locator('[data-step="kompetansetiltak"] a').click()
-    fill_competence(page)
-    next_step(page, "BPA-opplæring")
-    fill_bpa(page)
-    next_step(page, "Tjenesteutvikling")
-    fill_project(page)
-    next_step(page, "Vedlegg")
-    next_step(page, "Oppsummering og innsending")
-    expect(page.locator("#missing-none")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
-    assert_accessible(page)
-    page.get_by_role("button", name="Send inn søknaden").click()
-    expect(page.get_by_role("heading", level=1, name="Søknaden er sendt inn")).to_be_visible()
-    assert_accessible(page)
+    start_fill_and_submit(page)
