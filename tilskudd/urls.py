@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import session_views, views
+from . import password_views, session_views, views
 from .idporten import views as idporten_views
 
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("logg-ut/", idporten_views.LogoutView.as_view(), name="logout"),
     path(
         "passord/",
-        auth_views.PasswordChangeView.as_view(),
+        password_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
