@@ -92,11 +92,13 @@ class OfficeMembershipInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_directorate", "is_active"]
+    list_display = ["email", "full_name", "sign_in_method", "is_staff", "is_directorate",
+                    "is_active"]
     search_fields = ["email", "full_name"]
+    readonly_fields = ["sign_in_method"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name",)}),
+        (_("Person"), {"fields": ("full_name", "sign_in_method")}),
         (
             _("Tilganger"),
             {"fields": ("is_active", "is_staff", "is_superuser", "is_directorate", "groups")},
@@ -110,6 +112,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
+
+    @admin.display(description=_("Logger inn med"))
+    def sign_in_method(self, user):
+        """An account that came through ID-porten has no password to reset here."""
+        return _("ID-porten") if user.pid_hash else _("e-post og passord")
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
