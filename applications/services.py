@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from tilskudd.access import require_membership, require_signatory
 from tilskudd.audit import AuditAction, changes, snapshot
 from tilskudd.errors import ServiceError
-from tilskudd.gates import blocking, submission_gates, withdrawal_gates
+from tilskudd.gates import blocking, submission_gates, withdrawal_gates_for
 from tilskudd.models import Organisation, Round, User
 from tilskudd.receipts import when
 from tilskudd.services import audit
@@ -307,19 +307,31 @@ def withdrawal_refusal(
 ) -> ServiceError | None:
     """Why the application cannot be withdrawn now (None: it can, by a signatory).
     application_withdraw asks this, and so does every page that offers «Trekk søknaden»."""
+    return withdrawal_refusals([application], now)[application.pk]
+
+
+def withdrawal_refusals(
+    applications: list[Application], now: datetime | None = None
+) -> dict[int, ServiceError | None]:
+    """withdrawal_refusal for many applications, asking the gates once for all of those
+    the cheap checks let through (so a list page costs the same for 10 or 50)."""
     now = now or timezone.now()
-    if application.status != ApplicationStatus.SUBMITTED:
-        return ServiceError(_("Bare en innsendt søknad kan trekkes."), "not_submitted")
-    if not application.round.accepts_applications_at(now):
-        return ServiceError(
-            _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
-              "Kontakt Statsforvalteren."),
-            "deadline_passed",
-        )
-    stops = blocking(withdrawal_gates(application.pk))
-    if stops:
-        return ServiceError(stops[0].message, "under_assessment")
-    return None
+    refusals: dict[int, ServiceError | None] = {}
+    for application in applications:
+        if application.status != ApplicationStatus.SUBMITTED:
+            refusals[application.pk] = ServiceError(
+                _("Bare en innsendt søknad kan trekkes."), "not_submitted")
+        elif not application.round.accepts_applications_at(now):
+            refusals[application.pk] = ServiceError(
+                _("Søknadsfristen er ute, og søknaden kan ikke lenger trekkes her. "
+                  "Kontakt Statsforvalteren."),
+                "deadline_passed",
+            )
+    asked = [a.pk for a in applications if a.pk not in refusals]
+    for pk, gates in withdrawal_gates_for(asked).items():
+        stops = blocking(gates)
+        refusals[pk] = ServiceError(stops[0].message, "under_assessment") if stops else None
+    return refusals
 
 
 @transaction.atomic

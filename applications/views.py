@@ -51,6 +51,7 @@ def _amounts_only(model):
 @login_required
 def archive(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_for_user(request.user))
+    may_sign = {m.organisation_id: m.may_sign for m in memberships}
     applications = list(
         selectors.applications_for_user(request.user).prefetch_related(
             Prefetch("competence_lines", queryset=_amounts_only(CompetenceLine)),
@@ -61,6 +62,8 @@ def archive(request: HttpRequest) -> HttpResponse:
     rounds = list(open_rounds())
     documents = archive_documents([a.pk for a in applications])
     statuses = grant_status_for(applications)
+    refusals = services.withdrawal_refusals(
+        [a for a in applications if _may_ask_withdrawal(a, may_sign.get(a.organisation_id))])
     by_organisation: dict[int, list[Application]] = defaultdict(list)
     for application in applications:
         by_organisation[application.organisation_id].append(application)
@@ -77,13 +80,15 @@ def archive(request: HttpRequest) -> HttpResponse:
                 {"round": rnd, "application": existing.get(rnd.pk)}
                 for rnd in rounds if rnd.scheme.is_eligible(organisation)
             ],
-            "rows": [_archive_row(a, membership, documents.get(a.pk, []))
-                     | {"status": statuses.get(a.pk)} for a in own],
+            "rows": [_archive_row(a, documents.get(a.pk, []))
+                     | {"status": statuses.get(a.pk),
+                        "may_withdraw": a.pk in refusals and refusals[a.pk] is None}
+                     for a in own],
         })
     return render(request, "applications/archive.html", {"groups": groups})
 
 
-def _archive_row(application: Application, membership: Membership, documents) -> dict[str, Any]:
+def _archive_row(application: Application, documents) -> dict[str, Any]:
     submissions = [
         {"submission": s, "receipt": selectors.receipt_of(s)} for s in application.submissions.all()
     ]
@@ -95,15 +100,20 @@ def _archive_row(application: Application, membership: Membership, documents) ->
         "live": live,
         "total": live.total_applied if live else totals(application)["applied"],
         "documents": documents,
-        "may_withdraw": _may_withdraw(application, membership, live),
     }
 
 
+def _may_ask_withdrawal(application: Application, may_sign: bool | None) -> bool:
+    """The cheap checks, so only a signatory's submitted applications in open rounds ask
+    the withdrawal gates."""
+    return bool(may_sign and application.status == ApplicationStatus.SUBMITTED
+                and application.round.is_open_for_applications)
+
+
 def _may_withdraw(application: Application, membership: Membership | None, live) -> bool:
-    """Offer «Trekk søknaden» only where application_withdraw would accept it (the
-    cheap checks first, so only a signatory's submitted applications ask the gates)."""
-    return bool(live and live.withdrawn_at is None and membership and membership.may_sign
-                and application.round.is_open_for_applications
+    """Offer «Trekk søknaden» only where application_withdraw would accept it."""
+    return bool(live and live.withdrawn_at is None and membership
+                and _may_ask_withdrawal(application, membership.may_sign)
                 and services.withdrawal_refusal(application) is None)
 
 

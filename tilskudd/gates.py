@@ -48,8 +48,11 @@ def blocking(gates: list[Gate]) -> list[Gate]:
     return [gate for gate in gates if gate.blocking]
 
 
-#: A check on withdrawing a submitted application: (application id) -> what it found.
-WithdrawalCheck = Callable[[int], list[Gate]]
+#: A check on withdrawing submitted applications, asked for many at once (a page that
+#: offers «Trekk søknaden» on a list asks once for all of it):
+#: (application ids) -> what it found, by application id (ids it found nothing for may
+#: be left out).
+WithdrawalCheck = Callable[[list[int]], dict[int, list[Gate]]]
 _withdrawal_checks: list[WithdrawalCheck] = []
 
 
@@ -61,5 +64,17 @@ def register_withdrawal_gate(check: WithdrawalCheck) -> WithdrawalCheck:
     return check
 
 
+def withdrawal_gates_for(application_ids: list[int]) -> dict[int, list[Gate]]:
+    """What every registered check finds for each application: one question per check,
+    however many applications."""
+    found: dict[int, list[Gate]] = {pk: [] for pk in application_ids}
+    if not application_ids:
+        return found
+    for check in _withdrawal_checks:
+        for pk, gates in check(list(application_ids)).items():
+            found.setdefault(pk, []).extend(gates)
+    return found
+
+
 def withdrawal_gates(application_id: int) -> list[Gate]:
-    return [gate for check in _withdrawal_checks for gate in check(application_id)]
+    return withdrawal_gates_for([application_id])[application_id]

@@ -103,3 +103,20 @@ def test_submitted_page_queries_do_not_grow_with_its_history(
 
     assert response.status_code == 200
     assert response.content.decode().count("Trekkes for å rette.") == resubmissions
+
+
+@pytest.mark.parametrize("rounds", [10, 50])
+def test_archive_asks_the_withdrawal_gate_once_for_a_signatorys_open_rounds(
+    client, signatory, trondheim, rounds, django_assert_num_queries
+):
+    """«Trekk søknaden» is asked of the withdrawal gates in bulk: one more query for a
+    signatory's submitted applications in open rounds, however many there are."""
+    for year in range(2040, 2040 + rounds):
+        application = complete_application(organisation=trondheim, round=RoundFactory(year=year))
+        services.application_submit(application=application, user=signatory)
+    client.force_login(signatory)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers() + 1):
+        response = client.get(reverse("applications:archive"))
+
+    assert response.content.decode().count("/trekk/") == rounds
