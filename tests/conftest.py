@@ -19,7 +19,8 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # PBKDF2 is slow on purpose; tests create many users. Production keeps the default.
+    # Argon2 is slow on purpose; tests create many users. tests/tilskudd/test_hashers.py
+    # checks the production hasher itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -54,7 +55,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": media_root}
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tilskudd", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", "pytest@%h"],
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", "pytest@%h",
+         "-Q", "celery,documents"],
         env=env,
     )
     try:
