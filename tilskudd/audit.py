@@ -69,6 +69,10 @@ class AuditAction(models.TextChoices):
     REPORT_EXTEND_DEADLINE = "report_extend_deadline", _("Rapportfrist utsatt")
     REPORT_ATTACHMENT_ADD = "report_attachment_add", _("Vedlegg til rapport lagt til")
     REPORT_ATTACHMENT_REMOVE = "report_attachment_remove", _("Vedlegg til rapport fjernet")
+    # change requests (reporting.changes)
+    CHANGE_REQUEST_SUBMIT = "change_request_submit", _("Endringssøknad sendt inn")
+    CHANGE_REQUEST_STATUS = "change_request_status", _("Endringssøknadens status endret")
+    CHANGE_LETTER_GENERATE = "change_letter_generate", _("Brev om endring laget")
 
 
 class AuditEvent(models.Model):

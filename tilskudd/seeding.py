@@ -220,6 +220,7 @@ def _round(scheme: Scheme, year: int, opens_at: datetime) -> Round:
             application_deadline=_oslo(year, 3, 17, 23, 59),
             reporting_opens_at=_oslo(year, 11, 1),
             reporting_deadline=_oslo(year + 1, 3, 1, 23, 59),
+            change_deadline=_oslo(year, 10, 1, 23, 59),
         )
     )
 
