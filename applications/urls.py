@@ -1,5 +1,7 @@
 from django.urls import path
 
+from tilskudd.document_urls import document_urls
+
 from . import attachment_views, excel_views, receipt_views, send_views, views
 
 app_name = "applications"
@@ -15,14 +17,6 @@ urlpatterns = [
     path("<int:pk>/send-tilbake/", send_views.send_back, name="send_back"),
     path("<int:pk>/send-inn/", send_views.submit, name="submit"),
     path("<int:pk>/trekk/", send_views.withdraw, name="withdraw"),
-    path("<int:pk>/vedlegg/", attachment_views.attachment_add, name="attachment_add"),
-    path("<int:pk>/vedlegg/<int:attachment_id>/", attachment_views.attachment_download,
-         name="attachment_download"),
-    path("<int:pk>/vedlegg/<int:attachment_id>/fjern/", attachment_views.attachment_remove,
-         name="attachment_remove"),
-    path("<int:pk>/excel/", excel_views.download, name="excel_download"),
-    path("<int:pk>/excel/last-opp/", excel_views.upload, name="excel_upload"),
-    path("kvittering/<str:reference>/", receipt_views.receipt, name="receipt"),
-    path("kvittering/<str:reference>/status/", receipt_views.receipt_status, name="receipt_status"),
-    path("kvittering/<str:reference>/pdf/", receipt_views.receipt_pdf, name="receipt_pdf"),
+    *document_urls(attachments=attachment_views.ATTACHMENTS, excel=excel_views.APPLICATION_EXCEL,
+                   receipts=receipt_views),
 ]
