@@ -5,14 +5,20 @@ the organisation see them; everyone else gets 404."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.documents.responses import document_download, job_state
 from tilskudd.money import format_nok
-from tilskudd.receipts import Fact, Link, ReceiptWords, render_receipt, when
+from tilskudd.receipts import (
+    Fact,
+    Link,
+    ReceiptWords,
+    receipt_document_views,
+    render_receipt,
+    when,
+)
 from tilskudd.status import grant_status
 
 from . import selectors, services
@@ -64,14 +70,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@login_required
-def receipt_status(request: HttpRequest, reference: str) -> JsonResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return JsonResponse(job_state(selectors.receipt_of(submission), _pdf_url(submission)))
-
-
-@login_required
-def receipt_pdf(request: HttpRequest, reference: str) -> FileResponse:
-    submission = selectors.submission_for_member(request.user, reference)
-    return document_download(selectors.receipt_of(submission), f"{submission.reference}.pdf",
-                             user=request.user)
+receipt_status, receipt_pdf = receipt_document_views(
+    submission_for_member=selectors.submission_for_member, job_of=selectors.receipt_of,
+    pdf_url_name="applications:receipt_pdf",
+)
