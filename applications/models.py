@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
@@ -180,6 +181,18 @@ class BpaRole(models.TextChoices):
 BPA_PRIORITY = {role: i + 1 for i, role in enumerate(BpaRole.values)}
 
 
+def bpa_persons(role: str, persons: int) -> str:
+    """A BPA line's count with its unit: «4 arbeidsledere (brukere)», «1 assistent»."""
+    if role == BpaRole.WORK_LEADER:
+        text = ngettext("%(n)d arbeidsleder (bruker)", "%(n)d arbeidsledere (brukere)", persons)
+    elif role == BpaRole.CASEWORKER:
+        text = ngettext("%(n)d saksbehandler i kommunen", "%(n)d saksbehandlere i kommunen",
+                        persons)
+    else:
+        text = ngettext("%(n)d assistent", "%(n)d assistenter", persons)
+    return text % {"n": persons}
+
+
 class BpaLine(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="bpa_lines")
     role = models.CharField(_("målgruppe"), max_length=16, choices=BpaRole.choices)
@@ -195,7 +208,11 @@ class BpaLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.persons}"
+        return self.persons_text
+
+    @property
+    def persons_text(self) -> str:
+        return bpa_persons(self.role, self.persons)
 
     @property
     def priority(self) -> int:

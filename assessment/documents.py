@@ -28,7 +28,7 @@ def line_label(la: LineAssessment) -> str:
             text = f"{text} – {line.description}"
         return f"{text} ({line.employees} ansatte)"
     if la.part == Part.BPA:
-        return f"{line.get_role_display()} ({line.persons} personer)"
+        return line.persons_text
     return f"{line.title} ({line.get_topic_display()})"
 
 
