@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tilskudd import admin_filters
 from tilskudd.admin_scoping import OfficeScopedAdmin
 from tilskudd.errors import ServiceError
-from tilskudd.models import Round
 from tilskudd.money import format_nok
 
 from . import admin_views, services
@@ -38,48 +38,28 @@ def money_column(name: str, description) -> Callable:
     return column
 
 
-class RoundFilter(admin.SimpleListFilter):
-    """The rounds, with their scheme in the same query (a Round names itself by it)."""
-
-    title = _("runde")
+class RoundFilter(admin_filters.RoundFilter):
     parameter_name = "round__id__exact"
 
-    def lookups(self, request, model_admin):
-        rounds = Round.objects.select_related("scheme").order_by("-year")
-        return [(str(r.pk), str(r)) for r in rounds]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(round_id=self.value())
-        return queryset
-
-
-class CaseStatusFilter(admin.SimpleListFilter):
+class CaseStatusFilter(admin_filters.ChoicesFilter):
     title = _("status i saken")
     parameter_name = "case"
-
-    def lookups(self, request, model_admin):
-        return [(NOT_STARTED, _("Ikke påbegynt")), *AssessmentStatus.choices]
+    text_choices = AssessmentStatus
+    field = "assessment__status"
+    extra_lookups = ((NOT_STARTED, _("Ikke påbegynt")),)
 
     def queryset(self, request, queryset):
         if self.value() == NOT_STARTED:
             return queryset.filter(assessment__isnull=True)
-        if self.value() in AssessmentStatus.values:
-            return queryset.filter(assessment__status=self.value())
-        return queryset
+        return super().queryset(request, queryset)
 
 
-class OutcomeFilter(admin.SimpleListFilter):
+class OutcomeFilter(admin_filters.ChoicesFilter):
     title = _("vedtak")
     parameter_name = "outcome"
-
-    def lookups(self, request, model_admin):
-        return Outcome.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Outcome.values:
-            return queryset.filter(assessment__outcome=self.value())
-        return queryset
+    text_choices = Outcome
+    field = "assessment__outcome"
 
 
 class AcceptanceFilter(admin.SimpleListFilter):

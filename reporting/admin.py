@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd import admin_filters
 from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from tilskudd.audit import AuditAction
 from tilskudd.documents.excel import CONTENT_TYPE
@@ -36,23 +37,15 @@ OFFICE_PATH = "application__organisation__county__office"
 SHOWN_LENGTH = 80
 
 
-class RoundFilter(admin.SimpleListFilter):
-    """The rounds the user's reports belong to, in one query (round and scheme)."""
+class RoundFilter(admin_filters.RoundFilter):
+    """The rounds the user's reports belong to."""
 
-    title = gettext_lazy("runde")
     parameter_name = "runde"
+    round_path = "application__round"
 
-    def lookups(self, request, model_admin):
+    def rounds(self, request, model_admin):
         scoped = super(ReportAdmin, model_admin).get_queryset(request)
-        rounds = Round.objects.filter(
-            pk__in=scoped.values("application__round_id")
-        ).select_related("scheme").order_by("-year")
-        return [(str(rnd.pk), str(rnd)) for rnd in rounds]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(application__round_id=self.value())
-        return queryset
+        return Round.objects.filter(pk__in=scoped.values("application__round_id"))
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -9,19 +9,16 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .admin_filters import ChoicesFilter
 from .admin_scoping import ReadOnlyAdmin
 from .audit import AuditAction, AuditEvent
 
 
-class ActionFilter(admin.SimpleListFilter):
+class ActionFilter(ChoicesFilter):
     title = _("handling")
     parameter_name = "action"
-
-    def lookups(self, request, model_admin):
-        return AuditAction.choices
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
+    text_choices = AuditAction
+    field = "action"
 
 
 def _values(values: dict) -> str:
