@@ -20,4 +20,12 @@ def home(request):
             gates += submission_gates(membership.organisation, next_round)
         if memberships:
             inbox = inbox_for(request.user, memberships=memberships)
+            gates = _not_in_inbox(gates, inbox)
     return render(request, "home.html", {"open_rounds": rounds, "gates": gates, "inbox": inbox})
+
+
+def _not_in_inbox(gates, inbox):
+    """A blocking gate the inbox already shows as a blocking item with the same link (an
+    overdue report: the item says it stops the next application) is said once, there."""
+    shown = {item.url for item in [*inbox.mine, *inbox.others] if item.blocking}
+    return [gate for gate in gates if not (gate.blocking and gate.url and gate.url in shown)]

@@ -143,7 +143,28 @@ def test_the_start_page_says_so(client, report, signatory, grant_round, next_rou
 
     page = client.get("/").content.decode()
 
-    assert "Ny søknad kan ikke sendes inn:" in page
-    assert (f"Trondheim - Tråante kommune har ikke sendt inn rapporten om tilskuddet for KKT "
-            f"{grant_round.year}.") in page
+    # then: it is said once, as the inbox item that says it stops the next application
+    assert "Ny søknad kan ikke sendes inn:" not in page
+    assert 'id="gates"' not in page
+    assert page.count(f"{grant_round.year} er forsinket</h3>") == 1
+    assert page.count("En ny søknad kan ikke sendes inn før rapporten er sendt.") == 1
     assert f'href="/rapporter/{report.pk}/"' in page
+
+
+@pytest.mark.skipif(not START_PAGE_WIRED, reason="the start page does not show tilskudd.gates")
+def test_a_warning_gate_stays_on_the_start_page(client, report, signatory, grant_round,
+                                                 next_round):
+    from django.utils import timezone
+
+    ReportingSettings.objects.create(round=next_round, overdue_rule=OverdueRule.WARN)
+    now = timezone.now()
+    grant_round.opens_at = now - timedelta(days=60)
+    grant_round.application_deadline = now - timedelta(minutes=2)
+    grant_round.reporting_deadline = now - timedelta(minutes=1)
+    grant_round.save()
+    client.force_login(signatory)
+
+    page = client.get("/").content.decode()
+
+    assert 'id="gates"' in page
+    assert "Send rapporten så snart som mulig." in page
