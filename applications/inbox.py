@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +17,9 @@ from tilskudd.inbox import (
     TO_SIGN,
     InboxEvent,
     InboxItem,
+    audited_targets,
     due_text,
     may_sign,
-    target_ids,
 )
 from tilskudd.models import AuditEvent, Membership, User
 
@@ -87,24 +86,13 @@ def _event_text(event: AuditEvent, application: Application) -> str:
 
 
 def application_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEvent]:
-    events = list(
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Application),
-            target_id__in=Application.objects.filter(
-                organisation_id__in=organisation_ids).values("pk"),
-            action=AuditAction.APPLICATION_STATUS,
-        )
-        .filter(Q(after__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.TO_SIGN,
-                                     ApplicationStatus.WITHDRAWN])
-                | Q(before__status=ApplicationStatus.TO_SIGN,
-                    after__status=ApplicationStatus.DRAFT))
-        .select_related("actor")
-        .order_by("-at", "-pk")[:limit]
-    )
-    applications = Application.objects.select_related("organisation", "round__scheme").in_bulk(
-        target_ids(events))
-    for event in events:
-        application = applications.get(event.target_id)
-        if application is not None:
-            yield InboxEvent(at=event.at, text=_event_text(event, application),
-                             url=reverse("applications:archive"))
+    changed = Q(after__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.TO_SIGN,
+                                   ApplicationStatus.WITHDRAWN]) | Q(
+        before__status=ApplicationStatus.TO_SIGN, after__status=ApplicationStatus.DRAFT)
+    for event, application in audited_targets(
+        Application.objects.filter(organisation_id__in=organisation_ids),
+        Q(action=AuditAction.APPLICATION_STATUS) & changed, limit,
+        related=("organisation", "round__scheme"),
+    ):
+        yield InboxEvent(at=event.at, text=_event_text(event, application),
+                         url=reverse("applications:archive"))

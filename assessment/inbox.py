@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilskudd.audit import AuditAction
 from tilskudd.documents.jobs import DocumentStatus
-from tilskudd.inbox import LETTER, InboxEvent, InboxItem, may_sign, target_ids
+from tilskudd.inbox import LETTER, InboxEvent, InboxItem, audited_targets, may_sign
 from tilskudd.models import AuditEvent, Membership, OfficeMembership, User
 from tilskudd.money import format_nok
 from tilskudd.receipts import when
@@ -76,25 +75,14 @@ def _event_text(event: AuditEvent, assessment: Assessment) -> str:
 
 
 def decision_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEvent]:
-    events = list(
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Assessment),
-            target_id__in=Assessment.objects.filter(
-                application__organisation_id__in=organisation_ids).values("pk"),
-        )
-        .filter(Q(action=AuditAction.ASSESSMENT_STATUS, after__status=AssessmentStatus.DECIDED)
-                | Q(action__in=[AuditAction.LETTER_GENERATE, AuditAction.GRANT_ACCEPT]))
-        .select_related("actor")
-        .order_by("-at", "-pk")[:limit]
-    )
-    cases = Assessment.objects.select_related(
-        "application__organisation", "application__round__scheme").in_bulk(target_ids(events))
-    for event in events:
-        assessment = cases.get(event.target_id)
-        if assessment is not None:
-            yield InboxEvent(at=event.at, text=_event_text(event, assessment),
-                             url=reverse("assessment:decision",
-                                         args=[assessment.application_id]))
+    for event, assessment in audited_targets(
+        Assessment.objects.filter(application__organisation_id__in=organisation_ids),
+        Q(action=AuditAction.ASSESSMENT_STATUS, after__status=AssessmentStatus.DECIDED)
+        | Q(action__in=[AuditAction.LETTER_GENERATE, AuditAction.GRANT_ACCEPT]), limit,
+        related=("application__organisation", "application__round__scheme"),
+    ):
+        yield InboxEvent(at=event.at, text=_event_text(event, assessment),
+                         url=reverse("assessment:decision", args=[assessment.application_id]))
 
 
 # --- the office's side (the admin index) -----------------------------------------------------

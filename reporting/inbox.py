@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +20,10 @@ from tilskudd.inbox import (
     REPORT_RETURNED,
     InboxEvent,
     InboxItem,
+    audited_targets,
     due_text,
-    target_ids,
 )
-from tilskudd.models import AuditEvent, Membership, OfficeMembership, User
+from tilskudd.models import Membership, OfficeMembership, User
 from tilskudd.receipts import when
 
 from . import selectors
@@ -110,22 +109,11 @@ EVENT_TEXTS = {
 
 
 def report_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEvent]:
-    events = list(
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Report),
-            target_id__in=Report.objects.filter(
-                application__organisation_id__in=organisation_ids).values("pk"),
-            action=AuditAction.REPORT_STATUS, after__status__in=list(EVENT_TEXTS),
-        )
-        .select_related("actor")
-        .order_by("-at", "-pk")[:limit]
-    )
-    reports = Report.objects.select_related(
-        "application__organisation", "application__round__scheme").in_bulk(target_ids(events))
-    for event in events:
-        report = reports.get(event.target_id)
-        if report is None:
-            continue
+    for event, report in audited_targets(
+        Report.objects.filter(application__organisation_id__in=organisation_ids),
+        Q(action=AuditAction.REPORT_STATUS, after__status__in=list(EVENT_TEXTS)), limit,
+        related=("application__organisation", "application__round__scheme"),
+    ):
         text = str(EVENT_TEXTS[event.after["status"]]) % {
             "org": report.application.organisation.name,
             "name": _name(report.application.round),

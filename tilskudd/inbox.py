@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import access
-from .models import Membership, OfficeMembership, User
+from .models import AuditEvent, Membership, OfficeMembership, User
 from .receipts import when
 from .selectors import memberships_for_user
 
@@ -148,6 +150,23 @@ def organisation_names(memberships: Sequence[Membership]) -> dict[int, str]:
 
 def target_ids(events: Iterable[Any]) -> list[int]:
     return sorted({event.target_id for event in events})
+
+
+def audited_targets(
+    targets: QuerySet, condition: Q, limit: int, *, related: Sequence[str],
+) -> list[tuple[AuditEvent, Any]]:
+    """The latest `limit` audit rows matching `condition` about the rows of `targets` (one
+    app's objects of the user's organisations), newest first, each with its object read with
+    `related`; a row whose object is gone is left out. Two queries, whatever the number."""
+    model = targets.model
+    events = list(
+        AuditEvent.objects.filter(
+            condition, target_type=ContentType.objects.get_for_model(model),
+            target_id__in=targets.values("pk"),
+        ).select_related("actor").order_by("-at", "-pk")[:limit]
+    )
+    objects = model.objects.select_related(*related).in_bulk(target_ids(events))
+    return [(event, objects[event.target_id]) for event in events if event.target_id in objects]
 
 
 # --- the office's side: the admin index ----------------------------------------------------
