@@ -1,7 +1,8 @@
 import pytest
 
-# The OpenID Connect provider on localhost and ID-porten switched on (tests of tilskudd.idporten).
-pytest_plugins = ["tests.tilskudd.idporten_fixtures"]
+# The OpenID Connect provider on localhost and ID-porten switched on (tests of tilskudd.idporten);
+# a real S3 server on localhost (tests of the object storage, tilskudd.storage_s3).
+pytest_plugins = ["tests.tilskudd.idporten_fixtures", "tests.tilskudd.s3_server"]
 
 
 @pytest.fixture

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /helse/ and /helse/klar/ first: no host check, HTTPS redirect, session or sign-in.
+    "tilskudd.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "tilskudd.middleware.SecurityHeadersMiddleware",
@@ -153,8 +155,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents and uploads: the local disk (MEDIA_ROOT) unless DJANGO_STORAGE_URL or
+# AWS_STORAGE_BUCKET_NAME names S3-compatible object storage (tilskudd/storage.py).
+from tilskudd.storage import default_storage_from_env  # noqa: E402
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(env.ENVIRON),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
