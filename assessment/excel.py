@@ -5,17 +5,17 @@ a row per part. openpyxl in write-only mode, so a national round streams in smal
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from applications.models import ApplicationStatus, Submission
-from tilskudd.documents.excel import style_header, write_amount, write_text
+from tilskudd.documents.excel import set_column_widths
+from tilskudd.documents.excel.streaming import amount_cell as _amount
+from tilskudd.documents.excel.streaming import header_cells as _header
+from tilskudd.documents.excel.streaming import text_cell as _text
 from tilskudd.models import OfficeBudget
 
 from .amounts import LINE_MODELS
@@ -36,20 +36,6 @@ SUMMARY_HEADERS = [
     gettext_lazy("Innvilget (kr)"),
 ]
 SUMMARY_WIDTHS = [28, 16, 24, 20, 16]
-
-
-def _text(ws, value) -> WriteOnlyCell:
-    return write_text(WriteOnlyCell(ws), value)
-
-
-def _amount(ws, value: Decimal | None) -> WriteOnlyCell:
-    return write_amount(WriteOnlyCell(ws), value)
-
-
-def _header(ws, labels) -> list[WriteOnlyCell]:
-    cells = [_text(ws, str(label)) for label in labels]
-    style_header(cells)
-    return cells
 
 
 def _lines(budget: OfficeBudget, model):
@@ -82,8 +68,7 @@ def round_workbook(budget: OfficeBudget) -> bytes:
     """The round of one office as .xlsx bytes (one query per part, plus the summary's)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Linjer"))
-    for i, width in enumerate(LINE_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    set_column_widths(ws, LINE_WIDTHS)
     ws.freeze_panes = "A2"
     ws.append(_header(ws, LINE_HEADERS))
     for part, model in LINE_MODELS.items():
@@ -103,8 +88,7 @@ def round_workbook(budget: OfficeBudget) -> bytes:
 
     summary = pot_summary(budget)
     ws2 = wb.create_sheet(_("Sammendrag"))
-    for i, width in enumerate(SUMMARY_WIDTHS, start=1):
-        ws2.column_dimensions[get_column_letter(i)].width = width
+    set_column_widths(ws2, SUMMARY_WIDTHS)
     ws2.append([_text(ws2, _("%(office)s, %(scheme)s %(year)s") % {
         "office": budget.office.name, "scheme": budget.round.scheme.name,
         "year": budget.round.year})])

@@ -6,7 +6,6 @@ stream in small memory. (The office's own export is assessment.excel.round_workb
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
@@ -14,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from applications.models import ApplicationStatus, BpaRole, EducationType
-from tilskudd.documents.excel import style_header, write_amount, write_text
+from tilskudd.documents.excel import set_column_widths as _widths
+from tilskudd.documents.excel.streaming import amount_cell as _amount
+from tilskudd.documents.excel.streaming import header_cells as _header
+from tilskudd.documents.excel.streaming import text_cell as _text
 from tilskudd.models import OrganisationKind
 
 from ..amounts import LINE_MODELS, ZERO
@@ -44,25 +45,6 @@ def sheet_title(part: str) -> str:
 
 def export_filename(view: NationalView) -> str:
     return f"tildeling-nasjonalt-{view.round.year}-{timezone.localdate():%Y%m%d}.xlsx"
-
-
-def _text(ws, value) -> WriteOnlyCell:
-    return write_text(WriteOnlyCell(ws), value)
-
-
-def _amount(ws, value: Decimal | None) -> WriteOnlyCell:
-    return write_amount(WriteOnlyCell(ws), value)
-
-
-def _header(ws, labels) -> list[WriteOnlyCell]:
-    cells = [_text(ws, str(label)) for label in labels]
-    style_header(cells)
-    return cells
-
-
-def _widths(ws, widths) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
 
 
 def summary_headers() -> list[str]:

@@ -1,0 +1,26 @@
+"""Cells for a write-only (streamed) sheet, as the large workbooks of the office and the
+directorate use: each row is appended as a list of cells made here, with the same safe
+text, amount format and header style as every other workbook (writing.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+
+from .writing import style_header, write_amount, write_text
+
+
+def text_cell(ws, value) -> WriteOnlyCell:
+    return write_text(WriteOnlyCell(ws), value)
+
+
+def amount_cell(ws, value: Decimal | None) -> WriteOnlyCell:
+    return write_amount(WriteOnlyCell(ws), value)
+
+
+def header_cells(ws, labels: Iterable) -> list[WriteOnlyCell]:
+    cells = [text_cell(ws, str(label)) for label in labels]
+    style_header(cells)
+    return cells
