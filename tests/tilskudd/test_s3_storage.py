@@ -4,8 +4,12 @@ download views stream them from it to whoever may see them and to no one else, a
 environment picks the backend (tilskudd/storage.py)."""
 
 import hashlib
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -16,6 +20,7 @@ from applications import services
 from applications.models import Attachment, ReceiptDocument
 from tests.applications.conftest import bpa_line, competence_line, complete_header, project
 from tests.pdf import blank_pdf
+from tests.tilskudd.s3_server import ACCESS_KEY, REGION, SECRET_KEY
 from tilskudd.audit import AuditAction
 from tilskudd.models import AuditEvent
 from tilskudd.storage import LOCAL_BACKEND, S3_BACKEND, default_storage_from_env
@@ -204,3 +209,28 @@ def test_the_aws_variables_name_the_bucket_when_no_url_is_set():
 def test_a_storage_url_that_cannot_be_used_stops_the_start(url):
     with pytest.raises(ImproperlyConfigured):
         default_storage_from_env({"DJANGO_STORAGE_URL": url})
+
+
+def test_another_process_configured_by_the_url_alone_shares_the_bucket(s3_storage):
+    # Given another host (a worker, say) with nothing but DJANGO_STORAGE_URL set
+    host = s3_storage.server.endpoint_url.removeprefix("http://")
+    url = f"s3+http://{ACCESS_KEY}:{SECRET_KEY}@{host}/{s3_storage.name}?region={REGION}"
+    script = ("import django; django.setup(); "
+              "from django.core.files.base import ContentFile; "
+              "from django.core.files.storage import storages; s = storages['default']; "
+              "print(type(s).__name__, "
+              "s.save('documents/fra-arbeider.pdf', ContentFile(b'%PDF-1.7 fra arbeideren')))")
+
+    # When it stores a file
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tilskudd.settings",
+             "DJANGO_STORAGE_URL": url}, capture_output=True, text=True,
+        timeout=60, check=True, cwd=settings.BASE_DIR,
+    )
+
+    # Then this process finds it in the same bucket, through its own storage
+    assert result.stdout.split() == ["PrivateS3Storage", "documents/fra-arbeider.pdf"]
+    assert s3_storage.keys() == ["documents/fra-arbeider.pdf"]
+    with default_storage.open("documents/fra-arbeider.pdf") as stored:
+        assert stored.read() == b"%PDF-1.7 fra arbeideren"
