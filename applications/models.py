@@ -321,6 +321,7 @@ class ReceiptDocument(DocumentJob):
     """The PDF copy of a submission."""
 
     task_name = "applications.tasks.render_receipt_pdf"
+    renderer = "applications.documents.render_receipt"  # made on the spot if clicked first
 
     submission = models.OneToOneField(
         Submission, on_delete=models.PROTECT, related_name="receipt"

@@ -244,6 +244,7 @@ class ReportReceipt(DocumentJob):
     """The PDF copy of a report submission."""
 
     task_name = "reporting.tasks.render_report_receipt_pdf"
+    renderer = "reporting.documents.render_receipt"  # made on the spot if clicked first
 
     submission = models.OneToOneField(
         ReportSubmission, on_delete=models.PROTECT, related_name="receipt"

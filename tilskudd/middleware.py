@@ -14,6 +14,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response  # kept from caches already: no need to read the session (polling)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)  # Cache-Control: no-store, no-cache, ...

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .documents import polling
 from .documents.jobs import DocumentJob
 from .documents.responses import document_download, job_state
 from .submissions import FrozenSubmission
@@ -70,6 +71,10 @@ class Receipt:
     pdf: dict[str, str]
     page_url: str
     status_url: str
+    #: The PDF copy's download, offered while it is being made too (made on the spot then).
+    pdf_url: str = ""
+    #: When the page asks about the PDF copy again (polling.POLL_SCHEDULE, for portal.js).
+    poll_schedule: str = ""
     links: list[Link] = field(default_factory=list)
     #: Paragraphs shown in a warning above the reference (e.g. the submission was withdrawn).
     notice: list[str] = field(default_factory=list)
@@ -128,10 +133,14 @@ def render_receipt(
     stylesheet: str = "", context: dict | None = None,
 ) -> HttpResponse:
     """The receipt page: the sender facts, then the app's `facts`, the PDF copy's state
-    (`job`, served at `pdf_url`; `status_url` answers portal.js's polling), `links` on."""
+    (`job`, served at `pdf_url`), `links` on. portal.js polls the job's cheap signed status
+    URL (documents.polling); the app's own `status_url` only while there is no job row."""
     receipt = Receipt(
         words=words, facts=[*sender_facts(submission), *facts], pdf=job_state(job, pdf_url),
-        page_url=page_url, status_url=status_url, links=list(links), notice=list(notice),
+        page_url=page_url,
+        status_url=polling.status_url(request, job, pdf_url) if job else status_url,
+        pdf_url=pdf_url, poll_schedule=polling.poll_schedule_attribute(),
+        links=list(links), notice=list(notice),
         content_template=content_template, stylesheet=stylesheet,
     )
     return render(request, "documents/receipt_page.html", {

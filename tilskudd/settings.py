@@ -216,6 +216,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues: "celery" (e-mail, sweeps, the daily run) and "documents" (every PDF job, routed
+# by tilskudd.documents.jobs.DOCUMENT_TASK_OPTIONS), which a pool of its own serves:
+# `celery worker -Q documents` beside `celery worker -Q celery`, or one `-Q celery,documents`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message taken by a worker that dies comes back after this many seconds: above the task
 # time limit (a slow job is not run twice), far below Redis' default hour.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import password_views, session_views, views
+from .documents import polling
 from .idporten import views as idporten_views
 
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     path("tilgang/", include("tilskudd.access_urls")),
     path("admin/", admin.site.urls),
     path("okt/forleng/", session_views.keep_alive, name="session_keep_alive"),
+    path("dokumenter/<str:token>/status/", polling.document_status, name="document_status"),
 ]

@@ -3,15 +3,14 @@
    - an error summary takes focus, and its links move focus to the field;
    - buttons of forms marked data-submit-once are disabled after the first click, so a
      double click sends once;
-   - a receipt page asks every 2 s whether its PDF copy is ready (#receipt-pdf), and stops
-     when it is ready or has failed (showing the page's data-failed-text);
+   - a receipt page asks whether its PDF copy is ready (#receipt-pdf) on the back-off
+     schedule the page gives (data-poll-schedule: 2, 4, 8 … s), and stops when it is ready
+     or has failed (showing the page's data-failed-text), or when the schedule ends;
    - autosave(): the background saving both forms use.
    The form scripts (application-form.js, report-form.js) use the helpers it exports as
    window.Tilskudd. Texts come from the page (#js-texts), translated on the server. */
 (function () {
   "use strict";
-
-  const RECEIPT_POLL_MS = 2000;
 
   function texts() {
     const node = document.getElementById("js-texts");
@@ -95,8 +94,22 @@
 
   // -- The receipt's PDF copy -----------------------------------------------------------
 
+  // Seconds before each question, from the page (tilskudd.documents.polling.POLL_SCHEDULE).
+  function pollSchedule(box) {
+    return (box.dataset.pollSchedule || "").split(",").map(Number)
+      .filter((seconds) => seconds > 0);
+  }
+
   function pollReceipt(box, t) {
     if (!box.dataset.statusUrl || box.dataset.status !== "pending") return;
+    const schedule = pollSchedule(box);
+    let asked = 0;
+
+    // The next question after the schedule's next wait; none once the schedule has run out
+    // (the page's «Oppdater siden» link stays).
+    function later() {
+      if (asked < schedule.length) window.setTimeout(tick, schedule[asked++] * 1000);
+    }
 
     function show(state) {
       box.textContent = "";
@@ -140,10 +153,10 @@
       } catch (error) {
         // The network hiccuped; ask again.
       }
-      window.setTimeout(tick, RECEIPT_POLL_MS);
+      later();
     }
 
-    window.setTimeout(tick, RECEIPT_POLL_MS);
+    later();
   }
 
   // -- Saving a form in the background ------------------------------------------------

@@ -788,7 +788,6 @@ def test_receipt_while_the_pdf_is_being_made(editor_client, draft, signatory):
     submission = services.application_submit(application=draft, user=signatory)  # not committed
 
     page = editor_client.get(reverse("applications:receipt", args=[submission.reference]))
-    pdf = editor_client.get(reverse("applications:receipt_pdf", args=[submission.reference]))
     status = editor_client.get(reverse("applications:receipt_status",
                                        args=[submission.reference]))
 
@@ -796,8 +795,12 @@ def test_receipt_while_the_pdf_is_being_made(editor_client, draft, signatory):
     assert "PDF-kopien lages …" in html
     assert 'aria-live="polite"' in html
     assert "Oppdater siden" in html
-    assert pdf.status_code == 404
     assert status.json() == {"status": "pending", "url": "", "sha256": ""}
+    # A click on «Hent PDF-kopien nå» makes it then (tests/applications/test_deadline_path.py)
+    pdf = editor_client.get(reverse("applications:receipt_pdf", args=[submission.reference]))
+    assert pdf.status_code == 200
+    submission.receipt.refresh_from_db()
+    assert submission.receipt.is_ready
 
 
 # --- Withdraw and resubmit -----------------------------------------------------------

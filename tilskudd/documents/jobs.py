@@ -24,6 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,17 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 SWEEP_AFTER = timedelta(minutes=2)
 
-# The options of every document task (applications, assessment, reporting): acknowledged
-# only when done, put back on the queue when the worker process running it dies, retried on
-# any error but a missing row, at most MAX_ATTEMPTS runs in all.
+#: The Celery queue every document task goes to, served by its own worker pool (README,
+#: docker-compose.yml), so rendering PDFs never holds up e-mail and the web's other work,
+#: and web and documents can run on different hosts.
+DOCUMENTS_QUEUE = "documents"
+
+# The options of every document task (applications, assessment, reporting): on the
+# documents queue, acknowledged only when done, put back on the queue when the worker
+# process running it dies, retried on any error but a missing row, at most MAX_ATTEMPTS
+# runs in all.
 DOCUMENT_TASK_OPTIONS: dict[str, Any] = {
+    "queue": DOCUMENTS_QUEUE,
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": (Exception,),
@@ -54,6 +62,10 @@ class DocumentJob(models.Model):
     """Abstract base: subclasses add the object the document is about and name their task."""
 
     task_name: ClassVar[str]
+    #: The dotted path of the function that renders the document ((job) -> (bytes, file
+    #: name)), for a subclass whose document is made on the spot when someone asks for it
+    #: before the worker has (render_now); empty: the download waits for the worker.
+    renderer: ClassVar[str] = ""
 
     status = models.CharField(
         _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
@@ -130,6 +142,30 @@ def run_document_job(
                            model.__name__, job_id, job.attempts, MAX_ATTEMPTS, exc_info=True)
             model.objects.filter(pk=job_id).update(error=error)
         raise
+
+
+def render_now(job: DocumentJob) -> DocumentJob:
+    """The job's document made here and now for someone who asked for it before the worker
+    made it (its model names a `renderer`), under the job's row lock from start to end, so
+    two at once (or the worker at the same time) give one file: whoever waited for the lock
+    finds the row ready. Returns the row as it then is; a render that fails is logged and
+    leaves the row pending for the worker (its attempts are not counted)."""
+    model = type(job)
+    if not model.renderer or job.status != DocumentStatus.PENDING:
+        return job
+    render = import_string(model.renderer)
+    try:
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=job.pk)
+            if locked.status == DocumentStatus.PENDING:
+                content, filename = render(locked)
+                _store(model, job.pk, content, filename)
+                locked.refresh_from_db()
+            return locked
+    except Exception:
+        logger.exception("Document job %s %s could not be made on demand; the worker will",
+                         model.__name__, job.pk)
+        return job
 
 
 def _lost_error(job: DocumentJob) -> str:

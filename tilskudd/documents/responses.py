@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from ..audit import AuditAction
 from ..errors import is_background
 from ..services import audit
-from .jobs import DocumentJob
+from .jobs import DocumentJob, render_now
 
 #: A background request from the page's own script (autosave, polling); one rule with
 #: the refusal middleware's.
@@ -34,8 +34,11 @@ def document_download(
     job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True,
     user=None,
 ) -> FileResponse:
-    """The PDF of a ready job (404 while it is being made), with its checksum in a header;
-    given the `user` it is handed to, one DOCUMENT_DOWNLOAD audit row on the job."""
+    """The PDF of a job, with its checksum in a header; one still pending whose model has a
+    renderer is made for the person asking now (jobs.render_now), else 404 until it is
+    ready. Given the `user` it is handed to, one DOCUMENT_DOWNLOAD audit row on the job."""
+    if job is not None and not job.is_ready:
+        job = render_now(job)
     if job is None or not job.is_ready or not job.file:
         raise Http404
     filename = filename or os.path.basename(job.file.name)
