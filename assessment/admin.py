@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tilskudd import admin_filters
-from tilskudd.admin_scoping import OfficeScopedAdmin
+from tilskudd.admin_scoping import NoWritesAdmin, OfficeScopedAdmin
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 
@@ -273,7 +273,7 @@ def _assessment(application):
 
 
 @admin.register(Pot)
-class PotAdmin(OfficeScopedAdmin):
+class PotAdmin(NoWritesAdmin, OfficeScopedAdmin):
     office_path = "office"
     staff_may_change = False
     list_display = [
@@ -286,15 +286,6 @@ class PotAdmin(OfficeScopedAdmin):
 
     def get_queryset(self, request):
         return pots(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         own = [

@@ -98,7 +98,21 @@ class NationalReadOnlyAdmin(ReferenceDataAdmin):
         return request.user.is_superuser
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoWritesAdmin:
+    """Mixed in first: nobody adds, changes or deletes these rows in the admin's forms (they
+    are written by services: the list's actions, or elsewhere)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoWritesAdmin, admin.ModelAdmin):
     """A record nobody edits in the admin (the audit trail, the outbox); `may_read` says
     who sees it (superusers unless a subclass says otherwise)."""
 
@@ -110,12 +124,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.may_read(request)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

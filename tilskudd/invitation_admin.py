@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access, access_services
-from .admin_scoping import OfficeScopedAdmin, admin_office
+from .admin_scoping import NoWritesAdmin, OfficeScopedAdmin, admin_office
 from .errors import ServiceError
 from .invitations import Invitation
 from .models import MembershipRole, Office, OfficeMembership, OfficeRole, Organisation
@@ -117,7 +117,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeMembership)
-class OfficeStaffAdmin(OfficeScopedAdmin):
+class OfficeStaffAdmin(NoWritesAdmin, OfficeScopedAdmin):
     """Who works at the office, since when; the administrator changes roles and removes."""
 
     office_path = "office"
@@ -126,15 +126,6 @@ class OfficeStaffAdmin(OfficeScopedAdmin):
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name"]
     actions = ["make_caseworker", "make_approver", "make_administrator", "remove"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         office = admin_office(request)
