@@ -9,6 +9,7 @@ folder, with SigV4 credentials. Registered in tests/conftest.py.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import socket
 import subprocess
@@ -41,18 +42,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@functools.cache
+def _client(endpoint_url: str, secret_key: str):
+    import boto3
+
+    return boto3.client(
+        "s3", endpoint_url=endpoint_url, region_name=REGION,
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret_key,
+    )
+
+
 @dataclass
 class S3Server:
     endpoint_url: str
     root: Path
 
     def client(self, *, secret_key: str = SECRET_KEY):
-        import boto3
-
-        return boto3.client(
-            "s3", endpoint_url=self.endpoint_url, region_name=REGION,
-            aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret_key,
-        )
+        return _client(self.endpoint_url, secret_key)
 
     def storage_options(self, bucket: str, **overrides) -> dict:
         return {"bucket_name": bucket, "endpoint_url": self.endpoint_url,
@@ -77,12 +83,14 @@ class S3Bucket:
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("s3")
+    log = root.parent / f"{root.name}.log"  # a file, not a pipe nobody empties
     port = _free_port()
-    process = subprocess.Popen(
-        [rclone_binary(), "serve", "s3", "--addr", f"127.0.0.1:{port}",
-         "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}", "--config", "/dev/null", str(root)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [rclone_binary(), "serve", "s3", "--addr", f"127.0.0.1:{port}",
+             "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}", "--config", "/dev/null", str(root)],
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -91,7 +99,7 @@ def s3_server(tmp_path_factory):
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"rclone serve s3 did not start: {process.stderr.read()!r}")
+                    pytest.fail(f"rclone serve s3 did not start: {log.read_text()!r}")
                 time.sleep(0.05)
         yield S3Server(endpoint_url=f"http://127.0.0.1:{port}", root=root)
     finally:
