@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from tilskudd import access
 from tilskudd.models import Membership, User
@@ -27,26 +27,18 @@ def membership_for(user: User, application: Application) -> Membership | None:
 def application_for_member(user: User, pk: int) -> Application:
     """The application if `user` is a member of its organisation, else 404 (never 403:
     nobody learns that someone else's application exists)."""
-    try:
-        return with_content(
-            Application.objects.filter(organisation__memberships__user=user)
-        ).get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        with_content(Application.objects.filter(organisation__memberships__user=user)), pk=pk)
 
 
 def submission_for_member(user: User, reference: str) -> Submission:
-    try:
-        return (
-            Submission.objects.select_related(
-                "application__organisation__county__office", "application__round__scheme",
-                "submitted_by", "receipt",
-            )
-            .filter(application__organisation__memberships__user=user)
-            .get(reference=reference)
-        )
-    except Submission.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Submission.objects.select_related(
+            "application__organisation__county__office", "application__round__scheme",
+            "submitted_by", "receipt",
+        ).filter(application__organisation__memberships__user=user),
+        reference=reference,
+    )
 
 
 def applications_for_user(user: User) -> QuerySet[Application]:

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from applications import selectors as application_selectors
 from applications.models import Application
@@ -54,12 +54,9 @@ def with_content(qs: QuerySet[Report]) -> QuerySet[Report]:
 
 def report_for_member(user: User, pk: int) -> Report:
     """The report if `user` is a member of its organisation, else 404 (never 403)."""
-    try:
-        return with_content(
-            Report.objects.filter(application__organisation__memberships__user=user)
-        ).get(pk=pk)
-    except Report.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        with_content(Report.objects.filter(application__organisation__memberships__user=user)),
+        pk=pk)
 
 
 def report_with_content(pk: int) -> Report:
@@ -71,17 +68,13 @@ def membership_for(user: User, report: Report) -> Membership | None:
 
 
 def submission_for_member(user: User, reference: str) -> ReportSubmission:
-    try:
-        return (
-            ReportSubmission.objects.select_related(
-                "report__application__organisation__county__office",
-                "report__application__round__scheme", "submitted_by", "receipt",
-            )
-            .filter(report__application__organisation__memberships__user=user)
-            .get(reference=reference)
-        )
-    except ReportSubmission.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        ReportSubmission.objects.select_related(
+            "report__application__organisation__county__office",
+            "report__application__round__scheme", "submitted_by", "receipt",
+        ).filter(report__application__organisation__memberships__user=user),
+        reference=reference,
+    )
 
 
 def latest_submission(report: Report) -> ReportSubmission | None:
