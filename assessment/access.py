@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
+from tilskudd import workflow
 from tilskudd.access import require_office_staff
 from tilskudd.errors import ServiceError
 from tilskudd.models import Office, OfficeMembership, User
@@ -41,12 +42,7 @@ def require_approver(user: User, assessment: Assessment) -> None:
 
 
 def require_editable(assessment: Assessment) -> None:
-    if not assessment.is_editable:
-        raise ServiceError(
-            _("Saken er %(status)s og kan ikke endres.")
-            % {"status": assessment.get_status_display().lower()},
-            "not_editable",
-        )
+    workflow.require_editable(assessment, _("Saken er %(status)s og kan ikke endres."))
 
 
 def require_submitted(application: Application) -> None:

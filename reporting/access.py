@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd import workflow
 from tilskudd.access import require_membership, require_office_staff
 from tilskudd.access import require_signatory as organisation_signatory
 from tilskudd.audit import AuditAction
-from tilskudd.errors import ServiceError
 from tilskudd.models import Office, OfficeMembership, User
 from tilskudd.receipts import when
 from tilskudd.workflow import Workflow
@@ -29,12 +29,7 @@ def require_signatory(user: User, report: Report) -> None:
 
 
 def require_editable(report: Report) -> None:
-    if not report.is_editable:
-        raise ServiceError(
-            _("Rapporten er %(status)s og kan ikke endres.")
-            % {"status": report.get_status_display().lower()},
-            "not_editable",
-        )
+    workflow.require_editable(report, _("Rapporten er %(status)s og kan ikke endres."))
 
 
 def ensure_editable(*, report: Report, user: User) -> None:

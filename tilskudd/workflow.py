@@ -51,6 +51,14 @@ class HistoryEntry(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+def require_editable(obj: models.Model, refusal: str) -> None:
+    """ServiceError `not_editable` unless `obj.is_editable` (its status allows changes);
+    `refusal` is the app's sentence, naming the status as %(status)s."""
+    if not obj.is_editable:
+        raise ServiceError(
+            refusal % {"status": obj.get_status_display().lower()}, "not_editable")
+
+
 @dataclass(frozen=True)
 class Workflow:
     #: the history model (a HistoryEntry subclass)
