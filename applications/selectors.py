@@ -31,6 +31,17 @@ def application_for_member(user: User, pk: int) -> Application:
         with_content(Application.objects.filter(organisation__memberships__user=user)), pk=pk)
 
 
+def application_ref_for_member(user: User, pk: int) -> Application:
+    """The application, without its lines, if `user` is a member of its organisation, else
+    404: for a write whose service reads the lines itself (submit reads them once, under
+    its lock)."""
+    try:
+        return Application.objects.filter(organisation__memberships__user=user).select_related(
+            "organisation").get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
 def submission_for_member(user: User, reference: str) -> Submission:
     return get_object_or_404(
         Submission.objects.select_related(

@@ -88,10 +88,12 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
+    # The service reads the application with its lines once, under its lock.
+    application = selectors.application_ref_for_member(request.user, pk)
     try:
         submission = services.application_submit(application=application, user=request.user)
     except ServiceError as error:  # shown on the preview, each broken rule with its link
+        application = selectors.application_for_member(request.user, pk)
         return _render_preview(request, application, error=error)
     return redirect("applications:receipt", reference=submission.reference)
 

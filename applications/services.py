@@ -264,7 +264,9 @@ def application_submit(
     a rule is broken; a refusal changes nothing."""
     now = now or timezone.now()
     _require_signatory(user, application)
-    application = _lock(application)
+    # Read once, with everything the rules and the snapshot need, under the row lock.
+    application = with_content(Application.objects.select_for_update(of=("self",))).get(
+        pk=application.pk)
     if application.status == ApplicationStatus.SUBMITTED:
         return application.submissions.get(withdrawn_at__isnull=True)
     if application.status not in SUBMITTABLE_STATUSES:
