@@ -10,6 +10,7 @@ from tilskudd.links import absolute_url
 from tilskudd.models import Organisation, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
+from tilskudd.receipt_mail import queue_receipt_email
 from tilskudd.receipts import when
 
 from .models import Application, Submission
@@ -60,26 +61,21 @@ def email_sent_back(application: Application, user: User, requester: User | None
 
 
 def email_receipt(submission: Submission, application: Application) -> None:
-    recipients = sorted({submission.submitted_by.email, application.contact_email} - {""})
     content = submission.content
-    subject = _("Kvittering: søknad sendt inn (%(ref)s)") % {"ref": submission.reference}
-    body = _(
-        "Søknaden er sendt inn.\n\n"
-        "Referansenummer: %(ref)s\n"
-        "Sendt: %(at)s\n"
-        "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
-        "Mottaker: %(office)s\n"
-        "Sum søkt: %(total)s\n\n"
-        "Oppgi referansenummeret i all kontakt om søknaden. Kvitteringen med PDF-kopi: "
-        "%(link)s"
-    ) % {
-        "ref": submission.reference,
-        "at": when(submission.submitted_at),
-        "org": content["organisation"]["name"],
-        "orgnr": content["organisation"]["org_number"] or "–",
-        "office": content["office"],
-        "total": format_nok(content["totals"]["applied"]),
-        "link": absolute_url("applications:receipt", submission.reference),
-    }
-    queue_email(to=recipients, subject=subject, body=body, kind="application_receipt",
-                reference=submission.reference)
+    queue_receipt_email(
+        submission, contact_email=application.contact_email, kind="application_receipt",
+        subject=_("Kvittering: søknad sendt inn (%(ref)s)"),
+        body=_(
+            "Søknaden er sendt inn.\n\n"
+            "Referansenummer: %(ref)s\n"
+            "Sendt: %(at)s\n"
+            "Avsender: %(org)s (org.nr. %(orgnr)s)\n"
+            "Mottaker: %(office)s\n"
+            "Sum søkt: %(total)s\n\n"
+            "Oppgi referansenummeret i all kontakt om søknaden. Kvitteringen med PDF-kopi: "
+            "%(link)s"
+        ),
+        orgnr=content["organisation"]["org_number"] or "–",
+        total=format_nok(content["totals"]["applied"]),
+        link=absolute_url("applications:receipt", submission.reference),
+    )

@@ -11,6 +11,7 @@ from tilskudd import access
 from tilskudd.links import absolute_url
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
+from tilskudd.receipt_mail import queue_receipt_email
 from tilskudd.receipts import when
 
 from .access import office_of
@@ -31,31 +32,25 @@ def contact_emails(report: Report) -> list[str]:
 
 
 def email_receipt(submission: ReportSubmission, report: Report) -> None:
-    recipients = sorted({submission.submitted_by.email, report.application.contact_email} - {""})
-    content = submission.content
-    subject = _("Kvittering: rapport sendt inn (%(ref)s)") % {"ref": submission.reference}
-    body = _(
-        "Rapporten er sendt inn.\n\n"
-        "Referansenummer: %(ref)s\n"
-        "Sendt: %(at)s\n"
-        "Avsender: %(org)s\n"
-        "Mottaker: %(office)s\n"
-        "Innvilget: %(granted)s, brukt: %(used)s, ubrukt: %(unused)s\n"
-        "%(choice)s\n"
-        "Oppgi referansenummeret i all kontakt om rapporten. En PDF-kopi ligger under "
-        "«Mine rapporter» i portalen."
-    ) % {
-        "ref": submission.reference,
-        "at": when(submission.submitted_at),
-        "org": content["organisation"]["name"],
-        "office": content["office"],
-        "granted": format_nok(submission.granted_total),
-        "used": format_nok(submission.used_total),
-        "unused": format_nok(submission.unused_total),
-        "choice": submission.get_unused_choice_display() if submission.unused_choice else "",
-    }
-    queue_email(to=recipients, subject=subject, body=body, kind="report_receipt",
-                reference=submission.reference)
+    queue_receipt_email(
+        submission, contact_email=report.application.contact_email, kind="report_receipt",
+        subject=_("Kvittering: rapport sendt inn (%(ref)s)"),
+        body=_(
+            "Rapporten er sendt inn.\n\n"
+            "Referansenummer: %(ref)s\n"
+            "Sendt: %(at)s\n"
+            "Avsender: %(org)s\n"
+            "Mottaker: %(office)s\n"
+            "Innvilget: %(granted)s, brukt: %(used)s, ubrukt: %(unused)s\n"
+            "%(choice)s\n"
+            "Oppgi referansenummeret i all kontakt om rapporten. En PDF-kopi ligger under "
+            "«Mine rapporter» i portalen."
+        ),
+        granted=format_nok(submission.granted_total),
+        used=format_nok(submission.used_total),
+        unused=format_nok(submission.unused_total),
+        choice=submission.get_unused_choice_display() if submission.unused_choice else "",
+    )
 
 
 def email_return(report: Report, submission: ReportSubmission, message: str) -> None:
