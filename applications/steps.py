@@ -5,35 +5,17 @@ rules.check_application finds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from tilskudd import steps as shared
+from tilskudd.steps import DONE, ERRORS, NOT_STARTED, STARTED, Step
 
 from . import rules
 from .models import Application
 from .services import HEADER_FIELDS
 
-NOT_STARTED, STARTED, DONE, ERRORS = "not_started", "started", "done", "errors"
-STATE_LABELS = {
-    NOT_STARTED: _("Ikke startet"), STARTED: _("Påbegynt"), DONE: _("Fullført"),
-    ERRORS: _("Har feil"),
-}
-
-#: Bootstrap's contrasting text-and-background pairs (4.5:1 or better)
-STATE_CLASSES = {
-    NOT_STARTED: "text-bg-light border", STARTED: "text-bg-warning", DONE: "text-bg-success",
-    ERRORS: "text-bg-danger",
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    title: object
-    #: the form sections ("header", "competence", ...) shown and saved on this step
-    sections: tuple[str, ...]
-
+__all__ = ["DONE", "ERRORS", "NOT_STARTED", "STARTED", "STEPS", "Step"]
 
 STEPS = [
     Step("om-soknaden", _("Om søkeren og søknaden"), ("header",)),
@@ -70,33 +52,24 @@ def _started(application: Application, section: str) -> bool:
 
 def step_state(application: Application, step: Step,
                broken: list[rules.RuleError]) -> str:
-    """One step's state: "har feil" while input that did not validate is kept for it;
-    "påbegynt" while a rule of its sections is broken (a required field, a short answer);
-    "fullført" when begun and nothing is wrong; "ikke startet" when nothing is in it.
-    Rules about the whole application (at least one measure) belong to the summary."""
-    if any(section in application.draft_input for section in step.sections):
-        return ERRORS
-    if not any(_started(application, section) for section in step.sections):
-        return NOT_STARTED
-    if any(error.section in step.sections and (error.field or error.section != "header")
-           for error in broken):
-        return STARTED
-    return DONE
+    """One step's state (tilskudd.steps.state): kept input that did not validate is
+    "har feil"; a broken rule of its sections leaves it "påbegynt". Rules about the whole
+    application (at least one measure) belong to the summary."""
+    return shared.state(
+        kept=any(section in application.draft_input for section in step.sections),
+        started=any(_started(application, section) for section in step.sections),
+        broken=any(error.section in step.sections and (error.field or error.section != "header")
+                   for error in broken),
+    )
 
 
 def step_list(application: Application, current: str,
               broken: list[rules.RuleError] | None = None) -> list[dict]:
     """The step list: each step with its URL, state and label, and which is current."""
     broken = rules.check_application(application) if broken is None else broken
-    items = []
-    for step in STEPS:
-        state = "" if step.key == SUMMARY else step_state(application, step, broken)
-        items.append({
-            "step": step, "url": step_url(application, step.key), "state": state,
-            "state_label": STATE_LABELS.get(state, ""), "css": STATE_CLASSES.get(state, ""),
-            "current": step.key == current,
-        })
-    return items
+    states = {step.key: step_state(application, step, broken)
+              for step in STEPS if step.key != SUMMARY}
+    return shared.step_list(STEPS, current, states, lambda key: step_url(application, key))
 
 
 def first_unfinished(application: Application) -> str:

@@ -4,19 +4,19 @@ them; others get 404."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from tilskudd.attachments import AttachmentViews
 
 from . import selectors, services
 from .forms import AttachmentForm
+from .steps import ATTACHMENTS as ATTACHMENTS_STEP
+from .steps import step_url
 from .views import render_edit
 
 ATTACHMENTS = AttachmentViews(
     owner_for_member=selectors.report_for_member, owner_field="report",
     add=services.report_attachment_add, remove=services.report_attachment_remove,
     form_class=AttachmentForm, render_page=render_edit,
-    page_url=lambda report: reverse("reporting:edit", args=[report.pk]), refused_status=422,
+    page_url=lambda report: step_url(report, ATTACHMENTS_STEP), refused_status=422,
 )
 attachment_add = ATTACHMENTS.add_view
 attachment_download = ATTACHMENTS.download_view

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("ny/<int:application_id>/", views.open_report, name="open"),
     path("<int:pk>/", views.edit, name="edit"),
+    path("<int:pk>/steg/<slug:step>/", views.step, name="step"),
     path("<int:pk>/forhandsvis/", views.preview, name="preview"),
     path("<int:pk>/send-inn/", views.submit, name="submit"),
     *document_urls(attachments=attachment_views.ATTACHMENTS, excel=excel_views.REPORT_EXCEL,

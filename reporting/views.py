@@ -11,22 +11,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import selectors as application_selectors
+from tilskudd import steps as shared_steps
 from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
 
-from . import rules, selectors, services
+from . import rules, selectors, services, steps
 from .forms import PART_FORMS, AttachmentForm, build_forms
 from .models import Report
-from .rules import RuleError
 from .snapshot import account, report_snapshot
 
 
@@ -34,19 +34,8 @@ def _clock(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def _anchor(error: RuleError) -> str:
-    """Where on the report page a broken rule belongs."""
-    if error.field == "unused_choice":  # radio buttons: the first one
-        return "#id_header-unused_choice_0"
-    if error.field and error.line_id is not None:
-        return f"#id_{error.section}-{error.line_id}-{error.field}"
-    if error.field:
-        return f"#id_{error.section}-{error.field}"
-    return f"#section-{error.section}"
-
-
 def _missing(report: Report) -> list[dict[str, str]]:
-    return [{"text": e.message, "href": _anchor(e)} for e in rules.check_report(report)]
+    return steps.missing(report)
 
 
 def _account_texts(report: Report) -> dict[str, str]:
@@ -78,7 +67,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "rows": [{
             "report": r,
             "live": next((s for s in r.submissions.all() if s.returned_at is None), None),
-            "overdue": r.status in selectors.UNSENT_STATUSES and r.deadline_at <= now,
+            "overdue": r.status in selectors.UNSENT_STATUSES
+            and not rules.accepts_report_at(r.deadline_at, now),
         } for r in reports],
         "waiting": [{"application": a, "open": a.round.reporting_open_at(now)}
                     for a in waiting],
@@ -94,7 +84,7 @@ def open_report(request: HttpRequest, application_id: int) -> HttpResponse:
     return redirect("reporting:edit", pk=report.pk)
 
 
-# -- The report form --------------------------------------------------------------------
+# -- The report form (in steps, reporting.steps) ----------------------------------------
 
 
 def _error_summary(forms: dict[str, Any]) -> list[dict[str, str]]:
@@ -126,28 +116,61 @@ def _errors_by_name(forms: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def _step_forms(forms: dict[str, Any], step: steps.Step) -> dict[str, Any]:
+    """The forms a step shows: its header fields, its part's lines (or its one project)."""
+    return {"header": forms["header"], **{
+        part: [f for f in forms[part] if part in step.sections
+               and step.item in (None, f.line.pk)] for part in PART_FORMS}}
+
+
+def _step_states(report: Report, found: list[steps.Step], invalid=frozenset()) -> dict:
+    return steps.states(report, found, rules.check_report(report), set(invalid))
+
+
 def render_edit(
     request: HttpRequest, report: Report, *, forms: dict[str, Any] | None = None,
-    attachment_form: AttachmentForm | None = None, status: int = 200,
+    attachment_form: AttachmentForm | None = None, status: int = 200, step: str | None = None,
 ) -> HttpResponse:
-    forms = forms or build_forms(report)
+    """One step of the report form; the attachment step when an upload was refused."""
+    found = steps.report_steps(report)
+    by_key = {s.key: s for s in found}
+    current = by_key.get(step or (steps.ATTACHMENTS if attachment_form else steps.TEXT))
+    if current is None:
+        raise Http404
+    bound = forms is not None
+    shown = _step_forms(forms or build_forms(report), current)
     membership = selectors.membership_for(request.user, report)
     required_kind = rules.required_attachment_kind(report)
+    broken = rules.check_report(report)
+    invalid = {current.key} if bound and _errors_by_name(shown) else set()
+    previous_step = shared_steps.neighbour(found, current, -1)
+    next_step = shared_steps.neighbour(found, current, 1)
+    has_form = bool(current.sections) and current.key != steps.ATTACHMENTS
     return render(request, "reporting/edit.html", {
         "report": report,
         "application": report.application,
         "round": report.application.round,
         "organisation": report.application.organisation,
-        "header_form": forms["header"],
-        "parts": [
-            {"key": key, "forms": forms[key]} for key in PART_FORMS
-        ],
+        "step": current,
+        "shown": set(current.sections),
+        "step_list": shared_steps.step_list(
+            found, current.key, steps.states(report, found, broken, invalid),
+            lambda key: steps.step_url(report, key)),
+        "page_url": steps.step_url(report, current.key),
+        "previous_step": previous_step,
+        "previous_url": previous_step and steps.step_url(report, previous_step.key),
+        "next_step": next_step,
+        "next_url": next_step and steps.step_url(report, next_step.key),
+        "form_id": "report-form" if has_form else "",
+        "header_form": shown["header"],
+        "parts": [{"key": key, "forms": shown[key]} for key in PART_FORMS
+                  if key in current.sections],
         "attachment_form": attachment_form or AttachmentForm(required_kind=required_kind),
         "attachments": list(report.attachments.all()),
         "required_kind": required_kind,
         "account": account(report),
-        "missing": _missing(report),
-        "error_summary": _error_summary(forms) if attachment_form is None else [],
+        "missing": steps.missing(report, found, broken),
+        "error_summary": _error_summary(shown) if attachment_form is None else [],
         "may_sign": bool(membership and membership.may_sign),
         "threshold": rules.AUDITOR_THRESHOLD,
         "js_texts": _js_texts(),
@@ -167,45 +190,84 @@ def _render_sent(request: HttpRequest, report: Report) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's address: a POST saves what it holds (every section); a GET opens the
+    first step that is not finished."""
     report = selectors.report_for_member(request.user, pk)
     if request.method == "POST":
         return _save(request, report)
     if not report.is_editable:
         return _render_sent(request, report)
-    return render_edit(request, report)
+    return redirect(steps.step_url(report, steps.first_unfinished(report)))
 
 
-def _save(request: HttpRequest, report: Report) -> HttpResponse:
+@login_required
+def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One step of the report form; it posts and autosaves only what the step holds."""
+    report = selectors.report_for_member(request.user, pk)
+    current = next((s for s in steps.report_steps(report) if s.key == step), None)
+    if current is None:
+        raise Http404
+    if request.method == "POST":
+        return _save(request, report, current)
+    if not report.is_editable:
+        return _render_sent(request, report)
+    return render_edit(request, report, step=step)
+
+
+def _header_value(header, step: steps.Step | None) -> dict[str, Any]:
+    """The header fields the step holds (all of them when posted to the report's address)."""
+    value = header.section_value()
+    if step is None:
+        return value
+    fields = {f for s in step.sections for f in steps.HEADER_SECTIONS.get(s, ())}
+    return {key: v for key, v in value.items() if key in fields}
+
+
+def _save(request: HttpRequest, report: Report, step: steps.Step | None = None) -> HttpResponse:
     """Save every section that is valid; show the others with their errors."""
     forms = build_forms(report, data=request.POST)
     payload: dict[str, Any] = {}
     header = forms["header"]
     if any(key.startswith("header-") for key in request.POST) and header.is_valid():
-        payload["header"] = header.section_value()
+        payload["header"] = _header_value(header, step)
     for section in PART_FORMS:
         valid = [f for f in forms[section]
                  if any(k.startswith(f"{f.prefix}-") for k in request.POST) and f.is_valid()]
         if valid:
             payload[section] = [f.section_value() for f in valid]
+    if step is not None:
+        forms = {"header": forms["header"], **_step_forms(forms, step)}
     invalid = bool(_errors_by_name(forms))
     services.report_update(report=report, user=request.user, **payload)
     fresh = selectors.report_for_member(request.user, report.pk)
     if is_fetch(request):
+        found = steps.report_steps(fresh)
         return JsonResponse({
             "saved": True,
             "saved_at": _clock(fresh.updated_at),
             "errors": _errors_by_name(forms),
             "account": _account_texts(fresh),
-            "missing": _missing(fresh),
+            "missing": steps.missing(fresh, found),
+            "steps": {key: {"label": str(shared_steps.STATE_LABELS[state]),
+                            "css": shared_steps.STATE_CLASSES[state]}
+                      for key, state in _step_states(fresh, found).items()},
         })
     if invalid:
         messages.warning(request, _("Noen felt har feil og er ikke lagret. Resten er lagret."))
-        return render_edit(request, fresh, forms=build_forms(fresh, data=request.POST))
+        again = build_forms(fresh, data=request.POST)
+        if step is None:  # posted to the report's address: show the first step with errors
+            step = next((s for s in steps.report_steps(fresh)
+                         if _errors_by_name(_step_forms(again, s)) and s.sections), None)
+        return render_edit(request, fresh, forms=again, step=step.key if step else None)
     messages.success(request, _("Rapporten er lagret kl. %(time)s.")
                      % {"time": _clock(fresh.updated_at)})
-    if request.POST.get("action") == "preview":
+    action = request.POST.get("action", "save")
+    if action == "preview":
         return redirect("reporting:preview", pk=report.pk)
-    return redirect("reporting:edit", pk=report.pk)
+    keys = {s.key for s in steps.report_steps(fresh)}
+    if action.startswith("step:") and action.removeprefix("step:") in keys:
+        return redirect(steps.step_url(report, action.removeprefix("step:")))
+    return redirect(request.path)
 
 
 # -- Preview and submit -----------------------------------------------------------------
@@ -225,8 +287,9 @@ def _render_preview(
         "deadline_passed": report.status in selectors.UNSENT_STATUSES
         and not rules.accepts_report_at(report.deadline, timezone.now()),
         "error": error,
-        "error_items": [{"text": e.message, "href": _anchor(e)} for e in error.errors]
-        if error else [],
+        "error_items": [{"text": e.message, "href": steps.anchor(steps.report_steps(report),
+                                                                  report, e)}
+                        for e in error.errors] if error else [],
         "js_texts": _js_texts(),
     }, status=200 if error is None else 422)
 

@@ -51,6 +51,16 @@
     }
   }
 
+  // The step list's badges (ikke startet / påbegynt / fullført / har feil) after a save.
+  function showSteps(states) {
+    for (const [key, state] of Object.entries(states || {})) {
+      const badge = document.querySelector(`[data-step="${key}"] .badge`);
+      if (!badge) continue;
+      badge.className = `badge ${state.css}`;
+      badge.textContent = state.label;
+    }
+  }
+
   function enhanceReportForm(form, t) {
     autosave(form, t, {
       apply(body, announce) {
@@ -58,6 +68,7 @@
         showErrors(form, errors);
         showAccount(body.account);
         showMissing(body.missing);
+        showSteps(body.steps);
         const hasErrors = Object.keys(errors).length > 0;
         announce(format(hasErrors ? t.saved_with_errors : t.saved, { time: body.saved_at }));
       },

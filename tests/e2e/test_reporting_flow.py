@@ -1,6 +1,7 @@
 """Reporting in Chromium with the demo data: the demo signatory fills the report from the
-Excel template, attaches the auditor's statement, submits and downloads the receipt PDF;
-the caseworker returns it for correction; the recipient corrects it and sends it again."""
+Excel template, goes through its steps (the account, the attachment, the summary), submits
+and downloads the receipt PDF; the caseworker returns it for correction; the recipient
+corrects the project on its own page and sends it again."""
 
 import inspect
 import re
@@ -62,6 +63,23 @@ def _fill_template(path, tmp_path):
     return filled
 
 
+def _step(page, key: str):
+    """Open a step from the step list (each link saves what is typed first)."""
+    page.locator(f'[data-step="{key}"] a').click()
+    expect(page.locator(f'[data-step="{key}"] a')).to_have_attribute("aria-current", "step")
+
+
+def _next(page, title: str):
+    """«Neste: …» (on a step with a form it saves it first) opens the next step."""
+    name = f"Neste: {title}"
+    page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).click()
+    expect(page.locator("#step-heading")).to_have_text(title)
+
+
+def _state(page, key: str):
+    return page.locator(f'[data-step="{key}"] .badge')
+
+
 def _open_report(page):
     page.goto("/")
     page.get_by_role("link", name="Mine rapporter").click()
@@ -78,7 +96,8 @@ def test_report_written_in_excel_submitted_returned_corrected_and_sent_again(
     page.goto("/logg-inn/")
     login(page, SIGNATORY)
     _open_report(page)
-    expect(page.locator("#missing-list li").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="Steg i rapporten")).to_be_visible()
+    expect(_state(page, "om-rapporten")).to_have_text("Ikke startet")
     assert_accessible(page)
 
     # She downloads the template, fills it in and uploads it.
@@ -90,9 +109,16 @@ def test_report_written_in_excel_submitted_returned_corrected_and_sent_again(
     page.get_by_label("Excel-fil (.xlsx)").set_input_files(str(filled))
     page.get_by_role("button", name="Last opp og fyll ut rapporten").click()
     expect(page.get_by_text("Rapporten er fylt ut fra Excel-filen.")).to_be_visible()
+    for key in ("om-rapporten", "kompetansetiltak", "bpa-opplaering", "tjenesteutvikling-1",
+                "ubrukte-midler"):
+        expect(_state(page, key)).to_have_text("Fullført")
+    expect(_state(page, "vedlegg")).to_have_text("Ikke startet")
+    _step(page, "ubrukte-midler")
     expect(page.locator('[data-account="unused"]')).to_have_text("kr\xa010\xa0000")
+    assert_accessible(page)
 
-    # She attaches the auditor's statement (a PDF).
+    # She attaches the auditor's statement (a PDF) on the attachment step.
+    _next(page, "Vedlegg")
     pdf = tmp_path / "revisor.pdf"
     pdf.write_bytes(pdf_bytes())
     page.get_by_label("Type vedlegg").select_option(label="Revisorattestasjon")
@@ -100,10 +126,13 @@ def test_report_written_in_excel_submitted_returned_corrected_and_sent_again(
     page.get_by_label("Fil (PDF)").set_input_files(str(pdf))
     page.get_by_role("button", name="Last opp vedlegg").click()
     expect(page.get_by_role("link", name="Revisors attestasjon")).to_be_visible()
-    expect(page.locator("#missing-none")).to_be_visible()
+    expect(_state(page, "vedlegg")).to_have_text("Fullført")
     assert_accessible(page)
 
-    # She checks the report and submits it.
+    # The summary finds nothing missing; she checks the report and submits it.
+    _next(page, "Oppsummering og innsending")
+    expect(page.locator("#missing-none")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
     assert_accessible(page)
     page.get_by_role("button", name="Send inn rapporten").click()
@@ -143,11 +172,13 @@ def test_report_written_in_excel_submitted_returned_corrected_and_sent_again(
     _open_report(page)
     expect(page.locator("#correction")).to_contain_text(
         "Beskriv resultatene av prosjektet mer konkret.")
+    _step(page, "tjenesteutvikling-1")
     assert_accessible(page)
     results = page.get_by_label("Resultater")
     results.fill("Trygghetsalarmer i 120 hjem; 30 % færre akutte besøk på natt.")
     page.get_by_role("button", name="Lagre", exact=True).click()
     expect(page.get_by_text(re.compile(r"Rapporten er lagret kl\. \d\d:\d\d\."))).to_be_visible()
+    _step(page, "oppsummering")
     page.get_by_role("link", name="Gå til forhåndsvisning og innsending").click()
     page.get_by_role("button", name="Send inn rapporten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporten er sendt inn")
@@ -160,6 +191,7 @@ def test_autosave_says_when_it_saved(page, reporting_demo):
     page.goto("/logg-inn/")
     login(page, SIGNATORY)
     _open_report(page)
+    _step(page, "om-rapporten")
 
     text = page.get_by_role("textbox", name="Tekstrapport")
     page.locator("#save-status").evaluate("node => { node.textContent = ''; }")
@@ -167,6 +199,7 @@ def test_autosave_says_when_it_saved(page, reporting_demo):
     text.blur()
 
     expect(page.locator("#save-status")).to_have_text(re.compile(r"Sist lagret kl\. \d\d:\d\d"))
+    expect(_state(page, "om-rapporten")).to_have_text("Fullført")  # the step list follows
     page.reload()
     expect(page.get_by_role("textbox", name="Tekstrapport")).to_have_value(
         "Et utkast som lagres mens jeg skriver.")

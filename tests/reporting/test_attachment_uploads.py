@@ -90,7 +90,7 @@ def test_a_kept_attachment_has_a_generated_name_and_downloads_under_its_own(
 
     download = client.get(
         reverse("reporting:attachment_download", args=[report.pk, attachment.pk]))
-    page = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+    page = client.get(reverse("reporting:step", args=[report.pk, "vedlegg"])).content.decode()
 
     assert re.fullmatch(rf"reports/{report.pk}/[0-9a-f]{{32}}\.pdf", attachment.file.name)
     assert ReportAttachment.objects.get().original_name == "revisorfdp.exe.pdf"

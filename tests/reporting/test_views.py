@@ -132,12 +132,13 @@ def test_the_report_page_makes_a_fixed_number_of_queries(
     client, report, signatory, django_assert_num_queries
 ):
     client.force_login(signatory)
-    url = reverse("reporting:edit", args=[report.pk])
+    url = reverse("reporting:step", args=[report.pk, "kompetansetiltak"])
     client.get(url)
 
-    # session, user, the report with its three parts and attachments, the membership, the
-    # header's two (memberships, office), and rules.check_report reading nothing more
-    with django_assert_num_queries(10):
+    # session, user, the report with its three parts and attachments, the header's two
+    # (memberships, office; the page's own membership check reads the same), and the step
+    # list and rules.check_report reading nothing more
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -146,13 +147,15 @@ def test_the_report_page_makes_a_fixed_number_of_queries(
 def test_the_edit_page_is_labelled_and_says_when_it_was_saved(client, report, signatory):
     client.force_login(signatory)
 
-    page = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+    page = client.get(reverse("reporting:step", args=[report.pk, "kompetansetiltak"])
+                      ).content.decode()
+    attachments = client.get(reverse("reporting:step", args=[report.pk, "vedlegg"]))
 
     assert 'id="save-status" class="mb-0 ms-sm-2" role="status" aria-live="polite"' in page
     assert re.search(r"Sist lagret kl\. \d\d:\d\d", page)
     first = report.competence_lines.first()
     assert re.search(rf'<label\s+for="id_competence-{first.pk}-completed"', page)
-    assert "revisorattestasjon" in page
+    assert "revisorattestasjon" in attachments.content.decode()
 
 
 def test_preview_submit_receipt_and_pdf(
@@ -274,7 +277,7 @@ def test_the_correction_message_is_shown_to_the_recipient(client, report, signat
     services.report_return(report=report, user=caseworker, message="Mangler signatur.")
     client.force_login(signatory)
 
-    page = client.get(reverse("reporting:edit", args=[report.pk])).content.decode()
+    page = client.get(reverse("reporting:edit", args=[report.pk]), follow=True).content.decode()
 
     assert "Statsforvalteren har sendt rapporten tilbake for retting" in page
     assert "Mangler signatur." in page
