@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationStatus
-from tilskudd import workflow
+from tilskudd import access, workflow
 from tilskudd.access import require_office_staff
 from tilskudd.errors import ServiceError
 from tilskudd.models import Office, OfficeMembership, User
@@ -25,20 +25,11 @@ def require_staff(user: User, office: Office) -> OfficeMembership:
 
 
 def require_approver(user: User, assessment: Assessment) -> None:
-    """The four-eyes rule: an approver at the application's office who did not make
-    the recommendation."""
-    membership = require_staff(user, office_of(assessment))
-    if not membership.may_approve:
-        raise ServiceError(
-            _("Bare en godkjenner ved embetet kan godkjenne eller sende tilbake en innstilling."),
-            "not_approver",
-        )
-    if assessment.recommended_by_id == user.pk:
-        raise ServiceError(
-            _("Du kan ikke godkjenne eller sende tilbake din egen innstilling. En annen "
-              "godkjenner ved embetet må gjøre det (fire øyne)."),
-            "own_recommendation",
-        )
+    """The four-eyes rule (tilskudd.access): an approver at the application's office who
+    did not make the recommendation."""
+    access.require_approver(
+        user, office_of(assessment), recommended_by_id=assessment.recommended_by_id,
+        refusal=_("Du arbeider ikke ved %(office)s og kan ikke behandle denne søknaden."))
 
 
 def require_editable(assessment: Assessment) -> None:

@@ -186,6 +186,27 @@ def require_office_staff(user: User, office: Office, *, refusal: str) -> OfficeM
     return membership
 
 
+def require_approver(user: User, office: Office, *, recommended_by_id: int | None,
+                     refusal: str) -> OfficeMembership:
+    """The four-eyes rule of every decision an office makes on a recommendation (an
+    allocation, a change request): one of `office`'s staff who may approve (refused
+    "not_approver") and did not make the recommendation ("own_recommendation"); `refusal`
+    is for one who does not work there."""
+    membership = require_office_staff(user, office, refusal=refusal)
+    if not membership.may_approve:
+        raise ServiceError(
+            _("Bare en godkjenner ved embetet kan godkjenne eller sende tilbake en innstilling."),
+            "not_approver",
+        )
+    if recommended_by_id == user.pk:
+        raise ServiceError(
+            _("Du kan ikke godkjenne eller sende tilbake din egen innstilling. En annen "
+              "godkjenner ved embetet må gjøre det (fire øyne)."),
+            "own_recommendation",
+        )
+    return membership
+
+
 # --- who manages access --------------------------------------------------------------
 
 def may_manage_members(user: User, organisation: Organisation) -> bool:
