@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tilskudd import access
+from tilskudd import access, submissions
 from tilskudd.models import Membership, User
 
 from .models import Application, ReceiptDocument, Submission
@@ -43,13 +44,8 @@ def application_ref_for_member(user: User, pk: int) -> Application:
 
 
 def submission_for_member(user: User, reference: str) -> Submission:
-    return get_object_or_404(
-        Submission.objects.select_related(
-            "application__organisation__county__office", "application__round__scheme",
-            "submitted_by", "receipt",
-        ).filter(application__organisation__memberships__user=user),
-        reference=reference,
-    )
+    return submissions.submission_for_member(Submission, user, reference,
+                                             application_path="application")
 
 
 def applications_for_user(user: User) -> QuerySet[Application]:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from applications import selectors as application_selectors
 from applications.models import Application
-from tilskudd import access
+from tilskudd import access, submissions
 from tilskudd.audit import AuditAction
 from tilskudd.models import AuditEvent, Membership, Organisation, User
 
@@ -68,13 +68,8 @@ def membership_for(user: User, report: Report) -> Membership | None:
 
 
 def submission_for_member(user: User, reference: str) -> ReportSubmission:
-    return get_object_or_404(
-        ReportSubmission.objects.select_related(
-            "report__application__organisation__county__office",
-            "report__application__round__scheme", "submitted_by", "receipt",
-        ).filter(report__application__organisation__memberships__user=user),
-        reference=reference,
-    )
+    return submissions.submission_for_member(ReportSubmission, user, reference,
+                                             application_path="report__application")
 
 
 def latest_submission(report: Report) -> ReportSubmission | None:

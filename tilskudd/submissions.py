@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,6 +56,21 @@ class FrozenSubmission(models.Model):
             except IntegrityError:  # the reference was taken: draw again
                 continue
         raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+
+
+def submission_for_member(model: type[FrozenSubmission], user, reference: str, *,
+                          application_path: str) -> FrozenSubmission:
+    """The `model` row under `reference` if `user` is a member of the organisation that sent
+    it, else 404 (never 403), with what its receipt page reads (the sender, the round, who
+    sent it and the PDF copy, `receipt`). `application_path` leads from the row to its
+    application ("application", "report__application")."""
+    return get_object_or_404(
+        model.objects.select_related(
+            f"{application_path}__organisation__county__office",
+            f"{application_path}__round__scheme", "submitted_by", "receipt",
+        ).filter(**{f"{application_path}__organisation__memberships__user": user}),
+        reference=reference,
+    )
 
 
 def sender_content(organisation: Organisation, rnd: Round) -> dict[str, Any]:
