@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  const { texts, format, describedBy, showMissing, autosave } = window.Tilskudd;
+  const { texts, format, describedBy, errorList, showMissing, autosave } = window.Tilskudd;
 
   function clearErrors(form) {
     form.querySelectorAll(".invalid-feedback, [data-js-error]").forEach((node) => node.remove());
@@ -23,18 +23,8 @@
       let field = form.elements.namedItem(name);
       if (field && !field.tagName && field.length) field = field[0];
       if (!field || !field.id) continue;
-      const box = document.createElement("div");
-      box.className = "invalid-feedback d-block";
-      box.dataset.jsError = "";
+      const box = errorList(messages, "invalid-feedback d-block");
       box.id = `${field.id}_error`;
-      for (const message of messages) {
-        const p = document.createElement("p");
-        p.className = "mb-0";
-        const strong = document.createElement("strong");
-        strong.textContent = message;
-        p.appendChild(strong);
-        box.appendChild(p);
-      }
       field.classList.add("is-invalid");
       field.setAttribute("aria-invalid", "true");
       describedBy(field, box.id, true);
