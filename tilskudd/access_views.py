@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -132,7 +133,10 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("access:organisation", invitation.organisation_id)
             return redirect("home")
     except ServiceError as error:
-        return render(request, "access/refused.html", {"message": error.message}, status=400)
+        return render(request, "refused.html", {
+            "title": _("Invitasjonen kan ikke brukes"), "message": error.message,
+            "back_url": reverse("home"), "back_text": _("Til forsiden"),
+        }, status=400)
     return render(request, "access/accept.html", {
         "invitation": invitation, "name": (invitation.organisation or invitation.office).name,
         "inviter": invitation.invited_by,

@@ -34,7 +34,10 @@ SESSION_ID_TOKEN = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
 
 def _refused(request, message: str, *, status: int = 400) -> HttpResponse:
-    return render(request, "idporten/refused.html", {"message": message}, status=status)
+    return render(request, "refused.html", {
+        "title": _("Innloggingen ble ikke fullført"), "message": message,
+        "back_url": reverse("login"), "back_text": _("Til innloggingen"),
+    }, status=status)
 
 
 def _safe_next(request) -> str:
