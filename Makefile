@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tilskudd
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national vendor-bootstrap
+.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national bench-crush vendor-bootstrap
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: install
 
 bench-national: install
 	$(BIN)/python bench/national.py
+
+# The deadline crush (README, "Deadline benchmark"): gunicorn, PostgreSQL (database
+# tilskudd_crush, made afresh), Redis and a worker on both queues; under five minutes.
+bench-crush: install
+	PG=$(patsubst %/,%,$(dir $(PG_URL))) $(BIN)/python bench/crush.py
 
 vendor-bootstrap:
 	cd /tmp && npm pack bootstrap@5.3.9 && tar xzf bootstrap-5.3.9.tgz
