@@ -11,21 +11,14 @@ a PostgreSQL database you may fill and flush.
 
 from __future__ import annotations
 
-import argparse
 import time
 import tracemalloc
 
-from run import Timer, setup_django
+from run import Timer, bulk_round_args, print_table_header
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--applications", type=int, default=4000)
-    parser.add_argument("--competence-lines", type=int, default=8)
-    parser.add_argument("--offices", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    setup_django()
+    args = bulk_round_args(repeat=5)
 
     from django.db import connection
     from django.test import Client
@@ -45,7 +38,7 @@ def main() -> None:
     print(f"database: {connection.vendor}; offices: {len(made.offices)}; applications: "
           f"{made.applications}; lines: {made.lines}; "
           f"made in {time.perf_counter() - start:.1f} s")
-    print(f"{'operation':44} {'n':>6} {'mean ms':>9} {'median':>9} {'p95':>9} {'queries':>8}")
+    print_table_header()
 
     filters = Filters(round=rnd)
     timer = Timer()

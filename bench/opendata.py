@@ -8,12 +8,11 @@ JSON and as CSV, and validating it against the schemas; asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import tracemalloc
 
-from run import Timer, setup_django
+from run import Timer, bulk_round_args, print_table_header
 
 
 def _decide_the_rest_and_send_letters(prefix: str = "b") -> int:
@@ -56,13 +55,7 @@ def _measured(timer: Timer, fn, *args, **kwargs):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--applications", type=int, default=4000)
-    parser.add_argument("--competence-lines", type=int, default=8)
-    parser.add_argument("--offices", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    setup_django()
+    args = bulk_round_args(repeat=3)
 
     from django.db import connection
     from django.test import Client
@@ -83,7 +76,7 @@ def main() -> None:
     print(f"database: {connection.vendor}; offices: {len(made.offices)}; applications: "
           f"{made.applications}; lines: {made.lines}; letters: {letters}; "
           f"made in {time.perf_counter() - start:.1f} s")
-    print(f"{'operation':44} {'n':>6} {'mean ms':>9} {'median':>9} {'p95':>9} {'queries':>8}")
+    print_table_header()
 
     client = Client(HTTP_HOST="127.0.0.1")
     page = Timer()

@@ -35,6 +35,23 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+def bulk_round_args(*, repeat: int) -> argparse.Namespace:
+    """The options of the benchmarks over a bulk round (tests.assessment.national_helpers:
+    bench/national.py, bench/opendata.py), read, and then Django set up."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--applications", type=int, default=4000)
+    parser.add_argument("--competence-lines", type=int, default=8)
+    parser.add_argument("--offices", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    args = parser.parse_args()
+    setup_django()
+    return args
+
+
+def print_table_header() -> None:
+    print(f"{'operation':44} {'n':>6} {'mean ms':>9} {'median':>9} {'p95':>9} {'queries':>8}")
+
+
 class Timer:
     def __init__(self) -> None:
         self.samples: list[float] = []
@@ -75,7 +92,7 @@ def main() -> None:
 
     print(f"database: {connection.vendor}; applications: {args.applications}; "
           f"competence lines each: {args.lines}; submitted with PDF: {args.submit}")
-    print(f"{'operation':44} {'n':>6} {'mean ms':>9} {'median':>9} {'p95':>9} {'queries':>8}")
+    print_table_header()
 
     t = Timer()
     with t:
