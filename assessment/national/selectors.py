@@ -42,13 +42,19 @@ class Filters:
     rural_district: bool | None = None
 
 
+def _total_of(name: str) -> property:
+    """A read-only property: the sum of the amounts in the dict field `name`."""
+    return property(lambda self: sum(getattr(self, name).values(), ZERO))
+
+
 def _money() -> defaultdict:
     return defaultdict(lambda: ZERO)
 
 
 @dataclass
 class OfficeFigures:
-    """One office's figures (or the nation's, with office None)."""
+    """One office's figures (or the nation's, with office None); the totals are the sums
+    over the parts (or earmarks) of the dict of the same name."""
 
     office: Office | None
     pot: Decimal = ZERO
@@ -66,21 +72,10 @@ class OfficeFigures:
     grants: int = 0
     accepted: int = 0
 
-    @property
-    def applied_total(self) -> Decimal:
-        return sum(self.applied.values(), ZERO)
-
-    @property
-    def recommended_total(self) -> Decimal:
-        return sum(self.recommended.values(), ZERO)
-
-    @property
-    def granted_total(self) -> Decimal:
-        return sum(self.granted.values(), ZERO)
-
-    @property
-    def earmarked(self) -> Decimal:
-        return sum(self.earmarks.values(), ZERO)
+    applied_total = _total_of("applied")
+    recommended_total = _total_of("recommended")
+    granted_total = _total_of("granted")
+    earmarked = _total_of("earmarks")
 
     @property
     def remaining(self) -> Decimal:
