@@ -210,8 +210,7 @@ def _refuse_last_signatory(membership: Membership) -> None:
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change what a person may do for the organisation (editor or signatory)."""
-    membership = Membership.objects.select_for_update().select_related(
-        "organisation__county__office", "user").get(pk=membership.pk)
+    membership = _locked(membership, "organisation__county__office")
     _refuse_unless_manager(by, membership.organisation)
     if role not in MembershipRole.values:
         raise ServiceError(_("Velg en rolle."), "invalid_role")
@@ -221,53 +220,59 @@ def member_change_role(*, membership: Membership, role: str, by: User) -> Member
         _refuse_last_signatory(membership)
     changed = membership_grant(organisation=membership.organisation, user=membership.user,
                                role=role, granted_by=by)
-    _tell(membership.user, membership.organisation.name,
-          _("%(by)s har endret rollen din for %(org)s til %(role)s.")
-          % {"by": by.full_name or by.email, "org": membership.organisation.name,
-             "role": changed.get_role_display().lower()})
+    _tell_changed(membership.user, membership.organisation.name, by,
+                  _("%(by)s har endret rollen din for %(org)s til %(role)s."),
+                  org=membership.organisation.name, role=changed.get_role_display().lower())
     return changed
 
 
 @transaction.atomic
 def member_remove(*, membership: Membership, by: User) -> None:
     """Take away a person's access to the organisation."""
-    membership = Membership.objects.select_for_update().select_related(
-        "organisation__county__office", "user").get(pk=membership.pk)
+    membership = _locked(membership, "organisation__county__office")
     _refuse_unless_manager(by, membership.organisation)
     _refuse_last_signatory(membership)
     membership_revoke(membership=membership, revoked_by=by)
-    _tell(membership.user, membership.organisation.name,
-          _("%(by)s har fjernet tilgangen din til %(org)s.")
-          % {"by": by.full_name or by.email, "org": membership.organisation.name})
+    _tell_changed(membership.user, membership.organisation.name, by,
+                  _("%(by)s har fjernet tilgangen din til %(org)s."),
+                  org=membership.organisation.name)
 
 
 @transaction.atomic
 def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> OfficeMembership:
     """Change a person's role at the office (caseworker, approver, administrator)."""
-    membership = OfficeMembership.objects.select_for_update().select_related(
-        "office", "user").get(pk=membership.pk)
+    membership = _locked(membership, "office")
     _refuse_unless_staff_manager(by, membership.office)
     if role not in OfficeRole.values:
         raise ServiceError(_("Velg en rolle."), "invalid_role")
     changed = office_membership_grant(office=membership.office, user=membership.user,
                                       role=role, granted_by=by)
-    _tell(membership.user, membership.office.name,
-          _("%(by)s har endret rollen din ved %(office)s til %(role)s.")
-          % {"by": by.full_name or by.email, "office": membership.office.name,
-             "role": changed.get_role_display().lower()})
+    _tell_changed(membership.user, membership.office.name, by,
+                  _("%(by)s har endret rollen din ved %(office)s til %(role)s."),
+                  office=membership.office.name, role=changed.get_role_display().lower())
     return changed
 
 
 @transaction.atomic
 def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     """Take away a person's access to the office."""
-    membership = OfficeMembership.objects.select_for_update().select_related(
-        "office", "user").get(pk=membership.pk)
+    membership = _locked(membership, "office")
     _refuse_unless_staff_manager(by, membership.office)
     office_membership_revoke(membership=membership, revoked_by=by)
-    _tell(membership.user, membership.office.name,
-          _("%(by)s har fjernet tilgangen din til %(office)s.")
-          % {"by": by.full_name or by.email, "office": membership.office.name})
+    _tell_changed(membership.user, membership.office.name, by,
+                  _("%(by)s har fjernet tilgangen din til %(office)s."),
+                  office=membership.office.name)
+
+
+def _locked(membership: Membership | OfficeMembership, *related: str):
+    """The membership again, locked for the change, with its user and `related`."""
+    return type(membership).objects.select_for_update().select_related(
+        *related, "user").get(pk=membership.pk)
+
+
+def _tell_changed(user: User, name: str, by: User, text: str, **values: str) -> None:
+    """Tell `user` that `by` changed their access to `name`: `text` names `by` as %(by)s."""
+    _tell(user, name, text % {"by": by.full_name or by.email, **values})
 
 
 def _tell(user: User, name: str, text: str) -> None:
