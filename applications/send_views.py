@@ -3,11 +3,14 @@ or sending it back), submit and withdrawal. Thin: selectors read, services write
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tilskudd.errors import ServiceError
@@ -54,22 +57,27 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_preview(request, application)
 
 
-@login_required
-@require_POST
-def request_signature(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    services.application_request_signature(application=application, user=request.user)
-    messages.success(request, _("Signaturberettiget er varslet."))
-    return redirect("applications:preview", pk=application.pk)
+def _signing_step(service: Callable[..., object], done: str, then: str):
+    """A POST on the way to signing (ask for a signature, take the request back): the
+    service moves the application, the next page (`then`) says `done`."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        application = selectors.application_for_member(request.user, pk)
+        service(application=application, user=request.user)
+        messages.success(request, str(done))
+        return redirect(then, pk=application.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def take_back(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_for_member(request.user, pk)
-    services.application_take_back(application=application, user=request.user)
-    messages.success(request, _("Søknaden er tatt tilbake fra signering og kan endres."))
-    return redirect("applications:edit", pk=application.pk)
+request_signature = _signing_step(
+    services.application_request_signature, gettext_lazy("Signaturberettiget er varslet."),
+    "applications:preview")
+take_back = _signing_step(
+    services.application_take_back,
+    gettext_lazy("Søknaden er tatt tilbake fra signering og kan endres."), "applications:edit")
 
 
 @login_required
