@@ -26,6 +26,7 @@ from .models import (
     Organisation,
     User,
 )
+from .per_request import forget, in_request, remembered
 
 DEFAULT_SOURCE = "tilskudd.access.LocalAccessSource"
 # a signatory may do all an editor may (and sign); an invitation never lowers a role
@@ -61,7 +62,13 @@ class LocalAccessSource:
     def office_membership_for(self, user: User) -> OfficeMembership | None:
         if not user.is_authenticated or not user.is_active:
             return None
-        # the user's cached row (one query a request), as Django caches a one-to-one
+        # the user's row with its office in one query, cached on the user (this request's
+        # object) as Django caches a one-to-one
+        reverse = User.office_membership.related
+        if not reverse.is_cached(user):
+            reverse.set_cached_value(
+                user, OfficeMembership.objects.select_related("office").filter(user=user).first()
+            )
         return getattr(user, "office_membership", None)
 
     def staff_of(self, office: Office) -> QuerySet[OfficeMembership]:
@@ -84,14 +91,35 @@ def source() -> LocalAccessSource:
 # --- organisations -------------------------------------------------------------------
 
 def membership_for(user: User, organisation: Organisation | int) -> Membership | None:
-    """The user's membership of the organisation (an id will do), or None."""
+    """The user's membership of the organisation (an id will do), or None. In a request it
+    is looked up in acting_memberships, so the page header asks nothing more."""
     organisation_id = getattr(organisation, "pk", organisation)
+    if in_request() and user.is_authenticated:
+        held = acting_memberships(user)
+        return next((m for m in held if m.organisation_id == organisation_id), None)
     return source().membership_for(user, organisation_id)
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
     """Every organisation the user acts for, by name, with its county and office."""
     return source().memberships_for(user)
+
+
+def acting_memberships(user: User) -> list[Membership]:
+    """memberships_for as a list, read once per request (tilskudd.per_request): the page
+    header, the view and its permission checks share it. A service that changes the
+    user's memberships during a request calls forget_acting()."""
+    if not user.is_authenticated:
+        return []
+    return remembered(("acting_memberships", user.pk), lambda: list(memberships_for(user)))
+
+
+def forget_acting(user: User) -> None:
+    """Drop what this request remembered of the user's memberships and office."""
+    forget(("acting_memberships", user.pk))
+    reverse = User.office_membership.related
+    if user.is_authenticated and reverse.is_cached(user):
+        reverse.delete_cached_value(user)
 
 
 def roles_for(user: User, organisation: Organisation | int) -> frozenset[str]:

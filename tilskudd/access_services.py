@@ -155,6 +155,7 @@ def invitation_accept(*, token: str, user: User) -> Membership | OfficeMembershi
             )
         granted = office_membership_grant(office=office, user=user, role=invitation.role,
                                           granted_by=invitation.invited_by)
+    access.forget_acting(user)  # the header of this request shows the new access
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit(actor=user, action=AuditAction.INVITATION_ACCEPT, target=invitation,

@@ -8,8 +8,9 @@ from . import access
 from .models import Membership, Office, Round, User
 
 
-def memberships_for_user(user: User) -> QuerySet[Membership]:
-    return access.memberships_for(user)
+def memberships_for_user(user: User) -> list[Membership]:
+    """Who the user acts for, read once per request (the header and the view share it)."""
+    return access.acting_memberships(user)
 
 
 def office_for_user(user: User) -> Office | None:

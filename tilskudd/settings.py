@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # who the user acts for is read once a request (tilskudd.access.acting_memberships)
+    "tilskudd.per_request.PerRequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A refusal (tilskudd.errors.ServiceError) no view caught: a message, or JSON for scripts.
     "tilskudd.errors.ServiceErrorMiddleware",

@@ -20,14 +20,15 @@ from tilskudd import archive
 #: four prefetched relations (lines of three parts, attachments), its history with who.
 EDIT_PAGE_QUERIES = 10
 #: session, user, the acting-for header (memberships, office memberships), the
-#: application and its four prefetched relations, the live submission, its history with who,
-#: the user's membership (may they withdraw it?).
-SUBMITTED_PAGE_QUERIES = 12
-#: session, user, acting-for header (2), memberships, applications, their submissions
+#: application and its four prefetched relations, the live submission, its history with who;
+#: may they withdraw it asks the memberships the header read (tilskudd.access, per request).
+SUBMITTED_PAGE_QUERIES = 11
+#: session, user, memberships (read once for the page and its header), the header's office
+#: membership, applications, their submissions
 #: with receipts, their lines in three parts, open rounds; the status line (tilskudd.status:
 #: one query for assessment, one for reporting); and one query for each app that shows
 #: documents in the archive (tilskudd.archive).
-ARCHIVE_PAGE_QUERIES = 13
+ARCHIVE_PAGE_QUERIES = 12
 
 
 def archive_providers() -> int:
