@@ -10,6 +10,8 @@ from typing import Any
 from django.forms.models import model_to_dict
 from django.http import QueryDict
 
+from tilskudd.carryover import carryover_for
+
 from . import rules
 from .forms import PART_FORMS, AttachmentForm, HeaderForm, LineFormSet, line_formset
 from .models import Application
@@ -59,7 +61,9 @@ class ApplicationForms:
 
         self.sections: dict[str, Any] = {
             "header": HeaderForm(bound("header"), prefix="header",
-                                 initial=model_to_dict(application, fields=HEADER_FIELDS)),
+                                 initial=model_to_dict(application, fields=HEADER_FIELDS),
+                                 carryover=carryover_for(application.organisation_id,
+                                                         application.round)),
         }
         for section, (formset_class, form_class) in PART_FORMS.items():
             lines = list(getattr(application, LINES[section]).all())

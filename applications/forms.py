@@ -11,8 +11,13 @@ from typing import Any
 from crispy_forms.layout import Column, Field, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from tilskudd.carryover import Carryover
+from tilskudd.money import format_nok
 
 from . import rules
 from .form_fields import NUMBER_WIDGET, AmountField, HeaderAmountField, form_helper
@@ -52,8 +57,17 @@ class HeaderForm(forms.ModelForm):
             "other_financing": gettext_lazy("Hele kroner. Skriv 0 om det ikke er noen."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, carryover: Carryover | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if carryover is not None:  # approved by the office: shown, not typed
+            field = self.fields["transferred_funds"]
+            field.disabled = True
+            self.initial["transferred_funds"] = carryover.amount
+            field.help_text = _(
+                "Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
+                "%(round)s overføres. Beløpet er fylt inn og kan ikke endres."
+            ) % {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
+                 "amount": format_nok(carryover.amount), "round": carryover.from_round}
         self.helper = form_helper(
             Row(Column("contact_name"), Column("contact_email"), Column("contact_phone")),
             Row(Column("signatory_name"), Column("signatory_title")),

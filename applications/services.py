@@ -22,6 +22,7 @@ from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
 
 from . import kept_input, mail, rules
+from .carryover import apply_carryover
 from .models import (
     ALLOWED_TRANSITIONS,
     SUBMITTABLE_STATUSES,
@@ -97,6 +98,7 @@ def application_start(
     try:
         with transaction.atomic():
             application = Application(organisation=organisation, round=round)
+            apply_carryover(application)
             application.full_clean()
             application.save()
     except IntegrityError:  # a parallel request created it first
@@ -169,6 +171,7 @@ def application_update(
         for key in HEADER_FIELDS:
             if key in header:
                 setattr(application, key, header[key])
+        apply_carryover(application)
         application.full_clean()
     for part, lines in given.items():
         _save_lines(application, part, lines)
@@ -283,6 +286,7 @@ def application_submit(
     if stops:
         raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
     application = with_content(Application.objects).get(pk=application.pk)
+    apply_carryover(application)  # also a transfer approved after the last save
     broken = check_application(application)
     if broken:
         raise ServiceError(

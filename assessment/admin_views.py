@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.selectors import application_content
+from tilskudd.carryover import carryover_for
 from tilskudd.documents.responses import document_download
 from tilskudd.errors import ServiceError
 
@@ -165,6 +166,7 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "content": application_content(application),
         "assessment": assessment,
         "markers": markers_for(application).labels(),
+        "carryover": carryover_for(application.organisation_id, application.round),
         "parts": [(label, forms) for label, forms in parts if forms],
         "case_form": case_form,
         "comment_form": CommentForm(),

@@ -31,6 +31,7 @@ from .export import export_filename, export_reports
 from .forms import ExtensionForm, ReturnForm
 from .models import Report, ReportingSettings, UnusedChoice
 from .snapshot import report_snapshot
+from .transfer_admin import FundsAdminMixin
 
 OFFICE_PATH = "application__organisation__county__office"
 #: A long value (the text report) is cut to this in the history.
@@ -118,7 +119,7 @@ def _changed(event) -> str:
 
 
 @admin.register(Report)
-class ReportAdmin(OfficeScopedAdmin):
+class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
     office_path = OFFICE_PATH
     list_display = [
         "reference_display", "organisation", "round_display", "status", "deadline_display",
@@ -135,8 +136,8 @@ class ReportAdmin(OfficeScopedAdmin):
     ]
     ordering = ["-application__round__year", "application__organisation__name"]
     actions = ["approve_reports", "export_excel"]
-    fields = ["summary", "attachments_display", "history"]
-    readonly_fields = ["summary", "attachments_display", "history"]
+    fields = ["summary", "attachments_display", "funds_display", "history"]
+    readonly_fields = fields
     change_form_template = "admin/reporting/report/change_form.html"
 
     def get_queryset(self, request):
@@ -285,6 +286,7 @@ class ReportAdmin(OfficeScopedAdmin):
                  name="reporting_report_extend"),
             path("<int:pk>/vedlegg/<int:attachment_id>/", wrap(self.attachment_view),
                  name="reporting_report_attachment"),
+            *self.funds_urls(),
             *super().get_urls(),
         ]
 

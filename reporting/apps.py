@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from tilskudd.archive import register_archive_provider
+        from tilskudd.carryover import register_carryover_provider
         from tilskudd.figures import register_figures
         from tilskudd.gates import register_submission_gate
         from tilskudd.inbox import register_inbox_provider, register_office_provider
@@ -17,7 +18,9 @@ class ReportingConfig(AppConfig):
         from .figures import report_figures
         from .gates import overdue_report_gate
         from .inbox import report_events, report_items, review_items
+        from .repayment_inbox import claim_items, funds_figures, letter_documents, office_items
         from .status import report_stages
+        from .transfers import approved_carryover
 
         register_submission_gate(overdue_report_gate)
         register_archive_provider(report_documents)
@@ -25,3 +28,8 @@ class ReportingConfig(AppConfig):
         register_inbox_provider(items=report_items, events=report_events)
         register_office_provider(review_items)
         register_figures("reporting", report_figures)
+        register_figures("repayments", funds_figures)
+        register_archive_provider(letter_documents)
+        register_inbox_provider(items=claim_items)
+        register_office_provider(office_items)
+        register_carryover_provider(approved_carryover)

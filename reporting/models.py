@@ -324,6 +324,16 @@ class ReportingSettings(models.Model):
         help_text=_("Hva som skjer når en søker har en forsinket rapport fra en tidligere "
                     "runde og vil sende inn en søknad i denne runden."),
     )
+    transfer_four_eyes_from = money_field(
+        _("fire øyne på overføring over (kr)"), validators=[MinValueValidator(0)],
+        default=rules.TRANSFER_FOUR_EYES_FROM,
+        help_text=_("Vedtak om å overføre ubrukte midler over dette beløpet foreslås av én "
+                    "ansatt og godkjennes av en annen ved embetet."),
+    )
+    repayment_days = models.PositiveSmallIntegerField(
+        _("betalingsfrist for tilbakebetaling (dager)"), default=rules.REPAYMENT_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
 
     class Meta:
         verbose_name = _("rapporteringsregel for runde")
@@ -331,3 +341,14 @@ class ReportingSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.get_overdue_rule_display()}"
+
+
+# The decisions on unused funds and the repayment claims live in a module of their own;
+# imported here so Django registers them with the app.
+from .transfer_models import (  # noqa: E402, F401, I001
+    RepaymentClaim,
+    RepaymentEvent,
+    RepaymentLetter,
+    TransferDecision,
+    TransferEvent,
+)

@@ -14,7 +14,7 @@ from tilskudd.errors import ServiceError
 from tilskudd.models import User
 from tilskudd.services import audit
 
-from . import mail, rules
+from . import mail, repayments, rules
 from .access import lock, require_staff, transition, when
 from .models import DeadlineExtension, Report, ReportStatus
 
@@ -50,7 +50,8 @@ def report_return(
 
 @transaction.atomic
 def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
-    """A caseworker of the office approves a submitted report."""
+    """A caseworker of the office approves a submitted report; unused funds the recipient
+    chose to repay become a repayment claim."""
     report = lock(report)
     require_staff(user, report)
     if report.status != ReportStatus.SUBMITTED:
@@ -60,6 +61,7 @@ def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
             "not_submitted",
         )
     transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
+    repayments.claim_for_repay_choice(report=report, user=user)
     return report
 
 

@@ -185,3 +185,21 @@ def check_account(report: Report) -> list[RuleError]:
 def has_required_attachment(report: Report) -> bool:
     kind = required_attachment_kind(report)
     return any(a.kind == kind for a in report.attachments.all())
+
+
+# --- unused funds, decided (reporting/transfers.py, reporting/repayments.py) ---------------
+
+#: A transfer of more than this is decided by two of the office's staff (four eyes); a
+#: round may set another amount (ReportingSettings.transfer_four_eyes_from).
+TRANSFER_FOUR_EYES_FROM = Decimal(100_000)
+#: Days from a repayment claim to its due date; a round may set another number.
+REPAYMENT_DAYS = 30
+
+
+def transfer_needs_four_eyes(amount: Decimal, threshold: Decimal) -> bool:
+    return amount > threshold
+
+
+def repayment_due(today, days: int):
+    """The due date of a claim made on `today` (a date in Oslo)."""
+    return today + timedelta(days=days)

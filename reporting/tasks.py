@@ -10,12 +10,18 @@ from tilskudd.documents.jobs import DOCUMENT_TASK_OPTIONS, run_document_job
 
 from . import reminders, services
 from .documents import render_receipt
-from .models import ReportReceipt
+from .models import RepaymentLetter, ReportReceipt
+from .repayments import render_letter
 
 
 @shared_task(name=ReportReceipt.task_name, **DOCUMENT_TASK_OPTIONS)
 def render_report_receipt_pdf(job_id: int) -> str:
     return run_document_job(ReportReceipt, job_id, render_receipt)
+
+
+@shared_task(name=RepaymentLetter.task_name, **DOCUMENT_TASK_OPTIONS)
+def render_repayment_letter_pdf(job_id: int) -> str:
+    return run_document_job(RepaymentLetter, job_id, render_letter)
 
 
 @shared_task(name="reporting.tasks.daily", acks_late=True)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from tilskudd.document_urls import document_urls
 
-from . import attachment_views, excel_views, receipt_views, views
+from . import attachment_views, excel_views, receipt_views, repayment_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/steg/<slug:step>/", views.step, name="step"),
     path("<int:pk>/forhandsvis/", views.preview, name="preview"),
     path("<int:pk>/send-inn/", views.submit, name="submit"),
+    path("tilbakebetaling/<int:pk>/brev/", repayment_views.repayment_letter,
+         name="repayment_letter"),
     *document_urls(attachments=attachment_views.ATTACHMENTS, excel=excel_views.REPORT_EXCEL,
                    receipts=receipt_views),
 ]

@@ -73,6 +73,10 @@ class AuditAction(models.TextChoices):
     CHANGE_REQUEST_SUBMIT = "change_request_submit", _("Endringssøknad sendt inn")
     CHANGE_REQUEST_STATUS = "change_request_status", _("Endringssøknadens status endret")
     CHANGE_LETTER_GENERATE = "change_letter_generate", _("Brev om endring laget")
+    # unused funds: transfers and repayment claims (reporting/transfers.py, repayments.py)
+    TRANSFER_STATUS = "transfer_status", _("Vedtak om overføring endret")
+    REPAYMENT_CLAIM_CREATE = "repayment_claim_create", _("Tilbakebetalingskrav opprettet")
+    REPAYMENT_STATUS = "repayment_status", _("Tilbakebetalingskrav endret")
 
 
 class AuditEvent(models.Model):

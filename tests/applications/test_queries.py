@@ -17,8 +17,9 @@ from tests.tilskudd.factories import RoundFactory
 from tilskudd import archive
 
 #: session, user, the acting-for header (memberships, office), the application and its
-#: four prefetched relations (lines of three parts, attachments), its history with who.
-EDIT_PAGE_QUERIES = 10
+#: four prefetched relations (lines of three parts, attachments), its history with who,
+#: and a transfer approved from last year (tilskudd.carryover).
+EDIT_PAGE_QUERIES = 11
 #: session, user, the acting-for header (memberships, office memberships), the
 #: application and its four prefetched relations, the live submission, its history with who;
 #: may they withdraw it asks the memberships the header read (tilskudd.access, per request).

@@ -1,0 +1,208 @@
+"""Repayment claims (tilbakebetalingskrav): made when the office refuses a transfer, when
+it approves a report whose recipient chose to repay unused funds, or when it finds misuse
+in review; each gets a due date (the round's ReportingSettings.repayment_days, by default
+rules.REPAYMENT_DAYS), a PDF letter made by a Celery job and an e-mail to the recipient.
+The office marks a claim paid."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.audit import AuditAction
+from tilskudd.documents.pdf import render_pdf
+from tilskudd.errors import ServiceError
+from tilskudd.links import absolute_url
+from tilskudd.models import Round, User
+from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
+from tilskudd.services import audit
+from tilskudd.workflow import Workflow
+
+from . import mail, rules
+from .access import lock, office_of, require_staff
+from .models import Report, ReportingSettings, ReportStatus, UnusedChoice
+from .transfer_models import (
+    CLAIM_TRANSITIONS,
+    ClaimCause,
+    ClaimStatus,
+    RepaymentClaim,
+    RepaymentEvent,
+    RepaymentLetter,
+)
+
+REPAYMENT_WORKFLOW = Workflow(
+    history=RepaymentEvent, subject="claim", allowed=CLAIM_TRANSITIONS,
+    action=AuditAction.REPAYMENT_STATUS, status_choices=ClaimStatus,
+    refusal=gettext_lazy("Tilbakebetalingskravet kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
+
+
+def refusal(message: str, code: str, field: str) -> ServiceError:
+    """A refusal that a form shows next to `field` (tilskudd.errors.add_to_form)."""
+    return ServiceError(message, code, errors=[rules.RuleError("funds", message, field=field)])
+
+
+def round_setting(rnd: Round, name: str, default):
+    """One of the round's ReportingSettings, or `default` when the round sets none."""
+    found = ReportingSettings.objects.filter(round=rnd).values_list(name, flat=True).first()
+    return default if found is None else found
+
+
+def repayment_days(rnd: Round) -> int:
+    return round_setting(rnd, "repayment_days", rules.REPAYMENT_DAYS)
+
+
+def claim_reference(claim: RepaymentClaim) -> str:
+    """«TBK-2026-00042»: what the recipient writes on the payment."""
+    return f"TBK-{claim.report.application.round.year}-{claim.pk:05d}"
+
+
+def claim_create(
+    *, report: Report, user: User, cause: str, amount: Decimal, reason: str,
+    now: datetime | None = None,
+) -> RepaymentClaim:
+    """Write a claim, its letter job and its e-mail. The caller holds the report's lock
+    and has checked the user (transfers, report approval, misuse)."""
+    now = now or timezone.now()
+    due = rules.repayment_due(timezone.localdate(now),
+                              repayment_days(report.application.round))
+    claim = RepaymentClaim(report=report, cause=cause, amount=amount, reason=reason,
+                           due_date=due, created_by=user, created_at=now, updated_at=now)
+    claim.full_clean()
+    claim.save()
+    letter = RepaymentLetter(claim=claim, created_at=now)
+    letter.full_clean()
+    letter.save()
+    letter.enqueue_on_commit()
+    audit(actor=user, action=AuditAction.REPAYMENT_CLAIM_CREATE, target=claim,
+          after={"amount": str(amount), "due_date": due.isoformat(), "cause": cause,
+                 "status": str(claim.status)},
+          reason=reason, report=report.pk)
+    _email_claim(claim, report)
+    return claim
+
+
+@transaction.atomic
+def repayment_claim_create(
+    *, report: Report, user: User, amount: Decimal | str | None, reason: str,
+    now: datetime | None = None,
+) -> RepaymentClaim:
+    """The office claims money back for misuse found in its review of a report: at most
+    what the recipient had (granted and transferred in)."""
+    report = lock(report)
+    require_staff(user, report)
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise ServiceError(
+            _("Det kan bare kreves tilbakebetaling på en innsendt rapport (rapporten er "
+              "%(status)s).") % {"status": report.get_status_display().lower()},
+            "not_submitted",
+        )
+    try:
+        amount = Decimal(str(amount).replace(" ", "")) if amount not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or amount != amount.to_integral_value() or amount <= 0:
+        raise refusal(_("Skriv beløpet i hele kroner, større enn 0."), "amount_invalid",
+                      "amount")
+    if amount > report.available:
+        raise refusal(
+            _("Beløpet kan ikke være mer enn tilskuddet og overførte midler til sammen "
+              "(%(available)s).") % {"available": format_nok(report.available)},
+            "amount_too_high", "amount",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise refusal(_("Skriv hvorfor midlene kreves tilbake."), "reason_required", "reason")
+    return claim_create(report=report, user=user, cause=ClaimCause.MISUSE, amount=amount,
+                        reason=reason, now=now)
+
+
+def claim_for_repay_choice(*, report: Report, user: User) -> RepaymentClaim | None:
+    """Called when the office approves a report (the report is locked): the unused funds
+    the recipient chose to repay become a claim, once."""
+    submission = report.submissions.filter(returned_at__isnull=True).first()
+    if (submission is None or submission.unused_choice != UnusedChoice.REPAY
+            or submission.unused_total <= 0):
+        return None
+    if report.repayment_claims.filter(cause=ClaimCause.REPAY_CHOSEN).exists():
+        return None
+    return claim_create(
+        report=report, user=user, cause=ClaimCause.REPAY_CHOSEN, amount=submission.unused_total,
+        reason=_("Ubrukte midler som mottakeren i rapporten valgte å betale tilbake."),
+    )
+
+
+def _lock_claim(claim: RepaymentClaim) -> RepaymentClaim:
+    return (RepaymentClaim.objects.select_for_update(of=("self",))
+            .select_related("report__application__organisation__county__office")
+            .get(pk=claim.pk))
+
+
+@transaction.atomic
+def repayment_mark_paid(
+    *, claim: RepaymentClaim, user: User, paid_on: date | None, now: datetime | None = None
+) -> RepaymentClaim:
+    """The office records that a claim has been paid, and on which day."""
+    now = now or timezone.now()
+    claim = _lock_claim(claim)
+    require_staff(user, claim.report)
+    if not claim.is_open:
+        raise ServiceError(_("Kravet er allerede registrert som betalt."), "already_paid")
+    if paid_on is None:
+        raise refusal(_("Skriv datoen beløpet ble betalt."), "paid_on_required", "paid_on")
+    if paid_on > timezone.localdate(now):
+        raise refusal(_("Betalingsdatoen kan ikke være frem i tid."), "paid_on_future",
+                      "paid_on")
+    if paid_on < timezone.localdate(claim.created_at):
+        raise refusal(_("Betalingsdatoen kan ikke være før kravet ble laget."),
+                      "paid_on_too_early", "paid_on")
+    claim.paid_on = paid_on
+    claim.paid_by = user
+    REPAYMENT_WORKFLOW.transition(
+        claim, ClaimStatus.PAID, by=user,
+        also_changed={"paid_on": (None, paid_on.isoformat())},
+    )
+    return claim
+
+
+def _email_claim(claim: RepaymentClaim, report: Report) -> None:
+    recipients = mail.recipient_emails(report)
+    if not recipients:
+        return
+    subject = _("Krav om tilbakebetaling %(ref)s: %(round)s") % {
+        "ref": claim_reference(claim), "round": report.application.round}
+    body = _(
+        "%(office)s krever at %(org)s betaler tilbake %(amount)s av tilskuddet for "
+        "%(round)s.\n\nBegrunnelse: %(reason)s\nBetalingsfrist: %(due)s\n"
+        "Merk innbetalingen med %(ref)s.\n\nBrevet ligger i portalen: %(url)s"
+    ) % {
+        "office": office_of(report).name, "org": report.application.organisation.name,
+        "amount": format_nok(claim.amount), "round": report.application.round,
+        "reason": claim.reason, "due": date_format(claim.due_date, "j. F Y"),
+        "ref": claim_reference(claim),
+        "url": absolute_url("reporting:repayment_letter", claim.pk),
+    }
+    queue_email(to=recipients, subject=subject, body=body, kind="repayment_claim",
+                reference=claim_reference(claim))
+
+
+def render_letter(job: RepaymentLetter) -> tuple[bytes, str]:
+    claim = (RepaymentClaim.objects
+             .select_related("report__application__organisation__county__office",
+                             "report__application__round__scheme", "created_by")
+             .get(pk=job.claim_id))
+    report = claim.report
+    reference = claim_reference(claim)
+    pdf = render_pdf("reporting/repayment_letter_pdf.html", {
+        "claim": claim, "report": report, "reference": reference,
+        "application": report.application, "office": office_of(report),
+        "created_at": timezone.localtime(claim.created_at),
+    })
+    return pdf, f"{reference}.pdf"

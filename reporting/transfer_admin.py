@@ -1,0 +1,210 @@
+"""The office's side of unused funds in the admin: on a report's page, the decision on a
+transfer request (approve or refuse with a reason; four eyes over the threshold) and a
+claim for misuse; and the list of repayment claims, where a claim is marked paid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd.admin_scoping import OfficeScopedAdmin
+from tilskudd.errors import ServiceError, add_to_form
+from tilskudd.money import format_nok
+
+from . import repayments, rules, transfers
+from .models import Report
+from .transfer_models import ClaimStatus, RepaymentClaim, TransferOutcome
+
+CLAIM_OFFICE_PATH = "report__application__organisation__county__office"
+
+
+class TransferDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Vedtak"), choices=TransferOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy(
+            "Velg om overføringen skal godkjennes eller avslås.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=rules.MAX_TEXT_LENGTH,
+        help_text=gettext_lazy("Mottakeren får begrunnelsen i e-posten om vedtaket."),
+        error_messages={"required": gettext_lazy("Skriv en begrunnelse for vedtaket.")},
+    )
+
+
+class ClaimForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Beløp som kreves tilbake (kr)"), min_value=1, decimal_places=0,
+        max_digits=12, error_messages={
+            "required": gettext_lazy("Skriv beløpet som kreves tilbake."),
+            "invalid": gettext_lazy("Skriv beløpet i hele kroner, større enn 0.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=rules.MAX_TEXT_LENGTH,
+        help_text=gettext_lazy("Hva i rapporten viser at midlene ikke er brukt etter "
+                               "formålet? Står i brevet til mottakeren."),
+        error_messages={"required": gettext_lazy("Skriv hvorfor midlene kreves tilbake.")},
+    )
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(
+        label=gettext_lazy("Betalt dato"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": gettext_lazy("Skriv datoen beløpet ble betalt."),
+                        "invalid": gettext_lazy("Skriv en gyldig dato, for eksempel 15.03.2027.")},
+    )
+
+
+class FundsAdminMixin:
+    """For ReportAdmin: the unused-funds box on the report's page and its two actions."""
+
+    @admin.display(description=gettext_lazy("ubrukte midler"))
+    def funds_display(self, obj: Report) -> str:
+        transfer = transfers.transfer_of(obj)
+        return render_to_string("admin/reporting/report/funds.html", {
+            "report": obj, "transfer": transfer,
+            "events": list(transfer.events.select_related("by")) if transfer else [],
+            "requested": transfers.requested_submission(obj),
+            "claims": list(obj.repayment_claims.select_related("letter")),
+            "threshold": transfers.four_eyes_threshold(obj.application.round),
+        })
+
+    def funds_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/overforing/", wrap(self.transfer_view),
+                 name="reporting_report_transfer"),
+            path("<int:pk>/tilbakebetaling/", wrap(self.claim_view),
+                 name="reporting_report_claim"),
+        ]
+
+    def transfer_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._action_form(
+            request, pk, form_class=TransferDecisionForm, show_content=True,
+            title=_("Vedtak om overføring av ubrukte midler"),
+            done=_("Vedtaket om overføring er lagret."),
+            act=lambda report, form: transfers.transfer_decide(
+                report=report, user=request.user, outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"]),
+        )
+
+    def claim_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._action_form(
+            request, pk, form_class=ClaimForm, show_content=True,
+            title=_("Krev tilbakebetaling"),
+            done=_("Tilbakebetalingskravet er laget. Brevet lages og sendes på e-post."),
+            act=lambda report, form: repayments.repayment_claim_create(
+                report=report, user=request.user, amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"]),
+        )
+
+
+@admin.register(RepaymentClaim)
+class RepaymentClaimAdmin(OfficeScopedAdmin):
+    office_path = CLAIM_OFFICE_PATH
+    list_display = ["reference_display", "organisation", "round_display", "amount_display",
+                    "due_date", "status", "cause"]
+    list_select_related = ["report__application__organisation__county__office",
+                           "report__application__round__scheme"]
+    list_filter = ["status", "cause"]
+    search_fields = ["report__application__organisation__name",
+                     "report__application__organisation__org_number"]
+    fields = ["reference_display", "organisation", "round_display", "amount_display", "cause",
+              "reason", "due_date", "status", "paid_on", "paid_by", "created_by", "created_at",
+              "letter_display", "history"]
+    readonly_fields = fields
+    change_form_template = "admin/reporting/repaymentclaim/change_form.html"
+
+    @admin.display(description=gettext_lazy("referanse"))
+    def reference_display(self, obj: RepaymentClaim) -> str:
+        return repayments.claim_reference(obj)
+
+    @admin.display(description=gettext_lazy("tilskuddsmottaker"),
+                   ordering="report__application__organisation__name")
+    def organisation(self, obj: RepaymentClaim) -> str:
+        return obj.report.application.organisation.name
+
+    @admin.display(description=gettext_lazy("runde"))
+    def round_display(self, obj: RepaymentClaim) -> str:
+        return str(obj.report.application.round)
+
+    @admin.display(description=gettext_lazy("beløp"), ordering="amount")
+    def amount_display(self, obj: RepaymentClaim) -> str:
+        return format_nok(obj.amount)
+
+    @admin.display(description=gettext_lazy("brev"))
+    def letter_display(self, obj: RepaymentClaim) -> str:
+        letter = getattr(obj, "letter", None)
+        if letter is None or not letter.is_ready:
+            return letter.get_status_display() if letter else "–"
+        return format_html('<a href="{}">{}</a> (SHA-256 {})',
+                           reverse("reporting:repayment_letter", args=[obj.pk]),
+                           _("Last ned brevet"), letter.sha256)
+
+    @admin.display(description=gettext_lazy("historikk"))
+    def history(self, obj: RepaymentClaim) -> str:
+        events = [(e.at, str(e), e.by) for e in obj.events.select_related("by")]
+        if not events:
+            return "–"
+        return format_html("<ul>{}</ul>", format_html(
+            "".join("<li>{} – {} {}</li>" for _event in events),
+            *[part for at, what, by in events
+              for part in (timezone.localtime(at).strftime("%d.%m.%Y %H:%M"), what, by)]))
+
+    def has_add_permission(self, request):
+        return False  # a claim is made from a report (the report's page)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a claim is kept, like the report it comes from
+
+    def save_model(self, request, obj, form, change):  # pragma: no cover - nothing editable
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra = {"show_save": False, "show_save_and_continue": False,
+                 "show_save_and_add_another": False, "show_delete": False,
+                 "may_mark_paid": claim is not None and claim.status == ClaimStatus.OPEN
+                 and self._is_staff_member(request)}
+        return super().change_view(request, object_id, form_url, {**extra,
+                                                                   **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/betalt/", self.admin_site.admin_view(self.paid_view),
+                 name="reporting_repaymentclaim_paid"),
+            *super().get_urls(),
+        ]
+
+    def paid_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        claim = self.get_queryset(request).filter(pk=pk).first()
+        if claim is None:
+            raise Http404
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                repayments.repayment_mark_paid(claim=claim, user=request.user,
+                                               paid_on=form.cleaned_data["paid_on"])
+            except ServiceError as error:
+                add_to_form(form, error)
+            else:
+                self.message_user(request, _("Kravet er registrert som betalt."),
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]))
+        return render(request, "admin/reporting/report/action_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": claim, "title": _("Registrer betaling"), "form": form,
+        })

@@ -1,0 +1,220 @@
+"""The office's decision on a report's request to transfer unused funds to next year.
+
+A member of staff approves or refuses with a reason. Where the amount is over the round's
+threshold (ReportingSettings.transfer_four_eyes_from, by default rules.TRANSFER_FOUR_EYES_FROM)
+the first decision is a proposal and an approver at the same office who did not make it
+decides (tilskudd.access.require_approver, the allocation's four-eyes rule): agreeing makes
+it the decision, disagreeing sends it back to be decided again. A refused
+transfer becomes a repayment claim. An approved one is the next round's «overførte midler»
+(`approved_carryover`, registered with tilskudd.carryover)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tilskudd import access
+from tilskudd.audit import AuditAction
+from tilskudd.carryover import Carryover
+from tilskudd.errors import ServiceError
+from tilskudd.models import Round, User
+from tilskudd.money import format_nok
+from tilskudd.outbox import queue_email
+from tilskudd.workflow import Workflow
+
+from . import mail, repayments, rules
+from .access import lock, office_of, require_staff
+from .models import Report, ReportStatus, ReportSubmission, UnusedChoice
+from .transfer_models import (
+    TRANSFER_TRANSITIONS,
+    ClaimCause,
+    TransferDecision,
+    TransferEvent,
+    TransferOutcome,
+    TransferStatus,
+)
+
+TRANSFER_WORKFLOW = Workflow(
+    history=TransferEvent, subject="transfer", allowed=TRANSFER_TRANSITIONS,
+    action=AuditAction.TRANSFER_STATUS, status_choices=TransferStatus,
+    refusal=gettext_lazy("Vedtaket om overføring kan ikke gå fra «%(from)s» til «%(to)s»."),
+)
+
+#: The report statuses in which the office decides on a transfer.
+DECIDABLE_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def four_eyes_threshold(rnd: Round) -> Decimal:
+    return repayments.round_setting(rnd, "transfer_four_eyes_from",
+                                    rules.TRANSFER_FOUR_EYES_FROM)
+
+
+def requested_submission(report: Report) -> ReportSubmission | None:
+    """The live sending of the report, if it asks to transfer unused funds."""
+    submission = report.submissions.filter(returned_at__isnull=True).first()
+    if submission is None or submission.unused_choice != UnusedChoice.TRANSFER:
+        return None
+    return submission if submission.unused_total > 0 else None
+
+
+def _refuse_unless_decidable(report: Report) -> ReportSubmission:
+    if report.status not in DECIDABLE_REPORT_STATUSES:
+        raise ServiceError(
+            _("Det kan bare fattes vedtak om overføring for en innsendt rapport (rapporten er "
+              "%(status)s).") % {"status": report.get_status_display().lower()},
+            "not_submitted",
+        )
+    submission = requested_submission(report)
+    if submission is None:
+        raise ServiceError(
+            _("Rapporten søker ikke om å overføre ubrukte midler."), "no_transfer_requested"
+        )
+    return submission
+
+
+@transaction.atomic
+def transfer_decide(
+    *, report: Report, user: User, outcome: str, reason: str, now: datetime | None = None
+) -> TransferDecision:
+    """Approve or refuse (`outcome`, a TransferOutcome) the report's transfer request with a
+    reason; over the threshold the first call proposes and a second person decides."""
+    now = now or timezone.now()
+    report = lock(report)
+    require_staff(user, report)
+    reason = (reason or "").strip()
+    if outcome not in TransferOutcome.values:
+        raise repayments.refusal(_("Velg om overføringen skal godkjennes eller avslås."),
+                                 "outcome_required", "outcome")
+    if not reason:
+        raise repayments.refusal(_("Skriv en begrunnelse for vedtaket."), "reason_required",
+                                 "reason")
+    submission = _refuse_unless_decidable(report)
+    transfer = TransferDecision.objects.select_for_update().filter(report=report).first()
+    if transfer is None:
+        transfer = TransferDecision(report=report, amount=submission.unused_total,
+                                    created_at=now, updated_at=now)
+        transfer.full_clean()
+        transfer.save()
+    if transfer.is_decided:
+        raise ServiceError(
+            _("Det er allerede fattet vedtak om overføringen (%(status)s).")
+            % {"status": transfer.get_status_display().lower()},
+            "already_decided",
+        )
+    if transfer.status == TransferStatus.PROPOSED:
+        return _second_opinion(transfer, user, outcome, reason, now)
+    if rules.transfer_needs_four_eyes(transfer.amount, four_eyes_threshold(
+            report.application.round)):
+        return _propose(transfer, user, outcome, reason, now)
+    return _decide(transfer, user, outcome, reason, now)
+
+
+def _propose(transfer: TransferDecision, user: User, outcome: str, reason: str,
+             now: datetime) -> TransferDecision:
+    transfer.proposed_outcome = outcome
+    transfer.proposed_by = user
+    transfer.proposed_at = now
+    transfer.proposed_reason = reason
+    TRANSFER_WORKFLOW.transition(
+        transfer, TransferStatus.PROPOSED, by=user, note=reason,
+        also_changed={"proposed_outcome": ("", outcome)},
+        audit_data={"amount": str(transfer.amount)},
+    )
+    return transfer
+
+
+def _second_opinion(transfer: TransferDecision, user: User, outcome: str, reason: str,
+                    now: datetime) -> TransferDecision:
+    access.require_approver(
+        user, office_of(transfer.report), recommended_by_id=transfer.proposed_by_id,
+        refusal=_("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten."))
+    if outcome == transfer.proposed_outcome:
+        return _decide(transfer, user, outcome, reason, now)
+    proposed = transfer.proposed_outcome
+    transfer.proposed_outcome = ""
+    transfer.proposed_by = None
+    transfer.proposed_at = None
+    transfer.proposed_reason = ""
+    TRANSFER_WORKFLOW.transition(
+        transfer, TransferStatus.PENDING, by=user, note=reason,
+        also_changed={"proposed_outcome": (proposed, "")},
+    )
+    return transfer
+
+
+def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
+            now: datetime) -> TransferDecision:
+    to = TransferStatus.APPROVED if outcome == TransferOutcome.APPROVE else (
+        TransferStatus.REFUSED)
+    transfer.decided_by = user
+    transfer.decided_at = now
+    transfer.reason = reason
+    TRANSFER_WORKFLOW.transition(
+        transfer, to, by=user, note=reason, audit_data={"amount": str(transfer.amount)},
+    )
+    report = transfer.report
+    _email_decision(transfer, report)
+    if to == TransferStatus.REFUSED:
+        repayments.claim_create(
+            report=report, user=user, cause=ClaimCause.TRANSFER_REFUSED,
+            amount=transfer.amount, reason=reason, now=now,
+        )
+    return transfer
+
+
+def _email_decision(transfer: TransferDecision, report: Report) -> None:
+    recipients = mail.recipient_emails(report)
+    if not recipients:
+        return
+    approved = transfer.status == TransferStatus.APPROVED
+    subject = (_("Overføring av ubrukte midler godkjent: %(round)s") if approved
+               else _("Overføring av ubrukte midler avslått: %(round)s")) % {
+        "round": report.application.round}
+    body = _(
+        "%(office)s har %(outcome)s søknaden fra %(org)s om å overføre %(amount)s i "
+        "ubrukte midler til neste år.\n\nBegrunnelse: %(reason)s\n\n%(next)s"
+    ) % {
+        "office": office_of(report).name,
+        "outcome": _("godkjent") if approved else _("avslått"),
+        "org": report.application.organisation.name,
+        "amount": format_nok(transfer.amount),
+        "reason": transfer.reason,
+        "next": _("Beløpet står som overførte midler i neste års søknad.") if approved
+        else _("Midlene skal betales tilbake; brevet om tilbakebetaling kommer i egen e-post."),
+    }
+    queue_email(to=recipients, subject=subject, body=body, kind="transfer_decision",
+                reference=str(report.pk))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def transfer_of(report: Report) -> TransferDecision | None:
+    return (TransferDecision.objects.filter(report=report)
+            .select_related("proposed_by", "decided_by").first())
+
+
+def approved_carryover(organisation_id: int, rnd: Round) -> Carryover | None:
+    """The transfer approved on the organisation's report for the scheme's round the year
+    before `rnd` (registered with tilskudd.carryover). One query."""
+    transfer = (
+        TransferDecision.objects.filter(
+            status=TransferStatus.APPROVED,
+            report__application__organisation_id=organisation_id,
+            report__application__round__scheme_id=rnd.scheme_id,
+            report__application__round__year=rnd.year - 1,
+        )
+        .select_related("decided_by", "report__application__round__scheme")
+        .first()
+    )
+    if transfer is None:
+        return None
+    return Carryover(
+        amount=transfer.amount, from_round=str(transfer.report.application.round),
+        decided_at=transfer.decided_at, decided_by=str(transfer.decided_by),
+        reason=transfer.reason,
+    )

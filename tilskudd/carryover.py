@@ -1,0 +1,48 @@
+"""Funds transferred from last year's grant (overførte midler) that an office has approved,
+for the organisation's application in the next round: the application shows the amount
+prefilled and locked, and the caseworker sees it beside the new application.
+
+Reporting decides the transfers and registers a provider in its AppConfig.ready()
+(`register_carryover_provider`); applications and assessment ask `carryover_for`, so
+neither imports reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from .models import Organisation, Round
+
+
+@dataclass(frozen=True)
+class Carryover:
+    """An approved transfer into `round`: how much, from which round, when and by whom."""
+
+    amount: Decimal
+    from_round: str
+    decided_at: datetime
+    decided_by: str
+    reason: str = ""
+
+
+#: (organisation id, the round applied in) -> the approved transfer into it, or None.
+CarryoverProvider = Callable[[int, Round], Carryover | None]
+_providers: list[CarryoverProvider] = []
+
+
+def register_carryover_provider(provider: CarryoverProvider) -> CarryoverProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def carryover_for(organisation: Organisation | int, round: Round) -> Carryover | None:
+    """The approved transfer into the organisation's application in `round`, if any."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    for provider in _providers:
+        found = provider(organisation_id, round)
+        if found is not None:
+            return found
+    return None
