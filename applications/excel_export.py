@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
+from tilskudd.documents.excel.parts import parts_workbook
 
 from . import rules
 from .excel_layout import (
@@ -54,16 +55,15 @@ def export_filename(application: Application) -> str:
 def export_application(application: Application) -> bytes:
     """The application (draft or submitted) as an .xlsx workbook."""
     editable = application.is_editable
-    wb, ws = xl.new_workbook(SHEET_HEADER)
-    xl.set_property(wb, APPLICATION_PROPERTY, str(application.pk))
-    _write_header_sheet(ws, application, editable)
     parts = workbook_parts()
-    for part in parts:
-        lines = list(getattr(application, part.related_name).all())
-        _write_part_sheet(wb.create_sheet(part.sheet), part, lines, editable)
-    _write_totals_sheet(wb.create_sheet(SHEET_TOTALS), application, parts)
-    wb.active = 0
-    return xl.workbook_bytes(wb)
+    return parts_workbook(
+        header_sheet=SHEET_HEADER, owner_property=(APPLICATION_PROPERTY, application.pk),
+        write_header=lambda ws: _write_header_sheet(ws, application, editable),
+        parts=parts, write_part=lambda ws, part: _write_part_sheet(
+            ws, part, list(getattr(application, part.related_name).all()), editable),
+        last_sheet=SHEET_TOTALS,
+        write_last=lambda ws: _write_totals_sheet(ws, application, parts),
+    )
 
 
 def _note(editable: bool) -> str:

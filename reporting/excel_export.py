@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
+from tilskudd.documents.excel.parts import parts_workbook
 from tilskudd.money import format_nok
 
 from . import rules
@@ -59,15 +60,14 @@ def export_filename(report: Report) -> str:
 def export_report(report: Report) -> bytes:
     """The report as a template prefilled with the decision and what is stored now."""
     editable = report.is_editable
-    wb, ws = xl.new_workbook(SHEET_HEADER)
-    xl.set_property(wb, REPORT_PROPERTY, str(report.pk))
-    _write_header_sheet(ws, report, editable)
     parts = report_parts()
-    for part in parts:
-        _write_part_sheet(wb.create_sheet(part.sheet), part, part_lines(report, part), editable)
-    _write_account_sheet(wb.create_sheet(SHEET_ACCOUNT), report, parts)
-    wb.active = 0
-    return xl.workbook_bytes(wb)
+    return parts_workbook(
+        header_sheet=SHEET_HEADER, owner_property=(REPORT_PROPERTY, report.pk),
+        write_header=lambda ws: _write_header_sheet(ws, report, editable),
+        parts=parts, write_part=lambda ws, part: _write_part_sheet(
+            ws, part, part_lines(report, part), editable),
+        last_sheet=SHEET_ACCOUNT, write_last=lambda ws: _write_account_sheet(ws, report, parts),
+    )
 
 
 def _note(editable: bool) -> str:
