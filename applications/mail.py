@@ -20,6 +20,12 @@ def _signatory_emails(organisation: Organisation) -> list[str]:
     return access.signatory_emails(organisation)
 
 
+def _about(application: Application, user: User) -> dict[str, object]:
+    """Who did it and which application (scheme and year), as the e-mails name them."""
+    return {"user": user.full_name, "scheme": application.round.scheme.name,
+            "year": application.round.year}
+
+
 def email_signature_request(application: Application, user: User) -> None:
     """Tell the organisation's signatories that an application waits for them."""
     recipients = _signatory_emails(application.organisation)
@@ -30,11 +36,8 @@ def email_signature_request(application: Application, user: User) -> None:
     body = _(
         "%(user)s har gjort søknaden om %(scheme)s %(year)s klar og ber deg kontrollere "
         "og sende den inn.\n\nÅpne søknaden: %(link)s\n\nSøknadsfrist: %(deadline)s."
-    ) % {
-        "user": user.full_name, "scheme": application.round.scheme.name,
-        "year": application.round.year, "link": link,
-        "deadline": when(application.round.application_deadline),
-    }
+    ) % (_about(application, user)
+         | {"link": link, "deadline": when(application.round.application_deadline)})
     queue_email(to=recipients, subject=subject, body=body,
                 kind="application_request_signature", reference=str(application.pk))
 
@@ -51,11 +54,8 @@ def email_sent_back(application: Application, user: User, requester: User | None
     body = _(
         "%(user)s har sendt søknaden om %(scheme)s %(year)s tilbake uten å sende den inn."
         "\n\nKommentar: %(comment)s\n\nÅpne søknaden: %(link)s"
-    ) % {
-        "user": user.full_name, "scheme": application.round.scheme.name,
-        "year": application.round.year, "comment": comment,
-        "link": absolute_url("applications:edit", application.pk),
-    }
+    ) % (_about(application, user)
+         | {"comment": comment, "link": absolute_url("applications:edit", application.pk)})
     queue_email(to=recipients, subject=subject, body=body,
                 kind="application_sent_back", reference=str(application.pk))
 
