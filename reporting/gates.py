@@ -17,7 +17,7 @@ from tilskudd.models import Organisation, Round
 from . import grants, selectors
 from .models import OverdueRule, ReportingSettings
 
-DATE_TIME = "j. F Y \\k\\l. H:i"
+DATE_TIME = "DATETIME_FORMAT"  # tilskudd/formats/: «1. mars 2027 kl. 23:59»
 
 
 def overdue_rule(rnd: Round | None) -> str:

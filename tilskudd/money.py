@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
@@ -17,7 +18,9 @@ def format_nok(value, prefix: bool = True) -> str:
     amount = Decimal(str(value)).quantize(Decimal(1))
     sign = "−" if amount < 0 else ""
     grouped = f"{abs(amount):,.0f}".replace(",", NBSP)
-    return f"kr{NBSP}{sign}{grouped}" if prefix else f"{sign}{grouped}"
+    # English readers know the currency by its code; the grouping stays (SI spaces)
+    currency = "NOK" if (get_language() or "").startswith("en") else "kr"
+    return f"{currency}{NBSP}{sign}{grouped}" if prefix else f"{sign}{grouped}"
 
 
 #: What an amount may look like once its spaces are single ASCII spaces and it is in

@@ -28,7 +28,7 @@ from .documents.jobs import DocumentJob
 from .documents.responses import document_download, job_state
 from .submissions import FrozenSubmission
 
-DATE_TIME = "j. F Y \\k\\l. H:i"
+DATE_TIME = "DATETIME_FORMAT"  # tilskudd/formats/: «1. mars 2027 kl. 23:59»
 
 
 def when(moment: datetime) -> str:

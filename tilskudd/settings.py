@@ -156,6 +156,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+#: «17. mars 2027 kl. 23:59» in nb and nn, «17 March 2027 at 23:59» in en (tilskudd/formats/)
+FORMAT_MODULE_PATH = ["tilskudd.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")

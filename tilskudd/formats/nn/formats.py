@@ -1,0 +1,4 @@
+# Django's own formats for this language, with «kl.» before the time of a moment.
+from django.conf.locale.nn.formats import *  # noqa: F403
+
+DATETIME_FORMAT = r"j. F Y \k\l. H:i"
