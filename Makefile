@@ -53,6 +53,10 @@ bench: install
 bench-national: install
 	$(BIN)/python bench/national.py
 
+# The receipts and the letter, ms a page against a bare one-page WeasyPrint document.
+bench-pdf: install
+	cd bench && ../$(BIN)/python pdf.py
+
 # The deadline crush (README, "Deadline benchmark"): gunicorn, PostgreSQL (database
 # tilskudd_crush, made afresh), Redis and a worker on both queues; under five minutes.
 bench-crush: install

@@ -102,3 +102,17 @@ def test_sweep_re_enqueues_jobs_left_pending(submission, monkeypatch):
     assert sent == [(ReceiptDocument, job.pk)]
     # A fresh job is left alone: its message may still be on its way.
     assert jobs.sweep_pending() == 0
+
+
+def test_the_receipt_is_laid_out_densely_on_weasyprints_fast_paths(submission):
+    """Fixed-layout tables and no CSS grid (bench/pdf.py measures the time a page); the
+    fixture's three long projects fit on three pages."""
+    from django.template.loader import get_template
+
+    css = get_template("documents/base_pdf.html").template.source
+    data, _ = render_receipt(ReceiptDocument.objects.get(submission=submission))
+
+    assert "table-layout: fixed" in css
+    assert "grid" not in css.replace("no CSS grid", "").replace("without grid", "")
+    assert len(pdf_pages(data)) <= 3
+    assert f"Referansenummer {submission.reference} Sendt" in pdf_text(data)  # reading order

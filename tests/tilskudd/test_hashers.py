@@ -38,10 +38,12 @@ def test_a_check_takes_at_most_a_tenth_of_a_second(production_hashers):
     encoded = make_password("korrekt hest batteri")
     check_password("korrekt hest batteri", encoded)  # warm up
 
-    started = time.perf_counter()
+    # CPU time, not wall time: a loaded test machine must not make this fail (Argon2 with one
+    # lane runs on this thread)
+    started = time.process_time()
     for _ in range(3):
         assert check_password("korrekt hest batteri", encoded)
-    assert (time.perf_counter() - started) / 3 <= 0.1
+    assert (time.process_time() - started) / 3 <= 0.1
 
 
 @pytest.mark.parametrize(

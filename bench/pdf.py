@@ -1,0 +1,119 @@
+"""Benchmark of the PDFs: a typical and a large application receipt, a report receipt and
+an allocation letter, each rendered the way the worker renders it, against a bare one-page
+WeasyPrint document rendered in the same run. Prints pages, ms per document and ms per page
+(median of --repeat runs); asserts nothing.
+
+Run with `make bench-pdf` (a throw-away SQLite database).
+
+    python bench/pdf.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+
+from run import setup_django
+
+BARE = ("<!doctype html><html lang='nb'><head><meta charset='utf-8'><title>Bar side</title>"
+        "</head><body><p>En bar side.</p></body></html>")
+
+
+def _median_ms(render, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        render()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _pages(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _documents():
+    """(name, render) of each document measured."""
+    from applications.documents import render_receipt
+    from applications.models import ReceiptDocument
+    from assessment import services as assessment_services
+    from assessment.documents import render_letter
+    from tests.applications.conftest import bpa_line, competence_line, project
+    from tests.assessment.helpers import decide, header, submit
+    from tests.tilskudd.factories import (
+        OfficeBudgetFactory,
+        OrganisationFactory,
+        RoundFactory,
+        member,
+        office_staff,
+    )
+    from tilskudd.models import MembershipRole, OfficeRole
+
+    rnd = RoundFactory()
+    org = OrganisationFactory()
+    OfficeBudgetFactory(round=rnd, office=org.office)
+    signatory = member(org, MembershipRole.SIGNATORY, email="s@bench.example.no")
+    caseworker = office_staff(org.office, OfficeRole.CASEWORKER, email="c@bench.example.no")
+    approver = office_staff(org.office, OfficeRole.APPROVER, email="a@bench.example.no")
+    long = "Et utfyllende svar på kriteriet, med begrunnelse og plan for gjennomføring. " * 12
+
+    typical = submit(org, rnd, signatory,
+                     competence_lines=[competence_line() for _ in range(10)],
+                     bpa_lines=[bpa_line()], projects=[project(title=f"P{i}") for i in range(3)])
+    large_org = OrganisationFactory(name="Bergen kommune", municipality_number="4601",
+                                    org_number="964338531")
+    large_signatory = member(large_org, MembershipRole.SIGNATORY, email="l@bench.example.no")
+    large = submit(
+        large_org, rnd, large_signatory,
+        competence_lines=[competence_line(description=f"Videreutdanning, kull {i}")
+                          for i in range(50)],
+        bpa_lines=[bpa_line(), bpa_line(role="assistant")],
+        projects=[project(title=f"Prosjekt {i}", **{k: long for k in _criteria()})
+                  for i in range(5)],
+        **{"purpose": long},
+    )
+    assessment = decide(typical, caseworker, approver)
+    letter = assessment_services.letter_generate(assessment=assessment, user=caseworker)
+
+    def receipt(application):
+        job = ReceiptDocument.objects.get(submission=application.submissions.get())
+        return lambda: render_receipt(job)[0]
+
+    _ = header  # the helpers' header is what submit() fills
+    return [
+        ("receipt, typical (10 lines, 3 projects)", receipt(typical)),
+        ("receipt, large (50 lines, 5 long projects)", receipt(large)),
+        ("allocation letter", lambda: render_letter(letter)[0]),
+    ]
+
+
+def _criteria() -> list[str]:
+    from applications.models import PROJECT_CRITERIA
+
+    return [field for field, _label in PROJECT_CRITERIA]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    setup_django()
+
+    from tilskudd.documents.pdf import html_to_pdf
+
+    html_to_pdf(BARE)  # load Pango and the fonts once, as a worker has
+    bare = _median_ms(lambda: html_to_pdf(BARE), args.repeat)
+    print(f"{'document':46} {'pages':>6} {'ms':>8} {'ms/page':>8} {'× bare/page':>12}")
+    print(f"{'bare one-page WeasyPrint document':46} {1:>6} {bare:>8.1f} {bare:>8.1f} {1:>12.1f}")
+    for name, render in _documents():
+        pages = _pages(render())
+        ms = _median_ms(render, args.repeat)
+        print(f"{name:46} {pages:>6} {ms:>8.1f} {ms / pages:>8.1f} {ms / pages / bare:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()
