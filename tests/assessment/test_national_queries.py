@@ -11,8 +11,9 @@ from tests.tilskudd.factories import RoundFactory
 from .national_helpers import bulk_round
 
 #: offices, budgets, earmarks, applied (three parts), lines, statuses, kinds,
-#: municipalities (ten), the previous round (one), and the report figures (four).
-QUERIES = 15
+#: municipalities (ten), the previous round (one), the report figures (four), and the
+#: transfers and repayment claims (two).
+QUERIES = 17
 
 
 @pytest.mark.django_db
