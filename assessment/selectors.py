@@ -54,6 +54,7 @@ __all__ = [
     "letter_for_member", "lines_of_budget", "live_reference", "live_submission",
     "markers_for", "office_staff", "pot_summary", "pots", "staff_membership",
     "submitted_applications", "with_assessment_totals", "withdrawal_stops",
+    "accepted_grant_ids",
 ]
 
 
@@ -228,6 +229,15 @@ def granted_application_ids(
     if round_ids is not None:
         qs = qs.filter(application__round_id__in=list(round_ids))
     return list(qs.order_by("application_id").values_list("application_id", flat=True))
+
+
+def accepted_grant_ids(application_ids: Iterable[int]) -> QuerySet:
+    """Which of these applications have a grant the recipient has accepted: a lazy query
+    of application ids, for other apps to use as a subquery (one query in all)."""
+    return Assessment.objects.filter(
+        application_id__in=list(application_ids), status=AssessmentStatus.DECIDED,
+        outcome__in=GRANT_OUTCOMES, acceptance__isnull=False,
+    ).values("application_id")
 
 
 def withdrawal_stops(application_ids: list[int]) -> dict[int, list]:

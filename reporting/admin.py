@@ -364,3 +364,6 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
 class ReportingSettingsAdmin(NationalReadOnlyAdmin):
     list_display = ["round", "overdue_rule"]
     list_select_related = ["round__scheme"]
+
+
+from .changes import admin as change_admin  # noqa: E402, F401 (registers ChangeRequestAdmin)

@@ -33,3 +33,7 @@ class ReportingConfig(AppConfig):
         register_inbox_provider(items=claim_items)
         register_office_provider(office_items)
         register_carryover_provider(approved_carryover)
+
+        from .changes.inbox import register as register_change_requests
+
+        register_change_requests()

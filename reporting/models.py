@@ -352,3 +352,13 @@ from .transfer_models import (  # noqa: E402, F401, I001
     TransferDecision,
     TransferEvent,
 )
+
+
+# Change requests (endringssøknad) live in a package of their own; imported here so Django
+# registers them with the app.
+from .changes.models import (  # noqa: E402, F401
+    ChangeLetter,
+    ChangeRequest,
+    ChangeRequestEvent,
+    ChangeRequestLine,
+)

@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from tilskudd.documents.jobs import DOCUMENT_TASK_OPTIONS, run_document_job
 
 from . import reminders, services
+from .changes.tasks import render_change_letter_pdf  # noqa: F401 (registers the task)
 from .documents import render_receipt
 from .models import RepaymentLetter, ReportReceipt
 from .repayments import render_letter

@@ -3,11 +3,13 @@ from django.urls import path
 from tilskudd.document_urls import document_urls
 
 from . import attachment_views, excel_views, receipt_views, repayment_views, views
+from .changes.urls import urlpatterns as change_urls
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    *change_urls,
     path("ny/<int:application_id>/", views.open_report, name="open"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/steg/<slug:step>/", views.step, name="step"),

@@ -73,7 +73,8 @@ class SchemeAdmin(NationalReadOnlyAdmin):
 
 @admin.register(Round)
 class RoundAdmin(NationalReadOnlyAdmin):
-    list_display = ["__str__", "opens_at", "application_deadline", "reporting_deadline"]
+    list_display = ["__str__", "opens_at", "application_deadline", "change_deadline",
+                    "reporting_deadline"]
     list_select_related = ["scheme"]
     list_filter = ["scheme"]
 

@@ -1,0 +1,171 @@
+"""A change request with its lines (each granted line's amount before and asked for), its
+history and the decision letter. Imported by reporting.models so Django registers them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from tilskudd.documents.jobs import DocumentJob
+from tilskudd.workflow import HistoryEntry
+
+from .. import rules as report_rules
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Sendt, venter på behandling")
+    RECOMMENDED = "recommended", _("Innstilt, venter på godkjenning")
+    APPROVED = "approved", _("Innvilget")
+    REFUSED = "refused", _("Avslått")
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Innvilge endringen")
+    REFUSE = "refuse", _("Avslå endringen")
+
+
+#: Status -> where it may go: a caseworker recommends; another approves the
+#: recommendation (it becomes the decision) or sends it back.
+ALLOWED_TRANSITIONS = {
+    ChangeStatus.SUBMITTED: {ChangeStatus.RECOMMENDED},
+    ChangeStatus.RECOMMENDED: {ChangeStatus.SUBMITTED, ChangeStatus.APPROVED,
+                               ChangeStatus.REFUSED},
+}
+PENDING_STATUSES = [ChangeStatus.SUBMITTED, ChangeStatus.RECOMMENDED]
+DECIDED_STATUSES = [ChangeStatus.APPROVED, ChangeStatus.REFUSED]
+
+
+def _user(verbose_name, **kwargs):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=verbose_name, **kwargs,
+    )
+
+
+class ChangeRequest(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="change_requests",
+        verbose_name=_("søknad"),
+    )
+    reference = models.CharField(_("referanse"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=ChangeStatus.choices,
+                              default=ChangeStatus.SUBMITTED)
+    #: The grant when asked (the lines' sum must stay this).
+    granted_total = models.DecimalField(_("innvilget (kr)"), max_digits=12, decimal_places=0)
+    reason = models.TextField(_("begrunnelse"), max_length=report_rules.MAX_TEXT_LENGTH)
+    requested_by = _user(_("søkt av"))
+    requested_at = models.DateTimeField(_("sendt"), default=timezone.now)
+    recommendation = models.CharField(_("innstilling"), max_length=8, blank=True,
+                                      choices=Recommendation.choices)
+    recommendation_note = models.TextField(_("begrunnelse for innstillingen"), blank=True,
+                                           max_length=report_rules.MAX_TEXT_LENGTH)
+    recommended_by = _user(_("innstilt av"), null=True, blank=True)
+    recommended_at = models.DateTimeField(_("innstilt"), null=True, blank=True)
+    decided_by = _user(_("godkjent av"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("endringssøknad")
+        verbose_name_plural = _("endringssøknader")
+        constraints = [
+            # one change request at a time per grant
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(status__in=PENDING_STATUSES),
+                name="change_request_one_pending_per_application",
+            ),
+            # four eyes: who recommends does not approve
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")),
+                name="change_request_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "recommended"])
+                | Q(decided_by__isnull=False),
+                name="change_request_decided_has_decider",
+            ),
+            models.CheckConstraint(condition=Q(granted_total__gte=0),
+                                   name="change_request_granted_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
+
+    @property
+    def requested_total(self) -> Decimal:
+        return sum((line.requested for line in self.lines.all()), Decimal(0))
+
+
+class ChangeRequestLine(models.Model):
+    """One line of the decision: granted before, the amount asked for, and for a project
+    the new content asked for (empty: unchanged)."""
+
+    change_request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
+                                       related_name="lines")
+    part = models.CharField(_("del"), max_length=16)
+    line_id = models.PositiveBigIntegerField(_("linje"))
+    label = models.CharField(_("tiltak"), max_length=300)
+    granted = models.DecimalField(_("innvilget (kr)"), max_digits=12, decimal_places=0)
+    requested = models.DecimalField(_("nytt beløp (kr)"), max_digits=12, decimal_places=0,
+                                    validators=[MinValueValidator(0)])
+    new_content = models.TextField(_("endret innhold"), blank=True,
+                                   max_length=report_rules.MAX_TEXT_LENGTH)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("linje i endringssøknad")
+        verbose_name_plural = _("linjer i endringssøknad")
+        constraints = [
+            models.UniqueConstraint(fields=["change_request", "part", "line_id"],
+                                    name="change_line_once_per_request"),
+            models.CheckConstraint(condition=Q(requested__gte=0) & Q(granted__gte=0),
+                                   name="change_line_amounts_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def difference(self) -> Decimal:
+        return self.requested - self.granted
+
+
+class ChangeRequestEvent(HistoryEntry):
+    change_request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
+                                       related_name="events")
+    from_status = models.CharField(_("fra status"), max_length=16, blank=True,
+                                   choices=ChangeStatus.choices)
+    to_status = models.CharField(_("til status"), max_length=16, choices=ChangeStatus.choices)
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("statusendring for endringssøknad")
+        verbose_name_plural = _("statusendringer for endringssøknader")
+
+
+class ChangeLetter(DocumentJob):
+    """The decision on a change request as a PDF (approved or refused)."""
+
+    task_name = "reporting.tasks.render_change_letter_pdf"
+
+    change_request = models.OneToOneField(ChangeRequest, on_delete=models.PROTECT,
+                                          related_name="letter")
+
+    class Meta:
+        verbose_name = _("brev om endringssøknad (PDF)")
+        verbose_name_plural = _("brev om endringssøknader (PDF)")

@@ -1,0 +1,127 @@
+"""Reads of change requests: the grant's lines as a request shows them, one request for a
+member of the recipient or for the office, and what waits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from applications import selectors as application_selectors
+from applications.models import Application
+from tilskudd.models import User
+
+from .. import grants
+from ..rules import line_name
+from .models import PENDING_STATUSES, ChangeLetter, ChangeRequest, ChangeStatus
+
+#: The parts in the order the decision lists them, with the application's related names.
+PARTS = (("competence", "competence_lines"), ("bpa", "bpa_lines"), ("projects", "projects"))
+
+
+@dataclass(frozen=True)
+class GrantedLine:
+    """A line of the decision as it stands now (after any approved change)."""
+
+    part: str
+    line_id: int
+    label: str
+    granted: Decimal
+
+
+@dataclass(frozen=True)
+class CurrentGrant:
+    application: Application
+    grant: grants.Grant
+    lines: list[GrantedLine]
+
+    @property
+    def granted_total(self) -> Decimal:
+        return self.grant.granted_total
+
+
+def current_grant(application: Application) -> CurrentGrant | None:
+    """The grant on the application with every line of the decision (also those granted
+    nothing, which money may be moved to), or None without a grant. Uses the
+    application's prefetched lines when there are."""
+    grant = grants.grant_for(application.pk)
+    if grant is None:
+        return None
+    decided = {(line.part, line.line_id) for line in grant.lines}
+    lines = [
+        GrantedLine(part=part, line_id=line.pk, label=line_name(part, SimpleNamespace(source=line)),
+                    granted=grant.granted_for(part, line.pk))
+        for part, related in PARTS
+        for line in getattr(application, related).all()
+        if (part, line.pk) in decided
+    ]
+    return CurrentGrant(application=application, grant=grant, lines=lines)
+
+
+def application_for_member(user: User, application_id: int) -> Application:
+    """The application if the user is a member of its organisation, else 404."""
+    return application_selectors.application_for_member(user, application_id)
+
+
+def application_with_lines(application_id: int) -> Application:
+    return application_selectors.applications_with_ids([application_id]).get()
+
+
+def with_details(qs: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    return qs.select_related(
+        "application__organisation__county__office", "application__round__scheme",
+        "requested_by", "recommended_by", "decided_by", "letter",
+    ).prefetch_related("lines", "events__by")
+
+
+def change_request_for_member(user: User, reference: str) -> ChangeRequest:
+    found = with_details(ChangeRequest.objects.filter(
+        reference=reference, application__organisation__memberships__user=user)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def letter_for_member(user: User, reference: str) -> ChangeLetter:
+    found = ChangeLetter.objects.filter(
+        change_request__reference=reference,
+        change_request__application__organisation__memberships__user=user,
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def pending_for(application_id: int) -> ChangeRequest | None:
+    return ChangeRequest.objects.filter(application_id=application_id,
+                                        status__in=PENDING_STATUSES).first()
+
+
+def change_requests_of(application_ids: list[int]) -> QuerySet[ChangeRequest]:
+    """The applications' change requests with their letters, oldest first (the archive)."""
+    return (ChangeRequest.objects.filter(application_id__in=application_ids)
+            .select_related("letter").order_by("requested_at", "pk"))
+
+
+def for_office(qs: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    """The admin's list: what each row shows, in one query."""
+    return qs.select_related(
+        "application__organisation__county__office", "application__round__scheme",
+        "requested_by", "recommended_by", "decided_by",
+    ).prefetch_related(Prefetch("lines"))
+
+
+def waiting_at_office(office_id: int) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(
+        application__organisation__county__office_id=office_id, status__in=PENDING_STATUSES,
+    ).select_related("application__organisation", "application__round__scheme",
+                     "recommended_by").order_by("requested_at", "pk")
+
+
+__all__ = ["ChangeStatus", "CurrentGrant", "GrantedLine", "application_for_member",
+           "application_with_lines",
+           "change_request_for_member", "change_requests_of", "current_grant", "for_office",
+           "letter_for_member", "pending_for", "waiting_at_office", "with_details"]
