@@ -17,17 +17,18 @@ from .services import HEADER_FIELDS
 
 __all__ = ["DONE", "ERRORS", "NOT_STARTED", "STARTED", "STEPS", "Step"]
 
+PROJECTS = "tjenesteutvikling"
 STEPS = [
     Step("om-soknaden", _("Om søkeren og søknaden"), ("header",)),
     Step("kompetansetiltak", _("Kompetansetiltak"), ("competence",)),
     Step("bpa-opplaering", _("BPA-opplæring"), ("bpa",)),
-    Step("tjenesteutvikling", _("Tjenesteutvikling"), ("projects",)),
+    Step(PROJECTS, _("Tjenesteutvikling"), ("projects",), item=0),
     Step("vedlegg", _("Vedlegg"), ("attachments",)),
     Step("oppsummering", _("Oppsummering og innsending"), ()),
 ]
-BY_KEY = {step.key: step for step in STEPS}
 SUMMARY = "oppsummering"
-#: the step that holds each section (for links from a problem to its field)
+#: the step that holds each section (for links from a problem to its field; a project's
+#: own page is project_key)
 STEP_OF_SECTION = {section: step.key for step in STEPS for section in step.sections}
 _LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
 #: header fields that have a default, so they say nothing about whether it was begun
@@ -35,11 +36,41 @@ _DEFAULTED = {"own_financing", "other_financing", "transferred_funds",
               "has_leve_hele_livet_plan"}
 
 
+def project_key(index: int) -> str:
+    """The page of the project at `index` (0: «tjenesteutvikling», then -2, -3, ...)."""
+    return PROJECTS if index == 0 else f"{PROJECTS}-{index + 1}"
+
+
+def project_pages(application: Application, add: bool = False) -> int:
+    """How many project pages there are: one per project the form shows (the stored ones,
+    or as many as the kept input holds), at least one, and one more while adding."""
+    kept = application.draft_input.get("projects")
+    if kept:
+        try:
+            return max(1, int(kept["projects-TOTAL_FORMS"][0]))
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass
+    return min(max(1, len(application.projects.all())) + int(add),
+               max(rules.MAX_PROJECTS, len(application.projects.all())))
+
+
+def application_steps(application: Application, add: bool = False) -> list[Step]:
+    """The steps of this application: one page per project (Tjenesteutvikling)."""
+    pages = project_pages(application, add)
+    projects = [
+        Step(project_key(i), _("Tjenesteutvikling") if pages == 1 else
+             _("Tjenesteutvikling: prosjekt %(n)d") % {"n": i + 1}, ("projects",), item=i)
+        for i in range(pages)
+    ]
+    return [*STEPS[:3], *projects, *STEPS[4:]]
+
+
 def step_url(application: Application, key: str, anchor: str = "") -> str:
     return reverse("applications:step", args=[application.pk, key]) + anchor
 
 
-def _started(application: Application, section: str) -> bool:
+def _started(application: Application, step: Step) -> bool:
+    section = step.sections[0]
     if section in application.draft_input:
         return True
     if section == "header":
@@ -47,7 +78,16 @@ def _started(application: Application, section: str) -> bool:
                    for name in HEADER_FIELDS if name not in _DEFAULTED)
     if section == "attachments":
         return bool(application.attachments.all())
-    return bool(getattr(application, _LINES[section]).all())
+    lines = getattr(application, _LINES[section]).all()
+    return len(lines) > step.item if step.item is not None else bool(lines)
+
+
+def _belongs(error: rules.RuleError, step: Step) -> bool:
+    """A rule of the step's section; on a project's page only that project's (a rule of
+    the whole part, on the first project's)."""
+    if error.section not in step.sections:
+        return False
+    return step.item is None or (error.index or 0) == step.item
 
 
 def step_state(application: Application, step: Step,
@@ -57,19 +97,21 @@ def step_state(application: Application, step: Step,
     application (at least one measure) belong to the summary."""
     return shared.state(
         kept=any(section in application.draft_input for section in step.sections),
-        started=any(_started(application, section) for section in step.sections),
-        broken=any(error.section in step.sections and (error.field or error.section != "header")
+        started=_started(application, step) if step.sections else False,
+        broken=any(_belongs(error, step) and (error.field or error.section != "header")
                    for error in broken),
     )
 
 
 def step_list(application: Application, current: str,
-              broken: list[rules.RuleError] | None = None) -> list[dict]:
+              broken: list[rules.RuleError] | None = None,
+              found: list[Step] | None = None) -> list[dict]:
     """The step list: each step with its URL, state and label, and which is current."""
     broken = rules.check_application(application) if broken is None else broken
+    found = application_steps(application) if found is None else found
     states = {step.key: step_state(application, step, broken)
-              for step in STEPS if step.key != SUMMARY}
-    return shared.step_list(STEPS, current, states, lambda key: step_url(application, key))
+              for step in found if step.key != SUMMARY}
+    return shared.step_list(found, current, states, lambda key: step_url(application, key))
 
 
 def first_unfinished(application: Application) -> str:
@@ -77,22 +119,27 @@ def first_unfinished(application: Application) -> str:
     begun but not finished (or the first, if it is not started); the summary when every
     begun step is fullført."""
     broken = rules.check_application(application)
-    states = [(step, step_state(application, step, broken)) for step in STEPS[:-1]]
+    found = application_steps(application)
+    states = [(step, step_state(application, step, broken)) for step in found[:-1]]
     for step, state in states:  # what was typed and did not validate comes first
         if state == ERRORS:
             return step.key
     for step, state in states:
-        if state == STARTED or (step is STEPS[0] and state == NOT_STARTED):
+        if state == STARTED or (step is found[0] and state == NOT_STARTED):
             return step.key
-    if all(state == NOT_STARTED for step, state in states[1:4]):
-        return STEPS[1].key
+    parts = [state for step, state in states if step.sections[0] in _LINES]
+    if all(state == NOT_STARTED for state in parts):
+        return found[1].key
     return SUMMARY
 
 
 def anchor(application: Application, error: rules.RuleError) -> str:
     """Where a broken rule belongs: its field on the step that holds it (a rule about
     the whole application, on the first step)."""
-    key = STEP_OF_SECTION.get(error.section, STEPS[0].key)
+    if error.section == "projects":
+        key = project_key(error.index or 0)
+    else:
+        key = STEP_OF_SECTION.get(error.section, STEPS[0].key)
     if error.field and error.index is not None:
         return step_url(application, key, f"#id_{error.section}-{error.index}-{error.field}")
     if error.field:

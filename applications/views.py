@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilskudd import access
+from tilskudd import steps as shared_steps
 from tilskudd.archive import archive_documents
 from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
@@ -146,7 +147,11 @@ def render_edit(
         return redirect("applications:preview", pk=application.pk)
     if not application.is_editable:
         return render_submitted(request, application)
-    current = steps.BY_KEY[step or ("vedlegg" if attachment_form else "om-soknaden")]
+    found = steps.application_steps(application, add=add == "projects")
+    key = step or ("vedlegg" if attachment_form else "om-soknaden")
+    current = next((s for s in found if s.key == key), None)
+    if current is None:
+        raise Http404
     forms = ApplicationForms(application, add=add if add in PART_FORMS else None)
     sums = totals(application)
     history = list(selectors.status_history(application))
@@ -156,9 +161,10 @@ def render_edit(
     return render(request, "applications/edit.html", {
         "step": current,
         "shown": set(current.sections),
-        "step_list": steps.step_list(application, current.key, broken),
-        "next_step": _neighbour(current, 1),
-        "previous_step": _neighbour(current, -1),
+        "step_list": steps.step_list(application, current.key, broken, found),
+        "next_step": shared_steps.neighbour(found, current, 1),
+        "previous_step": shared_steps.neighbour(found, current, -1),
+        "shown_item": current.item,
         "page_url": steps.step_url(application, current.key),
         "application": application,
         "organisation": application.organisation,
@@ -174,11 +180,6 @@ def render_edit(
         "sent_back": _sent_back(history),
         "js_texts": js_texts(),
     })
-
-
-def _neighbour(current: steps.Step, offset: int) -> steps.Step | None:
-    index = steps.STEPS.index(current) + offset
-    return steps.STEPS[index] if 0 <= index < len(steps.STEPS) else None
 
 
 def _sent_back(history: list) -> Any:
@@ -212,7 +213,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("applications:preview", pk=application.pk)
     add = request.GET.get("ny")
     if add in PART_FORMS:
-        return redirect(steps.step_url(application, steps.STEP_OF_SECTION[add], f"?ny={add}"))
+        key = (steps.project_key(steps.project_pages(application, add=True) - 1)
+               if add == "projects"
+               else steps.STEP_OF_SECTION[add])
+        return redirect(steps.step_url(application, key, f"?ny={add}"))
     if not application.is_editable:
         return render_submitted(request, application)
     return redirect(steps.step_url(application, steps.first_unfinished(application)))
@@ -222,11 +226,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of the form; it posts and autosaves through the same path as ever."""
     application = selectors.application_for_member(request.user, pk)
-    if step not in steps.BY_KEY:
+    add = request.GET.get("ny")
+    if step not in {s.key for s in steps.application_steps(application, add=add == "projects")}:
         raise Http404
     if request.method == "POST":
         return _save(request, application)
-    return render_edit(request, application, add=request.GET.get("ny"), step=step)
+    return render_edit(request, application, add=add, step=step)
 
 
 def _update(
@@ -300,6 +305,10 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     section = action.removeprefix("add-")
     if action.startswith("add-") and section in PART_FORMS:
         query = f"?ny={section}" if section in saved else ""
+        if section == "projects":  # the new project gets a page of its own
+            fresh = selectors.application_for_member(request.user, application.pk)
+            edit_url = steps.step_url(fresh, steps.application_steps(
+                fresh, add=section in saved)[-3].key)
         return redirect(f"{edit_url}{query}#section-{section}")
     if len(saved) < len(posted):
         messages.warning(request, _(
@@ -310,6 +319,7 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
                      % {"time": _clock(timezone.now())})
     if action == "preview":
         return redirect("applications:preview", pk=application.pk)
-    if action.startswith("step:") and action.removeprefix("step:") in steps.BY_KEY:
+    if action.startswith("step:") and action.removeprefix("step:") in {
+            s.key for s in steps.application_steps(application)}:
         return redirect(steps.step_url(application, action.removeprefix("step:")))
     return redirect(edit_url)

@@ -2,6 +2,7 @@
 its own section without JavaScript."""
 
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.urls import reverse
 from applications import services, steps
 from applications.models import Application
 from tests.applications.conftest import complete_header
+from tests.applications.factories import ProjectFactory
 from tests.applications.test_views import BPA, form_data, step_url
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +155,128 @@ def test_neste_saves_the_step_without_javascript_and_opens_the_next(editor_clien
 
     assert response["Location"] == step_url(draft, "tjenesteutvikling")
     assert list(draft.bpa_lines.values_list("amount", flat=True)) == [Decimal("70000")]
+
+
+# --- Tjenesteutvikling: one page per project ------------------------------------------
+
+class _FormFields(HTMLParser):
+    """What a browser posts from #application-form: every named input, select (its
+    selected option) and textarea, hidden ones included."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._in_form = False
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._in_form = attrs.get("id") == "application-form"
+        if not self._in_form or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "checkbox") or (
+                tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs):
+            default = "on" if attrs.get("type") == "checkbox" else ""
+            self.data[attrs["name"]] = attrs.get("value") or default
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+
+def posted_from(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    return {key: value.removeprefix("\n") for key, value in parser.data.items()}
+
+
+@pytest.fixture
+def two_projects(draft):
+    ProjectFactory(application=draft, title="Pårørendeskole")
+    return draft
+
+
+def test_each_project_has_a_page_of_its_own(two_projects):
+    found = steps.application_steps(fresh(two_projects))
+
+    assert [(s.key, str(s.title)) for s in found[3:5]] == [
+        ("tjenesteutvikling", "Tjenesteutvikling: prosjekt 1"),
+        ("tjenesteutvikling-2", "Tjenesteutvikling: prosjekt 2"),
+    ]
+    assert [s.key for s in steps.application_steps(fresh(two_projects), add=True)][5] \
+        == "tjenesteutvikling-3"
+
+
+def test_a_project_page_shows_its_project_and_carries_the_others_unseen(
+    editor_client, two_projects
+):
+    html = editor_client.get(step_url(two_projects, "tjenesteutvikling-2")).content.decode()
+
+    assert 'id="projects-line-1"' in html
+    assert 'id="projects-line-0"' not in html
+    assert ('<input type="hidden" name="projects-0-title" '
+            'value="Velferdsteknologi i hjemmetjenesten"') in html
+    assert "Forrige: Tjenesteutvikling: prosjekt 1" in html
+    assert 'value="step:vedlegg"' in html
+
+
+def test_saving_a_project_page_without_javascript_keeps_the_other_project(
+    editor_client, two_projects
+):
+    first, second = two_projects.projects.all()
+    before = (first.title, first.amount, first.evaluation)
+    data = posted_from(
+        editor_client.get(step_url(two_projects, "tjenesteutvikling-2")).content.decode())
+    data.update({"projects-1-title": "Pårørendeskole i fire bydeler", "action": "save"})
+
+    response = editor_client.post(step_url(two_projects, "tjenesteutvikling-2"), data)
+
+    assert response["Location"] == step_url(two_projects, "tjenesteutvikling-2")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, first.amount, first.evaluation) == before
+    assert second.title == "Pårørendeskole i fire bydeler"
+    assert fresh(two_projects).draft_input == {}
+
+
+def test_legg_til_prosjekt_opens_the_new_project_on_its_own_page(editor_client, draft):
+    data = posted_from(
+        editor_client.get(step_url(draft, "tjenesteutvikling")).content.decode())
+    data["action"] = "add-projects"
+
+    response = editor_client.post(step_url(draft, "tjenesteutvikling"), data, follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[0][0] == (
+        step_url(draft, "tjenesteutvikling-2") + "?ny=projects#section-projects")
+    assert 'id="projects-line-1"' in html
+    assert 'id="projects-line-0"' not in html
+    assert draft.projects.count() == 1  # nothing is stored until it is filled in
+
+
+def test_a_problem_in_the_second_project_marks_and_links_its_own_page(two_projects):
+    second = two_projects.projects.all()[1]
+    second.evaluation = "Kort"
+    second.save()
+
+    found = states(two_projects)
+    links = [m["href"] for m in steps.missing(fresh(two_projects))]
+
+    assert (found["tjenesteutvikling"], found["tjenesteutvikling-2"]) == ("done", "started")
+    assert step_url(two_projects, "tjenesteutvikling-2") + "#id_projects-1-evaluation" in links

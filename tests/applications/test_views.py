@@ -528,7 +528,7 @@ def test_the_add_project_button_is_gone_at_five_projects(editor_client, draft):
     page = editor_client.get(f"{edit_url(draft)}?ny=projects", follow=True).content.decode()
 
     assert 'name="projects-TOTAL_FORMS" value="5"' in page
-    assert re.search(r'value="add-projects"[^>]*data-add-line hidden', page)
+    assert re.search(r'value="add-projects"[^>]*hidden', page)
     assert "En søknad kan ha høyst 5 prosjekter." in page
 
 
