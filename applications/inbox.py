@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tilskudd import deadlines
 from tilskudd.audit import AuditAction
 from tilskudd.inbox import (
     DRAFT,
@@ -37,7 +38,8 @@ def application_items(
         Application.objects.filter(
             organisation_id__in=[m.organisation_id for m in memberships],
             status__in=[*EDITABLE_STATUSES, ApplicationStatus.TO_SIGN],
-            round__opens_at__lte=now, round__application_deadline__gt=now,
+            round__opens_at__lte=now,
+            round__application_deadline__gte=deadlines.cutoff(now),
         )
         .select_related("organisation", "round__scheme", "signature_requested_by")
         .order_by("round__application_deadline", "pk")

@@ -28,6 +28,9 @@ MAX_LINE_AMOUNT = Decimal("20000000")
 MAX_HEADER_AMOUNT = Decimal("500000000")
 #: Persons on one competence or BPA line.
 MAX_PERSONS = 10000
+#: Reminders to organisations with an unsent application this many (calendar) days before
+#: the application deadline (applications/reminders.py).
+DEADLINE_REMINDER_DAYS = (7, 1)
 #: Required length of each project criterion answer (characters).
 MIN_CRITERION_LENGTH = 10
 MAX_TEXT_LENGTH = 5000
@@ -47,6 +50,21 @@ PROJECT_CRITERIA = [
 
 #: Kinds that may apply only for competence measures in mental health and substance abuse.
 MENTAL_HEALTH_ONLY_KINDS = {OrganisationKind.COUNTY_MUNICIPALITY}
+
+#: Counties whose municipality carries the county municipality's tasks too: Oslo kommune
+#: (0301) is Oslo's county municipality. It is one organisation with one application, as a
+#: municipality (so it may apply for everything a municipality may, the county
+#: municipalities' mental-health competence lines included); a county-municipality row
+#: for such a county is refused (see `county_tasks_municipality`).
+COUNTY_TASKS_IN_MUNICIPALITY = {"03": "0301"}
+
+#: The attachment kind (applications.models.AttachmentKind) that documents the plan.
+LEVE_HELE_LIVET_ATTACHMENT = "leve_hele_livet"
+LEVE_HELE_LIVET_MISSING = gettext_lazy(
+    "Du har krysset av for at kommunen har en plan for «Leve hele livet». Last opp planen "
+    "som vedlegg av typen «Politisk vedtatt plan (Leve hele livet)»: en politisk vedtatt "
+    "plan, et saksfremlegg eller et vedtak under politisk behandling."
+)
 
 #: What the mental-health-only rule says, wherever it is checked (form, Excel, submit).
 MENTAL_HEALTH_ONLY_MESSAGES = {
@@ -77,6 +95,14 @@ def mental_health_only(kind: str) -> bool:
     return kind in MENTAL_HEALTH_ONLY_KINDS
 
 
+def county_tasks_municipality(organisation) -> str | None:
+    """The municipality number that applies for this county municipality's tasks (Oslo
+    kommune for Oslo), or None: a county municipality of such a county may not apply."""
+    if organisation.kind != OrganisationKind.COUNTY_MUNICIPALITY or organisation.county_id is None:
+        return None
+    return COUNTY_TASKS_IN_MUNICIPALITY.get(organisation.county.number)
+
+
 def amount_error(value: Decimal | None, maximum: Decimal = MAX_LINE_AMOUNT) -> str | None:
     if value is None:
         return _("Beløpet må fylles ut.")
@@ -103,6 +129,12 @@ def check_application(application: Application) -> list[RuleError]:
                 _("%(kind)s kan ikke søke på denne ordningen.") % {"kind": org.get_kind_display()},
             )
         )
+
+    if county_tasks_municipality(org):
+        errors.append(RuleError("header", _(
+            "%(county)s har ingen egen fylkeskommune: kommunen søker for hele fylket, også om "
+            "kompetansetiltak innen psykisk helse og rus. Send søknaden som kommunen."
+        ) % {"county": org.county.name}))
 
     for field, label in [
         ("contact_name", _("Kontaktperson")),
@@ -143,6 +175,11 @@ def check_application(application: Application) -> list[RuleError]:
             message = amount_error(line.amount)
             if message:
                 errors.append(RuleError(section, message, index=i, field="amount"))
+
+    if application.has_leve_hele_livet_plan and not any(
+        a.kind == LEVE_HELE_LIVET_ATTACHMENT for a in application.attachments.all()
+    ):
+        errors.append(RuleError("attachments", str(LEVE_HELE_LIVET_MISSING)))
 
     for i, project in enumerate(projects):
         for field, label in PROJECT_CRITERIA:

@@ -175,6 +175,7 @@ def render_edit(
         "attachments": list(application.attachments.all()),
         "totals": sums,
         "missing": steps.missing(application, broken),
+        "attachment_rules": [e.message for e in broken if e.section == "attachments"],
         "error_summary": forms.summary(attachment_form),
         "history": history,
         "sent_back": _sent_back(history),

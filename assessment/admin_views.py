@@ -18,12 +18,14 @@ from applications.selectors import application_content
 from tilskudd.carryover import carryover_for
 from tilskudd.documents.responses import document_download
 from tilskudd.errors import ServiceError
+from tilskudd.gates import submission_gates
 
 from . import rules, services
 from .cases import (
     application_for_case,
     case_for,
     case_lines,
+    last_withdrawal,
     lines_behind,
     markers_for,
     office_staff,
@@ -157,6 +159,10 @@ def _render_case(model_admin, request, application, assessment, membership, may_
     )
     submission = application.submissions.filter(withdrawn_at__isnull=True).first()
     letters = list(assessment.letters.order_by("-version")) if assessment else []
+    # An overdue report of the applicant's stops a new application (or warns): the
+    # office is told before it decides (tilskudd.gates, which reporting fills in).
+    report_warnings = [gate.message for gate in submission_gates(application.organisation,
+                                                                   application.round)]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -166,6 +172,8 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "content": application_content(application),
         "assessment": assessment,
         "markers": markers_for(application).labels(),
+        "report_warnings": report_warnings,
+        "withdrawal": last_withdrawal(application),
         "carryover": carryover_for(application.organisation_id, application.round),
         "parts": [(label, forms) for label, forms in parts if forms],
         "case_form": case_form,

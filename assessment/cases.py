@@ -17,9 +17,10 @@ from .amounts import LINE_MODELS, MONEY, ZERO, sum_of
 from .models import AllocationLetter, Assessment, AssessmentStatus, LineAssessment, Part
 
 
-def live_reference() -> Subquery:
+def live_reference(application: str = "pk") -> Subquery:
+    """The reference of the live submission of the application `application` names."""
     return Subquery(
-        Submission.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
+        Submission.objects.filter(application=OuterRef(application), withdrawn_at__isnull=True)
         .values("reference")[:1]
     )
 
@@ -57,6 +58,33 @@ def submitted_applications(qs: QuerySet[Application] | None = None) -> QuerySet[
             "assessment__assigned_to", "assessment__acceptance",
         )
     )
+
+
+def withdrawn_applications(qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """The withdrawn applications (withdrawn and not sent again), as the caseworker's list
+    shows them, with the withdrawal's time, reason and reference (the withdraw form
+    promises the office sees them)."""
+    qs = Application.objects.all() if qs is None else qs
+    last = Submission.objects.filter(
+        application=OuterRef("pk"), withdrawn_at__isnull=False).order_by("-withdrawn_at")
+    return with_assessment_totals(
+        qs.filter(status=ApplicationStatus.WITHDRAWN).select_related(
+            "organisation__county__office", "round__scheme",
+            "assessment__assigned_to", "assessment__acceptance",
+        )
+    ).annotate(
+        withdrawn_at=Subquery(last.values("withdrawn_at")[:1]),
+        withdraw_reason=Subquery(last.values("withdraw_reason")[:1]),
+        withdrawn_reference=Subquery(last.values("reference")[:1]),
+    )
+
+
+def last_withdrawal(application: Application) -> Submission | None:
+    """The submission the applicant withdrew last, while the application is withdrawn."""
+    if application.status != ApplicationStatus.WITHDRAWN:
+        return None
+    return (application.submissions.filter(withdrawn_at__isnull=False)
+            .select_related("withdrawn_by").order_by("-withdrawn_at").first())
 
 
 def application_for_case(pk: int, qs: QuerySet[Application] | None = None) -> Application:

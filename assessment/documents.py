@@ -76,8 +76,7 @@ def letter_context(assessment: Assessment, letter: AllocationLetter) -> dict[str
         "reporting_deadline": timezone.localtime(application.round.reporting_deadline, OSLO),
         "auditor_required": rules.auditor_required(granted),
         "auditor_threshold": rules.AUDITOR_THRESHOLD,
-        "may_appeal": rules.may_appeal(organisation.kind),
-        "appeal_weeks": rules.APPEAL_WEEKS,
+        "no_appeal_text": rules.NO_APPEAL_TEXT,
         "caseworker": assessment.assigned_to or assessment.recommended_by,
         "approver": assessment.decided_by,
     }

@@ -6,7 +6,7 @@ the events."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -19,9 +19,10 @@ from tilskudd.models import AuditEvent, Membership, OfficeMembership, User
 from tilskudd.money import format_nok
 from tilskudd.receipts import when
 
+from . import rules
 from .amounts import sum_of
 from .models import AllocationLetter, Assessment, AssessmentStatus, LineAssessment
-from .selectors import GRANT_OUTCOMES
+from .selectors import GRANT_OUTCOMES, grants_not_accepted
 
 
 def _name(assessment: Assessment) -> str:
@@ -87,8 +88,8 @@ def decision_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEv
 
 # --- the office's side (the admin index) -----------------------------------------------------
 
-#: A grant letter not accepted this many days after it was made is followed up.
-LETTER_FOLLOW_UP_DAYS = 14
+#: A grant letter not accepted this many days after it was made is followed up (the rule).
+LETTER_FOLLOW_UP_DAYS = rules.LETTER_FOLLOW_UP_DAYS
 #: Cases that are the office's, by who must act.
 CASE_ITEM = "case"
 APPROVAL_ITEM = "approval"
@@ -137,15 +138,7 @@ def office_items(
                 url=_case_url(case), link_text=_("Vurder innstillingen"), organisation=office,
                 due=case.recommended_at,
             )
-    ready = AllocationLetter.objects.filter(assessment=OuterRef("pk"),
-                                            status=DocumentStatus.READY)
-    not_accepted = (
-        cases.filter(status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES,
-                     acceptance__isnull=True)
-        .annotate(letter_at=Subquery(ready.order_by("-created_at").values("created_at")[:1]))
-        .filter(letter_at__lte=now - timedelta(days=LETTER_FOLLOW_UP_DAYS))
-    )
-    for case in not_accepted:
+    for case in grants_not_accepted(cases, now):
         yield InboxItem(
             kind=LETTER_NOT_ACCEPTED,
             title=_("Tilskuddet til %(case)s er ikke akseptert") % {"case": _case_name(case)},

@@ -20,20 +20,23 @@ from tilskudd.status import grant_status
 
 from .access import lock_case, office_of, require_staff
 from .models import Acceptance, AllocationLetter, Assessment, EventAction, LetterKind
+from .selectors import live_submission
 from .workflow import record_step
 
 
-def _recipients(application: Application) -> list[str]:
+def letter_recipients(application: Application) -> list[str]:
     signatories = access.signatory_emails(application.organisation_id)
     return sorted({application.contact_email, *signatories} - {""})
 
 
 def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) -> None:
     application = assessment.application
-    recipients = _recipients(application)
+    recipients = letter_recipients(application)
     if not recipients:
         return
     rnd = application.round
+    submission = live_submission(application)
+    reference = submission.reference if submission else ""
     if letter.kind == LetterKind.GRANT:
         subject = _("Tilskuddsbrev: %(scheme)s %(year)s") % {"scheme": rnd.scheme.name,
                                                              "year": rnd.year}
@@ -44,8 +47,10 @@ def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) ->
         action = ""
     body = _(
         "%(office)s har fattet vedtak om søknaden fra %(org)s: %(outcome)s.\n\n"
+        "Referanse: %(ref)s\n\n"
         "Brevet (versjon %(version)d) ligger i portalen: %(path)s\n\n%(action)s"
     ) % {
+        "ref": reference,
         "office": application.organisation.county.office.name,
         "org": application.organisation.name,
         "outcome": grant_status(application).decision_label.lower(),
@@ -53,8 +58,9 @@ def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) ->
         "path": absolute_url("assessment:decision", application.pk),
         "action": action,
     }
-    queue_email(to=recipients, subject=subject, body=body.strip(), kind="allocation_letter",
-                reference=str(application.pk))
+    queue_email(to=recipients, subject=f"{subject} ({reference})" if reference else subject,
+                body=body.strip(), kind="allocation_letter",
+                reference=reference or str(application.pk))
 
 
 @transaction.atomic

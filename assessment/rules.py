@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tilskudd.models import OrganisationKind
+from django.utils.translation import gettext_lazy
 
 from .choices import Outcome
 
@@ -21,16 +21,18 @@ MAX_SCORE = 5
 #: A justification is a sentence or two, shown to the applicant in the letter.
 JUSTIFICATION_MAX_LENGTH = 500
 
-#: Grants to these kinds are not individual decisions (enkeltvedtak) under the Public
-#: Administration Act (forvaltningsloven), so they cannot be appealed; the letter says so.
-PUBLIC_BODY_KINDS = frozenset({
-    OrganisationKind.MUNICIPALITY,
-    OrganisationKind.COUNTY_MUNICIPALITY,
-    OrganisationKind.INTER_MUNICIPAL_COMPANY,
-})
+#: No allocation or rejection under this scheme can be appealed, whoever applied
+#: (municipality, county municipality, company, university or university college): the
+#: scheme's rules say «Det kan ikke klages på tildeling/avslag på tilskudd i hht.
+#: Forvaltningsloven §28». One rule for every kind; the letter says so.
+NO_APPEAL_TEXT = gettext_lazy(
+    "Det kan ikke klages på tildeling eller avslag på tilskudd under denne ordningen, "
+    "jf. forvaltningsloven § 28."
+)
 
-#: Time to appeal for the others (forvaltningsloven § 29).
-APPEAL_WEEKS = 3
+#: A grant letter not accepted this many days after it was made is followed up: in the
+#: office's inbox, and by a reminder to the recipient (assessment/reminders.py).
+LETTER_FOLLOW_UP_DAYS = 14
 
 #: The part whose lines may be counted against an earmark: a project whose topic equals
 #: an earmark's key (e.g. "respite") uses that earmark; every other line uses the rest.
@@ -42,11 +44,6 @@ GENERAL = ""
 def auditor_required(total: Decimal | int | None) -> bool:
     """Whether a grant of `total` kroner must be reported with an auditor's attestation."""
     return Decimal(total or 0) >= AUDITOR_THRESHOLD
-
-
-def may_appeal(kind: str) -> bool:
-    """Whether the decision is an individual decision that the recipient may appeal."""
-    return kind not in PUBLIC_BODY_KINDS
 
 
 def outcome_for(*, applied: Decimal, granted: Decimal) -> str:

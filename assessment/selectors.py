@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Submission
+from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.gates import Gate
 from tilskudd.models import User
 
@@ -54,7 +55,7 @@ __all__ = [
     "letter_for_member", "lines_of_budget", "live_reference", "live_submission",
     "markers_for", "office_staff", "pot_summary", "pots", "staff_membership",
     "submitted_applications", "with_assessment_totals", "withdrawal_stops",
-    "accepted_grant_ids",
+    "accepted_grant_ids", "grants_not_accepted",
 ]
 
 
@@ -238,6 +239,19 @@ def accepted_grant_ids(application_ids: Iterable[int]) -> QuerySet:
         application_id__in=list(application_ids), status=AssessmentStatus.DECIDED,
         outcome__in=GRANT_OUTCOMES, acceptance__isnull=False,
     ).values("application_id")
+
+
+def grants_not_accepted(cases: QuerySet[Assessment], now: datetime) -> QuerySet[Assessment]:
+    """Of `cases`, the grants whose newest ready letter was made LETTER_FOLLOW_UP_DAYS or
+    more ago and is not accepted, annotated with the letter's time (`letter_at`)."""
+    ready = AllocationLetter.objects.filter(assessment=OuterRef("pk"),
+                                            status=DocumentStatus.READY)
+    return (
+        cases.filter(status=AssessmentStatus.DECIDED, outcome__in=GRANT_OUTCOMES,
+                     acceptance__isnull=True)
+        .annotate(letter_at=Subquery(ready.order_by("-created_at").values("created_at")[:1]))
+        .filter(letter_at__lte=now - timedelta(days=rules.LETTER_FOLLOW_UP_DAYS))
+    )
 
 
 def withdrawal_stops(application_ids: list[int]) -> dict[int, list]:

@@ -60,6 +60,7 @@ class ReminderKind(models.TextChoices):
     DAYS_7 = "days_7", _("7 dager før fristen")
     DAYS_1 = "days_1", _("1 dag før fristen")
     OVERDUE = "overdue", _("Forsinket (varsel til embetet)")
+    RETURNED = "returned", _("Sendt tilbake og ikke sendt inn igjen etter 7 dager")
 
 
 class OverdueRule(models.TextChoices):

@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Query
 from django.utils.translation import gettext as _
 
 from applications.models import BpaRole, EducationType
+from tilskudd import deadlines
 from tilskudd.figures import FigureGroup, FigureRow, FigureScope
 
 from .choices import ReportStatus, UnusedChoice
@@ -55,7 +56,7 @@ def report_figures(scope: FigureScope) -> list[FigureGroup]:
             approved=Count("pk", filter=Q(status=ReportStatus.APPROVED)),
             returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
             overdue=Count("pk", filter=Q(status__in=UNSENT_STATUSES,
-                                         deadline_at__lte=scope.now)),
+                                         deadline_at__lt=deadlines.cutoff(scope.now))),
         )
         .order_by()
     }

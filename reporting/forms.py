@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -116,7 +117,22 @@ class CompetenceForm(LineForm):
     completed = persons_field(_label(ReportCompetenceLine, "completed"))
     still_studying = persons_field(_label(ReportCompetenceLine, "still_studying"))
     stopped = persons_field(_label(ReportCompetenceLine, "stopped"))
+    persons_explanation = forms.CharField(
+        label=_label(ReportCompetenceLine, "persons_explanation"), required=False,
+        max_length=rules.MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Bare når fullført, studerer fortsatt og avbrutt til sammen "
+                               "ikke er antallet linjen gjelder."),
+    )
     amount_used = UsedAmountField(label=gettext_lazy("Brukt (kr)"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        message = rules.persons_mismatch(SimpleNamespace(**{
+            name: cleaned.get(name) for name in (*rules.PERSON_COUNTS, "persons_explanation")
+        }), persons=self.line.source.employees)
+        if message:
+            self.add_error("persons_explanation", message)
+        return cleaned
 
 
 class BpaForm(LineForm):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd import deadlines
 from tilskudd.audit import AuditAction
 from tilskudd.inbox import (
     REPORT,
@@ -70,7 +71,7 @@ def report_items(
                 url=url, link_text=_("Rett rapporten"), organisation=organisation,
                 due=report.deadline_at,
             )
-        elif report.deadline_at <= now:
+        elif deadlines.has_passed(report.deadline_at, now):
             yield _overdue(name, organisation, url, report.deadline_at, now)
         else:
             yield InboxItem(
@@ -84,7 +85,7 @@ def report_items(
         name = _name(rnd)
         organisation = application.organisation.name
         url = reverse("reporting:list")
-        if rnd.reporting_deadline <= now:
+        if deadlines.has_passed(rnd.reporting_deadline, now):
             yield _overdue(name, organisation, url, rnd.reporting_deadline, now)
             continue
         detail = due_text(rnd.reporting_deadline, now)

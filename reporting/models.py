@@ -154,6 +154,10 @@ class ReportCompetenceLine(ReportLine):
     stopped = models.PositiveIntegerField(
         _("avbrutt"), null=True, blank=True, validators=PERSON_VALIDATORS
     )
+    #: Why completed + still studying + stopped is not the line's persons (rules).
+    persons_explanation = models.TextField(
+        _("forklaring på antall personer"), blank=True, max_length=rules.MAX_TEXT_LENGTH
+    )
 
     class Meta(ReportLine.Meta):
         verbose_name = _("rapport om kompetansetiltak")

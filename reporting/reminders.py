@@ -1,25 +1,28 @@
 """Reminders: the contact person is e-mailed 30, 7 and 1 days before the report's deadline
-(extensions honoured), and each office gets a list of its reports that have become
-overdue. Each reminder is sent once: a ReminderSent row, unique per report and kind, is
-written before the e-mail is scheduled for after the commit."""
+(extensions honoured), and again when a report returned for correction has not been sent
+again after RETURNED_REMINDER_DAYS days; each office gets a list of its reports that have
+become overdue (a returned report not sent again by the deadline among them). Each
+reminder is sent once: a ReminderSent row, unique per report and kind, is written before
+the e-mail is scheduled for after the commit. Every link in them is absolute."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilskudd import access
+from tilskudd.links import absolute_url
 from tilskudd.models import Office
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 
 from . import rules, selectors
-from .models import ReminderKind, ReminderSent, Report
+from .models import ReminderKind, ReminderSent, Report, ReportStatus
 from .services import contact_emails, office_of, when
 
 REMINDER_FOR_DAYS = {30: ReminderKind.DAYS_30, 7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}
@@ -60,6 +63,8 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
             queue_email(to=recipients, subject=subject, body=body, kind=f"reminder_{kind}",
                         reference=str(report.pk))
 
+    counts["contact"] += _send_returned_reminders(now)
+
     overdue = (
         selectors.overdue(Report.objects.all(), now)
         .exclude(reminders__kind=ReminderKind.OVERDUE)
@@ -84,6 +89,47 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def _send_returned_reminders(now: datetime) -> int:
+    """Remind the contact person of a report returned for correction and still not sent
+    again RETURNED_REMINDER_DAYS days after; once per report."""
+    returned = (
+        Report.objects.filter(status=ReportStatus.RETURNED)
+        .exclude(reminders__kind=ReminderKind.RETURNED)
+        .annotate(returned_at=Max("submissions__returned_at"))
+        .filter(returned_at__lte=now - timedelta(days=rules.RETURNED_REMINDER_DAYS))
+        .select_related("application__organisation", "application__round__scheme")
+        .annotate(deadline_at=selectors.deadline_expression())
+    )
+    sent = 0
+    for report in returned:
+        recipients = contact_emails(report)
+        if not _record_reminder(report, ReminderKind.RETURNED, recipients, now):
+            continue
+        sent += 1
+        if recipients:
+            subject, body = _returned_text(report)
+            queue_email(to=recipients, subject=subject, body=body, kind="reminder_returned",
+                        reference=str(report.pk))
+    return sent
+
+
+def _returned_text(report: Report) -> tuple[str, str]:
+    application = report.application
+    subject = _("Påminnelse: rapporten må rettes og sendes inn igjen (%(round)s)") % {
+        "round": application.round}
+    body = _(
+        "%(org)s har ikke sendt inn igjen rapporten om tilskuddet for %(round)s, som ble "
+        "sendt tilbake for retting. Meldingen fra Statsforvalteren:\n\n%(message)s\n\n"
+        "Frist: %(deadline)s. En rapport som ikke er sendt inn igjen innen fristen, regnes "
+        "som forsinket.\n\nRett og send rapporten i portalen: %(url)s"
+    ) % {
+        "org": application.organisation.name, "round": application.round,
+        "message": report.correction_message, "deadline": when(report.deadline_at),
+        "url": absolute_url("reporting:edit", report.pk),
+    }
+    return subject, body
+
+
 def _office_emails(office: Office) -> list[str]:
     if office.email:
         return [office.email]
@@ -101,11 +147,11 @@ def _reminder_text(report: Report, days: int) -> tuple[str, str]:
     body = _(
         "%(org)s har ikke sendt inn rapporten om tilskuddet for %(round)s. %(left)s\n\n"
         "Frist: %(deadline)s\nInnvilget: %(granted)s\n\n"
-        "Skriv og send rapporten i portalen: %(path)s"
+        "Skriv og send rapporten i portalen: %(url)s"
     ) % {
         "org": application.organisation.name, "round": application.round, "left": left,
         "deadline": when(report.deadline_at), "granted": format_nok(report.granted_total),
-        "path": reverse("reporting:edit", args=[report.pk]),
+        "url": absolute_url("reporting:edit", report.pk),
     }
     return subject, body
 
@@ -118,6 +164,8 @@ def _overdue_text(office: Office, reports: list[Report]) -> tuple[str, str]:
             "deadline": when(r.deadline_at), "granted": format_nok(r.granted_total)}
         for r in reports
     ]
-    body = _("Disse rapportene til %(office)s er ikke sendt inn innen fristen:\n\n%(lines)s")
-    body %= {"office": office.name, "lines": "\n".join(lines)}
+    body = _("Disse rapportene til %(office)s er ikke sendt inn innen fristen:\n\n%(lines)s"
+             "\n\nRapportene i saksbehandlingen: %(url)s")
+    body %= {"office": office.name, "lines": "\n".join(lines),
+             "url": absolute_url("admin:reporting_report_changelist")}
     return subject, body

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from assessment.rules import AUDITOR_THRESHOLD, auditor_required
+from tilskudd import deadlines
 from tilskudd.money import format_nok
+from tilskudd.reminders import due_before
 from tilskudd.uploads import MAX_PDF_BYTES
 
 from .choices import AttachmentKind, UnusedChoice
@@ -35,6 +37,8 @@ MIN_TEXT_REPORT_LENGTH = 20
 MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
 #: Reminders to the contact person this many (calendar) days before the deadline.
 REMINDER_DAYS = (30, 7, 1)
+#: A report returned for correction and not sent again this many days after is reminded of.
+RETURNED_REMINDER_DAYS = 7
 
 __all__ = ["AUDITOR_THRESHOLD", "auditor_required"]
 
@@ -75,23 +79,15 @@ def missing_attachment_message(report: Report) -> str:
 
 
 def accepts_report_at(deadline: datetime, moment: datetime) -> bool:
-    """A report is on time strictly before the deadline moment (compared as instants)."""
-    return moment.timestamp() < deadline.timestamp()
-
-
-def days_left(deadline: datetime, now: datetime) -> int:
-    """Whole calendar days, in Oslo, from today to the deadline's day (0 on the day)."""
-    return (deadline.astimezone(OSLO).date() - now.astimezone(OSLO).date()).days
+    """A report is on time through the deadline's minute (tilskudd.deadlines, the rule
+    every deadline follows)."""
+    return deadlines.is_open(deadline, moment)
 
 
 def reminder_due(deadline: datetime, now: datetime) -> int | None:
     """The reminder (30, 7 or 1 days) that is due now, the most urgent one; None when
     none is (more than 30 days left, or the deadline has passed)."""
-    if not accepts_report_at(deadline, now):
-        return None
-    left = days_left(deadline, now)
-    due = [days for days in REMINDER_DAYS if left <= days]
-    return min(due) if due else None
+    return due_before(deadline, now, REMINDER_DAYS)
 
 
 def latest_extension_allowed(deadline: datetime) -> datetime:
@@ -123,6 +119,8 @@ REQUIRED_LINE_FIELDS = {
     "bpa": ("trained", "amount_used"),
     "projects": ("status", "goal_achievement", "continues", "results", "amount_used"),
 }
+#: The counts of a competence line that must add up to its persons (employees).
+PERSON_COUNTS = ("completed", "still_studying", "stopped")
 PART_LINES = {"competence": "competence_lines", "bpa": "bpa_lines", "projects": "projects"}
 
 
@@ -141,6 +139,14 @@ def check_report(report: Report) -> list[RuleError]:
                         % {"line": line_name(part, line), "field": label},
                         line.pk, field,
                     ))
+    for line in report.competence_lines.all():
+        message = persons_mismatch(line, persons=line.source.employees)
+        if message:
+            errors.append(RuleError(
+                "competence", _("%(line)s: %(message)s")
+                % {"line": line_name("competence", line), "message": message},
+                line.pk, "persons_explanation",
+            ))
     if len(report.text_report.strip()) < MIN_TEXT_REPORT_LENGTH:
         errors.append(RuleError(
             "header",
@@ -152,6 +158,24 @@ def check_report(report: Report) -> list[RuleError]:
     if not has_required_attachment(report):
         errors.append(RuleError("attachments", missing_attachment_message(report)))
     return errors
+
+
+def persons_mismatch(counts, *, persons: int) -> str | None:
+    """Completed + still studying + stopped must be the persons the line was granted
+    for, or the difference explained (`counts` has the three counts and
+    `persons_explanation`: a report line, or a form's cleaned data as attributes).
+    None while a count is missing (check_report asks for it) or when it adds up."""
+    values = [getattr(counts, name) for name in PERSON_COUNTS]
+    if any(value is None for value in values) or sum(values) == persons:
+        return None
+    if (getattr(counts, "persons_explanation", "") or "").strip():
+        return None
+    completed, still, stopped = values
+    return _(
+        "%(completed)d fullført, %(still)d studerer fortsatt og %(stopped)d avbrutt er "
+        "%(total)d, men linjen gjelder %(persons)d. Rett tallene, eller forklar forskjellen."
+    ) % {"completed": completed, "still": still, "stopped": stopped, "total": sum(values),
+         "persons": persons}
 
 
 def check_account(report: Report) -> list[RuleError]:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from applications import selectors as application_selectors
 from applications.models import Application
-from tilskudd import access, submissions
+from tilskudd import access, deadlines, submissions
 from tilskudd.audit import AuditAction
 from tilskudd.models import AuditEvent, Membership, Organisation, User
 
@@ -30,7 +30,7 @@ from .models import (
 )
 
 #: Statuses of a report that has not been sent (or was sent back and not sent again).
-UNSENT_STATUSES = [ReportStatus.DRAFT]
+UNSENT_STATUSES = [ReportStatus.DRAFT, ReportStatus.RETURNED]
 
 
 def deadline_expression() -> Coalesce:
@@ -118,15 +118,16 @@ def for_review(qs: QuerySet[Report]) -> QuerySet[Report]:
 
 
 def overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
-    """Reports never sent whose deadline (extensions honoured) has passed."""
+    """Reports not sent (never, or not again after being returned for correction) whose
+    deadline (extensions honoured) has passed."""
     return qs.annotate(deadline_at=deadline_expression()).filter(
-        status__in=UNSENT_STATUSES, deadline_at__lte=now
+        status__in=UNSENT_STATUSES, deadline_at__lt=deadlines.cutoff(now)
     )
 
 
 def not_overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
     return qs.annotate(deadline_at=deadline_expression()).exclude(
-        Q(status__in=UNSENT_STATUSES) & Q(deadline_at__lte=now)
+        Q(status__in=UNSENT_STATUSES) & Q(deadline_at__lt=deadlines.cutoff(now))
     )
 
 
@@ -143,7 +144,7 @@ def unsent_reports(now: datetime) -> QuerySet[Report]:
     return (
         Report.objects.filter(status__in=UNSENT_STATUSES)
         .annotate(deadline_at=deadline_expression())
-        .filter(deadline_at__gt=now)
+        .filter(deadline_at__gte=deadlines.cutoff(now))
         .select_related("application__organisation", "application__round__scheme")
         .prefetch_related("reminders")
     )

@@ -64,7 +64,8 @@ HEADER_FIELDS = ["text_report", "unused_choice", "transfer_reason"]
 AUDITED_FIELDS = [*HEADER_FIELDS, "used_total"]
 #: What the recipient fills in on each line, by part.
 LINE_FIELDS = {
-    "competence": ["completed", "still_studying", "stopped", "amount_used"],
+    "competence": ["completed", "still_studying", "stopped", "persons_explanation",
+                   "amount_used"],
     "bpa": ["trained", "amount_used"],
     "projects": ["status", "goal_achievement", "results", "continues", "amount_used"],
 }

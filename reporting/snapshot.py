@@ -67,6 +67,7 @@ def report_snapshot(report: Report) -> dict[str, Any]:
                 "completed": _count(line.completed),
                 "still_studying": _count(line.still_studying),
                 "stopped": _count(line.stopped),
+                "persons_explanation": line.persons_explanation,
                 "amount_used": _money(line.amount_used),
             }
             for line in report.competence_lines.all()

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import access
+from . import access, deadlines
 from .models import AuditEvent, Membership, OfficeMembership, User
 from .receipts import when
 from .selectors import memberships_for_user
@@ -84,7 +84,7 @@ class Inbox:
 def due_text(due: datetime, now: datetime) -> str:
     """«Frist 1. mars 2027 kl. 23:59 – 12 dager igjen» (or how late it is)."""
     days = (timezone.localdate(due) - timezone.localdate(now)).days
-    if due <= now:
+    if deadlines.has_passed(due, now):
         late = max(-days, 0)
         if late == 0:
             return _("Fristen var %(due)s, i dag.") % {"due": when(due)}

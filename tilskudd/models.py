@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import deadlines
 from .audit import AuditEvent
 from .budgets import Earmark, OfficeBudget
 from .validators import normalise_org_number, validate_municipality_number, validate_org_number
@@ -316,12 +317,12 @@ class Scheme(models.Model):
 class RoundQuerySet(models.QuerySet):
     def open_for_applications(self, at: datetime | None = None) -> RoundQuerySet:
         at = at or timezone.now()
-        return self.filter(opens_at__lte=at, application_deadline__gt=at)
+        return self.filter(opens_at__lte=at, application_deadline__gte=deadlines.cutoff(at))
 
 
 class Round(models.Model):
     """One year's round of a scheme. Deadlines are moments (stored in UTC, meant in
-    Europe/Oslo); an application is accepted strictly before the deadline moment."""
+    Europe/Oslo); an application is accepted through the deadline's minute (deadlines.py)."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="rounds")
     year = models.PositiveSmallIntegerField(_("år"))
@@ -371,12 +372,12 @@ class Round(models.Model):
             )
 
     def accepts_applications_at(self, moment: datetime) -> bool:
-        """The deadline rule: open from `opens_at` until, not including, the deadline.
+        """Open from `opens_at` through the deadline's minute (tilskudd.deadlines).
 
         Compared in UTC: Python compares two datetimes that share a tzinfo by wall clock,
         which would get the repeated hour of the autumn DST change wrong."""
-        at = moment.astimezone(UTC)
-        return self.opens_at.astimezone(UTC) <= at < self.application_deadline.astimezone(UTC)
+        return (self.opens_at.astimezone(UTC) <= moment.astimezone(UTC)
+                and deadlines.is_open(self.application_deadline, moment))
 
     @property
     def is_open_for_applications(self) -> bool:
@@ -390,9 +391,10 @@ class Round(models.Model):
 
 from .invitations import Invitation  # noqa: E402 (so does the invitation)
 from .outbox import OutboundEmail  # noqa: E402 (the outbox model lives in its own module)
+from .reminders import SentReminder  # noqa: E402 (so does the record of reminders sent)
 
 __all__ = [
     "AuditEvent", "County", "Earmark", "Invitation", "Membership", "MembershipRole", "Office",
     "OfficeBudget", "OfficeMembership", "OfficeRole", "Organisation", "OrganisationKind",
-    "OutboundEmail", "Round", "Scheme", "User",
+    "OutboundEmail", "Round", "Scheme", "SentReminder", "User",
 ]

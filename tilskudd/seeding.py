@@ -92,6 +92,8 @@ def load_reference_data() -> ReferenceCounts:
                 number=c["number"], defaults={"name": c["name"], "office": office}
             )
             counties[county.number] = county
+            if not c["county_municipality"]:
+                continue  # Oslo: Oslo kommune (0301) carries the county's tasks too
             cm = Organisation.objects.filter(
                 kind=OrganisationKind.COUNTY_MUNICIPALITY, county=county
             ).first() or Organisation(kind=OrganisationKind.COUNTY_MUNICIPALITY, county=county)

@@ -252,6 +252,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.daily",
         "schedule": timedelta(days=1),
     },
+    # 7 and 1 days before the application deadline, to organisations with an unsent one.
+    "applications-deadline-reminders": {
+        "task": "applications.tasks.deadline_reminders",
+        "schedule": timedelta(days=1),
+    },
+    # Grant letters not accepted after 14 days: a reminder to the recipient, once.
+    "assessment-letter-reminders": {
+        "task": "assessment.tasks.letter_reminders",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with DJANGO_DEBUG=0.

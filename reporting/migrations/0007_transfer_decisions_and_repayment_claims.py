@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0005_report_lines_share_an_abstract_line'),
+        ('reporting', '0006_persons_explanation_returned_reminder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -270,20 +270,21 @@ def test_an_editor_cannot_submit(draft, editor):
 
 
 def test_submit_at_the_deadline_minute(draft, signatory):
-    deadline = draft.round.application_deadline
+    # the deadline is shown to the minute, so it accepts the whole of that minute
+    minute = draft.round.application_deadline.replace(second=0, microsecond=0)
     before = state(draft)
 
     with pytest.raises(ServiceError) as excinfo:
-        services.application_submit(application=draft, user=signatory, now=deadline)
+        services.application_submit(application=draft, user=signatory,
+                                    now=minute + timedelta(minutes=1))
 
     assert excinfo.value.code == "deadline_passed"
     assert "Søknaden er ikke sendt, men utkastet er lagret." in excinfo.value.message
     assert state(draft) == before
 
-    submission = services.application_submit(
-        application=draft, user=signatory, now=deadline - timedelta(seconds=1)
-    )
-    assert submission.submitted_at == deadline - timedelta(seconds=1)
+    last = minute + timedelta(seconds=59, microseconds=999999)
+    submission = services.application_submit(application=draft, user=signatory, now=last)
+    assert submission.submitted_at == last
 
 
 def test_frozen_content_does_not_follow_later_changes(draft, signatory, editor):
@@ -344,7 +345,9 @@ def test_withdraw_needs_a_reason_and_a_signatory_and_time(draft, signatory, edit
     for user, reason, now, code in [
         (signatory, "  ", None, "reason_required"),
         (editor, "Feil", None, "not_signatory"),
-        (signatory, "Feil", draft.round.application_deadline, "deadline_passed"),
+        # the deadline's minute is still open (tilskudd.deadlines); the next one is not
+        (signatory, "Feil", draft.round.application_deadline + timedelta(minutes=1),
+         "deadline_passed"),
     ]:
         with pytest.raises(ServiceError) as excinfo:
             services.application_withdraw(application=draft, user=user, reason=reason, now=now)

@@ -91,8 +91,9 @@ def fill(report: Report, user: User, *, used: Callable[[object], Decimal] | None
         report=report, user=user,
         header={"text_report": text, "unused_choice": unused_choice,
                 "transfer_reason": transfer_reason},
-        competence=[{"id": line.pk, "completed": 2, "still_studying": 1, "stopped": 0,
-                     "amount_used": used(line)} for line in report.competence_lines.all()],
+        competence=[{"id": line.pk, "completed": line.source.employees - 1, "still_studying": 1,
+                     "stopped": 0, "amount_used": used(line)}
+                    for line in report.competence_lines.select_related("source")],
         bpa=[{"id": line.pk, "trained": 2, "amount_used": used(line)}
              for line in report.bpa_lines.all()],
         projects=[{"id": p.pk, "status": "completed", "goal_achievement": "achieved",

@@ -4,6 +4,7 @@ each once, extensions honoured; the office a list of its overdue reports, once e
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 
 from reporting import reminders, services, tasks
 from reporting.models import ReminderSent
@@ -52,7 +53,7 @@ def test_each_reminder_goes_once_30_7_and_1_days_before(
     assert "Det er 30 dager til fristen." in mailoutbox[0].body
     assert "Det er 7 dager til fristen." in mailoutbox[1].body
     assert "Fristen er i morgen." in mailoutbox[2].body
-    assert f"/rapporter/{report.pk}/" in mailoutbox[0].body
+    assert f"{settings.SITE_URL}/rapporter/{report.pk}/" in mailoutbox[0].body
 
 
 def test_a_late_first_run_sends_only_the_most_urgent(

@@ -23,8 +23,9 @@ def _form_data(report, **overrides) -> dict:
         "header-unused_choice": "",
         "header-transfer_reason": "",
     }
-    for line in report.competence_lines.all():
-        data.update({f"competence-{line.pk}-completed": "2",
+    for line in report.competence_lines.select_related("source"):
+        # completed + still studying + stopped = the line's persons (reporting.rules)
+        data.update({f"competence-{line.pk}-completed": str(line.source.employees - 1),
                      f"competence-{line.pk}-still_studying": "1",
                      f"competence-{line.pk}-stopped": "0",
                      f"competence-{line.pk}-amount_used": f"{int(line.granted):,}".replace(
@@ -77,7 +78,7 @@ def test_saving_without_javascript(client, report, editor):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.used_total == 260000
-    assert [line.completed for line in report.competence_lines.all()] == [2, 2]
+    assert [line.completed for line in report.competence_lines.all()] == [2, 3]
     page = client.get(response["Location"]).content.decode()
     assert re.search(r"Rapporten er lagret kl\. \d\d:\d\d\.", page)
 

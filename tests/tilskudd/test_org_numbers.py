@@ -21,9 +21,9 @@ def test_the_fixture_has_every_municipality_and_county_municipality_once():
     rows = _rows()
 
     kinds = [(row["kind"], row["number"]) for row in rows]
-    assert len(kinds) == len(set(kinds)) == 357 + 15
+    assert len(kinds) == len(set(kinds)) == 357 + 14
     assert sum(row["kind"] == "municipality" for row in rows) == 357
-    assert sum(row["kind"] == "county_municipality" for row in rows) == 15
+    assert sum(row["kind"] == "county_municipality" for row in rows) == 14  # no Oslo row
 
 
 def test_every_number_in_the_fixture_passes_mod_11_and_says_where_it_came_from():
@@ -54,13 +54,11 @@ def test_reference_data_fills_the_numbers_the_fixture_has(reference_data):
 
 def test_oslos_number_is_on_oslo_kommune_only(reference_data):
     oslo = Organisation.objects.get(municipality_number="0301")
-    county_level = Organisation.objects.get(
-        kind=OrganisationKind.COUNTY_MUNICIPALITY, county__number="03"
-    )
 
     assert oslo.org_number == "958935420"
-    assert county_level.org_number == ""
     assert Organisation.objects.filter(org_number="958935420").count() == 1
+    # Oslo kommune is Oslo's county municipality too: no second, county-level row
+    assert list(Organisation.objects.filter(county__number="03")) == [oslo]
 
 
 def test_loading_again_changes_nothing(reference_data):

@@ -21,13 +21,15 @@ def make_round(deadline: datetime) -> Round:
 
 
 def test_deadline_minute_in_oslo_time_winter():
-    # 17 March 23:59 in Oslo is 22:59 UTC (CET, UTC+1).
+    # 17 March 23:59 in Oslo is 22:59 UTC (CET, UTC+1); «kl. 23:59» accepts that minute.
     rnd = make_round(datetime(2027, 3, 17, 23, 59, tzinfo=OSLO))
 
     assert rnd.accepts_applications_at(datetime(2027, 3, 17, 22, 58, 59, tzinfo=UTC))
-    assert rnd.accepts_applications_at(datetime(2027, 3, 17, 22, 58, 59, 999999, tzinfo=UTC))
-    assert not rnd.accepts_applications_at(datetime(2027, 3, 17, 22, 59, tzinfo=UTC))
+    assert rnd.accepts_applications_at(datetime(2027, 3, 17, 22, 59, tzinfo=UTC))
+    assert rnd.accepts_applications_at(datetime(2027, 3, 17, 23, 59, 30, tzinfo=OSLO))
+    assert rnd.accepts_applications_at(datetime(2027, 3, 17, 22, 59, 59, 999999, tzinfo=UTC))
     assert not rnd.accepts_applications_at(datetime(2027, 3, 17, 23, 0, tzinfo=UTC))
+    assert not rnd.accepts_applications_at(datetime(2027, 3, 18, 0, 0, tzinfo=OSLO))
 
 
 def test_deadline_just_after_spring_dst_change():
@@ -37,8 +39,8 @@ def test_deadline_just_after_spring_dst_change():
     assert rnd.application_deadline.astimezone(UTC) == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
     # 01:59 CET (00:59 UTC) is 31 real minutes before the deadline, not 91.
     assert rnd.accepts_applications_at(datetime(2027, 3, 28, 1, 29, tzinfo=OSLO))
-    assert rnd.accepts_applications_at(datetime(2027, 3, 28, 1, 29, 59, tzinfo=UTC))
-    assert not rnd.accepts_applications_at(datetime(2027, 3, 28, 1, 30, tzinfo=UTC))
+    assert rnd.accepts_applications_at(datetime(2027, 3, 28, 1, 30, 59, tzinfo=UTC))
+    assert not rnd.accepts_applications_at(datetime(2027, 3, 28, 1, 31, tzinfo=UTC))
 
 
 def test_deadline_across_autumn_dst_change():
@@ -47,8 +49,8 @@ def test_deadline_across_autumn_dst_change():
 
     first_0230 = datetime(2026, 10, 25, 2, 30, fold=0, tzinfo=OSLO)  # 00:30 UTC
     assert rnd.accepts_applications_at(first_0230)
-    assert rnd.accepts_applications_at(datetime(2026, 10, 25, 1, 29, tzinfo=UTC))
-    assert not rnd.accepts_applications_at(datetime(2026, 10, 25, 1, 30, tzinfo=UTC))
+    assert rnd.accepts_applications_at(datetime(2026, 10, 25, 1, 30, 59, tzinfo=UTC))
+    assert not rnd.accepts_applications_at(datetime(2026, 10, 25, 1, 31, tzinfo=UTC))
 
 
 def test_round_is_closed_before_it_opens():
