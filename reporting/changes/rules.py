@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from tilskudd import deadlines
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -34,10 +35,8 @@ def change_deadline(rnd: Round) -> datetime:
 
 
 def accepts_change_at(rnd: Round, moment: datetime) -> bool:
-    """On time through the deadline's minute («kl. 23:59» takes 23:59:59, not 00:00),
-    compared in UTC (the rule every deadline follows)."""
-    cutoff = moment.astimezone(UTC).replace(second=0, microsecond=0)
-    return change_deadline(rnd).astimezone(UTC) >= cutoff
+    """On time through the deadline's minute (tilskudd.deadlines, every deadline's rule)."""
+    return deadlines.is_open(change_deadline(rnd), moment)
 
 
 def amount_field(part: str, line_id: int) -> str:
