@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tilskudd
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national bench-crush vendor-bootstrap
+.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national bench-pdf bench-export bench-crush vendor-bootstrap
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-national: install
 # The receipts and the letter, ms a page against a bare one-page WeasyPrint document.
 bench-pdf: install
 	cd bench && ../$(BIN)/python pdf.py
+
+# The office's Excel export with 1 000 and 4 000 applications: seconds and peak memory.
+bench-export: install
+	cd bench && ../$(BIN)/python export.py
 
 # The deadline crush (README, "Deadline benchmark"): gunicorn, PostgreSQL (database
 # tilskudd_crush, made afresh), Redis and a worker on both queues; under five minutes.

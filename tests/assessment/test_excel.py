@@ -4,6 +4,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -137,3 +139,34 @@ def test_the_export_is_written_in_write_only_mode(budget, monkeypatch):
     excel.round_workbook(budget)
 
     assert made == [{"write_only": True}]
+
+
+def test_the_line_column_names_each_line_as_the_letter_does(budget, round_with_cases):
+    from assessment.documents import line_label
+    from assessment.excel import round_workbook
+    from assessment.models import LineAssessment
+
+    wb = load_workbook(io.BytesIO(round_workbook(budget)))
+    named = {row[6] for row in wb["Linjer"].iter_rows(min_row=2, values_only=True)}
+
+    assert named == {line_label(la) for la in LineAssessment.objects.filter(
+        assessment__application__organisation__county__office=budget.office)}
+
+
+def test_the_export_reads_the_same_number_of_queries_for_more_lines(
+    budget, trondheim, open_round, round_with_cases
+):
+    from assessment.excel import round_workbook
+
+    with CaptureQueriesContext(connection) as few:
+        round_workbook(budget)
+    malvik = OrganisationFactory(name="Malvik kommune", municipality_number="5031",
+                                 org_number="", county=trondheim.county)
+    submit(malvik, open_round, member(malvik, MembershipRole.SIGNATORY),
+           competence_lines=[competence() for _ in range(12)], bpa_lines=[bpa()])
+    with CaptureQueriesContext(connection) as more:
+        data = round_workbook(budget)
+
+    assert len(more) == len(few)
+    rows = list(load_workbook(io.BytesIO(data))["Linjer"].iter_rows(values_only=True))
+    assert sum(r[1] == "Malvik kommune" for r in rows) == 13
