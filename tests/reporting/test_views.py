@@ -79,7 +79,7 @@ def test_saving_without_javascript(client, report, editor):
     report.refresh_from_db()
     assert report.used_total == 260000
     assert [line.completed for line in report.competence_lines.all()] == [2, 3]
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"], follow=True).content.decode()  # to its step
     assert re.search(r"Rapporten er lagret kl\. \d\d:\d\d\.", page)
 
 
