@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -62,6 +63,22 @@ def ensure_importable(application: Application) -> None:
 
 
 def import_application(
+    *, application: Application, user: User, uploaded_file: Any
+) -> ImportResult:
+    """`_import_application` in the language the file's labels are in (a template
+    downloaded in English reads in a bokmål session); its messages are in it too."""
+    ensure_importable(application)
+    with translation.override(xl.upload_language(uploaded_file, _labels_in_language)):
+        return _import_application(
+            application=application, user=user, uploaded_file=uploaded_file)
+
+
+def _labels_in_language(wb: Workbook) -> bool:
+    labels = [capfirst(str(f.verbose_name)) for _name, f in header_fields()]
+    return xl.has_labels(wb, SHEET_HEADER, labels, first_row=HEADER_FIRST_ROW)
+
+
+def _import_application(
     *, application: Application, user: User, uploaded_file: Any
 ) -> ImportResult:
     """Fill the draft from an uploaded workbook. Every problem is reported with its sheet

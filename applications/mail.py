@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from tilskudd import access
+from tilskudd.languages import in_language_of, in_submitted_language
 from tilskudd.links import absolute_url
 from tilskudd.models import Organisation, User
 from tilskudd.money import format_nok
@@ -26,6 +27,7 @@ def _about(application: Application, user: User) -> dict[str, object]:
             "year": application.round.year}
 
 
+@in_language_of(lambda application, *args: application.organisation)
 def email_signature_request(application: Application, user: User) -> None:
     """Tell the organisation's signatories that an application waits for them."""
     recipients = _signatory_emails(application.organisation)
@@ -42,6 +44,7 @@ def email_signature_request(application: Application, user: User) -> None:
                 kind="application_request_signature", reference=str(application.pk))
 
 
+@in_language_of(lambda application, *args: application.organisation)
 def email_sent_back(application: Application, user: User, requester: User | None,
                     comment: str) -> None:
     """Tell whoever sent the application for signing that it came back, and why."""
@@ -60,6 +63,7 @@ def email_sent_back(application: Application, user: User, requester: User | None
                 kind="application_sent_back", reference=str(application.pk))
 
 
+@in_submitted_language
 def email_receipt(submission: Submission, application: Application) -> None:
     content = submission.content
     queue_receipt_email(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilskudd import access, deadlines
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.outbox import queue_email
 from tilskudd.receipts import when
@@ -56,6 +57,7 @@ def send_deadline_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
+@in_language_of(lambda application, days: application.organisation)
 def _text(application: Application, days: int) -> tuple[str, str]:
     rnd = application.round
     subject = _("Påminnelse: søknaden om %(scheme)s %(year)s skal sendes innen %(deadline)s") % {

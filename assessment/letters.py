@@ -12,6 +12,7 @@ from applications.models import Application
 from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.models import User
 from tilskudd.outbox import queue_email
@@ -29,6 +30,7 @@ def letter_recipients(application: Application) -> list[str]:
     return sorted({application.contact_email, *signatories} - {""})
 
 
+@in_language_of(lambda letter, assessment: assessment.application.organisation)
 def _email_letter_on_commit(letter: AllocationLetter, assessment: Assessment) -> None:
     application = assessment.application
     recipients = letter_recipients(application)

@@ -20,6 +20,7 @@ from applications.models import (
     Project,
 )
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
 from tilskudd.workflow import HistoryEntry
 
@@ -298,6 +299,10 @@ class AllocationLetter(DocumentJob):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
+
+    def document_language(self) -> str:
+        """In the recipient's own language form (språklova §15), not the caseworker's."""
+        return letter_language(self.assessment.application.organisation)
 
 
 class Acceptance(models.Model):

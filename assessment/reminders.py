@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.outbox import queue_email
 from tilskudd.receipts import when
@@ -49,6 +50,7 @@ def send_letter_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
+@in_language_of(lambda case: case.application.organisation)
 def _text(case: Assessment) -> tuple[str, str]:
     application = case.application
     rnd = application.round

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -55,6 +56,19 @@ def expected_sheets() -> list[str]:
 
 
 def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
+    """`_import_report` in the language the file's labels are in (a template downloaded
+    in English reads in a bokmål session); its messages are in it too."""
+    services.ensure_editable(report=report, user=user)
+    with translation.override(xl.upload_language(uploaded_file, _labels_in_language)):
+        return _import_report(report=report, user=user, uploaded_file=uploaded_file)
+
+
+def _labels_in_language(wb: Workbook) -> bool:
+    labels = [label for _name, label, _help in header_rows()]
+    return xl.has_labels(wb, layout.SHEET_HEADER, labels, first_row=layout.HEADER_FIRST_ROW)
+
+
+def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
     """Fill the report from an uploaded template. Raises ServiceError when the
     report may not be changed (sent in, or the user is not a member)."""
     services.ensure_editable(report=report, user=user)

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from tilskudd import access
+from tilskudd.languages import in_language_of, in_submitted_language
 from tilskudd.links import absolute_url
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
@@ -31,6 +32,7 @@ def contact_emails(report: Report) -> list[str]:
     return [contact] if contact else recipient_emails(report)
 
 
+@in_submitted_language
 def email_receipt(submission: ReportSubmission, report: Report) -> None:
     queue_receipt_email(
         submission, contact_email=report.application.contact_email, kind="report_receipt",
@@ -53,6 +55,7 @@ def email_receipt(submission: ReportSubmission, report: Report) -> None:
     )
 
 
+@in_language_of(lambda report, *args: report.application.organisation)
 def email_return(report: Report, submission: ReportSubmission, message: str) -> None:
     """To the contact person and signatories: what the office wants corrected."""
     recipients = recipient_emails(report)
@@ -67,6 +70,7 @@ def email_return(report: Report, submission: ReportSubmission, message: str) -> 
                     reference=submission.reference)
 
 
+@in_language_of(lambda report, *args: report.application.organisation)
 def email_extension(report: Report, new_deadline: datetime) -> None:
     """To the contact person and signatories: the report's new deadline."""
     recipients = recipient_emails(report)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilskudd import access
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.models import Office
 from tilskudd.money import format_nok
@@ -113,6 +114,7 @@ def _send_returned_reminders(now: datetime) -> int:
     return sent
 
 
+@in_language_of(lambda report: report.application.organisation)
 def _returned_text(report: Report) -> tuple[str, str]:
     application = report.application
     subject = _("Påminnelse: rapporten må rettes og sendes inn igjen (%(round)s)") % {
@@ -136,6 +138,7 @@ def _office_emails(office: Office) -> list[str]:
     return sorted(m.user.email for m in access.staff_of(office))
 
 
+@in_language_of(lambda report, days: report.application.organisation)
 def _reminder_text(report: Report, days: int) -> tuple[str, str]:
     application = report.application
     subject = _("Påminnelse: rapporten for %(round)s skal sendes innen %(deadline)s") % {

@@ -80,7 +80,7 @@ def office_items(
             title=_("Tilbakebetalingskrav fra %(org)s: %(amount)s, ikke betalt") % {
                 "org": application.organisation.name, "amount": format_nok(claim.amount)},
             detail=_("Krav %(ref)s, frist %(due)s.") % {
-                "ref": claim_reference(claim), "due": date_format(claim.due_date, "j. F Y")},
+                "ref": claim_reference(claim), "due": date_format(claim.due_date, "DATE_FORMAT")},
             url=reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]),
             link_text=_("Se kravet"), organisation=office.name, due=_due(claim),
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from tilskudd.audit import AuditAction
 from tilskudd.documents.pdf import render_pdf
 from tilskudd.errors import ServiceError
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.models import Round, User
 from tilskudd.money import format_nok
@@ -172,6 +173,7 @@ def repayment_mark_paid(
     return claim
 
 
+@in_language_of(lambda claim, report: report.application.organisation)
 def _email_claim(claim: RepaymentClaim, report: Report) -> None:
     recipients = mail.recipient_emails(report)
     if not recipients:
@@ -185,7 +187,7 @@ def _email_claim(claim: RepaymentClaim, report: Report) -> None:
     ) % {
         "office": office_of(report).name, "org": report.application.organisation.name,
         "amount": format_nok(claim.amount), "round": report.application.round,
-        "reason": claim.reason, "due": date_format(claim.due_date, "j. F Y"),
+        "reason": claim.reason, "due": date_format(claim.due_date, "DATE_FORMAT"),
         "ref": claim_reference(claim),
         "url": absolute_url("reporting:repayment_letter", claim.pk),
     }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.languages import letter_language
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
@@ -216,3 +217,7 @@ class RepaymentLetter(DocumentJob):
     class Meta:
         verbose_name = _("brev om tilbakebetaling (PDF)")
         verbose_name_plural = _("brev om tilbakebetaling (PDF)")
+
+    def document_language(self) -> str:
+        """In the recipient's own language form (språklova §15), not the caseworker's."""
+        return letter_language(self.claim.report.application.organisation)

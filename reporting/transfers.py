@@ -22,6 +22,7 @@ from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.carryover import Carryover
 from tilskudd.errors import ServiceError
+from tilskudd.languages import in_language_of
 from tilskudd.models import Round, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
@@ -167,6 +168,7 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
     return transfer
 
 
+@in_language_of(lambda transfer, report: report.application.organisation)
 def _email_decision(transfer: TransferDecision, report: Report) -> None:
     recipients = mail.recipient_emails(report)
     if not recipients:

@@ -27,7 +27,7 @@ admin.site.index_title = _("Statsforvalterens arbeidsflate")
 @admin.register(Office)
 class OfficeAdmin(OfficeReferenceAdmin):
     office_path = "pk"
-    list_display = ["name", "short_name", "email"]
+    list_display = ["name", "short_name", "email", "default_written_language"]
     search_fields = ["name"]
 
 
@@ -44,9 +44,10 @@ class OrganisationAdmin(OfficeScopedAdmin):
     office_path = "county__office"
     list_display = [
         "name", "kind", "org_number", "municipality_number", "county", "is_rural_district",
+        "written_language",
     ]
     list_select_related = ["county"]
-    list_filter = ["kind", "is_rural_district", "county"]
+    list_filter = ["kind", "is_rural_district", "written_language", "county"]
     search_fields = ["name", "org_number", "municipality_number"]
     ordering = ["name"]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import deadlines
 from .audit import AuditEvent
 from .budgets import Earmark, OfficeBudget
+from .languages import LetterLanguage, WrittenLanguage
 from .validators import normalise_org_number, validate_municipality_number, validate_org_number
 
 
@@ -28,6 +28,11 @@ class Office(models.Model):
     name = models.CharField(_("navn"), max_length=120, unique=True)
     short_name = models.CharField(_("kortnavn"), max_length=80)
     email = models.EmailField(_("e-post"), blank=True)
+    default_written_language = models.CharField(
+        _("målform for nøytrale"), max_length=2, choices=LetterLanguage.choices,
+        default=LetterLanguage.BOKMAL,
+        help_text=_("Brev til organisasjoner som er språknøytrale eller ikke har valgt."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -94,6 +99,11 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Søknader fra distriktskommuner prioriteres."),
     )
+    #: Its språkvedtak (språklova §11): letters to it are in this form (tilskudd.languages).
+    written_language = models.CharField(
+        _("målform"), max_length=8, choices=WrittenLanguage.choices, blank=True,
+        help_text=_("Tom: ikke kjent. Nøytral eller ikke kjent: embetets målform brukes."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -149,74 +159,6 @@ class Organisation(models.Model):
             errors["municipality_number"] = _("Bare kommuner har kommunenummer.")
         if errors:
             raise ValidationError(errors)
-
-
-class UserManager(BaseUserManager):
-    use_in_migrations = True
-
-    def _create_user(self, email: str, password: str | None, **extra):
-        if not email:
-            raise ValueError("E-post må oppgis.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email: str, password: str | None = None, **extra):
-        extra.setdefault("is_staff", False)
-        extra.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra)
-
-    def create_superuser(self, email: str, password: str | None = None, **extra):
-        extra.setdefault("is_staff", True)
-        extra.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra)
-
-
-class User(AbstractUser):
-    """A person who logs in with their e-mail address."""
-
-    username = None
-    first_name = None
-    last_name = None
-    email = models.EmailField(_("e-post"), unique=True)
-    full_name = models.CharField(_("fullt navn"), max_length=150)
-    is_directorate = models.BooleanField(
-        _("Helsedirektoratet (lesetilgang)"),
-        default=False,
-        help_text=_("Nasjonal lesetilgang til alle embeters data."),
-    )
-    # ID-porten: HMAC-SHA256 of the pid with IDPORTEN_PID_KEY; the pid itself is never stored
-    pid_hash = models.CharField(
-        _("ID-porten-nøkkel"), max_length=64, unique=True, null=True, blank=True, editable=False
-    )
-    email_verified_at = models.DateTimeField(_("e-post bekreftet"), null=True, blank=True)
-
-    USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = ["full_name"]
-
-    objects = UserManager()
-
-    class Meta:
-        ordering = ["email"]
-        verbose_name = _("bruker")
-        verbose_name_plural = _("brukere")
-
-    def __str__(self) -> str:
-        return self.full_name or self.email
-
-    def get_full_name(self) -> str:
-        return self.full_name
-
-    def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
-
-    @property
-    def staff_office(self) -> Office | None:
-        """The office this user works for, if they are office staff (tilskudd.access)."""
-        from .access import office_for
-
-        return office_for(self)
 
 
 class MembershipRole(models.TextChoices):
@@ -392,9 +334,10 @@ class Round(models.Model):
 from .invitations import Invitation  # noqa: E402 (so does the invitation)
 from .outbox import OutboundEmail  # noqa: E402 (the outbox model lives in its own module)
 from .reminders import SentReminder  # noqa: E402 (so does the record of reminders sent)
+from .users import User, UserManager  # noqa: E402, F401 (the user lives in its own module)
 
 __all__ = [
     "AuditEvent", "County", "Earmark", "Invitation", "Membership", "MembershipRole", "Office",
     "OfficeBudget", "OfficeMembership", "OfficeRole", "Organisation", "OrganisationKind",
-    "OutboundEmail", "Round", "Scheme", "SentReminder", "User",
+    "OutboundEmail", "Round", "Scheme", "SentReminder", "User", "UserManager",
 ]

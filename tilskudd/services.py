@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 ORGANISATION_FIELDS = [
     "kind", "name", "org_number", "municipality_number", "county", "is_rural_district",
+    "written_language",
 ]
 USER_FIELDS = ["email", "full_name", "is_active", "is_staff", "is_superuser", "is_directorate"]
 BUDGET_FIELDS = ["round", "office", "pot"]
@@ -107,6 +109,15 @@ def user_save(*, user: User, by: User | None) -> User:
     extra = {"password_changed": True} if stored_password != user.password else {}
     _save_audited(user, fields=USER_FIELDS, actor=by, action=action, **extra)
     return user
+
+
+def user_language_choose(*, user: User, language: str) -> None:
+    """Remember the portal language a user chose in the header (settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a portal language: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def user_password_changed(*, user: User, by: User | None) -> None:

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the signed-in user's own language choice (User.language) over the cookie's
+    "tilskudd.language_views.UserLanguageMiddleware",
     # who the user acts for is read once a request (tilskudd.access.acting_memberships)
     "tilskudd.per_request.PerRequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,13 +153,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
+# Each named in its own language (the header's choice); Django's set_language checks these.
+LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: «17. mars 2027 kl. 23:59» in nb and nn, «17 March 2027 at 23:59» in en (tilskudd/formats/)
+FORMAT_MODULE_PATH = ["tilskudd.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
-#: «17. mars 2027 kl. 23:59» in nb and nn, «17 March 2027 at 23:59» in en (tilskudd/formats/)
-FORMAT_MODULE_PATH = ["tilskudd.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")

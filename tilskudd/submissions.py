@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import ServiceError
+from .languages import active_language
 from .models import Organisation, Round
 from .references import new_reference
 
@@ -33,6 +34,10 @@ class FrozenSubmission(models.Model):
     )
     #: What was sent, exactly as the preview showed it (each app's snapshot module).
     content = models.JSONField()
+    #: The language the signatory used when submitting: the receipt (page, e-mail, PDF) is
+    #: in it (tilskudd.languages.rendered_in).
+    language = models.CharField(gettext_lazy("språk"), max_length=8,
+                                default=active_language, editable=False)
 
     class Meta:
         abstract = True

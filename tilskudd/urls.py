@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
-from . import password_views, session_views, views
+from . import language_views, password_views, session_views, views
 from .documents import polling
 from .idporten import views as idporten_views
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("idporten/", include("tilskudd.idporten.urls")),
     path("tilgang/", include("tilskudd.access_urls")),
     path("admin/", admin.site.urls),
+    path("sprak/", language_views.choose_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("okt/forleng/", session_views.keep_alive, name="session_keep_alive"),
     path("dokumenter/<str:token>/status/", polling.document_status, name="document_status"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tilskudd import access
 from tilskudd.documents.pdf import render_pdf
+from tilskudd.languages import in_language_of
 from tilskudd.links import absolute_url
 from tilskudd.outbox import queue_email
 
@@ -53,6 +54,7 @@ def render_change_letter(job: ChangeLetter) -> tuple[bytes, str]:
     return pdf, f"{kind}-{change.reference}.pdf"
 
 
+@in_language_of(lambda change: change.application.organisation)
 def email_decision(change: ChangeRequest) -> None:
     """To the contact person and the signatories, in the caller's transaction (sent after
     the commit), with a link to the request's page where the letter is."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.languages import letter_language
 from tilskudd.workflow import HistoryEntry
 
 from .. import rules as report_rules
@@ -169,3 +170,7 @@ class ChangeLetter(DocumentJob):
     class Meta:
         verbose_name = _("brev om endringssøknad (PDF)")
         verbose_name_plural = _("brev om endringssøknader (PDF)")
+
+    def document_language(self) -> str:
+        """In the recipient's own language form (språklova §15), not the caseworker's."""
+        return letter_language(self.change_request.application.organisation)

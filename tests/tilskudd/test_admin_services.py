@@ -77,7 +77,7 @@ def test_a_superuser_adds_an_organisation_with_an_audit_row(admin_client, trondh
         AuditAction.ORGANISATION_CHANGE, "admin@example.com", {})
     assert after == {"kind": "university", "name": "NTNU", "org_number": "974767880",
                      "municipality_number": None, "county": trondheim.county_id,
-                     "is_rural_district": False}
+                     "is_rural_district": False, "written_language": ""}
 
 
 def user_form(user, *, memberships=(), office=None) -> dict:
@@ -235,3 +235,20 @@ def test_a_password_set_in_the_admin_is_audited_without_the_password(admin_clien
     assert list(AuditEvent.objects.filter(action=AuditAction.USER_CHANGE).values_list(
         "actor__email", "target_id", "before", "after", "data")) == [
         ("admin@example.com", person.pk, {}, {}, {"password_changed": True})]
+
+
+@pytest.mark.django_db
+def test_the_office_sets_an_organisations_language_form_in_the_admin(client, trondheim):
+    caseworker = office_staff(trondheim.office, email="sb@example.no")
+    client.force_login(caseworker)
+
+    response = client.post(
+        reverse("admin:tilskudd_organisation_change", args=[trondheim.pk]),
+        organisation_form(trondheim, written_language="nn"))
+
+    assert response.status_code == 302
+    trondheim.refresh_from_db()
+    assert trondheim.written_language == "nn"
+    [(_action, actor, before, after)] = rows(AuditAction.ORGANISATION_CHANGE)
+    assert (actor, before, after) == ("sb@example.no", {"written_language": ""},
+                                      {"written_language": "nn"})

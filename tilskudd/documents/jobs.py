@@ -20,10 +20,11 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,13 @@ class DocumentJob(models.Model):
     def is_ready(self) -> bool:
         return self.status == DocumentStatus.READY
 
+    def document_language(self) -> str:
+        """The language the document is written in, whoever's request or worker makes it
+        (tilskudd.languages): a job about a `submission` (a receipt) is in the language it
+        was submitted in; a letter overrides this with the organisation's."""
+        submission = getattr(self, "submission", None)
+        return getattr(submission, "language", "") or settings.LANGUAGE_CODE
+
     def enqueue_on_commit(self) -> None:
         """Send the job to the worker once the surrounding transaction has committed.
 
@@ -131,7 +139,8 @@ def run_document_job(
         job.attempts += 1
         job.save(update_fields=["attempts"])
     try:
-        content, filename = render(job)
+        with translation.override(job.document_language()):
+            content, filename = render(job)
         return _store(model, job_id, content, filename)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -158,7 +167,8 @@ def render_now(job: DocumentJob) -> DocumentJob:
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=job.pk)
             if locked.status == DocumentStatus.PENDING:
-                content, filename = render(locked)
+                with translation.override(locked.document_language()):
+                    content, filename = render(locked)
                 _store(model, job.pk, content, filename)
                 locked.refresh_from_db()
             return locked

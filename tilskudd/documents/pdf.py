@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils._os import safe_join
 
 logger = logging.getLogger(__name__)
@@ -105,6 +104,5 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, context)
-    return html_to_pdf(html)
+    """In the active language: a document job's own (DocumentJob.document_language)."""
+    return html_to_pdf(render_to_string(template_name, context))

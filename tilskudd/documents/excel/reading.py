@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -59,6 +61,39 @@ def open_upload(
         yield wb
     finally:
         wb.close()
+
+
+def upload_language(upload: Any, recognises: Callable[[Workbook], bool]) -> str:
+    """The portal language (settings.LANGUAGES) an uploaded workbook's headings are in, so a
+    template downloaded in English is read in a bokmål session: the active language if
+    `recognises(wb)` (called under each language in turn) says so, else the first other
+    that it recognises, else the active one (the import then reports the headings). A file
+    that cannot be opened gives the active one; the import reports why."""
+    active = translation.get_language() or settings.LANGUAGE_CODE
+    languages = [active, *(code for code, _name in settings.LANGUAGES if code != active)]
+    try:
+        with open_upload(upload) as wb:
+            for language in languages:
+                with translation.override(language):
+                    if recognises(wb):
+                        return language
+    except ExcelFileError:
+        pass
+    return active
+
+
+def has_labels(wb: Workbook, title: str, labels: Iterable[str], *, first_row: int) -> bool:
+    """Whether the sheet `title` has `labels` down column A from `first_row` (as
+    CellReader.expect_label compares them): an `upload_language` recogniser."""
+    labels = [str(label) for label in labels]
+    sheet = read_sheet(wb, title, max_col=1, max_row=first_row + len(labels))
+    if sheet is None:
+        return False
+    return all(
+        isinstance(value := sheet.cell(row, 1).value, str)
+        and _normalise_label(_unescape_text(value)) == _normalise_label(label)
+        for row, label in enumerate(labels, start=first_row)
+    )
 
 
 # --- reading: cells -----------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""The user: a person who signs in with their e-mail address (or ID-porten), with the
+language they chose for the portal's pages. Importable from tilskudd.models too."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Office
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("E-post må oppgis.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with their e-mail address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-post"), unique=True)
+    full_name = models.CharField(_("fullt navn"), max_length=150)
+    is_directorate = models.BooleanField(
+        _("Helsedirektoratet (lesetilgang)"),
+        default=False,
+        help_text=_("Nasjonal lesetilgang til alle embeters data."),
+    )
+    # ID-porten: HMAC-SHA256 of the pid with IDPORTEN_PID_KEY; the pid itself is never stored
+    pid_hash = models.CharField(
+        _("ID-porten-nøkkel"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    email_verified_at = models.DateTimeField(_("e-post bekreftet"), null=True, blank=True)
+    #: The portal's language this person chose (tilskudd.language_views); blank: not chosen.
+    language = models.CharField(_("språk"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def staff_office(self) -> Office | None:
+        """The office this user works for, if they are office staff (tilskudd.access)."""
+        from .access import office_for
+
+        return office_for(self)
