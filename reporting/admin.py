@@ -174,8 +174,8 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
     @admin.display(description=gettext_lazy("revisorattestasjon"))
     def auditor_display(self, obj: Report) -> str:
         if not obj.auditor_required:
-            return _("Kreves ikke") + (" – " + _("regnskap levert")
-                                       if obj.has_project_accounts else "")
+            return (_("Kreves ikke – regnskap levert") if obj.has_project_accounts
+                    else _("Kreves ikke"))
         return _("Levert") if obj.has_auditor_statement else _("Mangler")
 
     @admin.display(description=gettext_lazy("ubrukte midler"), ordering="unused_choice")

@@ -70,7 +70,7 @@ def _summary_sheet(ws, *, title: str, note: str, headings: list, rows: dict[str,
 
 def export_reports(reports: QuerySet[Report]) -> bytes:
     counted = reports.filter(status__in=COUNTED_STATUSES)
-    wb, ws = xl.new_workbook("Utdanning")
+    wb, ws = xl.new_workbook(_("Utdanning"))
     note = _("Summert over %(count)d innsendte eller godkjente rapporter. Laget %(at)s.") % {
         "count": counted.count(),
         "at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
@@ -94,7 +94,7 @@ def export_reports(reports: QuerySet[Report]) -> bytes:
         choices=BpaRole.choices, counts=["lines", "trained"], widths=[36, 10, 16, 16, 16],
     )
 
-    ws = wb.create_sheet("Rapporter")
+    ws = wb.create_sheet(_("Rapporter"))
     xl.write_title(ws["A1"], _("Rapporter"))
     _headings(ws, [_("Embete"), _("Tilskuddsmottaker"), _("Org.nr."), _("År"), _("Status"),
                    _("Frist"), _("Innvilget (kr)"), _("Overført (kr)"), _("Brukt (kr)"),

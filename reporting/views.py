@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from applications import selectors as application_selectors
@@ -43,9 +44,10 @@ def _account_texts(report: Report) -> dict[str, str]:
 
 
 JS_TEXTS = {
-    "saved": "Sist lagret kl. %(time)s",
-    "saved_with_errors": "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret.",
-    "not_saved": "Ikke lagret. Sjekk nettforbindelsen, eller trykk «Lagre».",
+    "saved": gettext_noop("Sist lagret kl. %(time)s"),
+    "saved_with_errors": gettext_noop(
+        "Sist lagret kl. %(time)s. Noen felt har feil og er ikke lagret."),
+    "not_saved": gettext_noop("Ikke lagret. Sjekk nettforbindelsen, eller trykk «Lagre»."),
 }
 
 
