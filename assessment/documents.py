@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from tilskudd.documents.pdf import render_pdf
 
@@ -19,14 +20,22 @@ from .selectors import live_submission
 OSLO = ZoneInfo("Europe/Oslo")
 
 
+def competence_label(kind: str, description: str, employees: int) -> str:
+    """A competence line as the letter and the export name it: kind – description (n staff)."""
+    if description:
+        kind = f"{kind} – {description}"
+    return ngettext(
+        "%(kind)s (%(count)s ansatt)", "%(kind)s (%(count)s ansatte)", employees
+    ) % {"kind": kind, "count": employees}
+
+
 def line_label(la: LineAssessment) -> str:
     """How a line is named in the letter and the export."""
     line = la.line
     if la.part == Part.COMPETENCE:
-        text = line.get_education_type_display()
-        if line.description:
-            text = f"{text} – {line.description}"
-        return f"{text} ({line.employees} ansatte)"
+        return competence_label(
+            line.get_education_type_display(), line.description, line.employees
+        )
     if la.part == Part.BPA:
         return line.persons_text
     return f"{line.title} ({line.get_topic_display()})"

@@ -26,7 +26,7 @@ from ..models import AssessmentStatus, Part
 from .selectors import RECOMMENDED_STATUSES, NationalView, application_filter, status_key
 from .tables import status_labels
 
-SUMMARY_SHEET = "Sammendrag"
+SUMMARY_SHEET = gettext_lazy("Sammendrag")
 LINE_HEADERS = [
     gettext_lazy("Embete"), gettext_lazy("Organisasjon"), gettext_lazy("Org.nr."),
     gettext_lazy("Type"), gettext_lazy("Fylke"), gettext_lazy("Distriktskommune"),
@@ -58,7 +58,7 @@ def summary_headers() -> list[str]:
 
 
 def _summary(wb: Workbook, view: NationalView) -> None:
-    ws = wb.create_sheet(SUMMARY_SHEET)
+    ws = wb.create_sheet(str(SUMMARY_SHEET))
     _widths(ws, [24] + [16] * (len(summary_headers()) - 1))
     ws.append([_text(ws, _("%(scheme)s %(year)s, alle embeter") % {
         "scheme": view.round.scheme.name, "year": view.round.year})])
