@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from tilskudd.documents.pdf import render_pdf
 
@@ -20,13 +21,17 @@ from .selectors import live_submission
 OSLO = ZoneInfo("Europe/Oslo")
 
 
+@lru_cache(maxsize=256)
+def _staff_pattern(language: str | None, employees: int) -> str:
+    """The plural form, looked up once per language and count (the export has many lines)."""
+    return ngettext("%(kind)s (%(count)s ansatt)", "%(kind)s (%(count)s ansatte)", employees)
+
+
 def competence_label(kind: str, description: str, employees: int) -> str:
     """A competence line as the letter and the export name it: kind – description (n staff)."""
     if description:
         kind = f"{kind} – {description}"
-    return ngettext(
-        "%(kind)s (%(count)s ansatt)", "%(kind)s (%(count)s ansatte)", employees
-    ) % {"kind": kind, "count": employees}
+    return _staff_pattern(get_language(), employees) % {"kind": kind, "count": employees}
 
 
 def line_label(la: LineAssessment) -> str:

@@ -27,6 +27,7 @@ from tilskudd.models import OfficeBudget, OrganisationKind
 
 from .amounts import LINE_MODELS
 from .choices import Outcome
+from .documents import competence_label
 from .models import AssessmentStatus, Part
 from .pot import pot_summary
 
@@ -107,15 +108,12 @@ class _Labels:
         return self.statuses[status]
 
     def line(self, part: str, row: dict) -> str:
-        """As assessment.documents.line_label names it (str(line) before a case is opened)."""
+        """As assessment.documents.line_label names it (a project's title alone before a
+        case is opened)."""
         assessed = row["line_assessment__id"] is not None
         if part == Part.COMPETENCE:
             kind = self.education.get(row["education_type"], row["education_type"])
-            if not assessed:
-                return f"{kind}: {row['employees']} ansatte"
-            if row["description"]:
-                kind = f"{kind} – {row['description']}"
-            return f"{kind} ({row['employees']} ansatte)"
+            return competence_label(kind, row["description"], row["employees"])
         if part == Part.BPA:
             key = (row["role"], row["persons"])
             if key not in self.bpa:
