@@ -300,3 +300,27 @@ def test_the_download_name_is_plain_ascii(name, short):
     from tilskudd.documents.excel.filenames import short_name
 
     assert short_name(SimpleNamespace(name=name), "rapport") == short
+
+
+def test_an_english_template_uploads_cleanly_into_a_bokmal_session(report, signatory):
+    from django.utils import translation
+
+    from reporting.excel_layout import HEADER_FIRST_ROW
+
+    # given: the template downloaded in English (its labels from reporting/locale/en)
+    with translation.override("en"):
+        english = export_report(report)
+    with translation.override("nb"):
+        bokmal = export_report(report)
+    def labels(data: bytes) -> list:
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        return [sheet.cell(row, 1).value for row in range(HEADER_FIRST_ROW, sheet.max_row + 1)]
+
+    assert labels(english) != labels(bokmal)
+
+    # when: it is uploaded from a page in bokmål
+    with translation.override("nb"):
+        result = import_report(report=report, user=signatory, uploaded_file=english)
+
+    # then: read in English, nothing refused
+    assert result.ok, result.errors
