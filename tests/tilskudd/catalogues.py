@@ -164,6 +164,8 @@ _BLOCKTRANS = re.compile(
 _TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 #: Blocks that fill an attribute (the admin's body class), not a text node.
 _ATTRIBUTE_BLOCKS = re.compile(r"{%\s*block\s+bodyclass\s*%}.*?{%\s*endblock\b.*?%}", re.S)
+_CSS_CONTENT = re.compile(r"content:([^;}]*)")
+_CSS_STRING = re.compile(r"[\"']([^\"']*)[\"']")
 #: Attributes whose value a person reads or hears.
 _READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
 
@@ -186,6 +188,11 @@ class _TextFinder(HTMLParser):
             self._skip -= 1
 
     def handle_data(self, data):
+        if self.lasttag == "style":  # the text CSS puts on the page (a PDF's page numbers)
+            for match in _CSS_CONTENT.finditer(data):
+                line = self.getpos()[0] + data.count("\n", 0, match.start())
+                for text in _CSS_STRING.findall(match.group(1)):
+                    self._note(text, line)
         if not self._skip:
             self._note(data, self.getpos()[0] + data[:len(data) - len(data.lstrip())].count("\n"))
 

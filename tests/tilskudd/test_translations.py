@@ -96,10 +96,13 @@ def test_the_template_check_finds_bare_text_and_leaves_translated_text():
         '{% load i18n %}<h1>{% translate "Søknad" %}</h1>\n'
         "<p>{% blocktranslate with n=count %}{{ n }} søknader{% endblocktranslate %}</p>\n"
         "{% comment %}Ikke vist{% endcomment %}<p>Tilskudd</p><p>{{ value }} – 42</p>\n"
-        '<p>Send inn</p><img alt="Logo" src="x.png"><script>var a = "tekst";</script>'
+        '<p>Send inn</p><img alt="Logo" src="x.png"><script>var a = "tekst";</script>\n'
+        '<style>@page { @bottom { content: "Side " counter(page) " av " counter(pages); } }\n'
+        '  p { content: "{% translate \'av\' %}"; }</style>'
     )
 
-    assert catalogues.bare_template_text(source) == [(4, "Send inn"), (4, "Logo")]
+    assert catalogues.bare_template_text(source) == [
+        (4, "Send inn"), (4, "Logo"), (5, "Side"), (5, "av")]
 
 
 def test_the_python_check_finds_literal_messages_and_leaves_gettext_ones():
