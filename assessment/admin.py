@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -242,7 +244,8 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
         acceptance = getattr(assessment, "acceptance", None)
         if acceptance is None:
             return format_html("<strong>{}</strong>", _("Ikke akseptert"))
-        return _("Akseptert %(date)s") % {"date": acceptance.accepted_at.strftime("%d.%m.%Y")}
+        return _("Akseptert %(date)s") % {
+            "date": date_format(timezone.localtime(acceptance.accepted_at), "SHORT_DATE_FORMAT")}
 
     @admin.display(description=_("Prioritet"))
     def markers_display(self, obj):

@@ -9,6 +9,7 @@ import io
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -63,7 +64,7 @@ def _summary(wb: Workbook, view: NationalView) -> None:
     ws.append([_text(ws, _("%(scheme)s %(year)s, alle embeter") % {
         "scheme": view.round.scheme.name, "year": view.round.year})])
     ws.append([_text(ws, _("Laget %(at)s.") % {
-        "at": timezone.localtime().strftime("%d.%m.%Y %H:%M")})])
+        "at": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")})])
     ws.append(_header(ws, summary_headers()))
     for figures in [*view.offices, view.total]:
         name = figures.office.short_name if figures.office else _("Sum")
