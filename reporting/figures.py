@@ -52,7 +52,9 @@ def report_figures(scope: FigureScope) -> list[FigureGroup]:
         for row in reports.annotate(deadline_at=deadline_expression())
         .values(office=F(OFFICE))
         .annotate(
-            received=Count("pk", filter=~Q(status__in=UNSENT_STATUSES)),
+            # sent at least once (a returned report was received, and is overdue if it is
+            # not sent again by the deadline: selectors.UNSENT_STATUSES)
+            received=Count("pk", filter=~Q(status=ReportStatus.DRAFT)),
             approved=Count("pk", filter=Q(status=ReportStatus.APPROVED)),
             returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
             overdue=Count("pk", filter=Q(status__in=UNSENT_STATUSES,

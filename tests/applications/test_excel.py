@@ -15,6 +15,7 @@ from django.urls import reverse
 from applications import services
 from applications.excel import APPLICATION_PROPERTY, export_application, import_application
 from applications.models import PROJECT_CRITERIA, Application, ApplicationStatus
+from tests.pdf import blank_pdf
 from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member, stavanger
 from tilskudd.documents import excel as xl
 from tilskudd.errors import ServiceError
@@ -89,6 +90,10 @@ def _draft(organisation=None, *, competence=None, bpa=None, projects=None):
             _project(), _project(title="Pårørendeskole", is_continuation=True,
                                  topic="relatives", amount=Decimal("120000"))],
     )
+    # the header ticks the «Leve hele livet» plan, so the plan goes with it (rules)
+    services.attachment_add(
+        application=application, user=editor, kind="leve_hele_livet", title="Plan",
+        uploaded=SimpleUploadedFile("plan.pdf", blank_pdf(), content_type="application/pdf"))
     return Application.objects.get(pk=application.pk), editor
 
 

@@ -865,7 +865,10 @@ def test_a_withdrawn_application_can_be_changed_and_resubmitted(
     line = application.competence_lines.get()
     signatory_client.post(edit_url(application), form_data(
         application, competence=[{"id": line.pk, **COMPETENCE, "amount": "70000"}],
-    ))
+    ))  # the form ticks the «Leve hele livet» plan: its document goes with it (rules)
+    services.attachment_add(
+        application=application, user=submitted.submitted_by, kind="leve_hele_livet",
+        title="Plan", uploaded=SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))
 
     response = signatory_client.post(reverse("applications:submit", args=[application.pk]))
 
