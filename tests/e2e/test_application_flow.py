@@ -4,12 +4,14 @@ checks the preview, sends it, and downloads the PDF copy; once the office has re
 «Trekk søknaden» is gone."""
 
 import re
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from applications.models import PROJECT_CRITERIA
 from tests.e2e.conftest import assert_accessible, login, logout
+from tests.pdf import blank_pdf
 
 EDITOR = "utfyller@trondheim.example.no"
 SIGNATORY = "signatur@trondheim.example.no"
@@ -35,6 +37,18 @@ def fill_header(page) -> None:
         "Månedlig budsjettoppfølging og årlig revisjon."
     )
     header.get_by_label("Kommunen har en politisk vedtatt plan for Leve hele livet").check()
+
+
+def attach_plan(page) -> None:
+    """On «Vedlegg»: the «Leve hele livet» plan the header ticked (the rules ask for it)."""
+    pdf = Path(tempfile.mkdtemp()) / "plan.pdf"
+    pdf.write_bytes(blank_pdf())
+    page.get_by_label("Type vedlegg").select_option(
+        label="Politisk vedtatt plan (Leve hele livet)")
+    page.get_by_label("Tittel").fill("Plan for Leve hele livet")
+    page.get_by_label("Fil (PDF)").set_input_files(str(pdf))
+    page.get_by_role("button", name="Last opp vedlegg").click()
+    expect(page.get_by_role("link", name="Plan for Leve hele livet")).to_be_visible()
 
 
 def next_step(page, title: str) -> None:
@@ -85,6 +99,7 @@ def start_fill_and_submit(page) -> None:
     next_step(page, "Tjenesteutvikling")
     fill_project(page)
     next_step(page, "Vedlegg")
+    attach_plan(page)
     next_step(page, "Oppsummering og innsending")
     expect(page.locator("#missing-none")).to_be_visible()
     assert_accessible(page)
@@ -132,6 +147,7 @@ def test_editor_fills_in_step_by_step_sends_for_signing_and_signatory_submits(pa
     next_step(page, "Tjenesteutvikling")
     fill_project(page)
     next_step(page, "Vedlegg")
+    attach_plan(page)
     assert_accessible(page)
     next_step(page, "Oppsummering og innsending")
     expect(page.locator("#missing-none")).to_be_visible()
