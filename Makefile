@@ -6,7 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tilskudd
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national bench-pdf bench-export bench-crush vendor-bootstrap
+.PHONY: install browser run test test-postgres test-worker lint ci bench bench-national bench-pdf bench-export bench-crush bench-passwords vendor-bootstrap
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,9 @@ bench-export: install
 
 # The deadline crush (README, "Deadline benchmark"): gunicorn, PostgreSQL (database
 # tilskudd_crush, made afresh), Redis and a worker on both queues; under five minutes.
+bench-passwords: install
+	$(BIN)/python bench/passwords.py
+
 bench-crush: install
 	PG=$(patsubst %/,%,$(dir $(PG_URL))) $(BIN)/python bench/crush.py
 

@@ -28,3 +28,29 @@ def blank_pdf(title: str = "Vedlegg") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_structure(data: bytes) -> tuple[bool, set[str], str | None]:
+    """Whether the PDF is tagged, the structure roles its tree uses (H1, Table, TH, P …), and
+    the document's language: what a screen reader needs to read it."""
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    marked = bool(root.get("/MarkInfo", {}).get("/Marked"))
+    roles: set[str] = set()
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child, depth)
+            return
+        if not hasattr(node, "get") or depth > 60:
+            return
+        if "/S" in node:
+            roles.add(str(node["/S"]).lstrip("/"))
+        if "/K" in node:
+            walk(node["/K"], depth + 1)
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    lang = root.get("/Lang")
+    return marked, roles, str(lang) if lang is not None else None

@@ -6,7 +6,7 @@ from applications import services
 from applications.documents import render_receipt
 from applications.models import ReceiptDocument
 from tests.applications.conftest import competence_line, project
-from tests.pdf import pdf_pages, pdf_text
+from tests.pdf import pdf_pages, pdf_structure, pdf_text
 from tilskudd.documents.jobs import DocumentStatus, run_document_job
 
 
@@ -116,3 +116,13 @@ def test_the_receipt_is_laid_out_densely_on_weasyprints_fast_paths(submission):
     assert "grid" not in css.replace("no CSS grid", "").replace("without grid", "")
     assert len(pdf_pages(data)) <= 3
     assert f"Referansenummer {submission.reference} Sendt" in pdf_text(data)  # reading order
+
+
+def test_the_receipt_is_a_tagged_pdf_a_screen_reader_can_follow(submission):
+    data, _ = render_receipt(ReceiptDocument.objects.get(submission=submission))
+
+    marked, roles, lang = pdf_structure(data)
+
+    assert marked
+    assert {"H1", "H2", "Table", "TH", "TD", "P"} <= roles
+    assert lang == "nb"

@@ -99,8 +99,10 @@ def static_only_fetcher():
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
 
+    # Tagged (a structure tree with headings, tables and reading order) so that a screen
+    # reader can read the documents the portal makes: WCAG covers them too.
     return HTML(string=html, base_url=STATIC_BASE_URL,
-                url_fetcher=static_only_fetcher()).write_pdf()
+                url_fetcher=static_only_fetcher()).write_pdf(pdf_tags=True)
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
