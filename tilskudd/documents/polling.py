@@ -65,6 +65,24 @@ def document_status(request: HttpRequest, token: str) -> JsonResponse:
     return _answer(job_state(job, data["u"]))
 
 
+class DocumentStatusMiddleware:
+    """Answers the status URL before the session, sign-in and language middleware (which
+    would each read the session and the user): placed right after WhiteNoise in
+    settings.MIDDLEWARE, so the poll stays one query whatever is added after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = reverse("document_status", args=["x"]).removesuffix("x/status/")
+
+    def __call__(self, request: HttpRequest):
+        path = request.path_info
+        if path.startswith(self.prefix) and path.endswith("/status/"):
+            token = path.removeprefix(self.prefix).removesuffix("/status/")
+            if token and "/" not in token:
+                return document_status(request, token)
+        return self.get_response(request)
+
+
 def _answer(data: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status)
     add_never_cache_headers(response)  # and so the headers middleware need not ask who
