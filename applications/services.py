@@ -285,7 +285,6 @@ def application_submit(
     stops = blocking(submission_gates(application.organisation, rnd, now))
     if stops:
         raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
-    application = with_content(Application.objects).get(pk=application.pk)
     apply_carryover(application)  # also a transfer approved after the last save
     broken = check_application(application)
     if broken:
