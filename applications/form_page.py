@@ -9,6 +9,7 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from tilskudd.carryover import carryover_for
 
@@ -114,21 +115,25 @@ class ApplicationForms:
                 add(f"#section-{'header' if form is self.header else 'attachments'}", error)
             for field in form:
                 for error in field.errors:
-                    add(f"#{field.auto_id}", f"{field.label}: {error}")
+                    add(f"#{field.auto_id}", _("%(field)s: %(error)s") % {
+                        "field": field.label, "error": error})
         for formset in self.parts:
             if not formset.is_bound:
                 continue
             for error in formset.non_form_errors():
                 add(f"#section-{formset.prefix}", error)
             for i, form in enumerate(formset.forms):
-                line = f"{formset.legend} {i + 1}"
+                line = _("%(legend)s %(number)d") % {"legend": formset.legend, "number": i + 1}
                 for error in form.non_field_errors():
-                    add(f"#{formset.prefix}-line-{i}", f"{line}: {error}")
+                    add(f"#{formset.prefix}-line-{i}", _("%(field)s: %(error)s") % {
+                        "field": line, "error": error})
                 for field in form:
                     label = str(field.label)
                     href = f"#{formset.prefix}-line-{i}" if field.is_hidden else f"#{field.auto_id}"
                     for error in field.errors:
-                        add(href, f"{line}, {label[:1].lower()}{label[1:]}: {error}")
+                        add(href, _("%(line)s, %(field)s: %(error)s") % {
+                            "line": line, "field": f"{label[:1].lower()}{label[1:]}",
+                            "error": error})
         return entries
 
     def errors_by_name(self, sections: list[str]) -> dict[str, list[str]]:

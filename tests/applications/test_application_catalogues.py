@@ -1,0 +1,58 @@
+"""applications/locale: the form's words, the status choices, a plural, the carry-over, the
+«Leve hele livet» rule and the reminder in nynorsk and English, and a page of the
+application in each (the receipt's words are read in test_receipt_language.py)."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from applications.models import ApplicationStatus, BpaRole, bpa_persons
+from applications.rules import LEVE_HELE_LIVET_MISSING
+
+
+@pytest.mark.parametrize(("language", "status", "withdrawn", "assistants"), [
+    ("nb", "Til signering", "Trukket", "3 assistenter"),
+    ("nn", "Til signering", "Trekt", "3 assistentar"),
+    ("en", "Awaiting signature", "Withdrawn", "3 assistants"),
+])
+def test_status_choices_and_plurals_follow_the_active_language(
+    language, status, withdrawn, assistants,
+):
+    with translation.override(language):
+        assert str(ApplicationStatus.TO_SIGN.label) == status
+        assert str(ApplicationStatus.WITHDRAWN.label) == withdrawn
+        assert bpa_persons(BpaRole.ASSISTANT, 3) == assistants
+
+
+@pytest.mark.parametrize(("language", "carried_over", "plan", "reminder"), [
+    ("nb", "overførte midler fra i fjor (kr)", "«Leve hele livet»", "Fristen er i morgen."),
+    ("nn", "overførte midlar frå i fjor (kr)", "«Leve heile livet»", "Fristen er i morgon."),
+    ("en", "funds carried over from last year (NOK)", "«Leve hele livet»",
+     "The deadline is tomorrow."),
+])
+def test_the_new_parts_of_the_form_are_translated(language, carried_over, plan, reminder):
+    with translation.override(language):
+        assert _("overførte midler fra i fjor (kr)") == carried_over
+        assert plan in str(LEVE_HELE_LIVET_MISSING)
+        assert _("Fristen er i morgen.") == reminder
+    with translation.override("nn"):
+        assert "ikkje" in _("Søknadsrunden er ikke åpen.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "heading", "bokmal"), [
+    ("nn", "Førehandsvising: søknad om", "Forhåndsvisning"),
+    ("en", "Preview: application for", "Forhåndsvisning"),
+])
+def test_the_preview_is_in_the_signed_in_users_language(
+    client, draft, editor, language, heading, bokmal,
+):
+    editor.language = language
+    editor.save(update_fields=["language"])
+    client.force_login(editor)
+
+    page = client.get(f"/soknader/{draft.pk}/forhandsvis/").content.decode()
+
+    assert f'lang="{language}"' in page
+    assert heading in page
+    assert bokmal not in page
