@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tilskudd import admin_filters
 from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
@@ -263,8 +263,9 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, _("%(count)d rapport(er) er godkjent.") % {"count": done},
-                              messages.SUCCESS)
+            self.message_user(request, ngettext(
+                "%(count)d rapport er godkjent.", "%(count)d rapporter er godkjent.", done,
+            ) % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Eksporter valgte rapporter til Excel"))
     def export_excel(self, request: HttpRequest, queryset) -> HttpResponse:
