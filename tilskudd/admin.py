@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import services
 from .admin_formsets import formset_changes
@@ -20,7 +21,7 @@ from .models import (
 )
 
 admin.site.site_header = _("Tilskudd – saksbehandling")
-admin.site.site_title = _("Tilskudd")
+admin.site.site_title = pgettext_lazy("the portal's name", "Tilskudd")
 admin.site.index_title = _("Statsforvalterens arbeidsflate")
 
 

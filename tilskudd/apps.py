@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TilskuddConfig(AppConfig):
     name = "tilskudd"
-    verbose_name = "Felles: kontorer, kommuner, ordninger og runder"
+    verbose_name = _("Felles: kontorer, kommuner, ordninger og runder")
 
     def ready(self) -> None:
         # Register every app's tasks in web processes too (Celery otherwise only

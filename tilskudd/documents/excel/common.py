@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: ("60 000" in Norwegian Excel). The format code itself always uses ",".
 AMOUNT_FORMAT = "#,##0"
 WHOLE_NUMBER_FORMAT = "0"
-YES, NO = "Ja", "Nei"
+#: Written in the active language (an upload is read in the language of its labels).
+YES, NO = gettext_lazy("Ja"), gettext_lazy("Nei")
 
 #: A text starting with one of these could be taken as a formula (OWASP: CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -85,7 +85,7 @@ def write_whole_number(cell: Cell, value: int | None) -> Cell:
 
 
 def write_yes_no(cell: Cell, value: bool) -> Cell:
-    cell.value = YES if value else NO
+    cell.value = str(YES if value else NO)
     cell.data_type = "s"
     return cell
 
