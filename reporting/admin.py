@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
@@ -160,7 +161,7 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
 
     @admin.display(description=gettext_lazy("frist"), ordering="deadline_at")
     def deadline_display(self, obj: Report) -> str:
-        text = timezone.localtime(obj.deadline_at).strftime("%d.%m.%Y")
+        text = date_format(timezone.localtime(obj.deadline_at), "SHORT_DATE_FORMAT")
         if obj.extended_deadline:
             text += " " + _("(utsatt)")
         if obj.status in selectors.UNSENT_STATUSES and obj.deadline_at <= timezone.now():
@@ -214,7 +215,8 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
         rows = [(e.at, f"{e.get_from_status_display()} → {e.get_to_status_display()}",
                  e.by, e.note) for e in obj.events.select_related("by")]
         rows += [(x.granted_at, _("Frist utsatt til %(date)s")
-                  % {"date": timezone.localtime(x.new_deadline).strftime("%d.%m.%Y %H:%M")},
+                  % {"date": date_format(timezone.localtime(x.new_deadline),
+                                         "SHORT_DATETIME_FORMAT")},
                   x.granted_by, x.reason) for x in obj.extensions.select_related("granted_by")]
         rows += [(r.sent_at, _("Påminnelse: %(kind)s") % {"kind": r.get_kind_display()}, "",
                   ", ".join(r.recipients)) for r in obj.reminders.all()]
@@ -225,7 +227,7 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
         rows.sort(key=lambda row: row[0])
         return format_html("<ul>{}</ul>", format_html_join(
             "", "<li>{} – {} {} {}</li>",
-            ((timezone.localtime(at).strftime("%d.%m.%Y %H:%M"), what, by or "",
+            ((date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT"), what, by or "",
               f"({note})" if note else "") for at, what, by, note in rows),
         ))
 

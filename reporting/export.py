@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
@@ -73,7 +74,7 @@ def export_reports(reports: QuerySet[Report]) -> bytes:
     wb, ws = xl.new_workbook(_("Utdanning"))
     note = _("Summert over %(count)d innsendte eller godkjente rapporter. Laget %(at)s.") % {
         "count": counted.count(),
-        "at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+        "at": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
     }
 
     _summary_sheet(

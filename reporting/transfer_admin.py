@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,7 +160,8 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
         return format_html("<ul>{}</ul>", format_html(
             "".join("<li>{} – {} {}</li>" for _event in events),
             *[part for at, what, by in events
-              for part in (timezone.localtime(at).strftime("%d.%m.%Y %H:%M"), what, by)]))
+              for part in (date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT"),
+                           what, by)]))
 
     def has_add_permission(self, request):
         return False  # a claim is made from a report (the report's page)
