@@ -19,6 +19,17 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _bokmal_after_each_test():
+    """A request leaves its language active on the thread (LocaleMiddleware, a user's own
+    choice): the next test starts in bokmål again, whatever this one switched to."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is slow on purpose; tests create many users. tests/tilskudd/test_hashers.py
     # checks the production hasher itself.
