@@ -2,6 +2,8 @@
 «Leve hele livet» rule and the reminder in nynorsk and English, and a page of the
 application in each (the receipt's words are read in test_receipt_language.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,3 +58,24 @@ def test_the_preview_is_in_the_signed_in_users_language(
     assert f'lang="{language}"' in page
     assert heading in page
     assert bokmal not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("written", "words", "not_words"), [
+    ("nn", ["Påminning:", "Fristen er i morgon.", "er ikkje sendt inn"], ["Påminnelse"]),
+    ("nb", ["Påminnelse:", "Fristen er i morgen.", "er ikke sendt inn"], ["Påminning"]),
+])
+def test_a_deadline_reminder_is_in_the_municipalitys_language_form(
+    draft, trondheim, mailoutbox, django_capture_on_commit_callbacks, written, words, not_words,
+):
+    from applications.reminders import send_deadline_reminders
+
+    trondheim.written_language = written
+    trondheim.save(update_fields=["written_language"])
+    the_day_before = draft.round.application_deadline - timedelta(days=1)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        assert send_deadline_reminders(now=the_day_before) == 1
+
+    text = mailoutbox[0].subject + mailoutbox[0].body
+    assert all(word in text for word in words), text
+    assert not any(word in text for word in not_words)
