@@ -5,6 +5,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -13,9 +14,14 @@ from django.utils.translation import ngettext
 
 from reporting import services
 from reporting.admin import ReportAdmin
+from reporting.changes import services as change_services
+from reporting.changes.models import ChangeLetter
 from reporting.models import Report, ReportStatus
 from reporting.views import _js_texts
+from tests.pdf import pdf_text
+from tilskudd.models import Organisation
 
+from .change_helpers import accept, ask, recommended
 from .helpers import ready_report
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +85,33 @@ def test_approving_reports_in_the_admin_counts_them_in_the_language(
     assert plural == two
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
+
+
+@pytest.mark.parametrize(("written", "words", "not_words"), [
+    ("nn", ["avslår endringssøknaden frå", "Tilskotet på kr 260 000 gjeld som før",
+            "Det kan ikkje klagast på vedtaket"], ["ikke", "Tilskuddet"]),
+    ("nb", ["avslår endringssøknaden fra", "Tilskuddet på kr 260 000 gjelder som før",
+            "Det kan ikke klages på vedtaket"], ["ikkje", "Tilskotet"]),
+])
+def test_a_change_letter_and_its_email_are_in_the_municipalitys_language_form(
+    application, caseworker, approver, signatory, written, words, not_words,
+    django_capture_on_commit_callbacks,
+):
+    """Språklova §15 (2), whatever the approver's own language (here English)."""
+    grant = accept(application, caseworker, signatory, django_capture_on_commit_callbacks)
+    Organisation.objects.filter(pk=application.organisation_id).update(
+        written_language=written)
+    change = recommended(ask(grant, signatory), caseworker, "refuse", "Dekket av tilskuddet.")
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        change_services.change_request_decide(change_request=change, user=approver)
+
+    letter = ChangeLetter.objects.get(change_request=change)
+    with letter.file.open("rb") as fh:
+        text = pdf_text(fh.read())
+    for word in words:
+        assert word in text
+    for word in not_words:
+        assert word not in text.split()
+    expected = {"nn": "endringa er avslått", "nb": "endringen er avslått"}[written]
+    assert expected in mail.outbox[-1].body
