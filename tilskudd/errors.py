@@ -6,13 +6,14 @@ rules with where they belong (a section, a line, a field), shown next to the fie
 
 Views do not repeat try/except: `ServiceErrorMiddleware` answers an uncaught refusal (a
 message and back to the page for a form post, JSON for the page's own background requests),
-and `add_to_form` puts a refusal's errors on a form where a view re-renders it.
+and `add_to_form` puts a refusal's errors on a form where a view re-renders it
+(`form_acted` does the whole posted-form round: valid, the service, a refusal on the form).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -63,6 +64,19 @@ def add_to_form(form, error: ServiceError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def form_acted(request: HttpRequest, form, act: Callable[[], object]) -> bool:
+    """True when `form` was posted and valid and `act()` (the service call) went through.
+    A refusal goes on the form (`add_to_form`) and the view shows the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        act()
+    except ServiceError as error:
+        add_to_form(form, error)
+        return False
+    return True
 
 
 def is_background(request: HttpRequest) -> bool:

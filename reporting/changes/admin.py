@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.admin_scoping import OfficeScopedAdmin
-from tilskudd.errors import ServiceError, add_to_form
+from tilskudd.errors import form_acted
 from tilskudd.money import format_nok
 
 from . import selectors, services
@@ -111,36 +111,22 @@ class ChangeRequestAdmin(OfficeScopedAdmin):
     def recommend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         change = self._scoped(request, pk)
         form = RecommendForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.change_request_recommend(
-                    change_request=change, user=request.user,
-                    recommendation=form.cleaned_data["recommendation"],
-                    note=form.cleaned_data["note"])
-            except ServiceError as error:
-                add_to_form(form, error)
-            else:
-                return self._done(request, change,
-                                  _("Innstillingen er sendt til godkjenning."))
+        if form_acted(request, form, lambda: services.change_request_recommend(
+                change_request=change, user=request.user,
+                recommendation=form.cleaned_data["recommendation"],
+                note=form.cleaned_data["note"])):
+            return self._done(request, change, _("Innstillingen er sendt til godkjenning."))
         return self._page(request, change, form, _("Innstill endringssøknaden"),
                           submit=_("Send til godkjenning"))
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         change = self._scoped(request, pk)
         form = DecideForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            send_back = "_return" in request.POST
-            try:
-                if send_back:
-                    services.change_request_return(change_request=change, user=request.user,
-                                                   note=form.cleaned_data["note"])
-                else:
-                    services.change_request_decide(change_request=change, user=request.user,
-                                                   note=form.cleaned_data["note"])
-            except ServiceError as error:
-                add_to_form(form, error)
-            else:
-                return self._done(request, change, _("Innstillingen er sendt tilbake.")
-                                  if send_back else _("Vedtaket er fattet. Brevet lages."))
+        send_back = "_return" in request.POST
+        act = services.change_request_return if send_back else services.change_request_decide
+        if form_acted(request, form, lambda: act(change_request=change, user=request.user,
+                                                 note=form.cleaned_data["note"])):
+            return self._done(request, change, _("Innstillingen er sendt tilbake.")
+                              if send_back else _("Vedtaket er fattet. Brevet lages."))
         return self._page(request, change, form, _("Godkjenn innstillingen"),
                           submit=_("Godkjenn innstillingen"), may_return=True)

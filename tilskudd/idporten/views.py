@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from tilskudd.errors import ServiceError, add_to_form
+from tilskudd.errors import ServiceError, form_acted
 
 from . import provider, services
 from .backend import SESSION_SID
@@ -140,13 +140,9 @@ def details(request):
         "full_name": request.user.full_name, "email": request.user.email,
     }
     form = DetailsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_give_details(user=request.user, **form.cleaned_data)
-        except ServiceError as error:
-            add_to_form(form, error)
-        else:
-            return _with_next(reverse("idporten:details_sent"), _safe_next(request))
+    if form_acted(request, form,
+                  lambda: services.person_give_details(user=request.user, **form.cleaned_data)):
+        return _with_next(reverse("idporten:details_sent"), _safe_next(request))
     return render(request, "idporten/details.html", {"form": form})
 
 
