@@ -27,19 +27,26 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 class UserLanguageMiddleware:
     """After AuthenticationMiddleware (and LocaleMiddleware): a signed-in user who chose a
     language gets it, whatever the browser's cookie says, and the cookie follows, so the
-    pages after signing out stay in it."""
+    pages after signing out stay in it. One who never chose keeps the language chosen
+    before signing in (the cookie), which is then kept on the user."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        chosen = getattr(user, "language", "") if user and user.is_authenticated else ""
+        signed_in = bool(user and user.is_authenticated)
+        chosen = getattr(user, "language", "") if signed_in else ""
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if signed_in and not chosen and cookie in dict(settings.LANGUAGES):
+            # chosen in the header before signing in: kept for this user from now on
+            services.user_language_choose(user=user, language=cookie)
+            chosen = cookie
         if chosen and chosen in dict(settings.LANGUAGES) and chosen != request.LANGUAGE_CODE:
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
         response = self.get_response(request)
-        if chosen and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen:
+        if chosen and cookie != chosen:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, chosen,
                 max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,

@@ -71,6 +71,18 @@ def test_the_users_choice_wins_over_an_older_cookie_from_sign_in_on(client, tron
     assert html_lang(client.get("/")) == "nn"
 
 
+def test_a_language_chosen_before_signing_in_is_kept_for_the_user(client, trondheim):
+    user = member(trondheim)
+    client.post("/sprak/", {"language": "nn", "next": "/"})
+
+    client.force_login(user)
+    response = client.get("/")
+
+    assert html_lang(response) == "nn"
+    user.refresh_from_db()
+    assert user.language == "nn"
+
+
 def test_a_language_the_portal_does_not_have_is_refused_and_nothing_is_kept(client, trondheim):
     user = member(trondheim)
     client.force_login(user)
