@@ -84,7 +84,7 @@ def _write_header_sheet(ws: Worksheet, application: Application, editable: bool)
     facts = [
         (_("Søker"), org.name),
         (_("Organisasjonsnummer"), org.org_number or "–"),
-        (_("Søknadsrunde"), f"{rnd.scheme.name} {rnd.year}"),
+        (_("Søknadsrunde"), rnd.title),
         (_("Mottaker"), org.county.office.name),
         (_("Status"), application.get_status_display()),
         (_("Referansenummer"), submission.reference if submission else ""),

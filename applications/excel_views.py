@@ -40,8 +40,7 @@ APPLICATION_EXCEL = ExcelPages(
     download_url=lambda application: reverse("applications:excel_download",
                                              args=[application.pk]),
     page_url=lambda application: reverse("applications:edit", args=[application.pk]),
-    lead=lambda application: (f"{application.organisation.name} – "
-                              f"{application.round.scheme.name} {application.round.year}"),
+    lead=lambda application: f"{application.organisation.name} – {application.round.title}",
 )
 download = APPLICATION_EXCEL.download_view
 upload = APPLICATION_EXCEL.upload_view

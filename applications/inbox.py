@@ -27,10 +27,6 @@ from tilskudd.models import AuditEvent, Membership, User
 from .models import EDITABLE_STATUSES, Application, ApplicationStatus
 
 
-def _name(application: Application) -> str:
-    return f"{application.round.scheme.name} {application.round.year}"
-
-
 def application_items(
     user: User, memberships: Sequence[Membership], now: datetime
 ) -> Iterable[InboxItem]:
@@ -53,7 +49,7 @@ def application_items(
                 kind=TO_SIGN,
                 title=(_("Søknaden om %(name)s venter på din signatur") if signs
                        else _("Søknaden om %(name)s venter på signatur"))
-                % {"name": _name(application)},
+                % {"name": application.round.title},
                 detail=" ".join(filter(None, [
                     _("Sendt til signering av %(who)s.") % {"who": by.full_name} if by else "",
                     due_text(deadline, now)])),
@@ -64,7 +60,7 @@ def application_items(
         else:
             yield InboxItem(
                 kind=DRAFT,
-                title=_("Fullfør søknaden om %(name)s") % {"name": _name(application)},
+                title=_("Fullfør søknaden om %(name)s") % {"name": application.round.title},
                 detail=due_text(deadline, now),
                 url=reverse("applications:edit", args=[application.pk]),
                 link_text=_("Fortsett på søknaden"),
@@ -74,7 +70,7 @@ def application_items(
 
 def _event_text(event: AuditEvent, application: Application) -> str:
     to = event.after.get("status")
-    name = {"name": _name(application), "org": application.organisation.name,
+    name = {"name": application.round.title, "org": application.organisation.name,
             "who": event.actor.full_name if event.actor else ""}
     if to == ApplicationStatus.SUBMITTED:
         return _("%(org)s: søknaden om %(name)s ble sendt inn av %(who)s.") % name

@@ -25,11 +25,6 @@ from .models import AllocationLetter, Assessment, AssessmentStatus, LineAssessme
 from .selectors import GRANT_OUTCOMES, grants_not_accepted
 
 
-def _name(assessment: Assessment) -> str:
-    rnd = assessment.application.round
-    return f"{rnd.scheme.name} {rnd.year}"
-
-
 def letter_items(
     user: User, memberships: Sequence[Membership], now: datetime
 ) -> Iterable[InboxItem]:
@@ -55,7 +50,7 @@ def letter_items(
             kind=LETTER,
             title=(_("Les og aksepter tilskuddsbrevet for %(name)s") if signs
                    else _("Tilskuddsbrevet for %(name)s venter på aksept")) % {
-                "name": _name(assessment)},
+                "name": assessment.application.round.title},
             detail=_("Innvilget %(amount)s. Brevet kom %(at)s.") % {
                 "amount": format_nok(assessment.granted_sum), "at": when(assessment.letter_at)},
             url=reverse("assessment:decision", args=[assessment.application_id]),
@@ -65,7 +60,8 @@ def letter_items(
 
 
 def _event_text(event: AuditEvent, assessment: Assessment) -> str:
-    words = {"name": _name(assessment), "org": assessment.application.organisation.name}
+    words = {"name": assessment.application.round.title,
+             "org": assessment.application.organisation.name}
     if event.action == AuditAction.GRANT_ACCEPT:
         who = event.actor.full_name if event.actor else ""
         return _("%(org)s: tilskuddet for %(name)s ble akseptert av %(who)s.") % {
@@ -102,7 +98,7 @@ def _case_url(assessment: Assessment) -> str:
 
 
 def _case_name(assessment: Assessment) -> str:
-    return f"{assessment.application.organisation.name} – {_name(assessment)}"
+    return f"{assessment.application.organisation.name} – {assessment.application.round.title}"
 
 
 def office_items(

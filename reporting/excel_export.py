@@ -88,7 +88,7 @@ def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
     facts = [
         (_("Tilskuddsmottaker"), org.name),
         (_("Organisasjonsnummer"), org.org_number or "–"),
-        (_("Tilskudd"), f"{rnd.scheme.name} {rnd.year}"),
+        (_("Tilskudd"), rnd.title),
         (_("Statsforvalter"), org.county.office.name),
         (_("Innvilget"), format_nok(report.granted_total)),
         (_("Krever revisorattestasjon"), xl.YES if report.auditor_required else xl.NO),

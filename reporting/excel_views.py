@@ -39,7 +39,7 @@ REPORT_EXCEL = ExcelPages(
     download_url=lambda report: reverse("reporting:excel_download", args=[report.pk]),
     page_url=lambda report: reverse("reporting:edit", args=[report.pk]),
     lead=lambda report: (f"{report.application.organisation.name} – "
-                         f"{report.application.round.scheme.name} {report.application.round.year}"),
+                         f"{report.application.round.title}"),
     error_status=422,
 )
 excel_download = REPORT_EXCEL.download_view

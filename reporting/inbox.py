@@ -31,10 +31,6 @@ from . import selectors
 from .models import Report, ReportStatus
 
 
-def _name(rnd) -> str:
-    return f"{rnd.scheme.name} {rnd.year}"
-
-
 def _overdue(name: str, organisation: str, url: str, due: datetime, now: datetime) -> InboxItem:
     return InboxItem(
         kind=REPORT_OVERDUE, title=_("Rapporten for %(name)s er forsinket") % {"name": name},
@@ -57,7 +53,7 @@ def report_items(
         .order_by("deadline_at", "pk")
     )
     for report in reports:
-        name = _name(report.application.round)
+        name = report.application.round.title
         organisation = report.application.organisation.name
         url = reverse("reporting:edit", args=[report.pk])
         if report.status == ReportStatus.RETURNED:
@@ -82,7 +78,7 @@ def report_items(
             )
     for application in selectors.granted_without_report(organisation_ids=organisation_ids):
         rnd = application.round
-        name = _name(rnd)
+        name = rnd.title
         organisation = application.organisation.name
         url = reverse("reporting:list")
         if deadlines.has_passed(rnd.reporting_deadline, now):
@@ -117,7 +113,7 @@ def report_events(organisation_ids: list[int], limit: int) -> Iterable[InboxEven
     ):
         text = str(EVENT_TEXTS[event.after["status"]]) % {
             "org": report.application.organisation.name,
-            "name": _name(report.application.round),
+            "name": report.application.round.title,
             "who": event.actor.full_name if event.actor else ""}
         yield InboxEvent(at=event.at, text=text, url=reverse("reporting:edit", args=[report.pk]))
 
@@ -143,7 +139,7 @@ def review_items(
             kind=REVIEW_ITEM,
             title=_("Rapporten fra %(org)s for %(name)s venter på gjennomgang") % {
                 "org": report.application.organisation.name,
-                "name": _name(report.application.round)},
+                "name": report.application.round.title},
             detail=_("Sendt inn %(at)s.") % {"at": when(report.sent_at)},
             url=reverse("admin:reporting_report_change", args=[report.pk]),
             link_text=_("Gå gjennom rapporten"), organisation=membership.office.name,

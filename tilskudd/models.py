@@ -299,6 +299,11 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme.code.upper()} {self.year}"
 
+    @property
+    def title(self) -> str:
+        """The scheme's name and the year, as the inbox and the Excel files name a round."""
+        return f"{self.scheme.name} {self.year}"
+
     def clean(self) -> None:
         if self.opens_at and self.application_deadline and (
             self.opens_at >= self.application_deadline

@@ -34,11 +34,6 @@ CHANGE_TO_APPROVE = "change_to_approve"
 ANSWER_SHOWN_DAYS = 30
 
 
-def _name(change: ChangeRequest) -> str:
-    rnd = change.application.round
-    return f"{rnd.scheme.name} {rnd.year}"
-
-
 def change_items(
     user: User, memberships: Sequence[Membership], now: datetime
 ) -> Iterable[InboxItem]:
@@ -60,7 +55,7 @@ def change_items(
             yield InboxItem(
                 kind=CHANGE_PENDING, for_me=False, organisation=organisation, url=url,
                 title=_("Endringssøknaden for %(name)s er til behandling") % {
-                    "name": _name(change)},
+                    "name": change.application.round.title},
                 detail=_("Sendt %(at)s. Statsforvalteren svarer i et brev.") % {
                     "at": when(change.requested_at)},
                 link_text=_("Se endringssøknaden"),
@@ -68,7 +63,8 @@ def change_items(
         else:
             yield InboxItem(
                 kind=CHANGE_ANSWERED, organisation=organisation, url=url,
-                title=_("Les svaret på endringssøknaden for %(name)s") % {"name": _name(change)},
+                title=_("Les svaret på endringssøknaden for %(name)s") % {
+                    "name": change.application.round.title},
                 detail=(_("Endringen er innvilget %(at)s.") if change.status
                         == ChangeStatus.APPROVED else _("Endringen er avslått %(at)s.")) % {
                     "at": when(change.decided_at)},
@@ -87,7 +83,8 @@ def office_change_items(
     ).select_related("application__organisation", "application__round__scheme",
                      "recommended_by").order_by("requested_at", "pk")
     for change in waiting:
-        words = {"org": change.application.organisation.name, "name": _name(change)}
+        words = {"org": change.application.organisation.name,
+                 "name": change.application.round.title}
         url = reverse("admin:reporting_changerequest_change", args=[change.pk])
         if change.status == ChangeStatus.SUBMITTED:
             yield InboxItem(
