@@ -95,6 +95,15 @@ class Application(models.Model):
     )
     #: Raw input of sections that did not validate, kept so nothing typed is lost.
     draft_input = models.JSONField(default=dict, blank=True)
+    #: What the caseworkers' list shows and sorts by, stored when the application is sent
+    #: (list_fields.set_list_fields), so the list reads columns, not a subquery a row.
+    #: Never in a form (so no label of their own to translate).
+    applied_total = models.DecimalField(max_digits=14, decimal_places=0, default=Decimal(0),
+                                        editable=False)
+    has_mental_health = models.BooleanField(default=False, editable=False)
+    has_decentralised = models.BooleanField(default=False, editable=False)
+    has_supported_programme = models.BooleanField(default=False, editable=False)
+    has_projects = models.BooleanField(default=False, editable=False)
     signature_requested_at = models.DateTimeField(null=True, blank=True)
     signature_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

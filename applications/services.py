@@ -23,6 +23,7 @@ from tilskudd.workflow import Workflow
 
 from . import kept_input, mail, rules
 from .carryover import apply_carryover
+from .list_fields import set_list_fields
 from .models import (
     ALLOWED_TRANSITIONS,
     SUBMITTABLE_STATUSES,
@@ -297,6 +298,7 @@ def application_submit(
         content=application_snapshot(application), total_applied=totals(application)["applied"],
     )
     application.draft_input = {}
+    set_list_fields(application)  # the caseworkers' list reads these columns
     APPLICATION_WORKFLOW.transition(
         application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference,
         audit_data={"reference": submission.reference},

@@ -84,7 +84,7 @@ class AcceptanceFilter(admin.SimpleListFilter):
 
 
 class AnnotationFilter(admin.SimpleListFilter):
-    """Yes/no over a boolean annotation of cases.with_assessment_totals."""
+    """Yes/no over a boolean column of the application (stored when it was sent)."""
 
     annotation = ""
 

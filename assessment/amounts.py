@@ -1,15 +1,16 @@
-"""Sums over assessed lines as one correlated subquery, for the case list and the pot."""
+"""Sums over assessed lines: a case's stored totals (case_totals, the one place they are
+computed) and a correlated subquery for the pot and the inbox."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Func, QuerySet, Subquery, Value
+from django.db.models import DecimalField, F, Func, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from applications.models import BpaLine, CompetenceLine, Project
 
-from .models import Part
+from .models import Assessment, LineAssessment, Part
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=14, decimal_places=0)
@@ -23,3 +24,20 @@ def sum_of(qs: QuerySet, amount: str) -> Coalesce:
         total=Func(F(amount), function="SUM", output_field=MONEY)
     ).values("total")[:1]
     return Coalesce(Subquery(summed, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def case_totals(assessment: Assessment) -> dict[str, Decimal]:
+    """The recommended and granted totals of a case, from its lines (one query)."""
+    sums = LineAssessment.objects.filter(assessment=assessment).aggregate(
+        recommended=Sum("recommended"), granted=Sum("granted"))
+    return {"recommended_total": sums["recommended"] or ZERO,
+            "granted_total": sums["granted"] or ZERO}
+
+
+def store_case_totals(assessment: Assessment) -> None:
+    """Store case_totals on the case (the caseworkers' list reads them), after a service
+    changed its lines' amounts."""
+    stored = case_totals(assessment)
+    for name, value in stored.items():
+        setattr(assessment, name, value)
+    Assessment.objects.filter(pk=assessment.pk).update(**stored)

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from applications.models import Application, ApplicationStatus, CompetenceLine, Project, Submission
+from applications.models import Application, ApplicationStatus, Submission
 from tilskudd import access
 from tilskudd.models import Office, OfficeMembership, User
 
-from .amounts import LINE_MODELS, MONEY, ZERO, sum_of
-from .models import AllocationLetter, Assessment, AssessmentStatus, LineAssessment, Part
+from .amounts import MONEY, ZERO
+from .models import AllocationLetter, Assessment, LineAssessment, Part
 
 
 def live_reference(application: str = "pk") -> Subquery:
@@ -26,26 +27,18 @@ def live_reference(application: str = "pk") -> Subquery:
 
 
 def with_assessment_totals(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """Annotate applications with what the caseworker's list shows, in one query:
-    reference, applied, recommended and granted totals, and the priority markers."""
-    applied = sum(
-        (sum_of(model.objects.filter(application=OuterRef("pk")), "amount")
-         for model in LINE_MODELS.values()),
-        start=Value(ZERO, output_field=MONEY),
-    )
-    lines = LineAssessment.objects.filter(assessment__application=OuterRef("pk"))
-    competence = CompetenceLine.objects.filter(application=OuterRef("pk"))
+    """What the caseworker's list shows, as plain columns in one query (no subquery a
+    row): the live submission's reference through a join (there is at most one), the
+    applied total and markers stored on the application when it was sent
+    (applications.list_fields), the recommended and granted totals stored on the case
+    (amounts.store_case_totals; zero while there is no case)."""
     return qs.annotate(
-        reference=live_reference(),
-        applied_total=applied,
-        recommended_total=sum_of(lines, "recommended"),
-        granted_total=sum_of(
-            lines.filter(assessment__status=AssessmentStatus.DECIDED), "granted"
-        ),
-        has_mental_health=Exists(competence.filter(is_mental_health=True)),
-        has_decentralised=Exists(competence.filter(is_decentralised=True)),
-        has_supported_programme=Exists(competence.filter(in_supported_programme=True)),
-        has_projects=Exists(Project.objects.filter(application=OuterRef("pk"))),
+        live_submission=FilteredRelation(
+            "submissions", condition=Q(submissions__withdrawn_at__isnull=True)),
+        reference=F("live_submission__reference"),
+        recommended_total=Coalesce(F("assessment__recommended_total"), Value(ZERO),
+                                   output_field=MONEY),
+        granted_total=Coalesce(F("assessment__granted_total"), Value(ZERO), output_field=MONEY),
     )
 
 

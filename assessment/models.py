@@ -81,6 +81,13 @@ class Assessment(models.Model):
     )
     decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
     outcome = models.CharField(_("vedtak"), max_length=16, choices=Outcome.choices, blank=True)
+    #: The sums of the lines' recommended and granted amounts, stored by the services that
+    #: change them (amounts.store_case_totals) so the caseworkers' list reads columns.
+    #: Never in a form (so no label of their own to translate).
+    recommended_total = models.DecimalField(max_digits=14, decimal_places=0, default=0,
+                                            editable=False)
+    granted_total = models.DecimalField(max_digits=14, decimal_places=0, default=0,
+                                        editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -33,6 +33,7 @@ from .access import (
     require_staff,
     require_submitted,
 )
+from .amounts import store_case_totals
 from .cases import application_lines
 from .letters import grant_accept, letter_generate
 from .models import (
@@ -116,6 +117,7 @@ def assessment_open(*, application: Application, user: User) -> Assessment:
     if assessment.is_editable and application.status == ApplicationStatus.SUBMITTED:
         assessment = lock_case(assessment)  # two colleagues opening at once add lines once
         _sync_lines(assessment)
+        store_case_totals(assessment)
     assessment.application = application
     return assessment
 
@@ -149,6 +151,7 @@ def assessment_save(
         if data.scores is not None:
             _save_scores(la, data.scores)
         changed += 1
+    store_case_totals(assessment)
     if internal_notes is not None:
         assessment.internal_notes = internal_notes
     assessment.updated_at = timezone.now()
@@ -252,6 +255,7 @@ def assessment_recommend(*, assessment: Assessment, user: User, comment: str = "
     require_editable(assessment)
     require_submitted(assessment.application)
     _sync_lines(assessment)
+    store_case_totals(assessment)
     problems = _missing_for_recommendation(assessment)
     if problems:
         raise ServiceError(
@@ -360,6 +364,7 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
         la.granted = la.recommended
         la.full_clean()
     LineAssessment.objects.bulk_update(lines, ["granted"])
+    store_case_totals(assessment)
     outcome = rules.outcome_for(applied=applied, granted=granted)
     also_changed = {"outcome": (assessment.outcome, outcome),
                     "decided_by": (assessment.decided_by_id, user.pk)}

@@ -141,7 +141,8 @@ def test_filters_by_case_status_mental_health_projects_and_acceptance(
 def _bulk_applications(count, *, county, rnd, caseworker, approver, start=0):
     """`count` submitted applications of one office, built with bulk_create: every one has
     a competence line, every third a project; every second has a case, every fourth is
-    decided, every eighth is accepted."""
+    decided, every eighth is accepted. The stored list fields are set as the services would
+    (test_stored_totals.py checks the services against the computed ones)."""
     organisations = Organisation.objects.bulk_create([
         Organisation(kind=OrganisationKind.INTER_MUNICIPAL_COMPANY, name=f"Selskap {i:03d}",
                      county=county, is_rural_district=i % 2 == 0)
@@ -150,8 +151,10 @@ def _bulk_applications(count, *, county, rnd, caseworker, approver, start=0):
     now = timezone.now()
     applications = Application.objects.bulk_create([
         Application(organisation=org, round=rnd, status=ApplicationStatus.SUBMITTED,
-                    contact_name="Kari", contact_email="kari@example.no")
-        for org in organisations
+                    contact_name="Kari", contact_email="kari@example.no",
+                    applied_total=Decimal("160000" if i % 3 == 0 else "60000"),
+                    has_mental_health=i % 3 == 0, has_projects=i % 3 == 0)
+        for i, org in enumerate(organisations)
     ])
     Submission.objects.bulk_create([
         Submission(application=a, reference=f"KKT-{rnd.year}-X{i:04d}-TEST", submitted_at=now,
@@ -168,10 +171,12 @@ def _bulk_applications(count, *, county, rnd, caseworker, approver, start=0):
         for a in applications[::3]
     ])
     assessments = Assessment.objects.bulk_create([
-        Assessment(application=a, assigned_to=caseworker) if i % 4 != 0 else Assessment(
+        Assessment(application=a, assigned_to=caseworker, recommended_total=Decimal("50000"))
+        if i % 4 != 0 else Assessment(
             application=a, assigned_to=caseworker, status=AssessmentStatus.DECIDED,
             outcome=Outcome.GRANTED, recommended_by=caseworker, recommended_at=now,
-            decided_by=approver, decided_at=now,
+            decided_by=approver, decided_at=now, recommended_total=Decimal("50000"),
+            granted_total=Decimal("50000"),
         )
         for i, a in enumerate(applications) if i % 2 == 0
     ])
