@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -54,12 +54,7 @@ def applications_for_user(user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(organisation__memberships__user=user)
         .select_related("organisation", "round__scheme")
-        .prefetch_related(
-            Prefetch(
-                "submissions",
-                queryset=Submission.objects.select_related("receipt").order_by("-submitted_at"),
-            )
-        )
+        .prefetch_related(submissions.submissions_with_receipts(Submission))
         .order_by("-round__year", "organisation__name")
     )
 

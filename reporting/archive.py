@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilskudd.archive import ArchiveDocument
+from tilskudd.submissions import submissions_with_receipts
 
 from .models import Report, ReportStatus, ReportSubmission
 
 
 def report_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
     reports = Report.objects.filter(application_id__in=application_ids).prefetch_related(
-        Prefetch("submissions",
-                 queryset=ReportSubmission.objects.select_related("receipt").order_by(
-                     "submitted_at", "pk"))
-    )
+        submissions_with_receipts(ReportSubmission, order=("submitted_at", "pk")))
     for report in reports:
         for submission in report.submissions.all():
             receipt = getattr(submission, "receipt", None)

@@ -82,13 +82,7 @@ def reports_for_user(user: User) -> QuerySet[Report]:
     return (
         Report.objects.filter(application__organisation__memberships__user=user)
         .select_related("application__organisation", "application__round__scheme")
-        .prefetch_related(
-            Prefetch(
-                "submissions",
-                queryset=ReportSubmission.objects.select_related("receipt").order_by(
-                    "-submitted_at", "-pk"),
-            )
-        )
+        .prefetch_related(submissions.submissions_with_receipts(ReportSubmission))
         .annotate(deadline_at=deadline_expression())
         .order_by("-application__round__year", "application__organisation__name")
     )
