@@ -242,3 +242,46 @@ def test_a_function_to_an_organisation_runs_in_its_language_and_puts_the_readers
         assert write(trondheim) == "nn"
         assert receipt(Sent()) == "en"
         assert translation.get_language() == "nb"
+
+
+def test_a_superuser_sets_an_offices_language_for_the_neutral_audited(admin_client, trondheim):
+    office = trondheim.office
+
+    response = admin_client.post(
+        f"/admin/tilskudd/office/{office.pk}/change/",
+        {"code": office.code, "name": office.name, "short_name": office.short_name,
+         "email": office.email, "default_written_language": "nn"})
+
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert office.default_written_language == "nn"
+    event = AuditEvent.objects.get(action=AuditAction.REFERENCE_CHANGE)
+    assert (event.before, event.after) == ({"default_written_language": "nb"},
+                                           {"default_written_language": "nn"})
+
+
+def test_office_staff_cannot_change_their_offices_language_and_nothing_changes(
+    client, trondheim,
+):
+    office = trondheim.office
+    client.force_login(office_staff(office))
+
+    response = client.post(
+        f"/admin/tilskudd/office/{office.pk}/change/",
+        {"code": office.code, "name": office.name, "short_name": office.short_name,
+         "email": office.email, "default_written_language": "nn"})
+
+    assert response.status_code == 403
+    office.refresh_from_db()
+    assert office.default_written_language == "nb"
+    assert not AuditEvent.objects.filter(action=AuditAction.REFERENCE_CHANGE).exists()
+
+
+def test_scripts_get_their_catalogue_in_the_page_language(client):
+    client.post("/sprak/", {"language": "nn", "next": "/"})
+
+    response = client.get("/jsi18n/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"django.gettext" in response.content
