@@ -23,7 +23,7 @@ from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from tilskudd.audit import AuditAction
 from tilskudd.documents.excel import CONTENT_TYPE
 from tilskudd.documents.responses import attachment_download
-from tilskudd.errors import ServiceError, add_to_form
+from tilskudd.errors import ServiceError, form_acted
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -314,14 +314,9 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
         if not self.has_change_permission(request, report):
             raise PermissionDenied
         form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                act(report, form)
-            except ServiceError as error:
-                add_to_form(form, error)
-            else:
-                self.message_user(request, done, messages.SUCCESS)
-                return HttpResponseRedirect(self._change_url(report))
+        if form_acted(request, form, lambda: act(report, form)):
+            self.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(report))
         content = (report_snapshot(selectors.report_with_content(report.pk)) if show_content
                    else None)
         return render(request, "admin/reporting/report/action_form.html", {

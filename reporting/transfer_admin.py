@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.admin_scoping import OfficeScopedAdmin
-from tilskudd.errors import ServiceError, add_to_form
+from tilskudd.errors import form_acted
 from tilskudd.money import format_nok
 
 from . import repayments, rules, transfers
@@ -195,17 +195,11 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
         if not self.has_change_permission(request, claim):
             raise PermissionDenied
         form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                repayments.repayment_mark_paid(claim=claim, user=request.user,
-                                               paid_on=form.cleaned_data["paid_on"])
-            except ServiceError as error:
-                add_to_form(form, error)
-            else:
-                self.message_user(request, _("Kravet er registrert som betalt."),
-                                  messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]))
+        if form_acted(request, form, lambda: repayments.repayment_mark_paid(
+                claim=claim, user=request.user, paid_on=form.cleaned_data["paid_on"])):
+            self.message_user(request, _("Kravet er registrert som betalt."), messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]))
         return render(request, "admin/reporting/report/action_form.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta,
             "original": claim, "title": _("Registrer betaling"), "form": form,
