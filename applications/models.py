@@ -176,7 +176,8 @@ class CompetenceLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_education_type_display()}: {self.employees} ansatte"
+        return ngettext("%(type)s: %(n)d ansatt", "%(type)s: %(n)d ansatte", self.employees) % {
+            "type": self.get_education_type_display(), "n": self.employees}
 
 
 class BpaRole(models.TextChoices):

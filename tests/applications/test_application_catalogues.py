@@ -79,3 +79,16 @@ def test_a_deadline_reminder_is_in_the_municipalitys_language_form(
     text = mailoutbox[0].subject + mailoutbox[0].body
     assert all(word in text for word in words), text
     assert not any(word in text for word in not_words)
+
+
+@pytest.mark.parametrize(("language", "one", "three"), [
+    ("nb", "ABC-opplæring: 1 ansatt", "ABC-opplæring: 3 ansatte"),
+    ("nn", "ABC-opplæring: 1 tilsett", "ABC-opplæring: 3 tilsette"),
+    ("en", "ABC training: 1 employee", "ABC training: 3 employees"),
+])
+def test_a_competence_line_names_its_staff_in_the_active_language(language, one, three):
+    from applications.models import CompetenceLine, EducationType
+
+    with translation.override(language):
+        assert str(CompetenceLine(education_type=EducationType.ABC, employees=1)) == one
+        assert str(CompetenceLine(education_type=EducationType.ABC, employees=3)) == three
