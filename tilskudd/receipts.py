@@ -108,7 +108,8 @@ def sender_facts(submission: FrozenSubmission) -> list[Fact]:
     organisation = content["organisation"]
     sender = organisation["name"]
     if organisation.get("org_number"):
-        sender += f" ({_('org.nr.')} {organisation['org_number']})"
+        number = _("(org.nr. %(number)s)") % {"number": organisation["org_number"]}
+        sender = f"{sender} {number}"
     return [
         Fact(_("Sendt"), when(submission.submitted_at)),
         Fact(_("Avsender"), sender),
