@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -319,10 +318,8 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
             return HttpResponseRedirect(self._change_url(report))
         content = (report_snapshot(selectors.report_with_content(report.pk)) if show_content
                    else None)
-        return render(request, "admin/reporting/report/action_form.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta,
-            "original": report, "title": title, "form": form, "content": content,
-        })
+        return self.object_page(request, "admin/reporting/report/action_form.html", report,
+                                title=title, form=form, content=content)
 
     def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._action_form(

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -200,7 +199,5 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
             self.message_user(request, _("Kravet er registrert som betalt."), messages.SUCCESS)
             return HttpResponseRedirect(
                 reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]))
-        return render(request, "admin/reporting/report/action_form.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta,
-            "original": claim, "title": _("Registrer betaling"), "form": form,
-        })
+        return self.object_page(request, "admin/reporting/report/action_form.html", claim,
+                                title=_("Registrer betaling"), form=form)

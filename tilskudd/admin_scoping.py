@@ -8,7 +8,8 @@ row of another office is simply not found (404), whatever the URL says.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from . import services
 from .models import Office
@@ -42,6 +43,14 @@ class OfficeScopedAdmin(admin.ModelAdmin):
 
     def _is_staff_member(self, request) -> bool:
         return admin_office(request) is not None
+
+    def object_page(self, request: HttpRequest, template: str, obj, **context) -> HttpResponse:
+        """A page of this admin's own about one row (an action's form), in the admin's frame
+        with the row as `original`."""
+        return render(request, template, {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": obj, **context,
+        })
 
     def has_module_permission(self, request):
         return request.user.is_active and (

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -97,11 +96,8 @@ class ChangeRequestAdmin(OfficeScopedAdmin):
         return change
 
     def _page(self, request, change, form, title: str, **context) -> HttpResponse:
-        return render(request, "admin/reporting/changerequest/action_form.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta,
-            "original": change, "title": title, "form": form, **context,
-            "summary": self.summary(change),
-        })
+        return self.object_page(request, "admin/reporting/changerequest/action_form.html", change,
+                                title=title, form=form, **context, summary=self.summary(change))
 
     def _done(self, request, change, message: str) -> HttpResponse:
         self.message_user(request, message, messages.SUCCESS)
