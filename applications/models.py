@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
@@ -170,7 +170,7 @@ class CompetenceLine(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = _("kompetansetiltak")
-        verbose_name_plural = _("kompetansetiltak")
+        verbose_name_plural = pgettext_lazy("plural", "kompetansetiltak")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="competence_amount_positive")
         ]
@@ -292,7 +292,7 @@ class Attachment(PdfAttachment):
 
     class Meta(PdfAttachment.Meta):
         verbose_name = _("vedlegg")
-        verbose_name_plural = _("vedlegg")
+        verbose_name_plural = pgettext_lazy("plural", "vedlegg")
 
     @property
     def folder(self) -> str:
