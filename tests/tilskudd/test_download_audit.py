@@ -76,15 +76,38 @@ def test_a_document_without_a_name_is_audited_under_its_stored_name(receipt, sig
     assert data == {"filename": receipt.file.name.rsplit("/", 1)[1], "sha256": receipt.sha256}
 
 
-def test_a_document_not_ready_is_not_audited(receipt, signatory):
-    # Given a job whose PDF is still being made
+def _cannot_render(job):
+    raise OSError("No space left on device")
+
+
+def test_a_document_that_cannot_be_made_yet_is_not_audited(receipt, signatory, monkeypatch):
+    # Given a job whose PDF is still being made, and making it now fails (disk full)
     ReceiptDocument.objects.filter(pk=receipt.pk).update(status="pending", file="", sha256="")
     receipt.refresh_from_db()
+    monkeypatch.setattr(ReceiptDocument, "renderer",
+                        "tests.tilskudd.test_download_audit._cannot_render")
 
     # When a download is asked for, there is nothing to hand out and nothing is written
     with pytest.raises(Http404):
         document_download(receipt, user=signatory)
     assert download_rows() == []
+    receipt.refresh_from_db()
+    assert (receipt.status, receipt.file.name) == ("pending", "")
+
+
+def test_a_document_made_on_click_is_audited_once_with_its_checksum(receipt, signatory):
+    # Given a job whose PDF the worker has not made yet
+    ReceiptDocument.objects.filter(pk=receipt.pk).update(status="pending", file="", sha256="")
+    receipt.refresh_from_db()
+
+    # When the signatory clicks the download, it is made for them then
+    document_download(receipt, user=signatory)
+
+    # Then one row names the file that was handed out
+    receipt.refresh_from_db()
+    assert receipt.status == "ready"
+    [(_, _, _, _, data)] = download_rows()
+    assert data == {"filename": receipt.file.name.rsplit("/", 1)[1], "sha256": receipt.sha256}
 
 
 def test_a_download_for_no_person_writes_nothing(receipt):
