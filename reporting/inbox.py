@@ -26,19 +26,29 @@ from tilskudd.inbox import (
 )
 from tilskudd.models import Membership, OfficeMembership, User
 from tilskudd.receipts import when
+from tilskudd.selectors import open_rounds
 
-from . import selectors
-from .models import Report, ReportStatus
+from . import gates, selectors
+from .models import OverdueRule, Report, ReportStatus
 
 
-def _overdue(name: str, organisation: str, url: str, due: datetime, now: datetime) -> InboxItem:
+def _overdue(name: str, organisation: str, url: str, due: datetime, now: datetime,
+             blocks: bool) -> InboxItem:
+    """An overdue report: it stops the next application, or (where the open round only
+    warns) is to be sent as soon as possible; the gate's own words either way."""
+    consequence = (_("En ny søknad kan ikke sendes inn før rapporten er sendt.") if blocks
+                   else _("Send rapporten så snart som mulig."))
     return InboxItem(
         kind=REPORT_OVERDUE, title=_("Rapporten for %(name)s er forsinket") % {"name": name},
-        detail=" ".join([due_text(due, now),
-                         _("En ny søknad kan ikke sendes inn før rapporten er sendt.")]),
+        detail=" ".join([due_text(due, now), consequence]),
         url=url, link_text=_("Skriv rapporten"), organisation=organisation, due=due,
-        blocking=True,
+        blocking=blocks,
     )
+
+
+def _overdue_blocks() -> bool:
+    """Whether an overdue report stops an application in the next open round (its rule)."""
+    return gates.overdue_rule(open_rounds().first()) == OverdueRule.BLOCK
 
 
 def report_items(
@@ -52,6 +62,7 @@ def report_items(
         .annotate(deadline_at=selectors.deadline_expression())
         .order_by("deadline_at", "pk")
     )
+    blocks = None  # the open round's overdue rule, read only if a report is overdue
     for report in reports:
         name = report.application.round.title
         organisation = report.application.organisation.name
@@ -68,7 +79,8 @@ def report_items(
                 due=report.deadline_at,
             )
         elif deadlines.has_passed(report.deadline_at, now):
-            yield _overdue(name, organisation, url, report.deadline_at, now)
+            blocks = _overdue_blocks() if blocks is None else blocks
+            yield _overdue(name, organisation, url, report.deadline_at, now, blocks)
         else:
             yield InboxItem(
                 kind=REPORT, title=_("Skriv rapporten for %(name)s") % {"name": name},
@@ -82,7 +94,8 @@ def report_items(
         organisation = application.organisation.name
         url = reverse("reporting:list")
         if deadlines.has_passed(rnd.reporting_deadline, now):
-            yield _overdue(name, organisation, url, rnd.reporting_deadline, now)
+            blocks = _overdue_blocks() if blocks is None else blocks
+            yield _overdue(name, organisation, url, rnd.reporting_deadline, now, blocks)
             continue
         detail = due_text(rnd.reporting_deadline, now)
         if not rnd.reporting_open_at(now):

@@ -25,7 +25,8 @@ def home(request):
 
 
 def _not_in_inbox(gates, inbox):
-    """A blocking gate the inbox already shows as a blocking item with the same link (an
-    overdue report: the item says it stops the next application) is said once, there."""
-    shown = {item.url for item in [*inbox.mine, *inbox.others] if item.blocking}
-    return [gate for gate in gates if not (gate.blocking and gate.url and gate.url in shown)]
+    """A gate the inbox already shows as an item with the same link and the same weight (an
+    overdue report: the item says whether it stops the next application or is only to be
+    sent soon) is said once, there."""
+    shown = {(item.url, item.blocking) for item in [*inbox.mine, *inbox.others]}
+    return [gate for gate in gates if not (gate.url and (gate.url, gate.blocking) in shown)]

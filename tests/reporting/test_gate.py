@@ -152,8 +152,8 @@ def test_the_start_page_says_so(client, report, signatory, grant_round, next_rou
 
 
 @pytest.mark.skipif(not START_PAGE_WIRED, reason="the start page does not show tilskudd.gates")
-def test_a_warning_gate_stays_on_the_start_page(client, report, signatory, grant_round,
-                                                 next_round):
+def test_a_warning_is_said_once_too_and_does_not_claim_to_block(client, report, signatory,
+                                                                 grant_round, next_round):
     from django.utils import timezone
 
     ReportingSettings.objects.create(round=next_round, overdue_rule=OverdueRule.WARN)
@@ -166,5 +166,8 @@ def test_a_warning_gate_stays_on_the_start_page(client, report, signatory, grant
 
     page = client.get("/").content.decode()
 
-    assert 'id="gates"' in page
-    assert "Send rapporten så snart som mulig." in page
+    # then: once, as the inbox item, in the warning's words
+    assert 'id="gates"' not in page
+    assert page.count(f"{grant_round.year} er forsinket</h3>") == 1
+    assert page.count("Send rapporten så snart som mulig.") == 1
+    assert "En ny søknad kan ikke sendes inn før rapporten er sendt." not in page
