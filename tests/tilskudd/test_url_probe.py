@@ -45,7 +45,10 @@ PUBLIC = {
 Fill = Callable[[World], object]
 
 
-def pk(attribute: str) -> Fill:
+def of_a(attribute: str) -> Fill:
+    """A's object at the dotted `attribute` of the world, as its pk (or the value itself,
+    for a reference)."""
+
     def fill(world: World):
         obj = world
         for part in attribute.split("."):
@@ -60,45 +63,45 @@ def literal(value) -> Fill:
 
 #: kwargs by URL name, before the namespace's defaults below.
 BY_NAME: dict[str, dict[str, Fill]] = {
-    "reporting:repayment_letter": {"pk": pk("claim")},
-    "reporting:change_detail": {"reference": pk("change.reference")},
-    "reporting:change_letter": {"reference": pk("change.reference")},
-    "access:change_role": {"pk": pk("membership_a")},
-    "access:remove": {"pk": pk("membership_a")},
-    "access:revoke": {"pk": pk("invitation")},
-    "document_status": {"token": pk("status_token")},
-    "admin:auth_user_password_change": {"id": pk("signatory_a")},
+    "reporting:repayment_letter": {"pk": of_a("claim")},
+    "reporting:change_detail": {"reference": of_a("change.reference")},
+    "reporting:change_letter": {"reference": of_a("change.reference")},
+    "access:change_role": {"pk": of_a("membership_a")},
+    "access:remove": {"pk": of_a("membership_a")},
+    "access:revoke": {"pk": of_a("invitation")},
+    "document_status": {"token": of_a("status_token")},
+    "admin:auth_user_password_change": {"id": of_a("signatory_a")},
     "admin:app_list": {"app_label": literal("reporting")},
     "admin:view_on_site": {
         "content_type_id": lambda world: ContentType.objects.get_for_model(world.report).pk,
-        "object_id": pk("report")},
+        "object_id": of_a("report")},
 }
 BY_NAMESPACE: dict[str, dict[str, Fill]] = {
-    "applications": {"pk": pk("application"), "attachment_id": pk("app_attachment"),
-                     "round_id": pk("round"), "organisation_id": pk("org_a"),
+    "applications": {"pk": of_a("application"), "attachment_id": of_a("app_attachment"),
+                     "round_id": of_a("round"), "organisation_id": of_a("org_a"),
                      "step": literal("kompetansetiltak"),
-                     "reference": pk("app_submission.reference")},
-    "reporting": {"pk": pk("report"), "application_id": pk("application"),
-                  "attachment_id": pk("report_attachment"), "step": literal("kompetansetiltak"),
-                  "reference": pk("report_submission.reference")},
-    "assessment": {"application_id": pk("application"), "letter_id": pk("letter")},
-    "access": {"organisation_id": pk("org_a")},
-    "admin": {"letter_id": pk("letter"), "attachment_id": pk("report_attachment")},
+                     "reference": of_a("app_submission.reference")},
+    "reporting": {"pk": of_a("report"), "application_id": of_a("application"),
+                  "attachment_id": of_a("report_attachment"), "step": literal("kompetansetiltak"),
+                  "reference": of_a("report_submission.reference")},
+    "assessment": {"application_id": of_a("application"), "letter_id": of_a("letter")},
+    "access": {"organisation_id": of_a("org_a")},
+    "admin": {"letter_id": of_a("letter"), "attachment_id": of_a("report_attachment")},
 }
 #: The admin's object for each model (object_id, pk).
 ADMIN_OBJECTS: dict[str, Fill] = {
-    "tilskudd_organisation": pk("org_a"), "tilskudd_user": pk("signatory_a"),
-    "tilskudd_office": pk("org_a.office"), "tilskudd_county": pk("org_a.county"),
-    "tilskudd_scheme": pk("round.scheme"), "tilskudd_round": pk("round"),
-    "tilskudd_auditevent": pk("audit_event"), "tilskudd_officebudget": pk("budget_a"),
-    "tilskudd_invitation": pk("invitation"),
-    "tilskudd_officemembership": pk("office_membership_1"),
-    "tilskudd_outboundemail": pk("email"),
-    "assessment_submittedapplication": pk("application"), "assessment_pot": pk("budget_a"),
-    "reporting_report": pk("report"), "reporting_repaymentclaim": pk("claim"),
-    "reporting_changerequest": pk("change"),
-    "reporting_reportingsettings": pk("reporting_settings"),
-    "auth_group": pk("group"),
+    "tilskudd_organisation": of_a("org_a"), "tilskudd_user": of_a("signatory_a"),
+    "tilskudd_office": of_a("org_a.office"), "tilskudd_county": of_a("org_a.county"),
+    "tilskudd_scheme": of_a("round.scheme"), "tilskudd_round": of_a("round"),
+    "tilskudd_auditevent": of_a("audit_event"), "tilskudd_officebudget": of_a("budget_a"),
+    "tilskudd_invitation": of_a("invitation"),
+    "tilskudd_officemembership": of_a("office_membership_1"),
+    "tilskudd_outboundemail": of_a("email"),
+    "assessment_submittedapplication": of_a("application"), "assessment_pot": of_a("budget_a"),
+    "reporting_report": of_a("report"), "reporting_repaymentclaim": of_a("claim"),
+    "reporting_changerequest": of_a("change"),
+    "reporting_reportingsettings": of_a("reporting_settings"),
+    "auth_group": of_a("group"),
     # Sign-in logs (superusers only); none in the world, so an id that is nobody's.
     "axes_accessattempt": literal(1), "axes_accesslog": literal(1),
     "axes_accessfailurelog": literal(1),
