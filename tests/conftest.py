@@ -105,13 +105,3 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _bokmal_after_each_test():
-    # A request through LocaleMiddleware (a nynorsk or English cookie, a user's language)
-    # leaves its language active in the thread: each test starts in the default, bokmål.
-    from django.utils import translation
-
-    yield
-    translation.deactivate()
