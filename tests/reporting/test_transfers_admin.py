@@ -118,3 +118,28 @@ def test_another_office_reaches_neither_the_forms_nor_the_claims(
     assert list(listed.context["cl"].result_list) == []
     claim.refresh_from_db()
     assert (claim.status, claim.amount) == (ClaimStatus.OPEN, Decimal(30_000))
+
+
+@pytest.mark.parametrize(("outcome", "words"), [
+    ("approve", "foreslår å godkjenne overføringen"),
+    ("refuse", "foreslår å avslå overføringen"),
+])
+def test_a_proposal_over_the_threshold_is_said_in_a_whole_sentence(
+    client, report, signatory, caseworker, outcome, words
+):
+    # given: kr 150 000 asked to be transferred (over the threshold) and a proposal on it
+    from tests.reporting.test_transfers import sent
+
+    large = sent(report, signatory, 50_000)
+    transfers.transfer_decide(report=large, user=caseworker, outcome=outcome,
+                              reason="Forslag fra saksbehandler.")
+    client.force_login(caseworker)
+
+    # when
+    page = client.get(reverse("admin:reporting_report_change", args=[large.pk])).content
+
+    # then: «… foreslår å godkjenne overføringen», never the imperative «… å godkjenn …»
+    text = page.decode()
+    assert f"{caseworker} {words}" in text
+    assert "å godkjenn " not in text
+    assert TransferDecision.objects.get().status == "proposed"
