@@ -198,7 +198,8 @@ async def crush(base, people, seconds, urls) -> Figures:
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         quiet = Figures()
         await bare_pages(client, base, urls, quiet, 30, 0.05)
-        starts = sorted(random.Random(15).uniform(0, seconds) for _ in people)
+        rng = random.Random(15)  # one generator: a new one per person gave every start alike
+        starts = sorted(rng.uniform(0, seconds) for _ in people)
         await asyncio.gather(
             bare_pages(client, base, urls, figures, 30, seconds / 30),
             *(person(client, base, email, pk, start, figures, urls)
