@@ -3,12 +3,19 @@
 Run with `make bench` (a throw-away SQLite database) or with DATABASE_URL set to a
 PostgreSQL database you may fill and flush. Prints figures; asserts nothing.
 
-    python bench/run.py [--applications 357] [--lines 10] [--submit 50]
+The pages (issue 15): each step of the form with a draft of 10 competence lines, the
+preview, the receipt page and Mine søknader of an organisation with 10 and with 500
+applications, each as the median ms of --repeat GETs and its queries, against Django's
+login page in the same process (timed again before each page), production settings
+(DJANGO_DEBUG=0: cached template loaders; --debug for the development ones).
+
+    python bench/run.py [--applications 100] [--lines 10] [--submit 10] [--repeat 15]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -71,26 +78,98 @@ class Timer:
                 f" {p95:>9.1f}{q}")
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "run-bench-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+
+
+def timed_get(client, url: str, repeat: int) -> tuple[float, int]:
+    """Median ms of `repeat` GETs after a warm one, and the queries of one more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm: templates, translations, the session
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(samples), len(queries)
+
+
+def past_applications(organisation, scheme, count: int, sender) -> None:
+    """`count` submitted applications of earlier rounds (closed), in bulk: a round each,
+    two competence lines, a submission."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import Application, CompetenceLine, Submission
+    from tilskudd.models import Round
+
+    now = timezone.now()
+    made = Round.objects.filter(scheme=scheme, year__lt=2000).count()
+    rounds = Round.objects.bulk_create([
+        Round(scheme=scheme, year=1999 - made - i, opens_at=now - timedelta(days=400),
+              application_deadline=now - timedelta(days=300),
+              reporting_deadline=now - timedelta(days=10))
+        for i in range(count)
+    ])
+    apps = Application.objects.bulk_create([
+        Application(organisation=organisation, round=rnd, status="submitted",
+                    contact_name="Kari Kontakt", applied_total=120000)
+        for rnd in rounds
+    ])
+    CompetenceLine.objects.bulk_create([
+        CompetenceLine(application=app, education_type="further_master", description="Linje",
+                       employees=2, amount=60000)
+        for app in apps for _ in range(2)
+    ])
+    Submission.objects.bulk_create([
+        Submission(application=app, reference=f"KKT-{app.round.year}-{app.pk:05d}-BNCH",
+                   submitted_at=now, submitted_by=sender, content={}, total_applied=120000)
+        for app in apps
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--applications", type=int, default=357)
+    parser.add_argument("--applications", type=int, default=100,
+                        help="drafts filled through the services (and their timing)")
     parser.add_argument("--lines", type=int, default=10, help="competence lines per application")
-    parser.add_argument("--submit", type=int, default=30, help="applications to submit (PDFs)")
+    parser.add_argument("--submit", type=int, default=10, help="applications to submit (PDFs)")
+    parser.add_argument("--repeat", type=int, default=15, help="GETs a page (median)")
+    parser.add_argument("--debug", action="store_true", help="development settings")
     args = parser.parse_args()
+    if not args.debug:  # as gunicorn serves it: cached template loaders, no debug
+        os.environ.update(PRODUCTION)
+        os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="tilskudd-bench-static-")
     setup_django()
+    if not args.debug:
+        from django.core.management import call_command
 
-    from django.db import connection, reset_queries
+        call_command("collectstatic", verbosity=0, interactive=False)
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a line per force_login
+
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from applications import services
+    from applications import services, steps
     from tests.applications.conftest import bpa_line, competence_line, complete_header, project
     from tests.tilskudd.factories import RoundFactory, UserFactory
     from tilskudd.models import Membership, MembershipRole, Organisation, OrganisationKind
     from tilskudd.seeding import load_reference_data
 
-    print(f"database: {connection.vendor}; applications: {args.applications}; "
+    setup_test_environment()  # ALLOWED_HOSTS "testserver", as Django's test client needs
+    settings = "development" if args.debug else "production"
+    print(f"database: {connection.vendor}; {settings} settings; drafts: {args.applications}; "
           f"competence lines each: {args.lines}; submitted with PDF: {args.submit}")
     print_table_header()
 
@@ -101,7 +180,7 @@ def main() -> None:
 
     rnd = RoundFactory()
     orgs = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
-                .order_by("municipality_number")[: args.applications])
+                .order_by("municipality_number")[: max(args.applications, args.submit + 2)])
     signers = []
     draft_timer = Timer()
     drafts = []
@@ -120,26 +199,51 @@ def main() -> None:
     print(draft_timer.line("start + fill a draft (service)"))
 
     submit_timer = Timer()
+    submitted = []
     for app, user in list(zip(drafts, signers, strict=True))[: args.submit]:
         with submit_timer:
-            services.application_submit(application=app, user=user)
+            submitted.append(services.application_submit(application=app, user=user))
     print(submit_timer.line("submit incl. receipt PDF (eager WeasyPrint)"))
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    pages = [("applications:archive", None), ("applications:edit", "pk"),
-             ("applications:preview", "pk")]
-    for name, arg in pages:
-        timer = Timer()
-        queries = None
-        for app, user in list(zip(drafts, signers, strict=True))[-20:]:
-            client.force_login(user)
-            url = reverse(name, args=[app.pk]) if arg else reverse(name)
-            reset_queries()
-            with CaptureQueriesContext(connection) as ctx, timer:
-                response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            queries = len(ctx)
-        print(timer.line(f"GET {name}", queries))
+    # The pages, against the bare login page, in this process the same way.
+    draft, drafter = drafts[-1], signers[-1]
+    receipt, sender = submitted[0], signers[0]
+    small, small_user = drafts[-2], signers[-2]  # its organisation: 10 applications
+    past_applications(small.organisation, rnd.scheme, 9, small_user)
+    past_applications(draft.organisation, rnd.scheme, 499, drafter)  # and this one 500
+    login_ms, login_queries = timed_get(Client(), reverse("login"), args.repeat)
+    client = Client()
+    client.force_login(drafter)
+    pages = [(f"form step {s.key}", steps.step_url(draft, s.key))
+             for s in steps.application_steps(draft)]
+    pages.append(("preview", reverse("applications:preview", args=[draft.pk])))
+    rows = []
+    for name, url in pages:
+        rows.append((name, client, url))
+    receipt_client = Client()
+    receipt_client.force_login(sender)
+    rows.append(("receipt page", receipt_client,
+                 reverse("applications:receipt", args=[receipt.reference])))
+    small_client = Client()
+    small_client.force_login(small_user)
+    rows.append(("Mine søknader, 10 applications", small_client, reverse("applications:archive")))
+    rows.append(("Mine søknader, 500 applications", client, reverse("applications:archive")))
+
+    # The login page is timed again before each page (load on a shared machine drifts);
+    # each ratio is to the median of all its runs.
+    anonymous = Client()
+    measured = []
+    login_samples = []
+    for name, who, url in rows:
+        login_samples.append(timed_get(anonymous, reverse("login"), args.repeat)[0])
+        measured.append((name, *timed_get(who, url, args.repeat)))
+    login_ms = statistics.median([login_ms, *login_samples])
+    print(f"\n{'page (median of ' + str(args.repeat) + ')':46} {'ms':>8} {'× login':>8}"
+          f" {'queries':>8}")
+    print(f"{'login page /logg-inn/ (anonymous)':46} {login_ms:>8.1f} {1:>8.1f}"
+          f" {login_queries:>8}")
+    for name, ms, queries in measured:
+        print(f"{name:46} {ms:>8.1f} {ms / login_ms:>8.1f} {queries:>8}")
 
 
 if __name__ == "__main__":
