@@ -9,7 +9,9 @@ invited role or a higher one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,6 +39,8 @@ from .services import (
     office_membership_grant,
     office_membership_revoke,
 )
+
+_M = TypeVar("_M", Membership, OfficeMembership)
 
 
 def _refuse_unless_manager(by: User, organisation: Organisation) -> None:
@@ -212,19 +216,18 @@ def _refuse_last_signatory(membership: Membership) -> None:
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change what a person may do for the organisation (editor or signatory)."""
     membership = _locked(membership, "organisation__county__office")
-    _refuse_unless_manager(by, membership.organisation)
-    if role not in MembershipRole.values:
-        raise ServiceError(_("Velg en rolle."), "invalid_role")
-    if role == membership.role:
-        return membership
-    if role != MembershipRole.SIGNATORY:
-        _refuse_last_signatory(membership)
-    changed = membership_grant(organisation=membership.organisation, user=membership.user,
-                               role=role, granted_by=by)
-    _tell_changed(membership.user, membership.organisation.name, by,
-                  _("%(by)s har endret rollen din for %(org)s til %(role)s."),
-                  org=membership.organisation.name, role=changed.get_role_display().lower())
-    return changed
+    organisation = membership.organisation
+    _refuse_unless_manager(by, organisation)
+
+    def grant() -> Membership:
+        if role != MembershipRole.SIGNATORY:
+            _refuse_last_signatory(membership)
+        return membership_grant(organisation=organisation, user=membership.user, role=role,
+                                granted_by=by)
+
+    return _change_role(membership, role, by, roles=MembershipRole.values, grant=grant,
+                        text=_("%(by)s har endret rollen din for %(org)s til %(role)s."),
+                        name=organisation.name, org=organisation.name)
 
 
 @transaction.atomic
@@ -243,15 +246,16 @@ def member_remove(*, membership: Membership, by: User) -> None:
 def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> OfficeMembership:
     """Change a person's role at the office (caseworker, approver, administrator)."""
     membership = _locked(membership, "office")
-    _refuse_unless_staff_manager(by, membership.office)
-    if role not in OfficeRole.values:
-        raise ServiceError(_("Velg en rolle."), "invalid_role")
-    changed = office_membership_grant(office=membership.office, user=membership.user,
-                                      role=role, granted_by=by)
-    _tell_changed(membership.user, membership.office.name, by,
-                  _("%(by)s har endret rollen din ved %(office)s til %(role)s."),
-                  office=membership.office.name, role=changed.get_role_display().lower())
-    return changed
+    office = membership.office
+    _refuse_unless_staff_manager(by, office)
+
+    def grant() -> OfficeMembership:
+        return office_membership_grant(office=office, user=membership.user, role=role,
+                                       granted_by=by)
+
+    return _change_role(membership, role, by, roles=OfficeRole.values, grant=grant,
+                        text=_("%(by)s har endret rollen din ved %(office)s til %(role)s."),
+                        name=office.name, office=office.name)
 
 
 @transaction.atomic
@@ -263,6 +267,24 @@ def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     _tell_changed(membership.user, membership.office.name, by,
                   _("%(by)s har fjernet tilgangen din til %(office)s."),
                   office=membership.office.name)
+
+
+def _change_role(
+    membership: _M, role: str, by: User, *, roles: list[str], grant: Callable[[], _M],
+    text: str, name: str, **place: str,
+) -> _M:
+    """What changing an organisation's or an office's member's role shares: a role not in
+    `roles` is refused; the role they hold already changes nothing (no audit row, no
+    e-mail, also when an admin action names several people); otherwise `grant()` gives it
+    and the person is told by `text` (about `name`; the new role is %(role)s in it)."""
+    if role not in roles:
+        raise ServiceError(_("Velg en rolle."), "invalid_role")
+    if role == membership.role:
+        return membership
+    changed = grant()
+    _tell_changed(membership.user, name, by, text, role=changed.get_role_display().lower(),
+                  **place)
+    return changed
 
 
 def _locked(membership: Membership | OfficeMembership, *related: str):

@@ -308,6 +308,46 @@ def test_an_office_administrator_changes_and_removes_staff():
         ["kollega@statsforvalteren.no"], ["kollega@statsforvalteren.no"]]
 
 
+def test_giving_staff_the_role_they_hold_changes_nothing_and_tells_nobody():
+    # given: the admin action "make caseworker" over a selection with a caseworker in it
+    office = OrganisationFactory().county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR)
+    caseworker = office_staff(office, OfficeRole.CASEWORKER)
+    before = (AuditEvent.objects.count(), OutboundEmail.objects.count())
+    # when
+    access_services.staff_change_role(
+        membership=OfficeMembership.objects.get(user=caseworker), role=OfficeRole.CASEWORKER,
+        by=administrator)
+    # then
+    assert OfficeMembership.objects.get(user=caseworker).role == OfficeRole.CASEWORKER
+    assert (AuditEvent.objects.count(), OutboundEmail.objects.count()) == before
+
+
+def test_giving_a_member_the_role_they_hold_changes_nothing_and_tells_nobody():
+    org = OrganisationFactory()
+    signatory = member(org, MembershipRole.SIGNATORY)
+    before = _state()
+
+    access_services.member_change_role(
+        membership=Membership.objects.get(user=signatory), role=MembershipRole.SIGNATORY,
+        by=signatory)
+
+    assert _state() == before
+
+
+def test_an_unknown_role_is_refused_for_members_and_staff():
+    org = OrganisationFactory()
+    signatory = member(org, MembershipRole.SIGNATORY)
+    administrator = office_staff(org.county.office, OfficeRole.ADMINISTRATOR)
+
+    _refused("invalid_role", lambda: access_services.member_change_role(
+        membership=Membership.objects.get(user=signatory), role=OfficeRole.APPROVER,
+        by=signatory))
+    _refused("invalid_role", lambda: access_services.staff_change_role(
+        membership=OfficeMembership.objects.get(user=administrator),
+        role=MembershipRole.EDITOR, by=administrator))
+
+
 def test_staff_of_another_office_may_not_accept_an_office_invitation():
     org = OrganisationFactory()
     office = org.county.office
