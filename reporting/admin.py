@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -278,29 +278,19 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
     # -- views of their own ---------------------------------------------------------
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/send-tilbake/", wrap(self.return_view),
-                 name="reporting_report_return"),
-            path("<int:pk>/godkjenn/", wrap(self.approve_view),
-                 name="reporting_report_approve"),
-            path("<int:pk>/utsett-frist/", wrap(self.extend_view),
-                 name="reporting_report_extend"),
-            path("<int:pk>/vedlegg/<int:attachment_id>/", wrap(self.attachment_view),
-                 name="reporting_report_attachment"),
+            *self.row_paths(
+                ("send-tilbake/", self.return_view, "return"),
+                ("godkjenn/", self.approve_view, "approve"),
+                ("utsett-frist/", self.extend_view, "extend"),
+                ("vedlegg/<int:attachment_id>/", self.attachment_view, "attachment"),
+            ),
             *self.funds_urls(),
             *super().get_urls(),
         ]
 
     def _scoped(self, request: HttpRequest, pk: int) -> Report:
-        """The report if the user's office may see it, else 404 (whatever the URL says)."""
-        report = self.get_queryset(request).filter(pk=pk).first()
-        if report is None or not self.has_view_permission(request, report):
-            raise Http404
-        return report
-
-    def _change_url(self, report: Report) -> str:
-        return reverse("admin:reporting_report_change", args=[report.pk])
+        return self.scoped_row(request, pk, self.has_view_permission)
 
     def _action_form(
         self, request: HttpRequest, pk: int, *, form_class, act, title: str, done: str,
@@ -315,7 +305,7 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
         form = form_class(request.POST or None)
         if form_acted(request, form, lambda: act(report, form)):
             self.message_user(request, done, messages.SUCCESS)
-            return HttpResponseRedirect(self._change_url(report))
+            return HttpResponseRedirect(self.change_url(report))
         content = (report_snapshot(selectors.report_with_content(report.pk)) if show_content
                    else None)
         return self.object_page(request, "admin/reporting/report/action_form.html", report,
@@ -336,7 +326,7 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
             raise PermissionDenied
         services.report_approve(report=report, user=request.user)
         self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(report))
+        return HttpResponseRedirect(self.change_url(report))
 
     def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._action_form(

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -80,13 +80,8 @@ class FundsAdminMixin:
         })
 
     def funds_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:pk>/overforing/", wrap(self.transfer_view),
-                 name="reporting_report_transfer"),
-            path("<int:pk>/tilbakebetaling/", wrap(self.claim_view),
-                 name="reporting_report_claim"),
-        ]
+        return self.row_paths(("overforing/", self.transfer_view, "transfer"),
+                              ("tilbakebetaling/", self.claim_view, "claim"))
 
     def transfer_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._action_form(
@@ -181,23 +176,16 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
                                                                    **(extra_context or {})})
 
     def get_urls(self):
-        return [
-            path("<int:pk>/betalt/", self.admin_site.admin_view(self.paid_view),
-                 name="reporting_repaymentclaim_paid"),
-            *super().get_urls(),
-        ]
+        return [*self.row_paths(("betalt/", self.paid_view, "paid")), *super().get_urls()]
 
     def paid_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        claim = self.get_queryset(request).filter(pk=pk).first()
-        if claim is None:
-            raise Http404
+        claim = self.scoped_row(request, pk)
         if not self.has_change_permission(request, claim):
             raise PermissionDenied
         form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
         if form_acted(request, form, lambda: repayments.repayment_mark_paid(
                 claim=claim, user=request.user, paid_on=form.cleaned_data["paid_on"])):
             self.message_user(request, _("Kravet er registrert som betalt."), messages.SUCCESS)
-            return HttpResponseRedirect(
-                reverse("admin:reporting_repaymentclaim_change", args=[claim.pk]))
+            return HttpResponseRedirect(self.change_url(claim))
         return self.object_page(request, "admin/reporting/report/action_form.html", claim,
                                 title=_("Registrer betaling"), form=form)

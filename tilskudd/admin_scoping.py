@@ -7,9 +7,12 @@ row of another office is simply not found (404), whatever the URL says.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
 
 from . import services
 from .models import Office
@@ -43,6 +46,28 @@ class OfficeScopedAdmin(admin.ModelAdmin):
 
     def _is_staff_member(self, request) -> bool:
         return admin_office(request) is not None
+
+    def row_paths(self, *pages: tuple[str, Callable, str]) -> list[URLPattern]:
+        """This admin's own pages about one row, each `(route, view, name)`: `<pk>/<route>`
+        behind the admin's sign-in, named `<app>_<model>_<name>` (reversed as
+        "admin:<app>_<model>_<name>")."""
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [path(f"<int:pk>/{route}", wrap(view), name=f"{prefix}_{name}")
+                for route, view, name in pages]
+
+    def scoped_row(self, request: HttpRequest, pk: int, may: Callable | None = None):
+        """The row if the user's office may see it (`get_queryset`) and `may(request, row)`
+        holds where given, else 404, whatever the URL says."""
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None or (may is not None and not may(request, obj)):
+            raise Http404
+        return obj
+
+    def change_url(self, obj) -> str:
+        """The row's change page, where an action's page goes back to."""
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                       args=[obj.pk])
 
     def object_page(self, request: HttpRequest, template: str, obj, **context) -> HttpResponse:
         """A page of this admin's own about one row (an action's form), in the admin's frame

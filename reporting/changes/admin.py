@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,20 +79,14 @@ class ChangeRequestAdmin(OfficeScopedAdmin):
         raise PermissionDenied
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/innstill/", wrap(self.recommend_view),
-                 name="reporting_changerequest_recommend"),
-            path("<int:pk>/godkjenn/", wrap(self.decide_view),
-                 name="reporting_changerequest_decide"),
+            *self.row_paths(("innstill/", self.recommend_view, "recommend"),
+                            ("godkjenn/", self.decide_view, "decide")),
             *super().get_urls(),
         ]
 
     def _scoped(self, request: HttpRequest, pk: int) -> ChangeRequest:
-        change = self.get_queryset(request).filter(pk=pk).first()
-        if change is None or not self.has_change_permission(request, change):
-            raise Http404
-        return change
+        return self.scoped_row(request, pk, self.has_change_permission)
 
     def _page(self, request, change, form, title: str, **context) -> HttpResponse:
         return self.object_page(request, "admin/reporting/changerequest/action_form.html", change,
@@ -101,8 +94,7 @@ class ChangeRequestAdmin(OfficeScopedAdmin):
 
     def _done(self, request, change, message: str) -> HttpResponse:
         self.message_user(request, message, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:reporting_changerequest_change",
-                                            args=[change.pk]))
+        return HttpResponseRedirect(self.change_url(change))
 
     def recommend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         change = self._scoped(request, pk)
