@@ -5,7 +5,6 @@ all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from tilskudd.documents import excel as xl
-from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, SheetData
+from tilskudd.documents.excel import (
+    CellError,
+    CellReader,
+    ExcelFileError,
+    ImportResult,
+    SheetData,
+)
 from tilskudd.models import User
 
 from . import rules, services
@@ -42,19 +47,6 @@ from .excel_layout import (
     workbook_parts,
 )
 from .models import Application
-
-
-@dataclass
-class ImportResult:
-    """What an upload gave: either errors (and nothing saved) or the saved application."""
-
-    errors: list[CellError] = field(default_factory=list)
-    application: Application | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def ensure_importable(application: Application) -> None:
@@ -117,7 +109,7 @@ def _import_application(
             application=application, user=user, header=header, source="excel", **data)
     except ValidationError as exc:  # a model rule the reader does not know of
         return ImportResult(errors=[CellError("", "", message) for message in exc.messages])
-    return ImportResult(application=saved, counts={k: len(v) for k, v in data.items()})
+    return ImportResult(saved=saved, counts={k: len(v) for k, v in data.items()})
 
 
 def _check_identity(

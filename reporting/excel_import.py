@@ -5,7 +5,6 @@ broken file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,13 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tilskudd.documents import excel as xl
-from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, SheetData
+from tilskudd.documents.excel import (
+    CellError,
+    CellReader,
+    ExcelFileError,
+    ImportResult,
+    SheetData,
+)
 from tilskudd.models import User
 
 from . import excel_layout as layout
@@ -36,18 +41,6 @@ from .models import (
     Report,
     UnusedChoice,
 )
-
-
-@dataclass
-class ImportResult:
-    """What an upload gave: either errors (and nothing saved) or the saved report."""
-
-    errors: list[CellError] = field(default_factory=list)
-    report: Report | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def expected_sheets() -> list[str]:
@@ -95,7 +88,7 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
         return ImportResult(errors=reader.errors)
     saved = services.report_update(report=report, user=user, header=header_values,
                                    source="excel", **values)
-    return ImportResult(report=saved)
+    return ImportResult(saved=saved)
 
 
 def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> CellError | None:

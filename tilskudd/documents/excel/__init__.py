@@ -37,6 +37,7 @@ from .common import (
     CellError,
     CellValueError,
     ExcelFileError,
+    ImportResult,
 )
 from .container import check_xlsx_container
 from .reading import (
@@ -83,6 +84,7 @@ __all__ = [
     "CellValueError",
     "EXCEL_MAX_TEXT",
     "ExcelFileError",
+    "ImportResult",
     "FORMULA_TRIGGERS",
     "HEADER_FILL",
     "HEADER_FONT",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -95,6 +96,22 @@ class ExcelFileError(Exception):
 
     def as_cell_error(self) -> CellError:
         return CellError("", "", self.message)
+
+
+@dataclass
+class ImportResult:
+    """What an upload into an owner (an application, a report) gave: either every problem
+    found (and nothing saved) or the owner as saved, with the lines read per part where
+    the app counts them. The Excel upload page (tilskudd.excel_pages) reads `ok` and
+    `errors`."""
+
+    errors: list[CellError] = field(default_factory=list)
+    saved: Any = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 class CellValueError(ValueError):
