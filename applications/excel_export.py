@@ -7,31 +7,22 @@ from typing import Any
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
-from tilskudd.documents.excel.parts import parts_workbook
 
 from . import rules
 from .excel_layout import (
     AMOUNT,
     APPLICATION_PROPERTY,
     CHOICE,
-    FACTS_FIRST_ROW,
-    FIRST_LINE_ROW,
-    HEADER_FIRST_ROW,
-    HEADER_HEADING_ROW,
-    HEADING_ROW,
-    ID_ROW,
-    NOTE_ROW,
     PERSONS,
     SHEET_HEADER,
     SHEET_TOTALS,
     TEXT,
-    TITLE_ROW,
     YES_NO,
     Column,
     Part,
@@ -56,7 +47,7 @@ def export_application(application: Application) -> bytes:
     """The application (draft or submitted) as an .xlsx workbook."""
     editable = application.is_editable
     parts = workbook_parts()
-    return parts_workbook(
+    return xl.parts_workbook(
         header_sheet=SHEET_HEADER, owner_property=(APPLICATION_PROPERTY, application.pk),
         write_header=lambda ws: _write_header_sheet(ws, application, editable),
         parts=parts, write_part=lambda ws, part: _write_part_sheet(
@@ -78,9 +69,6 @@ def _write_header_sheet(ws: Worksheet, application: Application, editable: bool)
     org = application.organisation
     rnd = application.round
     submission = live_submission(application)
-    xl.write_title(ws["A1"], _("Søknad om %(scheme)s %(year)s")
-                   % {"scheme": rnd.scheme.name, "year": rnd.year})
-    xl.write_text(ws["A2"], _note(editable))
     facts = [
         (_("Søker"), org.name),
         (_("Organisasjonsnummer"), org.org_number or "–"),
@@ -89,19 +77,11 @@ def _write_header_sheet(ws: Worksheet, application: Application, editable: bool)
         (_("Status"), application.get_status_display()),
         (_("Referansenummer"), submission.reference if submission else ""),
     ]
-    for row, (label, value) in enumerate(facts, start=FACTS_FIRST_ROW):
-        xl.write_text(ws.cell(row=row, column=1), str(label)).font = Font(bold=True)
-        xl.write_text(ws.cell(row=row, column=2), str(value))
-    xl.write_text(ws.cell(row=ID_ROW, column=1), _("Søknads-ID (ikke endre)")).font = Font(
-        bold=True)
-    xl.write_whole_number(ws.cell(row=ID_ROW, column=2), application.pk).alignment = (
-        Alignment(horizontal="left"))
-
-    headings = [_("Opplysninger i søknaden"), _("Svar"), _("Hjelp")]
-    for column, heading in enumerate(headings, start=1):
-        xl.write_text(ws.cell(row=HEADER_HEADING_ROW, column=column), heading)
-    xl.style_header(ws[HEADER_HEADING_ROW])
-    for row, (name, model_field) in enumerate(header_fields(), start=HEADER_FIRST_ROW):
+    title = _("Søknad om %(scheme)s %(year)s") % {"scheme": rnd.scheme.name, "year": rnd.year}
+    xl.write_header_top(ws, title=title, note=_note(editable), facts=facts,
+                        id_label=_("Søknads-ID (ikke endre)"), owner_id=application.pk,
+                        headings=[_("Opplysninger i søknaden"), _("Svar"), _("Hjelp")])
+    for row, (name, model_field) in enumerate(header_fields(), start=xl.HEADER_FIRST_ROW):
         xl.write_text(ws.cell(row=row, column=1), capfirst(str(model_field.verbose_name)))
         ws.cell(row=row, column=1).alignment = xl.WRAP_TOP
         cell = ws.cell(row=row, column=2)
@@ -142,17 +122,13 @@ def _write_value(cell, column: Column, value: Any) -> None:
 
 
 def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: bool) -> None:
-    xl.write_title(ws.cell(row=TITLE_ROW, column=1), str(part.title))
     note = _("Én linje per rad; tomme rader hoppes over. Høyst %(max)d linjer.") % {
         "max": part.max_lines}
-    xl.write_text(ws.cell(row=NOTE_ROW, column=1), note if editable else _note(editable))
-    for i, column in enumerate(part.columns, start=1):
-        xl.write_text(ws.cell(row=HEADING_ROW, column=i), column.heading)
-    xl.style_header(ws[HEADING_ROW])
-    ws.row_dimensions[HEADING_ROW].height = 48
+    xl.write_part_top(ws, title=str(part.title), note=note if editable else _note(editable),
+                      headings=[column.heading for column in part.columns])
     rows = max(part.input_rows, len(lines)) if editable else len(lines)
     for offset in range(rows):
-        row = FIRST_LINE_ROW + offset
+        row = xl.FIRST_LINE_ROW + offset
         line = lines[offset] if offset < len(lines) else None
         for i, column in enumerate(part.columns, start=1):
             cell = ws.cell(row=row, column=i)
@@ -185,19 +161,16 @@ def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: boo
 def _write_totals_sheet(ws: Worksheet, application: Application, parts: tuple[Part, ...]) -> None:
     stored = totals(application)
     xl.write_title(ws["A1"], _("Sum"))
-    for column, heading in enumerate(
-        [_("Del"), _("Sum i filen (kr)"), _("Lagret i portalen (kr)")], start=1
-    ):
-        xl.write_text(ws.cell(row=HEADING_ROW, column=column), heading)
-    xl.style_header(ws[HEADING_ROW])
-    first = FIRST_LINE_ROW
+    xl.write_headings(ws, xl.HEADING_ROW,
+                      [_("Del"), _("Sum i filen (kr)"), _("Lagret i portalen (kr)")])
+    first = xl.FIRST_LINE_ROW
     for row, part in enumerate(parts, start=first):
         amount_column = next(i for i, c in enumerate(part.columns, start=1) if c.kind == AMOUNT)
         letter = get_column_letter(amount_column)
-        last = FIRST_LINE_ROW + rules.MAX_LINES_PER_PART - 1  # past any line a part holds
+        last = xl.FIRST_LINE_ROW + rules.MAX_LINES_PER_PART - 1  # past any line a part holds
         xl.write_text(ws.cell(row=row, column=1), str(part.title))
         xl.write_formula(ws.cell(row=row, column=2),
-                         f"=SUM({part.sheet}!{letter}{FIRST_LINE_ROW}:{letter}{last})")
+                         f"=SUM({part.sheet}!{letter}{xl.FIRST_LINE_ROW}:{letter}{last})")
         ws.cell(row=row, column=2).number_format = xl.AMOUNT_FORMAT
         xl.write_amount(ws.cell(row=row, column=3), stored[part.key])
     total_row = first + len(parts)

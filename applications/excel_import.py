@@ -31,10 +31,6 @@ from .excel_layout import (
     AMOUNT,
     APPLICATION_PROPERTY,
     CHOICE,
-    FIRST_LINE_ROW,
-    HEADER_FIRST_ROW,
-    HEADING_ROW,
-    ID_ROW,
     PERSONS,
     SHEET_HEADER,
     TEXT,
@@ -67,7 +63,7 @@ def import_application(
 
 def _labels_in_language(wb: Workbook) -> bool:
     labels = [capfirst(str(f.verbose_name)) for _name, f in header_fields()]
-    return xl.has_labels(wb, SHEET_HEADER, labels, first_row=HEADER_FIRST_ROW)
+    return xl.has_labels(wb, SHEET_HEADER, labels, first_row=xl.HEADER_FIRST_ROW)
 
 
 def _import_application(
@@ -83,7 +79,7 @@ def _import_application(
     try:
         with xl.open_upload(uploaded_file) as wb:
             header_sheet = xl.read_sheet(wb, SHEET_HEADER, max_col=2,
-                                         max_row=HEADER_FIRST_ROW + len(services.HEADER_FIELDS))
+                                         max_row=xl.HEADER_FIRST_ROW + len(services.HEADER_FIELDS))
             wrong_file = _check_identity(wb, header_sheet, application)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
@@ -122,13 +118,13 @@ def _check_identity(
     if prop is not None and prop.strip():
         found.add(prop.strip())
     if header_sheet is not None:
-        value = header_sheet.cell(ID_ROW, 2).value
+        value = header_sheet.cell(xl.ID_ROW, 2).value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if value is not None and str(value).strip():
             found.add(str(value).strip())
     if not found:
-        return CellError(SHEET_HEADER, f"B{ID_ROW}", _(
+        return CellError(SHEET_HEADER, f"B{xl.ID_ROW}", _(
             "Filen mangler søknadens ID. Last ned Excel-filen fra søknaden i portalen og "
             "fyll ut den."))
     if found != {str(application.pk)}:
@@ -151,12 +147,12 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     fields = header_fields()
     labels_ok = [
         reader.expect_label(sheet.cell(row, 1), capfirst(str(f.verbose_name)), hint=hint)
-        for row, (_name, f) in enumerate(fields, start=HEADER_FIRST_ROW)
+        for row, (_name, f) in enumerate(fields, start=xl.HEADER_FIRST_ROW)
     ]
     if not all(labels_ok):
         return None
     header: dict[str, Any] = {}
-    for row, (name, model_field) in enumerate(fields, start=HEADER_FIRST_ROW):
+    for row, (name, model_field) in enumerate(fields, start=xl.HEADER_FIRST_ROW):
         cell = sheet.cell(row, 2)
         kind = header_kind(model_field)
         if kind == YES_NO:
@@ -203,14 +199,14 @@ def _read_part(
         return None
     hint = _("Ikke flytt, slett eller sett inn kolonner.")
     headings_ok = [
-        reader.expect_label(sheet.cell(HEADING_ROW, i), column.heading, hint=hint)
+        reader.expect_label(sheet.cell(xl.HEADING_ROW, i), column.heading, hint=hint)
         for i, column in enumerate(part.columns, start=1)
     ]
     if not all(headings_ok):
         return None
     columns = range(1, len(part.columns) + 1)
     lines: list[tuple[int, dict[str, Any]]] = []
-    for row in range(FIRST_LINE_ROW, sheet.max_row + 1):
+    for row in range(xl.FIRST_LINE_ROW, sheet.max_row + 1):
         if sheet.row_is_blank(row, columns):
             continue
         if len(lines) == part.max_lines:

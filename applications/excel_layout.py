@@ -35,13 +35,6 @@ SHEET_TOTALS = "Sum"
 #: The workbook property that ties a file to its application.
 APPLICATION_PROPERTY = "tilskudd.soknad"
 
-# Line sheets: title, a note, the column headings, then the lines.
-TITLE_ROW, NOTE_ROW, HEADING_ROW, FIRST_LINE_ROW = 1, 2, 3, 4
-# Header sheet: title, note, facts about the application, then the header fields.
-FACTS_FIRST_ROW = 3
-ID_ROW = 9
-HEADER_HEADING_ROW = 11
-HEADER_FIRST_ROW = 12
 #: Empty BPA rows offered: three target groups, rarely more than a line or two each.
 BPA_INPUT_ROWS = 10
 
@@ -165,4 +158,4 @@ def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
 
 def column_range(column: int, rows: int) -> str:
     letter = get_column_letter(column)
-    return f"{letter}{FIRST_LINE_ROW}:{letter}{FIRST_LINE_ROW + rows - 1}"
+    return f"{letter}{xl.FIRST_LINE_ROW}:{letter}{xl.FIRST_LINE_ROW + rows - 1}"

@@ -7,37 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
-from tilskudd.documents.excel.parts import parts_workbook
 from tilskudd.money import format_nok
 
 from . import rules
 from .excel_layout import (
     AMOUNT,
     CHOICE,
-    FACTS_FIRST_ROW,
-    FIRST_LINE_ROW,
     FIXED_AMOUNT,
     FIXED_ID,
     FIXED_TEXT,
-    HEADER_FIRST_ROW,
-    HEADER_HEADING_ROW,
-    HEADING_ROW,
-    ID_COLUMN,
-    ID_ROW,
     INPUT_KINDS,
-    NOTE_ROW,
     PERSONS,
     REPORT_PROPERTY,
     SHEET_ACCOUNT,
     SHEET_HEADER,
     TEXT,
-    TITLE_ROW,
     Part,
     choice_labels,
     header_rows,
@@ -61,7 +51,7 @@ def export_report(report: Report) -> bytes:
     """The report as a template prefilled with the decision and what is stored now."""
     editable = report.is_editable
     parts = report_parts()
-    return parts_workbook(
+    return xl.parts_workbook(
         header_sheet=SHEET_HEADER, owner_property=(REPORT_PROPERTY, report.pk),
         write_header=lambda ws: _write_header_sheet(ws, report, editable),
         parts=parts, write_part=lambda ws, part: _write_part_sheet(
@@ -82,9 +72,6 @@ def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
     application = report.application
     org = application.organisation
     rnd = application.round
-    xl.write_title(ws["A1"], _("Rapport om %(scheme)s %(year)s")
-                   % {"scheme": rnd.scheme.name, "year": rnd.year})
-    xl.write_text(ws["A2"], _note(editable))
     facts = [
         (_("Tilskuddsmottaker"), org.name),
         (_("Organisasjonsnummer"), org.org_number or "–"),
@@ -93,19 +80,11 @@ def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
         (_("Innvilget"), format_nok(report.granted_total)),
         (_("Krever revisorattestasjon"), xl.YES if report.auditor_required else xl.NO),
     ]
-    for row, (label, value) in enumerate(facts, start=FACTS_FIRST_ROW):
-        xl.write_text(ws.cell(row=row, column=1), str(label)).font = Font(bold=True)
-        xl.write_text(ws.cell(row=row, column=2), str(value))
-    xl.write_text(ws.cell(row=ID_ROW, column=1), _("Rapport-ID (ikke endre)")).font = Font(
-        bold=True)
-    xl.write_whole_number(ws.cell(row=ID_ROW, column=ID_COLUMN), report.pk).alignment = (
-        Alignment(horizontal="left"))
-
-    for column, heading in enumerate([_("Opplysninger i rapporten"), _("Svar"), _("Hjelp")],
-                                     start=1):
-        xl.write_text(ws.cell(row=HEADER_HEADING_ROW, column=column), heading)
-    xl.style_header(ws[HEADER_HEADING_ROW])
-    for row, (name, label, help_text) in enumerate(header_rows(), start=HEADER_FIRST_ROW):
+    title = _("Rapport om %(scheme)s %(year)s") % {"scheme": rnd.scheme.name, "year": rnd.year}
+    xl.write_header_top(ws, title=title, note=_note(editable), facts=facts,
+                        id_label=_("Rapport-ID (ikke endre)"), owner_id=report.pk,
+                        headings=[_("Opplysninger i rapporten"), _("Svar"), _("Hjelp")])
+    for row, (name, label, help_text) in enumerate(header_rows(), start=xl.HEADER_FIRST_ROW):
         xl.write_text(ws.cell(row=row, column=1), label)
         cell = ws.cell(row=row, column=2)
         if name == "unused_choice":
@@ -121,20 +100,16 @@ def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
             xl.mark_input([cell], wrap=True)
         else:
             cell.alignment = xl.WRAP_TOP
-    ws.row_dimensions[HEADER_FIRST_ROW + 2].height = 120
+    ws.row_dimensions[xl.HEADER_FIRST_ROW + 2].height = 120
     xl.set_column_widths(ws, [36, 70, 50])
     xl.protect_sheet(ws)
 
 
 def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: bool) -> None:
-    xl.write_title(ws.cell(row=TITLE_ROW, column=1), part.title)
-    xl.write_text(ws.cell(row=NOTE_ROW, column=1), _note(editable))
-    for i, column in enumerate(part.columns, start=1):
-        xl.write_text(ws.cell(row=HEADING_ROW, column=i), column.heading)
-    xl.style_header(ws[HEADING_ROW])
-    ws.row_dimensions[HEADING_ROW].height = 48
+    xl.write_part_top(ws, title=part.title, note=_note(editable),
+                      headings=[column.heading for column in part.columns])
     for offset, line in enumerate(lines):
-        row = FIRST_LINE_ROW + offset
+        row = xl.FIRST_LINE_ROW + offset
         for i, column in enumerate(part.columns, start=1):
             cell = ws.cell(row=row, column=i)
             if column.kind == FIXED_ID:
@@ -154,10 +129,10 @@ def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: boo
             if editable and column.kind in INPUT_KINDS:
                 xl.mark_input([cell], wrap=column.kind == TEXT)
     if editable and lines:
-        last = FIRST_LINE_ROW + len(lines) - 1
+        last = xl.FIRST_LINE_ROW + len(lines) - 1
         for i, column in enumerate(part.columns, start=1):
             letter = get_column_letter(i)
-            cells = f"{letter}{FIRST_LINE_ROW}:{letter}{last}"
+            cells = f"{letter}{xl.FIRST_LINE_ROW}:{letter}{last}"
             if column.kind == PERSONS:
                 xl.add_whole_number_validation(ws, cells, minimum=0, maximum=rules.MAX_PERSONS)
             elif column.kind == AMOUNT:
@@ -166,7 +141,7 @@ def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: boo
             elif column.kind == CHOICE:
                 xl.add_list_validation(ws, cells, list(choice_labels(column.choices)))
     if not lines:
-        xl.write_text(ws.cell(row=FIRST_LINE_ROW, column=2),
+        xl.write_text(ws.cell(row=xl.FIRST_LINE_ROW, column=2),
                       _("Ingen linjer i denne delen er innvilget."))
     xl.set_column_widths(ws, [c.width for c in part.columns])
     ws.freeze_panes = "C4"
@@ -178,9 +153,8 @@ def _write_account_sheet(ws: Worksheet, report: Report, parts: tuple[Part, ...])
     xl.write_title(ws["A1"], _("Regnskap"))
     xl.write_text(ws["A2"], _("Regnes ut av Excel mens du fyller ut; portalen regner ut "
                               "regnskapet på nytt fra linjene når filen lastes opp."))
-    for column, heading in enumerate([_("Post"), _("Beløp (kr)")], start=1):
-        xl.write_text(ws.cell(row=HEADING_ROW, column=column), heading)
-    xl.style_header(ws[HEADING_ROW])
+    xl.write_headings(ws, xl.HEADING_ROW, [_("Post"), _("Beløp (kr)")])
+    first = xl.FIRST_LINE_ROW
     used_terms = []
     for part in parts:
         lines = part_lines(report, part)
@@ -188,15 +162,15 @@ def _write_account_sheet(ws: Worksheet, report: Report, parts: tuple[Part, ...])
             continue
         column = next(i for i, c in enumerate(part.columns, start=1) if c.key == "amount_used")
         letter = get_column_letter(column)
-        last = FIRST_LINE_ROW + len(lines) - 1
-        used_terms.append(f"SUM({part.sheet}!{letter}{FIRST_LINE_ROW}:{letter}{last})")
+        last = first + len(lines) - 1
+        used_terms.append(f"SUM({part.sheet}!{letter}{first}:{letter}{last})")
     rows = [
         (_("Innvilget tilskudd"), None, report.granted_total),
         (_("Overført fra i fjor"), None, report.transferred_in),
         (_("Brukt"), "=" + ("+".join(used_terms) or "0"), None),
-        (_("Ubrukt"), f"=B{FIRST_LINE_ROW}+B{FIRST_LINE_ROW + 1}-B{FIRST_LINE_ROW + 2}", None),
+        (_("Ubrukt"), f"=B{first}+B{first + 1}-B{first + 2}", None),
     ]
-    for row, (label, formula, amount) in enumerate(rows, start=FIRST_LINE_ROW):
+    for row, (label, formula, amount) in enumerate(rows, start=first):
         xl.write_text(ws.cell(row=row, column=1), label)
         cell = ws.cell(row=row, column=2)
         if formula:
@@ -204,6 +178,6 @@ def _write_account_sheet(ws: Worksheet, report: Report, parts: tuple[Part, ...])
             cell.number_format = xl.AMOUNT_FORMAT
         else:
             xl.write_amount(cell, amount)
-    ws.cell(row=FIRST_LINE_ROW + 3, column=1).font = Font(bold=True)
+    ws.cell(row=first + 3, column=1).font = Font(bold=True)
     xl.set_column_widths(ws, [30, 20])
     xl.protect_sheet(ws)

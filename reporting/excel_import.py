@@ -58,7 +58,7 @@ def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportRe
 
 def _labels_in_language(wb: Workbook) -> bool:
     labels = [label for _name, label, _help in header_rows()]
-    return xl.has_labels(wb, layout.SHEET_HEADER, labels, first_row=layout.HEADER_FIRST_ROW)
+    return xl.has_labels(wb, layout.SHEET_HEADER, labels, first_row=xl.HEADER_FIRST_ROW)
 
 
 def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
@@ -69,7 +69,7 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
     try:
         with xl.open_upload(uploaded_file) as wb:
             header = xl.read_sheet(wb, layout.SHEET_HEADER, max_col=3,
-                                   max_row=layout.HEADER_FIRST_ROW + len(header_rows()))
+                                   max_row=xl.HEADER_FIRST_ROW + len(header_rows()))
             wrong_file = _check_identity(wb, header, report)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
@@ -99,13 +99,13 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
     if prop is not None and prop.strip():
         found.add(prop.strip())
     if header is not None:
-        value = header.cell(layout.ID_ROW, layout.ID_COLUMN).value
+        value = header.cell(xl.ID_ROW, xl.ID_COLUMN).value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if value is not None and str(value).strip():
             found.add(str(value).strip())
     if not found:
-        where = f"{get_column_letter(layout.ID_COLUMN)}{layout.ID_ROW}"
+        where = f"{get_column_letter(xl.ID_COLUMN)}{xl.ID_ROW}"
         return CellError(layout.SHEET_HEADER, where, _(
             "Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last ned "
             "Excel-malen fra rapporten og fyll ut den."))
@@ -136,11 +136,11 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     hint = _("Ikke flytt, slett eller sett inn rader.")
     rows = header_rows()
     labels_ok = [reader.expect_label(sheet.cell(row, 1), label, hint=hint)
-                 for row, (_name, label, _help) in enumerate(rows, start=layout.HEADER_FIRST_ROW)]
+                 for row, (_name, label, _help) in enumerate(rows, start=xl.HEADER_FIRST_ROW)]
     if not all(labels_ok):
         return None
     values: dict[str, Any] = {}
-    for row, (name, _label, _help) in enumerate(rows, start=layout.HEADER_FIRST_ROW):
+    for row, (name, _label, _help) in enumerate(rows, start=xl.HEADER_FIRST_ROW):
         cell = sheet.cell(row, 2)
         if name == "unused_choice":
             values[name] = reader.choice(cell, choice_labels(UnusedChoice), what=_("valg")) or ""
@@ -168,7 +168,7 @@ def _read_part(
     if sheet is None:
         return None
     hint = _("Ikke flytt, slett eller sett inn kolonner.")
-    headings_ok = [reader.expect_label(sheet.cell(layout.HEADING_ROW, i), column.heading, hint=hint)
+    headings_ok = [reader.expect_label(sheet.cell(xl.HEADING_ROW, i), column.heading, hint=hint)
                    for i, column in enumerate(part.columns, start=1)]
     if not all(headings_ok):
         return None
@@ -178,12 +178,12 @@ def _read_part(
     seen: dict[int, int] = {}
     values: list[dict[str, Any]] = []
     last = sheet.last_row_with_content()
-    for row in range(layout.FIRST_LINE_ROW, max(last, layout.FIRST_LINE_ROW + len(lines) - 1) + 1):
+    for row in range(xl.FIRST_LINE_ROW, max(last, xl.FIRST_LINE_ROW + len(lines) - 1) + 1):
         id_cell = sheet.cell(row, 1)
         if sheet.row_is_blank(row, columns):
             continue
         line_id = _row_id(id_cell)
-        if not lines and row == layout.FIRST_LINE_ROW and sheet.row_is_blank(row, input_columns) \
+        if not lines and row == xl.FIRST_LINE_ROW and sheet.row_is_blank(row, input_columns) \
                 and id_cell.is_blank:
             continue  # the "nothing granted" note
         if line_id is None or line_id not in by_id:
@@ -199,7 +199,7 @@ def _read_part(
         values.append(_read_line(reader, sheet, part, row, line_id))
     for offset, line in enumerate(lines):
         if line.pk not in seen:
-            reader.error(sheet.cell(layout.FIRST_LINE_ROW + offset, 1), _(
+            reader.error(sheet.cell(xl.FIRST_LINE_ROW + offset, 1), _(
                 "linjen «%(label)s» (linje-ID %(id)d) mangler. Ikke slett rader; last ned "
                 "malen på nytt om du har gjort det.")
                 % {"label": line_label(part.key, line), "id": line.pk})

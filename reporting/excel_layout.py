@@ -27,12 +27,6 @@ SHEET_ACCOUNT = "Regnskap"
 #: The workbook property that ties a file to its report.
 REPORT_PROPERTY = "tilskudd.rapport"
 
-TITLE_ROW, NOTE_ROW, HEADING_ROW, FIRST_LINE_ROW = 1, 2, 3, 4
-FACTS_FIRST_ROW = 3
-ID_ROW, ID_COLUMN = 9, 2
-HEADER_HEADING_ROW = 11
-HEADER_FIRST_ROW = 12
-
 TEXT, PERSONS, AMOUNT, CHOICE, FIXED_ID, FIXED_TEXT, FIXED_AMOUNT = (
     "text", "persons", "amount", "choice", "id", "fixed_text", "fixed_amount")
 INPUT_KINDS = {TEXT, PERSONS, AMOUNT, CHOICE}

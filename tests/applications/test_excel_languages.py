@@ -9,7 +9,8 @@ import pytest
 from django.utils import translation
 
 from applications.excel import export_application, import_application
-from applications.excel_layout import HEADER_FIRST_ROW, SHEET_HEADER
+from applications.excel_layout import SHEET_HEADER
+from tilskudd.documents.excel import HEADER_FIRST_ROW
 
 from .test_excel import _content, _draft, _errors, _upload
 

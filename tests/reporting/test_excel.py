@@ -305,7 +305,7 @@ def test_the_download_name_is_plain_ascii(name, short):
 def test_an_english_template_uploads_cleanly_into_a_bokmal_session(report, signatory):
     from django.utils import translation
 
-    from reporting.excel_layout import HEADER_FIRST_ROW
+    from tilskudd.documents.excel import HEADER_FIRST_ROW
 
     # given: the template downloaded in English (its labels from reporting/locale/en)
     with translation.override("en"):

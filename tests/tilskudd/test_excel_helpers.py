@@ -308,3 +308,44 @@ def test_the_writers_work_in_write_only_mode_too():
     assert [(c.value, c.data_type, c.quotePrefix) for c in back[1]] == [
         ("=1+1", "s", True), (5000, "n", False)]
     assert back["B1"].number_format == "#,##0"
+
+
+def test_the_header_sheet_top_puts_the_facts_and_the_owner_id_where_the_import_reads_them():
+    # given: a sheet
+    wb, ws = xl.new_workbook("Søknad")
+    # when: the shared top of a header sheet is written
+    xl.write_header_top(ws, title="Søknad om KKT 2027", note="Fyll ut de gule feltene.",
+                        facts=[("Søker", "Trondheim kommune"), ("Runde", "KKT 2027")],
+                        id_label="Søknads-ID (ikke endre)", owner_id=42,
+                        headings=["Opplysninger", "Svar", "Hjelp"])
+    # then: title and note first, the facts from row 3, the ID in B9, the headings in row 11
+    assert [ws["A1"].value, ws["A2"].value] == ["Søknad om KKT 2027", "Fyll ut de gule feltene."]
+    assert [(ws.cell(row, 1).value, ws.cell(row, 2).value) for row in (3, 4)] == [
+        ("Søker", "Trondheim kommune"), ("Runde", "KKT 2027")]
+    assert ws.cell(xl.FACTS_FIRST_ROW, 1).font.bold is True
+    assert (xl.ID_ROW, xl.ID_COLUMN) == (9, 2)
+    assert ws["A9"].value == "Søknads-ID (ikke endre)"
+    assert ws["B9"].value == 42
+    assert [ws.cell(xl.HEADER_HEADING_ROW, c).value for c in (1, 2, 3)] == [
+        "Opplysninger", "Svar", "Hjelp"]
+    assert ws.cell(xl.HEADER_HEADING_ROW, 1).fill == xl.HEADER_FILL
+
+
+def test_the_header_sheet_top_refuses_facts_that_would_overwrite_the_id_row():
+    wb, ws = xl.new_workbook("Søknad")
+    facts = [(f"Fakta {n}", n) for n in range(xl.ID_ROW - xl.FACTS_FIRST_ROW + 1)]
+    with pytest.raises(ValueError, match="ID row"):
+        xl.write_header_top(ws, title="T", note="N", facts=facts, id_label="ID", owner_id=1,
+                            headings=["A"])
+
+
+def test_a_part_sheet_top_has_title_note_and_tall_styled_headings_above_the_first_line():
+    wb, ws = xl.new_workbook("Kompetanse")
+    xl.write_part_top(ws, title="Kompetansetiltak", note="Én linje per rad.",
+                      headings=["Tiltak", "Beløp (kr)"])
+    assert [ws.cell(row, 1).value for row in (xl.TITLE_ROW, xl.NOTE_ROW)] == [
+        "Kompetansetiltak", "Én linje per rad."]
+    assert [ws.cell(xl.HEADING_ROW, c).value for c in (1, 2)] == ["Tiltak", "Beløp (kr)"]
+    assert ws.cell(xl.HEADING_ROW, 2).font == xl.HEADER_FONT
+    assert ws.row_dimensions[xl.HEADING_ROW].height == 48
+    assert xl.FIRST_LINE_ROW == xl.HEADING_ROW + 1

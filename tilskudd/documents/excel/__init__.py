@@ -40,6 +40,20 @@ from .common import (
     ImportResult,
 )
 from .container import check_xlsx_container
+from .parts import (
+    FACTS_FIRST_ROW,
+    FIRST_LINE_ROW,
+    HEADER_FIRST_ROW,
+    HEADER_HEADING_ROW,
+    HEADING_ROW,
+    ID_COLUMN,
+    ID_ROW,
+    NOTE_ROW,
+    TITLE_ROW,
+    parts_workbook,
+    write_header_top,
+    write_part_top,
+)
 from .reading import (
     CellReader,
     RawCell,
@@ -68,6 +82,7 @@ from .writing import (
     workbook_bytes,
     write_amount,
     write_formula,
+    write_headings,
     write_text,
     write_title,
     write_whole_number,
@@ -75,6 +90,15 @@ from .writing import (
 )
 
 __all__ = [
+    "FACTS_FIRST_ROW",
+    "FIRST_LINE_ROW",
+    "HEADER_FIRST_ROW",
+    "HEADER_HEADING_ROW",
+    "HEADING_ROW",
+    "ID_COLUMN",
+    "ID_ROW",
+    "NOTE_ROW",
+    "TITLE_ROW",
     "NO",
     "YES",
     "AMOUNT_FORMAT",
@@ -112,6 +136,7 @@ __all__ = [
     "get_property",
     "mark_input",
     "new_workbook",
+    "parts_workbook",
     "open_upload",
     "parse_choice",
     "parse_text",
@@ -127,6 +152,9 @@ __all__ = [
     "workbook_bytes",
     "write_amount",
     "write_formula",
+    "write_header_top",
+    "write_part_top",
+    "write_headings",
     "write_text",
     "write_title",
     "write_whole_number",

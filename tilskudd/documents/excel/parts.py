@@ -1,15 +1,37 @@
 """The shape every owner's workbook has (an application's, a report's): a header sheet
 first, tied to its owner by a workbook property, one sheet per part, and a last sheet that
-adds the parts up. Each app's excel_export.py writes the sheets; this puts them in order."""
+adds the parts up. Each app's excel_export.py writes the sheets; this puts them in order,
+says which rows every such workbook keeps its title, note, facts, the owner's ID, headings
+and lines in (the import reads them from the same rows), and writes the top of a header
+sheet and of a part's sheet."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .writing import new_workbook, set_property, workbook_bytes
+from .writing import (
+    new_workbook,
+    set_property,
+    workbook_bytes,
+    write_headings,
+    write_text,
+    write_title,
+    write_whole_number,
+)
+
+# A sheet of lines: its title, a note, the column headings, then the lines.
+TITLE_ROW, NOTE_ROW, HEADING_ROW, FIRST_LINE_ROW = 1, 2, 3, 4
+# The header sheet: title and note as above, facts about the owner from row 3, the owner's
+# ID in B9 (where the import looks for it, besides the workbook property), then the
+# header fields under their headings.
+FACTS_FIRST_ROW = 3
+ID_ROW, ID_COLUMN = 9, 2
+HEADER_HEADING_ROW = 11
+HEADER_FIRST_ROW = 12
 
 
 def parts_workbook(
@@ -28,3 +50,32 @@ def parts_workbook(
     write_last(wb.create_sheet(last_sheet))
     wb.active = 0
     return workbook_bytes(wb)
+
+
+def write_header_top(
+    ws: Worksheet, *, title: str, note: str, facts: Sequence[tuple[str, Any]], id_label: str,
+    owner_id: int, headings: Sequence[str],
+) -> None:
+    """The top of the header sheet: the title, the note, the facts about the owner (the
+    label in bold, the value beside it), the owner's ID where the import looks for it, and
+    the headings over the header fields (which the app writes from HEADER_FIRST_ROW on)."""
+    if FACTS_FIRST_ROW + len(facts) > ID_ROW:
+        raise ValueError("the facts would run into the ID row")
+    write_title(ws.cell(row=TITLE_ROW, column=1), title)
+    write_text(ws.cell(row=NOTE_ROW, column=1), note)
+    for row, (label, value) in enumerate(facts, start=FACTS_FIRST_ROW):
+        write_text(ws.cell(row=row, column=1), str(label)).font = Font(bold=True)
+        write_text(ws.cell(row=row, column=2), str(value))
+    write_text(ws.cell(row=ID_ROW, column=1), id_label).font = Font(bold=True)
+    write_whole_number(ws.cell(row=ID_ROW, column=ID_COLUMN), owner_id).alignment = Alignment(
+        horizontal="left")
+    write_headings(ws, HEADER_HEADING_ROW, headings)
+
+
+def write_part_top(ws: Worksheet, *, title: str, note: str, headings: Sequence[str]) -> None:
+    """The top of a part's sheet: the title, the note, and the column headings over the
+    lines (which the app writes from FIRST_LINE_ROW on)."""
+    write_title(ws.cell(row=TITLE_ROW, column=1), title)
+    write_text(ws.cell(row=NOTE_ROW, column=1), note)
+    write_headings(ws, HEADING_ROW, headings)
+    ws.row_dimensions[HEADING_ROW].height = 48

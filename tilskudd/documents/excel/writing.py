@@ -112,6 +112,13 @@ def style_header(cells: Iterable[Cell]) -> None:
         cell.alignment = WRAP_TOP
 
 
+def write_headings(ws: Worksheet, row: int, headings: Iterable[str]) -> None:
+    """A row of column headings from column A, styled as headings."""
+    for column, heading in enumerate(headings, start=1):
+        write_text(ws.cell(row=row, column=column), heading)
+    style_header(ws[row])
+
+
 def mark_input(cells: Iterable[Cell], *, wrap: bool = False) -> None:
     """Cells the user fills in: a light fill, unlocked (when the sheet is protected)."""
     for cell in cells:
