@@ -17,6 +17,3 @@ ATTACHMENTS = AttachmentViews(
     form_class=AttachmentForm, render_page=render_edit,
     page_url=lambda application: step_url(application, "vedlegg"),
 )
-attachment_add = ATTACHMENTS.add_view
-attachment_download = ATTACHMENTS.download_view
-attachment_remove = ATTACHMENTS.remove_view

@@ -42,5 +42,3 @@ APPLICATION_EXCEL = ExcelPages(
     page_url=lambda application: reverse("applications:edit", args=[application.pk]),
     lead=lambda application: f"{application.organisation.name} – {application.round.title}",
 )
-download = APPLICATION_EXCEL.download_view
-upload = APPLICATION_EXCEL.upload_view

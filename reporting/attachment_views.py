@@ -18,6 +18,3 @@ ATTACHMENTS = AttachmentViews(
     form_class=AttachmentForm, render_page=render_edit,
     page_url=lambda report: step_url(report, ATTACHMENTS_STEP), refused_status=422,
 )
-attachment_add = ATTACHMENTS.add_view
-attachment_download = ATTACHMENTS.download_view
-attachment_remove = ATTACHMENTS.remove_view

@@ -42,5 +42,3 @@ REPORT_EXCEL = ExcelPages(
                          f"{report.application.round.title}"),
     error_status=422,
 )
-excel_download = REPORT_EXCEL.download_view
-excel_upload = REPORT_EXCEL.upload_view
