@@ -17,13 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from tilskudd.documents import excel as xl
-from tilskudd.documents.excel import (
-    CellError,
-    CellReader,
-    ExcelFileError,
-    ImportResult,
-    SheetData,
-)
+from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, ImportResult, SheetData
 from tilskudd.models import User
 
 from . import rules, services

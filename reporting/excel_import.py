@@ -14,13 +14,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tilskudd.documents import excel as xl
-from tilskudd.documents.excel import (
-    CellError,
-    CellReader,
-    ExcelFileError,
-    ImportResult,
-    SheetData,
-)
+from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, ImportResult, SheetData
 from tilskudd.models import User
 
 from . import excel_layout as layout
