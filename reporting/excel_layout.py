@@ -51,39 +51,39 @@ class Part:
     columns: tuple[Column, ...]
 
 
+def _part(key: str, sheet: str, title: str, related_name: str, *, label: str,
+          label_width: float, own: tuple[Column, ...]) -> Part:
+    """Every part's sheet has the same frame: the line's ID in column A (how the import
+    finds the line), what the line is, what was granted, the part's own columns, and what
+    was used last (the account sheet adds that column up)."""
+    return Part(key, sheet, title, related_name, (
+        Column("id", _("Linje-ID (ikke endre)"), FIXED_ID, 12),
+        Column("label", label, FIXED_TEXT, label_width),
+        Column("granted", _("Innvilget (kr)"), FIXED_AMOUNT, 16),
+        *own,
+        Column("amount_used", _("Brukt (kr)"), AMOUNT, 16),
+    ))
+
+
 def report_parts() -> tuple[Part, ...]:
-    line_id = Column("id", _("Linje-ID (ikke endre)"), FIXED_ID, 12)
-    granted = Column("granted", _("Innvilget (kr)"), FIXED_AMOUNT, 16)
-    used = Column("amount_used", _("Brukt (kr)"), AMOUNT, 16)
     return (
-        Part("competence", "Kompetanse", _("Kompetansetiltak"), "competence_lines", (
-            line_id,
-            Column("label", _("Tiltak"), FIXED_TEXT, 48),
-            granted,
-            Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
-            Column("still_studying", _("Studerer fortsatt (antall)"), PERSONS, 14),
-            Column("stopped", _("Avbrutt (antall)"), PERSONS, 14),
-            used,
-        )),
-        Part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", (
-            line_id,
-            Column("label", _("Målgruppe"), FIXED_TEXT, 40),
-            granted,
-            Column("trained", _("Antall opplært"), PERSONS, 14),
-            used,
-        )),
-        Part("projects", "Prosjekter", _("Tjenesteutviklingsprosjekter"), "projects", (
-            line_id,
-            Column("label", _("Prosjekt"), FIXED_TEXT, 36),
-            granted,
-            Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),
-            Column("goal_achievement", _("Måloppnåelse"), CHOICE, 24, GoalAchievement,
-                   _("måloppnåelse")),
-            Column("results", _("Resultater"), TEXT, 60),
-            Column("continues", _("Videreføres i ordinær drift"), CHOICE, 16, Continuation,
-                   _("svar")),
-            used,
-        )),
+        _part("competence", "Kompetanse", _("Kompetansetiltak"), "competence_lines",
+              label=_("Tiltak"), label_width=48, own=(
+                  Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
+                  Column("still_studying", _("Studerer fortsatt (antall)"), PERSONS, 14),
+                  Column("stopped", _("Avbrutt (antall)"), PERSONS, 14),
+              )),
+        _part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", label=_("Målgruppe"),
+              label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),
+        _part("projects", "Prosjekter", _("Tjenesteutviklingsprosjekter"), "projects",
+              label=_("Prosjekt"), label_width=36, own=(
+                  Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),
+                  Column("goal_achievement", _("Måloppnåelse"), CHOICE, 24, GoalAchievement,
+                         _("måloppnåelse")),
+                  Column("results", _("Resultater"), TEXT, 60),
+                  Column("continues", _("Videreføres i ordinær drift"), CHOICE, 16,
+                         Continuation, _("svar")),
+              )),
     )
 
 
