@@ -26,7 +26,7 @@ from tilskudd.errors import ServiceError, form_acted
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .export import export_filename, export_reports
 from .forms import ExtensionForm, ReturnForm
 from .models import Report, ReportingSettings, UnusedChoice
@@ -217,8 +217,8 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
                   % {"date": date_format(timezone.localtime(x.new_deadline),
                                          "SHORT_DATETIME_FORMAT")},
                   x.granted_by, x.reason) for x in obj.extensions.select_related("granted_by")]
-        rows += [(r.sent_at, _("Påminnelse: %(kind)s") % {"kind": r.get_kind_display()}, "",
-                  ", ".join(r.recipients)) for r in obj.reminders.all()]
+        rows += [(r.sent_at, _("Påminnelse: %(kind)s") % {"kind": reminders.kind_of(r).label},
+                  "", ", ".join(r.recipients)) for r in reminders.sent_for(obj)]
         rows += [(e.at, AuditAction(e.action).label, e.actor, _changed(e))
                  for e in selectors.audit_trail(obj)]
         if not rows:

@@ -1,6 +1,7 @@
 """A recipient's report on a grant: one per granted application, prefilled from the
 decision, with a line per granted line, a financial account, the attachment the rules
-require, the frozen submissions with their receipts, deadline extensions and reminders.
+require, the frozen submissions with their receipts and deadline extensions (the
+reminders sent are tilskudd.reminders.SentReminder rows).
 
 The choices (statuses, kinds, answers) live in choices.py, which rules.py reads too; they
 are imported here as well, so `reporting.models.ReportStatus` still works."""
@@ -32,7 +33,6 @@ from .choices import (
     GoalAchievement,
     OverdueRule,
     ProjectStatus,
-    ReminderKind,
     ReportStatus,
     UnusedChoice,
 )
@@ -292,26 +292,6 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {timezone.localtime(self.new_deadline):%d.%m.%Y %H:%M}"
-
-
-class ReminderSent(models.Model):
-    """A reminder that has been sent; the unique constraint makes each one go once."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(_("påminnelse"), max_length=16, choices=ReminderKind.choices)
-    sent_at = models.DateTimeField(_("sendt"), default=timezone.now)
-    recipients = models.JSONField(_("mottakere"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["sent_at", "pk"]
-        verbose_name = _("sendt påminnelse")
-        verbose_name_plural = _("sendte påminnelser")
-        constraints = [
-            models.UniqueConstraint(fields=["report", "kind"], name="reminder_once_per_kind"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.report}: {self.get_kind_display()}"
 
 
 class ReportingSettings(models.Model):

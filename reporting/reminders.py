@@ -2,16 +2,17 @@
 (extensions honoured), and again when a report returned for correction has not been sent
 again after RETURNED_REMINDER_DAYS days; each office gets a list of its reports that have
 become overdue (a returned report not sent again by the deadline among them). Each
-reminder is sent once: a ReminderSent row, unique per report and kind, is written before
-the e-mail is scheduled for after the commit. Every link in them is absolute."""
+reminder is sent once: a tilskudd.reminders.SentReminder row, unique per kind ("report_"
+and the ReminderKind) and key (the report's id), is written before the e-mail is scheduled
+for after the commit. Every link in them is absolute."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,24 +22,32 @@ from tilskudd.links import absolute_url
 from tilskudd.models import Office
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
+from tilskudd.reminders import SentReminder, record_once, was_sent
 
 from . import rules, selectors
-from .models import ReminderKind, ReminderSent, Report, ReportStatus
+from .choices import ReminderKind
+from .models import Report, ReportStatus
 from .services import contact_emails, office_of, when
 
 REMINDER_FOR_DAYS = {30: ReminderKind.DAYS_30, 7: ReminderKind.DAYS_7, 1: ReminderKind.DAYS_1}
+#: A report's reminder in SentReminder is of the kind KIND_PREFIX + its ReminderKind.
+KIND_PREFIX = "report_"
+
+
+def sent_for(report: Report) -> QuerySet[SentReminder]:
+    """The reminders sent about `report`, oldest first."""
+    return SentReminder.objects.filter(kind__startswith=KIND_PREFIX, key=str(report.pk))
+
+
+def kind_of(reminder: SentReminder) -> ReminderKind:
+    return ReminderKind(reminder.kind.removeprefix(KIND_PREFIX))
 
 
 def _record_reminder(report: Report, kind: str, recipients: list[str], now: datetime) -> bool:
     """Record a reminder; False if it was sent before (the unique constraint decides, so
     two runs at once cannot both send it)."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(report=report, kind=kind, sent_at=now,
-                                        recipients=recipients)
-    except IntegrityError:
-        return False
-    return True
+    return record_once(kind=KIND_PREFIX + kind, key=str(report.pk), recipients=recipients,
+                       now=now)
 
 
 @transaction.atomic
@@ -48,12 +57,14 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
     Each reminder goes once; the e-mails leave when the transaction has committed."""
     now = now or timezone.now()
     counts = {"contact": 0, "office": 0}
-    for report in selectors.unsent_reports(now):
+    unsent = selectors.unsent_reports(now).annotate(**{
+        f"sent_{kind}": was_sent(KIND_PREFIX + kind) for kind in REMINDER_FOR_DAYS.values()})
+    for report in unsent:
         days = rules.reminder_due(report.deadline_at, now)
         if days is None:
             continue
         kind = REMINDER_FOR_DAYS[days]
-        if any(r.kind == kind for r in report.reminders.all()):
+        if getattr(report, f"sent_{kind}"):
             continue
         recipients = contact_emails(report)
         if not _record_reminder(report, kind, recipients, now):
@@ -68,7 +79,7 @@ def send_reminders(*, now: datetime | None = None) -> dict[str, int]:
 
     overdue = (
         selectors.overdue(Report.objects.all(), now)
-        .exclude(reminders__kind=ReminderKind.OVERDUE)
+        .exclude(was_sent(KIND_PREFIX + ReminderKind.OVERDUE))
         .select_related("application__organisation__county__office",
                         "application__round__scheme")
         .order_by("application__organisation__name")
@@ -95,7 +106,7 @@ def _send_returned_reminders(now: datetime) -> int:
     again RETURNED_REMINDER_DAYS days after; once per report."""
     returned = (
         Report.objects.filter(status=ReportStatus.RETURNED)
-        .exclude(reminders__kind=ReminderKind.RETURNED)
+        .exclude(was_sent(KIND_PREFIX + ReminderKind.RETURNED))
         .annotate(returned_at=Max("submissions__returned_at"))
         .filter(returned_at__lte=now - timedelta(days=rules.RETURNED_REMINDER_DAYS))
         .select_related("application__organisation", "application__round__scheme")

@@ -140,7 +140,6 @@ def unsent_reports(now: datetime) -> QuerySet[Report]:
         .annotate(deadline_at=deadline_expression())
         .filter(deadline_at__gte=deadlines.cutoff(now))
         .select_related("application__organisation", "application__round__scheme")
-        .prefetch_related("reminders")
     )
 
 

@@ -4,7 +4,8 @@ before the e-mail is queued in the outbox (tilskudd.outbox.queue_email) for afte
 commit; two runs at once cannot both send one, the unique constraint decides.
 
 When a reminder is due before a deadline is asked of `due_before` (the calendar days in
-Oslo, the most urgent one). Reporting keeps its own ReminderSent rows (one per report)."""
+Oslo, the most urgent one); whether one was sent about a row, in the same query as the rows,
+of `was_sent`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +58,13 @@ def sent_keys(kind_prefix: str) -> set[tuple[str, str]]:
     """(kind, key) of the reminders sent whose kind starts with `kind_prefix`."""
     return set(SentReminder.objects.filter(kind__startswith=kind_prefix)
                .values_list("kind", "key"))
+
+
+def was_sent(kind: str, about: str = "pk") -> Exists:
+    """Whether a reminder of `kind` was sent about a row whose `about` (its primary key
+    unless told) is the key: for a queryset's .filter(), .exclude() or .annotate()."""
+    return Exists(SentReminder.objects.filter(
+        kind=kind, key=Cast(OuterRef(about), output_field=models.CharField())))
 
 
 def days_left(deadline: datetime, now: datetime) -> int:

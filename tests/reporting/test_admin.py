@@ -300,3 +300,23 @@ def test_the_report_page_shows_who_changed_what_and_writes_nothing(
     assert "Rapport lagret Ulrikke Utfyller (tekstrapport: – → Brukt på videreutdanning.)" in html
     assert "Rapport åpnet Sigurd Signatur (status: – → Under arbeid)" in html
     assert AuditEvent.objects.count() == rows_before
+
+
+def test_the_report_page_lists_the_reminders_sent_about_it(
+    client, report, rogaland_report, caseworker, deadline, django_capture_on_commit_callbacks
+):
+    # given: the 30-day reminder went to the contact person, and one about Rogaland's report
+    from reporting import reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_reminders(now=deadline - timedelta(days=30))
+    assert reminders.sent_for(rogaland_report).count() == 1
+    client.force_login(caseworker)
+
+    # when: the caseworker opens the report
+    html = client.get(reverse("admin:reporting_report_change", args=[report.pk])
+                      ).content.decode()
+
+    # then: its history names that reminder and whom it went to, once
+    assert html.count("Påminnelse: 30 dager før fristen") == 1
+    assert "(kari@trondheim.example.no)" in html

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from reporting import reminders, services
-from reporting.models import ReminderSent, Report, ReportEvent, ReportReceipt, ReportSubmission
+from reporting.models import Report, ReportEvent, ReportReceipt, ReportSubmission
 from tests.applications.test_concurrency import run_together
 
 from .helpers import ready_report
@@ -32,7 +32,7 @@ def test_two_runs_at_once_send_each_reminder_once(report, deadline, mailoutbox):
     results = run_together(lambda: reminders.send_reminders(now=now))
 
     assert sorted(r["contact"] for r in results) == [0, 1], results
-    assert ReminderSent.objects.filter(report=report).count() == 1
+    assert reminders.sent_for(report).count() == 1
 
 
 def test_two_requests_open_one_report(application, signatory):

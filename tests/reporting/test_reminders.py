@@ -7,7 +7,6 @@ import pytest
 from django.conf import settings
 
 from reporting import reminders, services, tasks
-from reporting.models import ReminderSent
 from tilskudd.models import Office
 
 from .conftest import OSLO
@@ -26,7 +25,7 @@ def _run(now, capture) -> dict:
 
 
 def _kinds(report) -> list[str]:
-    return list(ReminderSent.objects.filter(report=report).values_list("kind", flat=True))
+    return [reminders.kind_of(r) for r in reminders.sent_for(report)]
 
 
 def test_each_reminder_goes_once_30_7_and_1_days_before(
