@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from applications.models import Application, ApplicationStatus
 from tilskudd import access, workflow
 from tilskudd.access import require_office_staff
-from tilskudd.errors import ServiceError
 from tilskudd.models import Office, OfficeMembership, User
 
 from .models import Assessment
@@ -37,12 +36,10 @@ def require_editable(assessment: Assessment) -> None:
 
 
 def require_submitted(application: Application) -> None:
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ServiceError(
-            _("Søknaden er ikke sendt inn (status: %(status)s) og kan ikke behandles.")
-            % {"status": application.get_status_display().lower()},
-            "not_submitted",
-        )
+    workflow.require_status(
+        application, ApplicationStatus.SUBMITTED,
+        _("Søknaden er ikke sendt inn (status: %(status)s) og kan ikke behandles."),
+        "not_submitted")
 
 
 def lock_case(assessment: Assessment) -> Assessment:

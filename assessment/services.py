@@ -23,6 +23,7 @@ from tilskudd.errors import ServiceError
 from tilskudd.models import OfficeBudget, User
 from tilskudd.money import format_nok
 from tilskudd.services import audit
+from tilskudd.workflow import require_status
 
 from . import rules
 from .access import (
@@ -348,12 +349,9 @@ def assessment_approve(*, assessment: Assessment, user: User, comment: str = "")
     would overspend the pot or an earmark."""
     assessment = lock_case(assessment)
     require_approver(user, assessment)
-    if assessment.status != AssessmentStatus.RECOMMENDED:
-        raise ServiceError(
-            _("Bare en innstilling som venter på godkjenning kan godkjennes (saken er "
-              "%(status)s).") % {"status": assessment.get_status_display().lower()},
-            "not_recommended",
-        )
+    require_status(assessment, AssessmentStatus.RECOMMENDED,
+                   _("Bare en innstilling som venter på godkjenning kan godkjennes (saken er "
+                     "%(status)s)."), "not_recommended")
     require_submitted(assessment.application)
     budget = _lock_budget(assessment)
     _check_pot(assessment, budget)

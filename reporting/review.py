@@ -13,6 +13,7 @@ from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
 from tilskudd.models import User
 from tilskudd.services import audit
+from tilskudd.workflow import require_status
 
 from . import mail, repayments, rules
 from .access import lock, require_staff, transition, when
@@ -33,12 +34,9 @@ def report_return(
         raise ServiceError(
             _("Skriv en melding til mottakeren om hva som må rettes."), "message_required"
         )
-    if report.status != ReportStatus.SUBMITTED:
-        raise ServiceError(
-            _("Bare en innsendt rapport kan sendes tilbake (rapporten er %(status)s).")
-            % {"status": report.get_status_display().lower()},
-            "not_submitted",
-        )
+    require_status(report, ReportStatus.SUBMITTED,
+                   _("Bare en innsendt rapport kan sendes tilbake (rapporten er %(status)s)."),
+                   "not_submitted")
     submission = report.submissions.select_for_update().get(returned_at__isnull=True)
     submission.returned_at = now
     submission.save(update_fields=["returned_at"])
@@ -54,12 +52,9 @@ def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
     chose to repay become a repayment claim."""
     report = lock(report)
     require_staff(user, report)
-    if report.status != ReportStatus.SUBMITTED:
-        raise ServiceError(
-            _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s).")
-            % {"status": report.get_status_display().lower()},
-            "not_submitted",
-        )
+    require_status(report, ReportStatus.SUBMITTED,
+                   _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s)."),
+                   "not_submitted")
     transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
     repayments.claim_for_repay_choice(report=report, user=user)
     return report

@@ -55,8 +55,18 @@ def require_editable(obj: models.Model, refusal: str) -> None:
     """ServiceError `not_editable` unless `obj.is_editable` (its status allows changes);
     `refusal` is the app's sentence, naming the status as %(status)s."""
     if not obj.is_editable:
-        raise ServiceError(
-            refusal % {"status": obj.get_status_display().lower()}, "not_editable")
+        _refuse(obj, refusal, "not_editable")
+
+
+def require_status(obj: models.Model, status: str, refusal: str, code: str) -> None:
+    """ServiceError `code` unless `obj` is in `status` (a service that acts only there);
+    `refusal` is the app's sentence, naming the status it is in as %(status)s."""
+    if obj.status != status:
+        _refuse(obj, refusal, code)
+
+
+def _refuse(obj: models.Model, refusal: str, code: str) -> None:
+    raise ServiceError(refusal % {"status": obj.get_status_display().lower()}, code)
 
 
 @dataclass(frozen=True)

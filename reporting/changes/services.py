@@ -26,7 +26,7 @@ from tilskudd.models import Office, User
 from tilskudd.receipts import when
 from tilskudd.references import new_reference
 from tilskudd.services import audit
-from tilskudd.workflow import Workflow
+from tilskudd.workflow import Workflow, require_status
 
 from ..models import LINE_MODELS, Report
 from . import letters, rules, selectors
@@ -233,12 +233,9 @@ def change_request_decide(*, change_request: ChangeRequest, user: User, note: st
     The letter is made by a Celery job and e-mailed when committed."""
     change = _lock(change_request)
     _require_approver(user, change)
-    if change.status != ChangeStatus.RECOMMENDED:
-        raise ServiceError(
-            _("Bare en innstilling som venter på godkjenning kan godkjennes (endringssøknaden "
-              "er %(status)s).") % {"status": change.get_status_display().lower()},
-            "not_recommended",
-        )
+    require_status(change, ChangeStatus.RECOMMENDED,
+                   _("Bare en innstilling som venter på godkjenning kan godkjennes "
+                     "(endringssøknaden er %(status)s)."), "not_recommended")
     approve = change.recommendation == Recommendation.APPROVE
     if approve:
         _check_still_valid(change)
