@@ -107,25 +107,13 @@ def _check_identity(
 ) -> CellError | None:
     """The file must be this application's own (its ID is a workbook property and a
     cell on the header sheet), so nobody fills a draft from another one by mistake."""
-    found = set()
-    prop = xl.get_property(wb, APPLICATION_PROPERTY)
-    if prop is not None and prop.strip():
-        found.add(prop.strip())
-    if header_sheet is not None:
-        value = header_sheet.cell(xl.ID_ROW, 2).value
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if value is not None and str(value).strip():
-            found.add(str(value).strip())
-    if not found:
-        return CellError(SHEET_HEADER, f"B{xl.ID_ROW}", _(
-            "Filen mangler søknadens ID. Last ned Excel-filen fra søknaden i portalen og "
-            "fyll ut den."))
-    if found != {str(application.pk)}:
-        return CellError("", "", _(
-            "Filen gjelder en annen søknad. Last ned Excel-filen fra denne søknaden og fyll "
-            "ut den."))
-    return None
+    return xl.check_owner(
+        wb, header_sheet, owner_property=APPLICATION_PROPERTY, header_sheet=SHEET_HEADER,
+        owner_id=application.pk,
+        missing=_("Filen mangler søknadens ID. Last ned Excel-filen fra søknaden i portalen "
+                  "og fyll ut den."),
+        other=_("Filen gjelder en annen søknad. Last ned Excel-filen fra denne søknaden og "
+                "fyll ut den."))
 
 
 def _missing_sheet(reader: CellReader, title: str) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, ImportResult, SheetData
@@ -88,26 +87,13 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
 def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> CellError | None:
     """The file must be this report's own template: its ID is a workbook property and
     the cell B9 on the header sheet."""
-    found = set()
-    prop = xl.get_property(wb, layout.REPORT_PROPERTY)
-    if prop is not None and prop.strip():
-        found.add(prop.strip())
-    if header is not None:
-        value = header.cell(xl.ID_ROW, xl.ID_COLUMN).value
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if value is not None and str(value).strip():
-            found.add(str(value).strip())
-    if not found:
-        where = f"{get_column_letter(xl.ID_COLUMN)}{xl.ID_ROW}"
-        return CellError(layout.SHEET_HEADER, where, _(
-            "Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last ned "
-            "Excel-malen fra rapporten og fyll ut den."))
-    if found != {str(report.pk)}:
-        return CellError("", "", _(
-            "Filen gjelder et annet tilskudd (en annen rapport). Last ned Excel-malen fra "
-            "denne rapporten og fyll ut den."))
-    return None
+    return xl.check_owner(
+        wb, header, owner_property=layout.REPORT_PROPERTY, header_sheet=layout.SHEET_HEADER,
+        owner_id=report.pk,
+        missing=_("Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last "
+                  "ned Excel-malen fra rapporten og fyll ut den."),
+        other=_("Filen gjelder et annet tilskudd (en annen rapport). Last ned Excel-malen "
+                "fra denne rapporten og fyll ut den."))
 
 
 def _check_sheets(wb: Workbook) -> list[CellError]:

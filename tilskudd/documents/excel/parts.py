@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .common import CellError
+from .reading import SheetData
 from .writing import (
+    get_property,
     new_workbook,
     set_property,
     workbook_bytes,
@@ -79,3 +84,28 @@ def write_part_top(ws: Worksheet, *, title: str, note: str, headings: Sequence[s
     write_text(ws.cell(row=NOTE_ROW, column=1), note)
     write_headings(ws, HEADING_ROW, headings)
     ws.row_dimensions[HEADING_ROW].height = 48
+
+
+def check_owner(
+    wb: Workbook, header: SheetData | None, *, owner_property: str, header_sheet: str,
+    owner_id: int, missing: str, other: str,
+) -> CellError | None:
+    """An uploaded file must be the owner's own: the ID it carries (the workbook property
+    parts_workbook set, and the ID cell write_header_top wrote, read from `header` as
+    read_sheet gives it) must be `owner_id`. `missing`: the message when it carries none;
+    `other`: when it carries another's."""
+    found = set()
+    prop = get_property(wb, owner_property)
+    if prop is not None and prop.strip():
+        found.add(prop.strip())
+    if header is not None:
+        value = header.cell(ID_ROW, ID_COLUMN).value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if value is not None and str(value).strip():
+            found.add(str(value).strip())
+    if not found:
+        return CellError(header_sheet, f"{get_column_letter(ID_COLUMN)}{ID_ROW}", missing)
+    if found != {str(owner_id)}:
+        return CellError("", "", other)
+    return None
