@@ -27,6 +27,7 @@ from tilskudd.models import Round
 from tilskudd.money import format_nok
 
 from . import reminders, selectors, services
+from .admin_columns import GrantColumns
 from .export import export_filename, export_reports
 from .forms import ExtensionForm, ReturnForm
 from .models import Report, ReportingSettings, UnusedChoice
@@ -119,7 +120,7 @@ def _changed(event) -> str:
 
 
 @admin.register(Report)
-class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
+class ReportAdmin(GrantColumns, FundsAdminMixin, OfficeScopedAdmin):
     office_path = OFFICE_PATH
     list_display = [
         "reference_display", "organisation", "round_display", "status", "deadline_display",
@@ -148,15 +149,6 @@ class ReportAdmin(FundsAdminMixin, OfficeScopedAdmin):
     @admin.display(description=gettext_lazy("referanse"), ordering="reference")
     def reference_display(self, obj: Report) -> str:
         return obj.reference or "–"
-
-    @admin.display(description=gettext_lazy("tilskuddsmottaker"),
-                   ordering="application__organisation__name")
-    def organisation(self, obj: Report) -> str:
-        return obj.application.organisation.name
-
-    @admin.display(description=gettext_lazy("runde"), ordering="application__round__year")
-    def round_display(self, obj: Report) -> str:
-        return str(obj.application.round)
 
     @admin.display(description=gettext_lazy("frist"), ordering="deadline_at")
     def deadline_display(self, obj: Report) -> str:

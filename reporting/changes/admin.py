@@ -16,13 +16,14 @@ from tilskudd.admin_scoping import OfficeScopedAdmin
 from tilskudd.errors import form_acted
 from tilskudd.money import format_nok
 
+from ..admin_columns import GrantColumns
 from . import selectors, services
 from .forms import DecideForm, RecommendForm
 from .models import ChangeRequest, ChangeStatus
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(OfficeScopedAdmin):
+class ChangeRequestAdmin(GrantColumns, OfficeScopedAdmin):
     office_path = "application__organisation__county__office"
     list_display = ["reference", "organisation", "round_display", "status", "granted_display",
                     "requested_at", "recommended_by", "decided_by"]
@@ -37,15 +38,6 @@ class ChangeRequestAdmin(OfficeScopedAdmin):
 
     def get_queryset(self, request):
         return selectors.for_office(super().get_queryset(request))
-
-    @admin.display(description=gettext_lazy("tilskuddsmottaker"),
-                   ordering="application__organisation__name")
-    def organisation(self, obj: ChangeRequest) -> str:
-        return obj.application.organisation.name
-
-    @admin.display(description=gettext_lazy("runde"), ordering="application__round__year")
-    def round_display(self, obj: ChangeRequest) -> str:
-        return str(obj.application.round)
 
     @admin.display(description=gettext_lazy("innvilget"), ordering="granted_total")
     def granted_display(self, obj: ChangeRequest) -> str:
