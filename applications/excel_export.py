@@ -45,16 +45,10 @@ def export_filename(application: Application) -> str:
 
 def export_application(application: Application) -> bytes:
     """The application (draft or submitted) as an .xlsx workbook."""
-    editable = application.is_editable
-    parts = workbook_parts()
     return xl.parts_workbook(
-        header_sheet=SHEET_HEADER, owner_property=(APPLICATION_PROPERTY, application.pk),
-        write_header=lambda ws: _write_header_sheet(ws, application, editable),
-        parts=parts, write_part=lambda ws, part: _write_part_sheet(
-            ws, part, list(getattr(application, part.related_name).all()), editable),
-        last_sheet=SHEET_TOTALS,
-        write_last=lambda ws: _write_totals_sheet(ws, application, parts),
-    )
+        application, header_sheet=SHEET_HEADER, owner_property=APPLICATION_PROPERTY,
+        parts=workbook_parts(), write_header=_write_header_sheet, write_part=_write_part_sheet,
+        last_sheet=SHEET_TOTALS, write_last=_write_totals_sheet)
 
 
 def _note(editable: bool) -> str:

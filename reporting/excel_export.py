@@ -49,15 +49,10 @@ def export_filename(report: Report) -> str:
 
 def export_report(report: Report) -> bytes:
     """The report as a template prefilled with the decision and what is stored now."""
-    editable = report.is_editable
-    parts = report_parts()
     return xl.parts_workbook(
-        header_sheet=SHEET_HEADER, owner_property=(REPORT_PROPERTY, report.pk),
-        write_header=lambda ws: _write_header_sheet(ws, report, editable),
-        parts=parts, write_part=lambda ws, part: _write_part_sheet(
-            ws, part, part_lines(report, part), editable),
-        last_sheet=SHEET_ACCOUNT, write_last=lambda ws: _write_account_sheet(ws, report, parts),
-    )
+        report, header_sheet=SHEET_HEADER, owner_property=REPORT_PROPERTY, parts=report_parts(),
+        write_header=_write_header_sheet, write_part=_write_part_sheet,
+        last_sheet=SHEET_ACCOUNT, write_last=_write_account_sheet)
 
 
 def _note(editable: bool) -> str:

@@ -40,19 +40,25 @@ HEADER_FIRST_ROW = 12
 
 
 def parts_workbook(
-    *, header_sheet: str, owner_property: tuple[str, int],
-    write_header: Callable[[Worksheet], None], parts: Sequence[Any],
-    write_part: Callable[[Worksheet, Any], None], last_sheet: str,
-    write_last: Callable[[Worksheet], None],
+    owner: Any, *, header_sheet: str, owner_property: str, parts: Sequence[Any],
+    last_sheet: str, write_header: Callable[[Worksheet, Any, bool], None],
+    write_part: Callable[[Worksheet, Any, list[Any], bool], None],
+    write_last: Callable[[Worksheet, Any, Sequence[Any]], None],
 ) -> bytes:
-    """`owner_property` is (the property's name, the owner's pk); a part names its sheet
-    in `part.sheet`. The workbook opens on the header sheet."""
+    """The owner's workbook, tied to it by the workbook property `owner_property` (its pk):
+    `write_header(ws, owner, editable)` on the header sheet, `write_part(ws, part, lines,
+    editable)` on each part's sheet (`part.sheet`) with the owner's lines of the part
+    (`part.related_name`), and `write_last(ws, owner, parts)`. `editable` is whether the
+    owner may still be changed (`owner.is_editable`): a file of one that may not is a
+    read-only copy. The workbook opens on the header sheet."""
+    editable = owner.is_editable
     wb, ws = new_workbook(header_sheet)
-    set_property(wb, owner_property[0], str(owner_property[1]))
-    write_header(ws)
+    set_property(wb, owner_property, str(owner.pk))
+    write_header(ws, owner, editable)
     for part in parts:
-        write_part(wb.create_sheet(part.sheet), part)
-    write_last(wb.create_sheet(last_sheet))
+        lines = list(getattr(owner, part.related_name).all())
+        write_part(wb.create_sheet(part.sheet), part, lines, editable)
+    write_last(wb.create_sheet(last_sheet), owner, parts)
     wb.active = 0
     return workbook_bytes(wb)
 
