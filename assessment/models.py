@@ -282,6 +282,7 @@ class AllocationLetter(DocumentJob):
     """One version of the letter for a decision. A new version is a new row."""
 
     task_name = "assessment.tasks.render_allocation_letter"
+    renderer = "assessment.documents.render_letter"  # made on the spot if clicked first
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="letters"

@@ -209,6 +209,7 @@ class RepaymentLetter(DocumentJob):
     """The claim's letter (PDF), made by a Celery job; its SHA-256 is in the archive."""
 
     task_name = "reporting.tasks.render_repayment_letter_pdf"
+    renderer = "reporting.repayments.render_letter"  # made on the spot if clicked first
 
     claim = models.OneToOneField(
         RepaymentClaim, on_delete=models.PROTECT, related_name="letter"

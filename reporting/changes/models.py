@@ -163,6 +163,7 @@ class ChangeLetter(DocumentJob):
     """The decision on a change request as a PDF (approved or refused)."""
 
     task_name = "reporting.tasks.render_change_letter_pdf"
+    renderer = "reporting.changes.letters.render_change_letter"  # made on the spot if clicked first
 
     change_request = models.OneToOneField(ChangeRequest, on_delete=models.PROTECT,
                                           related_name="letter")
