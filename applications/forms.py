@@ -8,18 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from crispy_forms.layout import Column, Field, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.carryover import Carryover
 from tilskudd.money import format_nok
 
-from . import rules
+from . import line_fields, rules
 from .form_fields import NUMBER_WIDGET, AmountField, HeaderAmountField, form_helper
 from .models import (
     PROJECT_CRITERIA,
@@ -84,16 +85,44 @@ class HeaderForm(forms.ModelForm):
 
 
 class LineForm(forms.ModelForm):
-    """One line of a part. `id` is the stored line's id, empty for a new line."""
+    """One line of a part. `id` is the stored line's id, empty for a new line.
+
+    A page may hold a hundred lines' fields, so a line is laid out by a plain template
+    (includes/line_fields.html, from `layout`; line_fields.py) rather than by crispy:
+    each row a tuple of (field, column class), each other entry a field of the whole
+    width."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    layout: tuple = ()
 
     def __init__(self, *args, mental_health_only: bool = False, **kwargs):
         self.mental_health_only = mental_health_only
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["class"] = line_fields.input_class(field.widget)
+
+    def cells(self) -> list[line_fields.LineCell]:
+        return line_fields.cells(self, self.layout)
+
+    def id_input(self) -> str:
+        return line_fields.render_widget(self["id"])
+
+    def delete_input(self) -> str:
+        return line_fields.render_widget(self["DELETE"])
+
+    def hidden_inputs(self) -> str:
+        """Every field as a hidden input (a project shown on another page)."""
+        return mark_safe("".join(  # noqa: S308 - render_widget escapes
+            line_fields.render_widget(field, field.field.hidden_widget()) for field in self))
 
 
 class CompetenceLineForm(LineForm):
+    layout = (
+        (("education_type", "col-md-6"), ("employees", "col-md-3"), ("amount", "col-md-3")),
+        "description", "is_mental_health", "is_decentralised", "in_supported_programme",
+    )
+
     class Meta:
         model = CompetenceLine
         fields = ["education_type", "description", "employees", "amount", "is_mental_health",
@@ -112,14 +141,6 @@ class CompetenceLineForm(LineForm):
         super().__init__(*args, **kwargs)
         if self.mental_health_only and "is_mental_health" not in given:
             self.initial["is_mental_health"] = True
-        self.helper = form_helper(
-            "id",
-            Row(Column("education_type", css_class="col-md-6"),
-                Column("employees", css_class="col-md-3"),
-                Column("amount", css_class="col-md-3")),
-            "description",
-            "is_mental_health", "is_decentralised", "in_supported_programme",
-        )
 
     def clean(self):
         cleaned = super().clean()
@@ -131,6 +152,8 @@ class CompetenceLineForm(LineForm):
 
 
 class BpaLineForm(LineForm):
+    layout = ((("role", "col-md-6"), ("persons", "col-md-3"), ("amount", "col-md-3")),)
+
     class Meta:
         model = BpaLine
         fields = ["role", "persons", "amount"]
@@ -141,16 +164,14 @@ class BpaLineForm(LineForm):
                                  "assistenter."),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(
-            "id",
-            Row(Column("role", css_class="col-md-6"), Column("persons", css_class="col-md-3"),
-                Column("amount", css_class="col-md-3")),
-        )
 
 
 class ProjectForm(LineForm):
+    layout = (
+        (("title", "col-md-6"), ("topic", "col-md-4"), ("amount", "col-md-2")),
+        "is_continuation", *[field for field, _label in PROJECT_CRITERIA],
+    )
+
     class Meta:
         model = Project
         fields = ["title", "topic", "amount", "is_continuation"] + [
@@ -166,13 +187,6 @@ class ProjectForm(LineForm):
         }
         for field, _label in PROJECT_CRITERIA:
             self.fields[field].help_text = required_later
-        self.helper = form_helper(
-            "id",
-            Row(Column("title", css_class="col-md-6"), Column("topic", css_class="col-md-4"),
-                Column("amount", css_class="col-md-2")),
-            "is_continuation",
-            *[Field(field) for field, _label in PROJECT_CRITERIA],
-        )
 
 
 class LineFormSet(forms.BaseFormSet):

@@ -1,0 +1,108 @@
+"""The fields of the form's lines, laid out for includes/line_fields.html.
+
+A step of the form may hold a hundred lines' inputs, and rendering each through crispy's
+templates and then Django's widget templates (a template an input, one more an option of a
+select) was most of the page's time (issue 15). Here a line's inputs are written out
+directly, from the same context Django's widgets build (`Widget.get_context`: the value as
+the widget formats it, the attributes as BoundField gives them, with aria-invalid and
+aria-describedby for the error and the help text), as the markup Django's templates
+django/forms/widgets/{input,textarea,select,select_option}.html make of it;
+tests/applications/test_line_fields.py holds the two to the same output."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+#: The Bootstrap class of each kind of input, as crispy gives it to the header's fields.
+_INPUT_CLASSES = {
+    forms.CheckboxInput: "checkboxinput form-check-input",
+    forms.Select: "select form-select",
+    forms.Textarea: "textarea form-control",
+}
+
+
+def input_class(widget: forms.Widget) -> str:
+    return next((css for kind, css in _INPUT_CLASSES.items() if isinstance(widget, kind)),
+                "textinput form-control")
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+def _select(name: str, context: dict) -> str:
+    """django/forms/widgets/select.html, with select_option.html for each option."""
+    parts = [f'<select name="{name}"{_attrs(context["attrs"])}>']
+    for group_name, group, _index in context["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f'{conditional_escape(option["label"])}</option>\n' for option in group)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
+                  attrs: dict | None = None) -> SafeString:
+    """What `field.as_widget(widget, attrs)` renders (Django's renderer strips the
+    template's output), character for character, for the
+    inputs a line has (text, hidden, checkbox, textarea, select)."""
+    widget = widget or field.field.widget
+    attrs = field.build_widget_attrs(attrs or {}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name, value = conditional_escape(field.html_name), context["value"]
+    if isinstance(widget, forms.Select):
+        return mark_safe(_select(name, context))  # noqa: S308 - every part escaped
+    if isinstance(widget, forms.Textarea):
+        text = conditional_escape(value) if value else ""
+        return mark_safe(  # noqa: S308 - every part escaped
+            f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{text}</textarea>')
+    shown = "" if value is None else format_html(' value="{}"', str(value))
+    return mark_safe(  # noqa: S308 - every part escaped
+        f'<input type="{context["type"]}" name="{name}"{shown}{_attrs(context["attrs"])}>')
+
+
+class LineCell:
+    """One field of a line, read once for the template: its column class (or none: the
+    whole width), whether it opens or closes a row, its id, label, errors and help text,
+    and its input with Bootstrap's classes ("is-invalid" with an error)."""
+
+    __slots__ = ("checkbox", "column", "errors", "help_text", "id", "label", "required",
+                 "row_end", "row_start", "widget")
+
+    def __init__(self, field: forms.BoundField, column: str, row_start: bool, row_end: bool):
+        self.column = column
+        self.row_start = row_start
+        self.row_end = row_end
+        self.checkbox = isinstance(field.field.widget, forms.CheckboxInput)
+        self.id = field.auto_id
+        self.label = field.label
+        self.required = field.field.required
+        self.errors = field.errors
+        self.help_text = field.help_text
+        css = field.field.widget.attrs["class"]
+        self.widget = render_widget(field, attrs={"class": f"{css} is-invalid"}
+                                    if self.errors else None)
+
+
+def cells(form: forms.Form, layout: tuple) -> list[LineCell]:
+    """The cells of `layout`: each row a tuple of (field name, column class), each other
+    entry the name of a field of the whole width."""
+    found = []
+    for entry in layout:
+        row = entry if isinstance(entry, tuple) else ((entry, ""),)
+        for i, (name, column) in enumerate(row):
+            found.append(LineCell(form[name], column, row_start=i == 0 and len(row) > 1,
+                                  row_end=i == len(row) - 1 and len(row) > 1))
+    return found
