@@ -106,6 +106,26 @@ def test_the_signatory_clicking_before_the_worker_gets_the_letter_made_then(
 
 
 @pytest.mark.django_db
+def test_the_decision_page_and_the_case_page_link_a_letter_still_being_made(
+    application, caseworker, approver, signatory, client, renders, no_worker
+):
+    letter = pending_letter(application, caseworker, approver)
+
+    client.force_login(signatory)
+    decision = client.get(reverse("assessment:decision", args=[application.pk]))
+    client.force_login(caseworker)
+    case = client.get(
+        reverse("admin:assessment_submittedapplication_change", args=[application.pk])
+    )
+
+    letter.refresh_from_db()
+    assert f'href="{reverse("assessment:letter", args=[letter.pk])}"' in decision.content.decode()
+    assert "Tilskuddsbrev, versjon 1</a>: lages" in decision.content.decode()
+    assert f'href="{admin_letter_url(letter)}"' in case.content.decode()
+    assert (letter.status, renders) == (DocumentStatus.PENDING, [])  # made only when clicked
+
+
+@pytest.mark.django_db
 def test_the_caseworker_clicking_in_the_admin_gets_it_made_once(
     application, caseworker, approver, client, renders, no_worker
 ):
