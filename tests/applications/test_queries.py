@@ -1,12 +1,17 @@
-"""The form page and the archive read a fixed number of queries, however many lines and
-applications there are."""
+"""The applicant's pages (each step of the form, the preview, the receipt page, the
+archive) read a fixed number of queries, however many lines and however many
+applications the organisation has (issue 15: 10 and 500)."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from applications import services
+from applications import services, steps
+from applications.models import Application, ApplicationStatus, CompetenceLine, Submission
 from tests.applications.factories import (
     BpaLineFactory,
     CompetenceLineFactory,
@@ -15,6 +20,7 @@ from tests.applications.factories import (
 )
 from tests.tilskudd.factories import RoundFactory
 from tilskudd import archive
+from tilskudd.models import Round
 
 #: session, user, the acting-for header (memberships, office), the application and its
 #: four prefetched relations (lines of three parts, attachments), its history with who,
@@ -24,6 +30,14 @@ EDIT_PAGE_QUERIES = 11
 #: application and its four prefetched relations, the live submission, its history with who;
 #: may they withdraw it asks the memberships the header read (tilskudd.access, per request).
 SUBMITTED_PAGE_QUERIES = 11
+#: session, user, the acting-for header (memberships, office), the application and its
+#: four prefetched relations, the signatory check, the gates (reporting: one question when
+#: nothing was granted before).
+PREVIEW_PAGE_QUERIES = 10
+#: session, user, the acting-for header (memberships, office), the submission with its
+#: application (membership-scoped), its receipt job, the signatory check and the gates of
+#: «Trekk søknaden», the status line.
+RECEIPT_PAGE_QUERIES = 8
 #: session, user, memberships (read once for the page and its header), the header's office
 #: membership, applications, their submissions
 #: with receipts, their lines in three parts, open rounds; the status line (tilskudd.status:
@@ -46,24 +60,105 @@ def with_lines(application, count: int, projects: int | None = None):
     return application
 
 
-@pytest.mark.parametrize("lines", [1, 20])
-def test_form_page_queries_do_not_grow_with_lines(
-    client, editor, trondheim, open_round, lines, django_assert_num_queries
+def earlier_applications(organisation, round, count: int, by) -> None:
+    """`count` applications of the organisation in earlier, closed rounds of the same
+    scheme, each with two competence lines and a submission (in bulk: 500 of them)."""
+    now = timezone.now()
+    rounds = Round.objects.bulk_create([
+        Round(scheme=round.scheme, year=round.year - 1 - i, opens_at=now - timedelta(days=400),
+              application_deadline=now - timedelta(days=300),
+              reporting_deadline=now - timedelta(days=10))
+        for i in range(count)
+    ])
+    applications = Application.objects.bulk_create([
+        Application(organisation=organisation, round=rnd, status=ApplicationStatus.SUBMITTED,
+                    applied_total=Decimal(120000))
+        for rnd in rounds
+    ])
+    CompetenceLine.objects.bulk_create([
+        CompetenceLine(application=application, education_type="further_master",
+                       description="Linje", employees=2, amount=Decimal(60000))
+        for application in applications for _ in range(2)
+    ])
+    Submission.objects.bulk_create([
+        Submission(application=application, submitted_at=now, submitted_by=by, content={},
+                   reference=f"KKT-{application.round.year}-{application.pk:05d}-TEST",
+                   total_applied=Decimal(120000))
+        for application in applications
+    ])
+
+
+@pytest.mark.parametrize(("lines", "applications"), [(1, 10), (30, 10), (1, 500)])
+def test_form_page_queries_do_not_grow_with_lines_or_applications(
+    client, editor, signatory, trondheim, open_round, lines, applications,
+    django_assert_num_queries,
 ):
     application = with_lines(complete_application(organisation=trondheim, round=open_round),
-                             lines)
+                             lines, projects=min(lines, 5))
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
     client.force_login(editor)
+    found = steps.application_steps(application)
 
     pages = {}
-    with django_assert_num_queries(EDIT_PAGE_QUERIES * 3):
-        for step in ("kompetansetiltak", "bpa-opplaering", "tjenesteutvikling"):
-            pages[step] = client.get(reverse("applications:step", args=[application.pk, step]))
+    with django_assert_num_queries(EDIT_PAGE_QUERIES * len(found)):
+        for step in found:
+            pages[step.key] = client.get(steps.step_url(application, step.key))
 
-    assert [response.status_code for response in pages.values()] == [200] * 3
+    assert Application.objects.filter(organisation=trondheim).count() == applications
+    assert [response.status_code for response in pages.values()] == [200] * len(found)
     # every line of a part on its step; one project a page (the others go along hidden)
     assert [len(re.findall(r'id="(competence|bpa|projects)-line-\d+"',
-                           response.content.decode())) for response in pages.values()] \
+                           pages[step].content.decode()))
+            for step in ("kompetansetiltak", "bpa-opplaering", "tjenesteutvikling")] \
         == [lines, lines, 1]
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_preview_queries_do_not_grow_with_applications(
+    client, signatory, trondheim, open_round, applications, django_assert_num_queries
+):
+    application = with_lines(complete_application(organisation=trondheim, round=open_round),
+                             10, projects=3)
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
+    client.force_login(signatory)
+
+    with django_assert_num_queries(PREVIEW_PAGE_QUERIES):
+        response = client.get(reverse("applications:preview", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Videreutdanning") >= 10
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_receipt_page_queries_do_not_grow_with_applications(
+    client, signatory, trondheim, open_round, applications, django_assert_num_queries
+):
+    application = with_lines(complete_application(organisation=trondheim, round=open_round),
+                             10, projects=3)
+    submission = services.application_submit(application=application, user=signatory)
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
+    client.force_login(signatory)
+
+    with django_assert_num_queries(RECEIPT_PAGE_QUERIES):
+        response = client.get(reverse("applications:receipt", args=[submission.reference]))
+
+    assert response.status_code == 200
+    assert submission.reference in response.content.decode()
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_archive_queries_do_not_grow_with_the_organisations_applications(
+    client, editor, signatory, trondheim, open_round, applications, django_assert_num_queries
+):
+    complete_application(organisation=trondheim, round=open_round)
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
+    client.force_login(editor)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers()):
+        response = client.get(reverse("applications:archive"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('<th scope="row">') == applications
 
 
 @pytest.mark.parametrize("rounds", [1, 6])
