@@ -9,7 +9,11 @@ applications, each as the median ms of --repeat GETs and its queries, against Dj
 login page in the same process (timed again before each page), production settings
 (DJANGO_DEBUG=0: cached template loaders; --debug for the development ones).
 
+With --gunicorn the same pages are also served by gunicorn to a plain HTTP client, as
+issue 15 measured them (bench/crush.py serves the whole deadline that way).
+
     python bench/run.py [--applications 100] [--lines 10] [--submit 10] [--repeat 15]
+                        [--gunicorn]
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -148,6 +154,8 @@ def main() -> None:
     parser.add_argument("--submit", type=int, default=10, help="applications to submit (PDFs)")
     parser.add_argument("--repeat", type=int, default=15, help="GETs a page (median)")
     parser.add_argument("--debug", action="store_true", help="development settings")
+    parser.add_argument("--gunicorn", action="store_true",
+                        help="also through gunicorn (one sync worker), as issue 15 measured")
     args = parser.parse_args()
     if not args.debug:  # as gunicorn serves it: cached template loaders, no debug
         os.environ.update(PRODUCTION)
@@ -247,6 +255,60 @@ def main() -> None:
     for name, ms, cpu, queries in measured:
         print(f"{name:40} {ms:>7.1f} {ms / login_ms:>8.1f} {cpu:>7.1f} {cpu / login_cpu:>8.1f}"
               f" {queries:>8}")
+    if args.gunicorn:
+        through_gunicorn(rows, args.repeat)
+
+
+def through_gunicorn(rows, repeat: int) -> None:
+    """The same pages served by gunicorn (one sync worker, the same database and
+    settings) to a plain HTTP client carrying each test client's session cookie; the
+    login page timed again before each page, as above."""
+    import httpx
+    from django.conf import settings
+    from django.urls import reverse
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "tilskudd.wsgi:application",
+               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 - our own command
+    proto = {"X-Forwarded-Proto": "https"}
+
+    def median_get(http, url: str) -> float:
+        http.get(base + url, headers=proto)
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = http.get(base + url, headers=proto)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return statistics.median(samples)
+
+    try:
+        for _ in range(120):
+            try:
+                httpx.get(base + reverse("login"), headers=proto)
+                break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        anonymous = httpx.Client()
+        measured, logins = [], []
+        for name, who, url in rows:
+            cookie = who.cookies[settings.SESSION_COOKIE_NAME].value
+            with httpx.Client(cookies={settings.SESSION_COOKIE_NAME: cookie}) as http:
+                logins.append(median_get(anonymous, reverse("login")))
+                measured.append((name, median_get(http, url)))
+        login_ms = statistics.median(logins)
+        print(f"\n{'through gunicorn (median of ' + str(repeat) + ')':40} {'ms':>7} {'× login':>8}")
+        print(f"{'login page /logg-inn/ (anonymous)':40} {login_ms:>7.1f} {1:>8.1f}")
+        for name, ms in measured:
+            print(f"{name:40} {ms:>7.1f} {ms / login_ms:>8.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
