@@ -1,6 +1,7 @@
 """The layout of an application's workbook, shared by the export (excel_export.py) and the
-import (excel_import.py): the sheets, the rows, and each part's columns with their labels,
-kinds and bounds taken from the models and the rules.
+import (excel_import.py): the sheets and each part's columns with their labels, kinds and
+bounds taken from the models and the rules. The rows (title, facts, the ID in B9, headings,
+lines) are those of every owner's workbook, in tilskudd.documents.excel.parts.
 
 The workbook has a header sheet ("Søknad"), one sheet per part ("Kompetanse", "BPA",
 "Prosjekter") and a "Sum" sheet.

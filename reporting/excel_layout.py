@@ -1,5 +1,7 @@
 """The layout of a report's workbook, shared by the export (excel_export.py) and the
-import (excel_import.py): the sheets, the rows, and each part's columns with their kinds.
+import (excel_import.py): the sheets and each part's columns with their kinds. The rows
+(title, facts, the ID in B9, headings, lines) are those of every owner's workbook, in
+tilskudd.documents.excel.parts.
 
 The workbook has a header sheet ("Rapport", with the report's ID in B9 and as a workbook
 property), one sheet per part ("Kompetanse", "BPA", "Prosjekter") whose rows are the lines
