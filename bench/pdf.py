@@ -1,7 +1,7 @@
-"""Benchmark of the PDFs: a typical and a large application receipt, a report receipt and
-an allocation letter, each rendered the way the worker renders it, against a bare one-page
-WeasyPrint document rendered in the same run. Prints pages, ms per document and ms per page
-(median of --repeat runs); asserts nothing.
+"""Benchmark of the PDFs: a typical and a large application receipt, an allocation letter, a
+report receipt, a change-request letter and a repayment letter, each rendered the way the
+worker renders it, against a bare one-page WeasyPrint document rendered in the same run.
+Prints pages, ms per document and ms per page (median of --repeat runs); asserts nothing.
 
 Run with `make bench-pdf` (a throw-away SQLite database).
 
@@ -11,14 +11,17 @@ Run with `make bench-pdf` (a throw-away SQLite database).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import statistics
 import time
 
 from run import setup_django
 
-BARE = ("<!doctype html><html lang='nb'><head><meta charset='utf-8'><title>Bar side</title>"
-        "</head><body><p>En bar side.</p></body></html>")
+BARE = (
+    "<!doctype html><html lang='nb'><head><meta charset='utf-8'><title>Bar side</title>"
+    "</head><body><p>En bar side.</p></body></html>"
+)
 
 
 def _median_ms(render, repeat: int) -> float:
@@ -61,19 +64,29 @@ def _documents():
     approver = office_staff(org.office, OfficeRole.APPROVER, email="a@bench.example.no")
     long = "Et utfyllende svar på kriteriet, med begrunnelse og plan for gjennomføring. " * 12
 
-    typical = submit(org, rnd, signatory,
-                     competence_lines=[competence_line() for _ in range(10)],
-                     bpa_lines=[bpa_line()], projects=[project(title=f"P{i}") for i in range(3)])
-    large_org = OrganisationFactory(name="Bergen kommune", municipality_number="4601",
-                                    org_number="964338531")
+    typical = submit(
+        org,
+        rnd,
+        signatory,
+        competence_lines=[competence_line() for _ in range(10)],
+        bpa_lines=[bpa_line()],
+        projects=[project(title=f"P{i}") for i in range(3)],
+    )
+    large_org = OrganisationFactory(
+        name="Bergen kommune", municipality_number="4601", org_number="964338531"
+    )
     large_signatory = member(large_org, MembershipRole.SIGNATORY, email="l@bench.example.no")
     large = submit(
-        large_org, rnd, large_signatory,
-        competence_lines=[competence_line(description=f"Videreutdanning, kull {i}")
-                          for i in range(50)],
+        large_org,
+        rnd,
+        large_signatory,
+        competence_lines=[
+            competence_line(description=f"Videreutdanning, kull {i}") for i in range(50)
+        ],
         bpa_lines=[bpa_line(), bpa_line(role="assistant")],
-        projects=[project(title=f"Prosjekt {i}", **{k: long for k in _criteria()})
-                  for i in range(5)],
+        projects=[
+            project(title=f"Prosjekt {i}", **{k: long for k in _criteria()}) for i in range(5)
+        ],
         **{"purpose": long},
     )
     assessment = decide(typical, caseworker, approver)
@@ -88,6 +101,74 @@ def _documents():
         ("receipt, typical (10 lines, 3 projects)", receipt(typical)),
         ("receipt, large (50 lines, 5 long projects)", receipt(large)),
         ("allocation letter", lambda: render_letter(letter)[0]),
+        *_reporting_documents(rnd),
+    ]
+
+
+def _reporting_documents(rnd):
+    """A report receipt and a repayment letter on one granted application (10 lines, 3
+    projects), and the letter answering a change request on another (the report not sent)."""
+    from decimal import Decimal
+
+    from reporting import repayments
+    from reporting import services as report_services
+    from reporting.changes import services as change_services
+    from reporting.changes.letters import render_change_letter
+    from reporting.changes.models import ChangeLetter
+    from reporting.documents import render_receipt as render_report_receipt
+    from reporting.models import ReportReceipt, UnusedChoice
+    from tests.reporting.change_helpers import accept, ask, recommended
+    from tests.reporting.helpers import bpa_line, competence_line, granted, project, ready_report
+    from tests.tilskudd.factories import OrganisationFactory, member, office_staff
+    from tilskudd.models import MembershipRole, OfficeRole
+
+    def world(name, number, org_number):
+        org = OrganisationFactory(name=name, municipality_number=number, org_number=org_number)
+        people = [
+            member(org, MembershipRole.SIGNATORY, email=f"s{number}@bench.example.no"),
+            office_staff(org.office, OfficeRole.CASEWORKER, email=f"c{number}@bench.no"),
+            office_staff(org.office, OfficeRole.APPROVER, email=f"a{number}@bench.no"),
+        ]
+        application = granted(
+            org,
+            rnd,
+            *people,
+            competence=[competence_line() for _ in range(10)],
+            bpa=[bpa_line()],
+            projects=[project(title=f"P{i}") for i in range(3)],
+        )
+        return application, *people
+
+    application, signatory, caseworker, _approver = world("Oslo kommune", "0301", "972418013")
+    report = report_services.report_open(application=application, user=signatory)
+    ready_report(
+        report,
+        signatory,
+        used=lambda line: line.granted - 1000,
+        unused_choice=UnusedChoice.TRANSFER,
+        transfer_reason="Kullet startet i januar.",
+    )
+    submission = report_services.report_submit(report=report, user=signatory)
+    receipt = ReportReceipt.objects.get(submission=submission)
+    claim = repayments.repayment_claim_create(
+        report=report,
+        user=caseworker,
+        amount=Decimal(20000),
+        reason="Kr 20 000 er brukt til kontorrekvisita, som ikke er et kompetansetiltak.",
+    )
+
+    application, signatory, caseworker, approver = world("Bodø kommune", "1804", "972417843")
+    # No test transaction here: on_commit callbacks run at once, so capture does nothing.
+    accept(application, caseworker, signatory, lambda execute: contextlib.nullcontext())
+    change = ask(application, signatory, amounts={("competence", 0): "40000", ("bpa", 0): "80000"})
+    change = recommended(change, caseworker)
+    change = change_services.change_request_decide(change_request=change, user=approver)
+    change_letter = ChangeLetter.objects.get(change_request=change)
+
+    return [
+        ("report receipt (10 lines, 3 projects)", lambda: render_report_receipt(receipt)[0]),
+        ("change-request letter", lambda: render_change_letter(change_letter)[0]),
+        ("repayment letter", lambda: repayments.render_letter(claim.letter)[0]),
     ]
 
 
