@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from tilskudd import money
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Organisation, Round
@@ -28,9 +29,8 @@ PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
 
 
 def money_field(verbose_name, validators=AMOUNT_VALIDATORS, **kwargs):
-    return models.DecimalField(
-        verbose_name, max_digits=12, decimal_places=0, validators=validators, **kwargs
-    )
+    """An amount an applicant types: within AMOUNT_VALIDATORS unless told otherwise."""
+    return money.money_field(verbose_name, validators=validators, **kwargs)
 
 
 class ApplicationStatus(models.TextChoices):

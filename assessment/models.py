@@ -22,6 +22,7 @@ from applications.models import (
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
+from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
@@ -145,14 +146,10 @@ class LineAssessment(models.Model):
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="line_assessment"
     )
-    applied = models.DecimalField(_("søkt (kr)"), max_digits=12, decimal_places=0)
-    recommended = models.DecimalField(
-        _("innstilt (kr)"), max_digits=12, decimal_places=0, null=True, blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    granted = models.DecimalField(
-        _("innvilget (kr)"), max_digits=12, decimal_places=0, null=True, blank=True
-    )
+    applied = money_field(_("søkt (kr)"))
+    recommended = money_field(_("innstilt (kr)"), null=True, blank=True,
+                              validators=[MinValueValidator(0)])
+    granted = money_field(_("innvilget (kr)"), null=True, blank=True)
     justification = models.CharField(
         _("begrunnelse"), max_length=rules.JUSTIFICATION_MAX_LENGTH, blank=True,
         help_text=_("Kort begrunnelse. Står i tilskuddsbrevet."),

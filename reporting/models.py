@@ -22,6 +22,7 @@ from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
+from tilskudd.money import money_field
 from tilskudd.submissions import FrozenSubmission
 from tilskudd.workflow import HistoryEntry
 
@@ -39,10 +40,6 @@ from .choices import (
 
 PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
 USED_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_AMOUNT)]
-
-
-def money_field(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
 
 
 class Report(models.Model):

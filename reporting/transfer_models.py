@@ -19,16 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
+from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry
 
 from . import rules
 
 #: reporting.models imports this module at its end, so it names Report by its label.
 REPORT = "reporting.Report"
-
-
-def money_field(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
 
 
 class TransferStatus(models.TextChoices):

@@ -6,10 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """A stored amount, in every app: whole kroner, up to 12 digits."""
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
 
 
 def format_nok(value, prefix: bool = True) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
+from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry
 
 from .. import rules as report_rules
@@ -59,7 +60,7 @@ class ChangeRequest(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=ChangeStatus.choices,
                               default=ChangeStatus.SUBMITTED)
     #: The grant when asked (the lines' sum must stay this).
-    granted_total = models.DecimalField(_("innvilget (kr)"), max_digits=12, decimal_places=0)
+    granted_total = money_field(_("innvilget (kr)"))
     reason = models.TextField(_("begrunnelse"), max_length=report_rules.MAX_TEXT_LENGTH)
     requested_by = _user(_("søkt av"))
     requested_at = models.DateTimeField(_("sendt"), default=timezone.now)
@@ -122,9 +123,8 @@ class ChangeRequestLine(models.Model):
     part = models.CharField(_("del"), max_length=16)
     line_id = models.PositiveBigIntegerField(_("linje"))
     label = models.CharField(_("tiltak"), max_length=300)
-    granted = models.DecimalField(_("innvilget (kr)"), max_digits=12, decimal_places=0)
-    requested = models.DecimalField(_("nytt beløp (kr)"), max_digits=12, decimal_places=0,
-                                    validators=[MinValueValidator(0)])
+    granted = money_field(_("innvilget (kr)"))
+    requested = money_field(_("nytt beløp (kr)"), validators=[MinValueValidator(0)])
     new_content = models.TextField(_("endret innhold"), blank=True,
                                    max_length=report_rules.MAX_TEXT_LENGTH)
 
