@@ -55,21 +55,27 @@ def submitted_applications(qs: QuerySet[Application] | None = None) -> QuerySet[
 
 def withdrawn_applications(qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """The withdrawn applications (withdrawn and not sent again), as the caseworker's list
-    shows them, with the withdrawal's time, reason and reference (the withdraw form
-    promises the office sees them)."""
+    shows them, with their withdrawn submissions, the last first, in `withdrawals` (the
+    withdrawal's time, reason and reference: the withdraw form promises the office sees
+    them). One query for the page's rows, not three subqueries a row."""
     qs = Application.objects.all() if qs is None else qs
-    last = Submission.objects.filter(
-        application=OuterRef("pk"), withdrawn_at__isnull=False).order_by("-withdrawn_at")
+    withdrawals = (
+        Submission.objects.filter(withdrawn_at__isnull=False)
+        .only("application_id", "reference", "withdrawn_at", "withdraw_reason")
+        .order_by("-withdrawn_at")
+    )
     return with_assessment_totals(
         qs.filter(status=ApplicationStatus.WITHDRAWN).select_related(
             "organisation__county__office", "round__scheme",
             "assessment__assigned_to", "assessment__acceptance",
         )
-    ).annotate(
-        withdrawn_at=Subquery(last.values("withdrawn_at")[:1]),
-        withdraw_reason=Subquery(last.values("withdraw_reason")[:1]),
-        withdrawn_reference=Subquery(last.values("reference")[:1]),
-    )
+    ).prefetch_related(Prefetch("submissions", queryset=withdrawals, to_attr="withdrawals"))
+
+
+def withdrawal_shown(application: Application) -> Submission | None:
+    """The last withdrawn submission, of an application from withdrawn_applications."""
+    withdrawals = getattr(application, "withdrawals", None)
+    return withdrawals[0] if withdrawals else None
 
 
 def last_withdrawal(application: Application) -> Submission | None:

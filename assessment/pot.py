@@ -14,7 +14,7 @@ from tilskudd.models import Earmark, Office, OfficeBudget, Round
 
 from . import rules
 from .amounts import LINE_MODELS, ZERO, sum_of
-from .models import AssessmentStatus, LineAssessment, Part
+from .models import Assessment, AssessmentStatus, LineAssessment, Part
 
 
 def budget_for(*, office: Office, round: Round) -> OfficeBudget | None:
@@ -196,18 +196,22 @@ def pot_summary(budget: OfficeBudget) -> PotSummary:
 
 
 def pots(qs: QuerySet[OfficeBudget]) -> QuerySet[OfficeBudget]:
-    """Budgets annotated with recommended (awaiting approval) and approved totals."""
-    lines = LineAssessment.objects.filter(
-        counts_against_pot(),
-        assessment__application__round_id=OuterRef("round_id"),
-        assessment__application__organisation__county__office_id=OuterRef("office_id"),
+    """Budgets annotated with the earmarked sum and the recommended (awaiting approval)
+    and approved totals. The totals add up what is stored on each case
+    (amounts.store_case_totals: the sums of its lines), so the pot list reads a row per
+    case, not its lines through three joins; the cases that count are those of
+    counts_against_pot (a recommended case while its application is submitted, a
+    decided one whatever became of it)."""
+    cases = Assessment.objects.filter(
+        application__round_id=OuterRef("round_id"),
+        application__organisation__county__office_id=OuterRef("office_id"),
     )
     return qs.select_related("office", "round__scheme").annotate(
         earmarked_sum=sum_of(Earmark.objects.filter(budget=OuterRef("pk")), "amount"),
         recommended_sum=sum_of(
-            lines.filter(assessment__status=AssessmentStatus.RECOMMENDED), "recommended"
+            cases.filter(status=AssessmentStatus.RECOMMENDED,
+                         application__status=ApplicationStatus.SUBMITTED),
+            "recommended_total",
         ),
-        approved_sum=sum_of(
-            lines.filter(assessment__status=AssessmentStatus.DECIDED), "granted"
-        ),
+        approved_sum=sum_of(cases.filter(status=AssessmentStatus.DECIDED), "granted_total"),
     )

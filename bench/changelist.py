@@ -58,20 +58,42 @@ def fill(args, sender):
     return offices[0]
 
 
-def timed(client, url, params, repeat) -> tuple[float, int]:
+def timed(pages, repeat, clock=time.perf_counter) -> list[tuple[float, int]]:
+    """The median ms and the queries of each (client, url, params) in `pages`, taking
+    their samples in turn, so that a machine busy for a while slows them all alike."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url, params)  # warm: templates, translations, the session
-    samples = []
+    samples: list[list[float]] = [[] for _ in pages]
+    for client, url, params in pages:
+        client.get(url, params)  # warm: templates, translations, the session
     for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url, params)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, params)
-    return statistics.median(samples), len(queries)
+        for taken, (client, url, params) in zip(samples, pages, strict=True):
+            start = clock()
+            response = client.get(url, params)
+            taken.append((clock() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+    counted = []
+    for client, url, params in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        counted.append(len(queries))
+    return [(statistics.median(taken), n) for taken, n in zip(samples, counted, strict=True)]
+
+
+def profile(user, url, repeat, show_all) -> None:
+    """pyinstrument's profile of `repeat` requests for the list as it opens (after a warm one)."""
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    client = Client()
+    client.force_login(user)
+    client.get(url)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(repeat):
+            client.get(url)
+    print(profiler.output_text(unicode=True, color=False, show_all=show_all))
 
 
 def main() -> None:
@@ -80,6 +102,13 @@ def main() -> None:
     parser.add_argument("--other", type=int, default=6000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--debug", action="store_true", help="development settings")
+    parser.add_argument("--cpu", action="store_true",
+                        help="this process's CPU time instead of the wall clock (a busy "
+                             "machine; SQLite only, as PostgreSQL works in its own process)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print pyinstrument's profile of the caseworker's list as it opens")
+    parser.add_argument("--all-frames", action="store_true",
+                        help="with --profile: Django's frames too")
     args = parser.parse_args()
     if not args.debug:
         os.environ.update({
@@ -94,35 +123,49 @@ def main() -> None:
 
         call_command("collectstatic", verbosity=0, interactive=False)
 
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from tests.tilskudd.factories import UserFactory, office_staff
 
-    setup_test_environment()
+    # the test client's host, but not setup_test_environment(): its instrumented template
+    # rendering copies the context at every template (each widget's too), which gunicorn
+    # does not, and which costs the list with its 50 rows more than the login page
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     logging.getLogger("axes").setLevel(logging.WARNING)  # a line per force_login
     superuser = UserFactory(email="admin@bench.example.no", is_staff=True, is_superuser=True)
     office = fill(args, superuser)
     caseworker = office_staff(office, email="saksbehandler@bench.example.no")
     changelist = reverse("admin:assessment_submittedapplication_changelist")
+    if args.profile:
+        profile(caseworker, changelist, args.repeat, args.all_frames)
+        return
     anonymous = Client()
-    login_ms, login_queries = timed(anonymous, reverse("admin:login"), {}, args.repeat)
-
-    settings = "development" if args.debug else "production"
-    print(f"database: {connection.vendor}; {settings} settings; median of {args.repeat}")
-    print(f"{'page':46} {'ms':>8} {'× login':>8} {'queries':>8}")
-    print(f"{'Django admin login page':46} {login_ms:>8.1f} {1:>8.1f} {login_queries:>8}")
+    yardsticks = [(anonymous, reverse("admin:login"), {}), (anonymous, reverse("login"), {})]
+    kind = "development" if args.debug else "production"
+    clock = "CPU ms of this process" if args.cpu else "ms"
+    print(f"database: {connection.vendor}; {kind} settings; {clock}, median of {args.repeat}, "
+          "each list's samples taken in turn with the two login pages'")
+    print(f"{'page':50} {'ms':>7} {'× admin login':>14} {'× portal login':>15} {'queries':>8}")
+    logins = []
     for who, user, rows in [("caseworker", caseworker, args.office),
                             ("superuser", superuser, args.office + args.other)]:
         client = Client()
         client.force_login(user)
         for name, params in VIEWS:
-            ms, queries = timed(client, changelist, params, args.repeat)
+            (admin_ms, _), (portal_ms, _), (ms, queries) = measured = timed(
+                [*yardsticks, (client, changelist, params)], args.repeat,
+                time.process_time if args.cpu else time.perf_counter)
+            logins.append(measured[:2])
             label = f"list, {rows} for the {who}, {name}"
-            print(f"{label:46} {ms:>8.1f} {ms / login_ms:>8.1f} {queries:>8}")
-
+            print(f"{label:50} {ms:>7.1f} {ms / admin_ms:>14.1f} {ms / portal_ms:>15.1f} "
+                  f"{queries:>8}")
+    for i, label in enumerate(["Django admin login page", "portal login page (/logg-inn/)"]):
+        ms = statistics.median(pair[i][0] for pair in logins)
+        print(f"{label + ', median of the above':50} {ms:>7.1f} {'':>14} {'':>15} "
+              f"{logins[0][i][1]:>8}")
 
 if __name__ == "__main__":
     main()
