@@ -12,8 +12,10 @@ tests/applications/test_line_fields.py holds the two to the same output."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 #: The Bootstrap class of each kind of input, as crispy gives it to the header's fields.
 _INPUT_CLASSES = {
@@ -21,6 +23,25 @@ _INPUT_CLASSES = {
     forms.Select: "select form-select",
     forms.Textarea: "textarea form-control",
 }
+
+
+#: Lazy labels (of fields, of choices) translated, by the lazy object and the language: a
+#: page has hundreds of them and each translation is a catalogue lookup. The lazy objects
+#: are the models' and forms' own constants (a form's copies share them), so it stays small.
+_TRANSLATED: dict[tuple[int, str | None], tuple[Promise, str]] = {}
+
+
+def translated(text):
+    """`str(text)` for a lazy translation, remembered; anything else as it is."""
+    if not isinstance(text, Promise):
+        return text
+    key = (id(text), get_language())
+    found = _TRANSLATED.get(key)
+    if found is None or found[0] is not text:
+        if len(_TRANSLATED) > 5000:  # should a page ever make lazy texts of its own
+            _TRANSLATED.clear()
+        found = _TRANSLATED[key] = (text, str(text))
+    return found[1]
 
 
 def input_class(widget: forms.Widget) -> str:
@@ -44,7 +65,7 @@ def _select(name: str, context: dict) -> str:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         parts.extend(
             f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-            f'{conditional_escape(option["label"])}</option>\n' for option in group)
+            f'{conditional_escape(translated(option["label"]))}</option>\n' for option in group)
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
@@ -87,10 +108,10 @@ class LineCell:
         self.row_end = row_end
         self.checkbox = isinstance(field.field.widget, forms.CheckboxInput)
         self.id = field.auto_id
-        self.label = field.label
+        self.label = translated(field.label)
         self.required = field.field.required
         self.errors = field.errors
-        self.help_text = field.help_text
+        self.help_text = translated(field.help_text)
         css = field.field.widget.attrs["class"]
         self.widget = render_widget(field, attrs={"class": f"{css} is-invalid"}
                                     if self.errors else None)

@@ -4,6 +4,7 @@ and for the hidden copies of a project on another page."""
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 from applications import line_fields
 from applications.forms import PART_FORMS, line_formset
@@ -70,3 +71,19 @@ def test_a_line_is_laid_out_in_the_rows_of_its_layout(trondheim, open_round):
     ]
     assert [c.checkbox for c in cells] == [False] * 4 + [True] * 3
     assert line_fields.input_class(form.fields["education_type"].widget) == "select form-select"
+
+
+def test_the_remembered_translations_follow_the_language(trondheim, open_round):
+    application = complete_application(organisation=trondheim, round=open_round)
+    labels = {}
+    for language in ("nb", "en", "nn", "nb"):
+        with translation.override(language):
+            form = _formsets(application, "competence")[0].forms[0]
+            field = form["education_type"]
+            cell = form.cells()[0]
+            assert cell.label == str(field.label)
+            assert cell.widget == field.as_widget(attrs={"class": "select form-select"})
+            labels[language] = cell.label
+
+    assert labels["nb"] == "Utdanningstype"
+    assert labels["en"] != labels["nb"]
