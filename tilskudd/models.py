@@ -128,7 +128,12 @@ class Organisation(models.Model):
                 name="organisation_municipality_number_iff_municipality",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "county"])]
+        indexes = [
+            models.Index(fields=["kind", "county"]),
+            # the caseworkers' list is sorted by the name: PostgreSQL reads its first 50
+            # rows by this index instead of sorting the office's thousands (issue 15)
+            models.Index(fields=["name"], name="organisation_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
