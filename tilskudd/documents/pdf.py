@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import threading
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -44,7 +45,7 @@ def static_file_path(url: str) -> str | None:
     prefix = "/" + urlsplit(settings.STATIC_URL).path.strip("/") + "/"
     if not path.startswith(prefix):
         return None
-    relative = path[len(prefix):]
+    relative = path[len(prefix) :]
     if not relative or "\\" in relative or "\0" in relative:
         return None
     if posixpath.normpath(relative) != relative or relative.startswith(("/", "../")):
@@ -72,16 +73,20 @@ def _fetcher_class():
         """Serves the project's static files and data: URLs; refuses and logs the rest."""
 
         def __init__(self) -> None:
-            super().__init__(allowed_protocols={"data", "https"}, allow_redirects=False,
-                             fail_on_errors=False)
+            super().__init__(
+                allowed_protocols={"data", "https"}, allow_redirects=False, fail_on_errors=False
+            )
 
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)  # inline, nothing is fetched
             path = static_file_path(url)
             if path is None:
-                logger.warning("PDF rendering refused to fetch %s (only the project's "
-                               "static files are served)", url[:200])
+                logger.warning(
+                    "PDF rendering refused to fetch %s (only the project's "
+                    "static files are served)",
+                    url[:200],
+                )
                 raise RefusedFetch(f"not a static file of this project: {url[:200]}")
             with open(path, "rb") as handle:
                 body = handle.read()
@@ -96,13 +101,31 @@ def static_only_fetcher():
     return _fetcher_class()()
 
 
+_fonts = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint FontConfiguration, made once and kept. Left to itself,
+    WeasyPrint makes one for every document: fontconfig's configuration loaded again and
+    Pango's font caches cold, a few milliseconds a document and most of a bare page's time
+    (bench/pdf.py). The documents have no @font-face, so nothing from one reaches the next;
+    one a thread, so that no two renders share one at once (the web renders a PDF clicked
+    before the worker made it, in its own threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
 
     # Tagged (a structure tree with headings, tables and reading order) so that a screen
     # reader can read the documents the portal makes: WCAG covers them too.
-    return HTML(string=html, base_url=STATIC_BASE_URL,
-                url_fetcher=static_only_fetcher()).write_pdf(pdf_tags=True)
+    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
+    return document.write_pdf(pdf_tags=True, font_config=font_config())
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
