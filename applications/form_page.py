@@ -39,6 +39,20 @@ def one_more_line(raw: dict[str, Any], section: str) -> dict[str, Any]:
     return {**raw, key: [str(total + 1)]}
 
 
+class _Sections(dict):
+    """The page's forms by section; the header's made on first use."""
+
+    def __init__(self, *, header):
+        super().__init__()
+        self._header = header
+
+    def __missing__(self, section: str):
+        if section != "header":
+            raise KeyError(section)
+        self[section] = form = self._header()
+        return form
+
+
 class ApplicationForms:
     """The form page: the header form and the three line formsets of one application.
 
@@ -60,12 +74,15 @@ class ApplicationForms:
                 return _as_querydict(one_more_line(raw, section) if add == section else raw)
             return None
 
-        self.sections: dict[str, Any] = {
-            "header": HeaderForm(bound("header"), prefix="header",
-                                 initial=model_to_dict(application, fields=HEADER_FIELDS),
-                                 carryover=carryover_for(application.organisation_id,
-                                                         application.round)),
-        }
+        # The header form (and its query for a carried-over amount) is made when it is
+        # asked for: a step of lines shows no header, and an unbound one has no errors
+        # for the summary. Bound, it is made now, so its errors are summarised.
+        self.sections: dict[str, Any] = _Sections(header=lambda: HeaderForm(
+            bound("header"), prefix="header",
+            initial=model_to_dict(application, fields=HEADER_FIELDS),
+            carryover=carryover_for(application.organisation_id, application.round)))
+        if bound("header") is not None:
+            self.sections["header"]  # noqa: B018 - made now
         for section, (formset_class, form_class) in PART_FORMS.items():
             lines = list(getattr(application, LINES[section]).all())
             closed = mental_health_only and bool(formset_class.closed_message)
@@ -108,11 +125,11 @@ class ApplicationForms:
         def add(href: str, text: str) -> None:
             entries.append({"href": href, "text": text})
 
-        for form in (self.header, attachment_form):
+        for form in (self.sections.get("header"), attachment_form):
             if form is None or not form.is_bound:
                 continue
             for error in form.non_field_errors():
-                add(f"#section-{'header' if form is self.header else 'attachments'}", error)
+                add(f"#section-{'attachments' if form is attachment_form else 'header'}", error)
             for field in form:
                 for error in field.errors:
                     add(f"#{field.auto_id}", _("%(field)s: %(error)s") % {

@@ -169,7 +169,7 @@ def render_edit(
         "application": application,
         "organisation": application.organisation,
         "round": application.round,
-        "header_form": forms.header,
+        "header_form": forms.header if "header" in current.sections else None,
         "parts": [f for f in forms.parts if f.prefix in current.sections],
         "attachment_form": attachment_form or AttachmentForm(),
         "attachments": list(application.attachments.all()),

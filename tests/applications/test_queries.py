@@ -23,9 +23,11 @@ from tilskudd import archive
 from tilskudd.models import Round
 
 #: session, user, the acting-for header (memberships, office), the application and its
-#: four prefetched relations (lines of three parts, attachments), its history with who,
-#: and a transfer approved from last year (tilskudd.carryover).
-EDIT_PAGE_QUERIES = 11
+#: four prefetched relations (lines of three parts, attachments), its history with who;
+#: on the step of the header (om-soknaden) one more: a transfer approved from last year
+#: (tilskudd.carryover).
+EDIT_PAGE_QUERIES = 10
+HEADER_STEP_QUERIES = EDIT_PAGE_QUERIES + 1
 #: session, user, the acting-for header (memberships, office memberships), the
 #: application and its four prefetched relations, the live submission, its history with who;
 #: may they withdraw it asks the memberships the header read (tilskudd.access, per request).
@@ -100,8 +102,9 @@ def test_form_page_queries_do_not_grow_with_lines_or_applications(
     found = steps.application_steps(application)
 
     pages = {}
-    with django_assert_num_queries(EDIT_PAGE_QUERIES * len(found)):
-        for step in found:
+    for step in found:
+        expected = HEADER_STEP_QUERIES if "header" in step.sections else EDIT_PAGE_QUERIES
+        with django_assert_num_queries(expected):
             pages[step.key] = client.get(steps.step_url(application, step.key))
 
     assert Application.objects.filter(organisation=trondheim).count() == applications
