@@ -217,3 +217,22 @@ def test_the_directorate_sees_the_same_rows_as_django_renders(client, cases, rog
     assert [row[0] for row in admin_rows(cl)["results"]] == [
         "".join(items) for items in results(cl)]
     assert len(cl.result_list) == 4
+
+
+@pytest.mark.parametrize("params", [{}, {"o": "-1"}, {"o": "5"}, {"case": "decided"}])
+def test_the_directorates_list_takes_as_many_queries_for_500_as_for_10(
+    client, trondheim, open_round, budget, caseworker, approver, params
+):
+    from .test_admin import _bulk_applications
+
+    client.force_login(UserFactory(is_staff=True, is_directorate=True))
+    _bulk_applications(10, county=trondheim.county, rnd=open_round, caseworker=caseworker,
+                       approver=approver)
+    few, _ = _queries(client, reverse(CHANGELIST), params)
+    _bulk_applications(490, county=trondheim.county, rnd=open_round, caseworker=caseworker,
+                       approver=approver, start=10)
+    many, response = _queries(client, reverse(CHANGELIST), params)
+
+    assert many == few
+    assert len(response.context["cl"].result_list) == 50
+    assert response.context["cl"].full_result_count is None
