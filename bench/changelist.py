@@ -19,12 +19,18 @@ import argparse
 import importlib
 import logging
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 from run import setup_django
 
+ROOT = Path(__file__).resolve().parents[1]
 VIEWS = [("opens", {}), ("sorted by amounts", {"o": "5"}), ("sorted by reference", {"o": "-1"})]
 
 
@@ -80,8 +86,51 @@ def timed(pages, repeat, clock=time.perf_counter) -> list[tuple[float, int]]:
     for client, url, params in pages:
         with CaptureQueriesContext(connection) as queries:
             client.get(url, params)
-        counted.append(len(queries))
+        counted.append(len(queries) if not isinstance(client, Served) else None)
     return [(statistics.median(taken), n) for taken, n in zip(samples, counted, strict=True)]
+
+
+class Served:
+    """GETs through gunicorn (one sync worker, the same database), as a browser behind
+    the TLS proxy makes them, with the session cookie of a signed-in Django test client."""
+
+    def __init__(self, base: str, cookies: dict[str, str]):
+        import httpx
+
+        self.http = httpx.Client(base_url=base, headers={
+            "X-Forwarded-Proto": "https",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+
+    def get(self, url, params):
+        return self.http.get(url, params=params)
+
+
+@contextmanager
+def gunicorn():
+    """gunicorn serving this database with these settings, until the block ends."""
+    import httpx
+    from django.db import connections
+
+    connections.close_all()  # SQLite: what was filled is on disk for the other process
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver"}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "tilskudd.wsgi:application",
+               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (our own venv's)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                httpx.get(base + "/logg-inn/", headers={"X-Forwarded-Proto": "https"})
+                break
+            except httpx.TransportError:
+                time.sleep(0.25)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def profile(user, url, repeat, show_all) -> None:
@@ -108,6 +157,9 @@ def main() -> None:
     parser.add_argument("--cpu", action="store_true",
                         help="this process's CPU time instead of the wall clock (a busy "
                              "machine; SQLite only, as PostgreSQL works in its own process)")
+    parser.add_argument("--gunicorn", action="store_true",
+                        help="GET the pages through gunicorn (one sync worker), as issue 15's "
+                             "5.9 ms login page was measured; no query counts then")
     parser.add_argument("--profile", action="store_true",
                         help="print pyinstrument's profile of the caseworker's list as it opens")
     parser.add_argument("--all-frames", action="store_true",
@@ -128,7 +180,6 @@ def main() -> None:
 
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
     from tests.tilskudd.factories import UserFactory, office_staff
@@ -145,18 +196,38 @@ def main() -> None:
     if args.profile:
         profile(caseworker, changelist, args.repeat, args.all_frames)
         return
-    anonymous = Client()
+    with ExitStack() as stack:
+        base = stack.enter_context(gunicorn()) if args.gunicorn else None
+        measure(args, connection.vendor, changelist, [
+            ("caseworker", caseworker, args.office),
+            ("superuser", superuser, args.office + args.other)], base)
+
+
+def measure(args, vendor, changelist, users, base) -> None:
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    def client_for(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        if base is None:
+            return client
+        return Served(base, {k: v.value for k, v in client.cookies.items()})
+
+    anonymous = client_for(None)
     yardsticks = [(anonymous, reverse("admin:login"), {}), (anonymous, reverse("login"), {})]
     kind = "development" if args.debug else "production"
     clock = "CPU ms of this process" if args.cpu else "ms"
-    print(f"database: {connection.vendor}; {kind} settings; {clock}, median of {args.repeat}, "
-          "each list's samples taken in turn with the two login pages'")
+    served = "through gunicorn (1 sync worker)" if base else "in this process"
+    print(f"database: {vendor}; {kind} settings, {served}; {clock}, median of {args.repeat}, "
+          f"each list's samples taken in turn with the two login pages' "
+          f"(session cookie {settings.SESSION_COOKIE_NAME})")
     print(f"{'page':50} {'ms':>7} {'× admin login':>14} {'× portal login':>15} {'queries':>8}")
     logins = []
-    for who, user, rows in [("caseworker", caseworker, args.office),
-                            ("superuser", superuser, args.office + args.other)]:
-        client = Client()
-        client.force_login(user)
+    for who, user, rows in users:
+        client = client_for(user)
         for name, params in VIEWS:
             (admin_ms, _), (portal_ms, _), (ms, queries) = measured = timed(
                 [*yardsticks, (client, changelist, params)], args.repeat,
@@ -164,11 +235,12 @@ def main() -> None:
             logins.append(measured[:2])
             label = f"list, {rows} for the {who}, {name}"
             print(f"{label:50} {ms:>7.1f} {ms / admin_ms:>14.1f} {ms / portal_ms:>15.1f} "
-                  f"{queries:>8}")
+                  f"{'–' if queries is None else queries:>8}")
     for i, label in enumerate(["Django admin login page", "portal login page (/logg-inn/)"]):
         ms = statistics.median(pair[i][0] for pair in logins)
+        queries = logins[0][i][1]
         print(f"{label + ', median of the above':50} {ms:>7.1f} {'':>14} {'':>15} "
-              f"{logins[0][i][1]:>8}")
+              f"{'–' if queries is None else queries:>8}")
 
 if __name__ == "__main__":
     main()
