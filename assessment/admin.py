@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,13 @@ from .models import AssessmentStatus, Outcome, Pot, SubmittedApplication
 from .pot import pots
 
 NOT_STARTED = "not_started"
+#: the priority markers' short names in the list, with where a row says it has them
+MARKERS = [
+    (lambda row: row.organisation.is_rural_district, _("Distrikt")),
+    (lambda row: row.has_mental_health, _("Psykisk helse")),
+    (lambda row: row.has_decentralised, _("Desentralisert")),
+    (lambda row: row.has_supported_programme, _("Støttet utdanning")),
+]
 #: Django's own text (and translation, in the admin's catalogue) for a row's checkbox
 DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 
@@ -270,12 +278,10 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
         """Django's row checkbox, the same markup (name, value, class and label that the
         admin's actions script and a screen reader use), without rendering a form widget's
         three templates for each of the 50 rows."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select"'
-            ' aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, obj.pk,
-            format_html(gettext(DJANGO_CHECKBOX_LABEL), str(obj)),
-        )
+        label = gettext(DJANGO_CHECKBOX_LABEL).format(escape(str(obj)))  # as format_html
+        return mark_safe(  # noqa: S308 (the name and the key escaped, the label as Django's)
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+            f'value="{escape(obj.pk)}" class="action-select" aria-label="{label}">')
 
     @admin.display(description=_("Referanse"), ordering="reference")
     def reference_display(self, obj):
@@ -318,8 +324,8 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
                    else "–")
         return format_html(
             '<span class="amounts">{} {}<br>{} {}<br>{} {}</span>',
-            _("Søkt"), format_nok(obj.applied_total), _("Innstilt"), recommended,
-            _("Innvilget"), granted)
+            gettext("Søkt"), format_nok(obj.applied_total), gettext("Innstilt"), recommended,
+            gettext("Innvilget"), granted)
 
     @admin.display(description=_("Aksept"))
     def acceptance_display(self, obj):
@@ -334,13 +340,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
 
     @admin.display(description=_("Prioritet"))
     def markers_display(self, obj):
-        names = [
-            (obj.organisation.is_rural_district, _("Distrikt")),
-            (obj.has_mental_health, _("Psykisk helse")),
-            (obj.has_decentralised, _("Desentralisert")),
-            (obj.has_supported_programme, _("Støttet utdanning")),
-        ]
-        return ", ".join(str(label) for on, label in names if on) or "–"
+        return ", ".join(str(label) for has, label in MARKERS if has(obj)) or "–"
 
     # --- actions ------------------------------------------------------------------------
 
