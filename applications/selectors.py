@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tilskudd import access, submissions
-from tilskudd.models import Membership, User
+from tilskudd.models import Membership, Round, User
 
-from .models import Application, ReceiptDocument, Submission
+from .models import (
+    Application,
+    BpaLine,
+    CompetenceLine,
+    Project,
+    ReceiptDocument,
+    Submission,
+)
 from .snapshot import application_snapshot
 
 
@@ -57,6 +64,48 @@ def applications_for_user(user: User) -> QuerySet[Application]:
         .prefetch_related(submissions.submissions_with_receipts(Submission))
         .order_by("-round__year", "organisation__name")
     )
+
+
+def archive_applications(organisation_id: int) -> QuerySet[Application]:
+    """One organisation's applications in "Mine søknader", newest first (a fixed order, so
+    its pages neither skip nor repeat a row); the view pages it and reads the rest of each
+    shown row with with_archive_rows."""
+    return (
+        Application.objects.filter(organisation_id=organisation_id)
+        .select_related("organisation", "round__scheme")
+        .order_by("-round__year", "-round__application_deadline", "-pk")
+    )
+
+
+def _amounts_only(model):
+    return model.objects.only("id", "application_id", "amount")
+
+
+def with_archive_rows(applications: list[Application]) -> list[Application]:
+    """The submissions (with receipts) and the lines' amounts of the archive's rows shown,
+    in four queries however many rows."""
+    prefetch_related_objects(
+        applications,
+        submissions.submissions_with_receipts(Submission),
+        Prefetch("competence_lines", queryset=_amounts_only(CompetenceLine)),
+        Prefetch("bpa_lines", queryset=_amounts_only(BpaLine)),
+        Prefetch("projects", queryset=_amounts_only(Project)),
+    )
+    return applications
+
+
+def applications_in_rounds(organisation_ids: list[int],
+                           rounds: list[Round]) -> dict[tuple[int, int], Application]:
+    """The organisations' applications in `rounds` (the open ones, which the archive offers
+    to continue whichever page shows them), by (organisation, round); one query."""
+    if not organisation_ids or not rounds:
+        return {}
+    return {
+        (a.organisation_id, a.round_id): a
+        for a in Application.objects.filter(organisation_id__in=organisation_ids,
+                                            round__in=rounds).only(
+            "id", "organisation_id", "round_id", "status")
+    }
 
 
 def live_submission(application: Application) -> Submission | None:

@@ -41,11 +41,11 @@ PREVIEW_PAGE_QUERIES = 10
 #: «Trekk søknaden», the status line.
 RECEIPT_PAGE_QUERIES = 8
 #: session, user, memberships (read once for the page and its header), the header's office
-#: membership, applications, their submissions
-#: with receipts, their lines in three parts, open rounds; the status line (tilskudd.status:
-#: one query for assessment, one for reporting); and one query for each app that shows
-#: documents in the archive (tilskudd.archive).
-ARCHIVE_PAGE_QUERIES = 12
+#: membership, the organisation's applications (how many, and the page's), their submissions
+#: with receipts, their lines in three parts, open rounds and the applications in them; the
+#: status line (tilskudd.status: one query for assessment, one for reporting); and one query
+#: for each app that shows documents in the archive (tilskudd.archive), for the rows shown.
+ARCHIVE_PAGE_QUERIES = 14
 
 
 def archive_providers() -> int:
@@ -161,7 +161,30 @@ def test_archive_queries_do_not_grow_with_the_organisations_applications(
         response = client.get(reverse("applications:archive"))
 
     assert response.status_code == 200
-    assert response.content.decode().count('<th scope="row">') == applications
+    assert response.content.decode().count('<th scope="row">') == min(applications, 25)
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_a_later_page_of_the_archive_reads_as_many_queries_and_asks_providers_for_its_rows(
+    client, editor, signatory, trondheim, open_round, applications, django_assert_num_queries,
+    monkeypatch,
+):
+    complete_application(organisation=trondheim, round=open_round)
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
+    asked = []
+    monkeypatch.setattr(archive, "_providers",
+                        [*archive._providers, lambda ids: asked.append(list(ids)) or []])
+    client.force_login(editor)
+    last = -(-applications // 25)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers() - 1):
+        response = client.get(reverse("applications:archive"),
+                              {"org": trondheim.pk, "side": last})
+
+    assert response.status_code == 200
+    shown = applications - 25 * (last - 1)
+    assert response.content.decode().count('<th scope="row">') == shown
+    assert [len(ids) for ids in asked] == [shown]
 
 
 @pytest.mark.parametrize("rounds", [1, 6])
@@ -220,4 +243,7 @@ def test_archive_asks_the_withdrawal_gate_once_for_a_signatorys_open_rounds(
     with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers() + 1):
         response = client.get(reverse("applications:archive"))
 
-    assert response.content.decode().count("/trekk/") == rounds
+    assert response.content.decode().count("/trekk/") == min(rounds, 25)
+    if rounds > 25:  # the older ones are on the next page, still offered
+        later = client.get(reverse("applications:archive"), {"org": trondheim.pk, "side": 2})
+        assert later.content.decode().count("/trekk/") == rounds - 25
