@@ -109,10 +109,15 @@ def test_the_receipt_is_laid_out_densely_on_weasyprints_fast_paths(submission):
     fixture's three long projects fit on three pages."""
     from django.template.loader import get_template
 
-    css = get_template("documents/base_pdf.html").template.source
+    from tilskudd.documents.pdf import DOCUMENT_CSS_MARK, DOCUMENT_CSS_TEMPLATE
+
+    # the shared sheet (parsed once a process) and the document's own few rules
+    css = get_template(DOCUMENT_CSS_TEMPLATE).template.source
+    css += get_template("documents/base_pdf.html").template.source
     data, _ = render_receipt(ReceiptDocument.objects.get(submission=submission))
 
     assert "table-layout: fixed" in css
+    assert DOCUMENT_CSS_MARK in get_template("documents/base_pdf.html").template.source
     assert "grid" not in css.replace("no CSS grid", "").replace("without grid", "")
     assert len(pdf_pages(data)) <= 3
     assert f"Referansenummer {submission.reference} Sendt" in pdf_text(data)  # reading order

@@ -1,5 +1,6 @@
 """PDF rendering with WeasyPrint, once for every app: templates extend
-templates/documents/base_pdf.html (A4, running header with the reference, page numbers).
+templates/documents/base_pdf.html (A4, running header with the reference, page numbers),
+styled by templates/documents/pdf.css, which is parsed once a process (`document_css`).
 
 WeasyPrint would fetch whatever a document names (file:///etc/..., http://...), so it is
 given `StaticOnlyFetcher`: the project's own static files (``{% static %}`` paths or paths
@@ -119,13 +120,39 @@ def font_config():
     return config
 
 
+#: base_pdf.html's mark: a document that carries it is styled by this template (as a
+#: WeasyPrint user stylesheet, under the document's own few rules), parsed once.
+DOCUMENT_CSS_MARK = '<meta name="tilskudd-document" content="documents/pdf.css">'
+DOCUMENT_CSS_TEMPLATE = "documents/pdf.css"
+
+_css_lock = threading.Lock()
+_css: list = []
+
+
+def document_css():
+    """documents/pdf.css as a WeasyPrint stylesheet, parsed once a process: parsing it for
+    every document cost about 2 ms, most of a bare page (bench/pdf.py). WeasyPrint only
+    reads a parsed stylesheet while it renders, so threads may share it; the sheet has no
+    @font-face and no words, so neither the font configuration nor the language is in it."""
+    if not _css:
+        with _css_lock:
+            if not _css:
+                from django.template.loader import get_template
+                from weasyprint import CSS
+
+                source = get_template(DOCUMENT_CSS_TEMPLATE).template.source
+                _css.append(CSS(string=source, url_fetcher=static_only_fetcher()))
+    return _css[0]
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
 
+    stylesheets = [document_css()] if DOCUMENT_CSS_MARK in html else None
     # Tagged (a structure tree with headings, tables and reading order) so that a screen
     # reader can read the documents the portal makes: WCAG covers them too.
     document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
-    return document.write_pdf(pdf_tags=True, font_config=font_config())
+    return document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=font_config())
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
