@@ -131,3 +131,22 @@ def test_the_receipt_is_a_tagged_pdf_a_screen_reader_can_follow(submission):
     assert marked
     assert {"H1", "H2", "Table", "TH", "TD", "P"} <= roles
     assert lang == "nb"
+
+
+def test_each_competence_line_keeps_all_its_facts_in_two_cells(submission):
+    """The PDF's competence table has two cells a line (WeasyPrint's cost is per cell,
+    bench/pdf.py): the line's number, type and description, its other facts a line under
+    them, and the amount; nothing the applicant gave is left out, and the headers stay."""
+    data, _ = render_receipt(ReceiptDocument.objects.get(submission=submission))
+
+    text = pdf_text(data)
+    roles = pdf_structure(data)[1]
+
+    assert "1. Kompetansetiltak Kompetansetiltak Beløp 1. Videreutdanning / master – " in text
+    assert (
+        "Videreutdanning i psykisk helsearbeid Ansatte: 3 · Psykisk helse og rus: Ja · "
+        "Desentralisert: Ja · I støttet utdanning: Nei kr 60 000 2. "
+    ) in text
+    assert " – ABC demensomsorg Ansatte: " in text
+    assert "kr 45 000 Sum kompetansetiltak kr 105 000" in text
+    assert {"Table", "TH", "TD"} <= roles
