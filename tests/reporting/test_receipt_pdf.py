@@ -72,3 +72,18 @@ def test_the_pdf_is_made_from_the_frozen_content(submission, signatory, casework
     assert filename == f"{submission.reference}.pdf"
     assert "Endret" not in pdf_text(pdf)
     assert submission.unused_total == Decimal("30000")
+
+
+def test_each_competence_line_keeps_its_counts_under_it(submission):
+    """Three cells a line in the PDF (WeasyPrint's cost is per cell, bench/pdf.py): the
+    measure with its employees, the counts a line under it, what was granted and used."""
+    with ReportReceipt.objects.get(submission=submission).file.open("rb") as fh:
+        text = pdf_text(fh.read())
+
+    assert (
+        "Kompetansetiltak Tiltak Innvilget Brukt Videreutdanning / master: Videreutdanning i "
+        "psykisk helsearbeid (3 ansatte) Fullført: 2 · Studerer fortsatt: 1 · Avbrutt: 0 "
+        "kr 60 000 kr 50 000 Videregående opplæring / fagbrev (f.eks. helsefagarbeider): "
+        "Fagbrev (4 ansatte) Fullført: 3 · Studerer fortsatt: 1 · Avbrutt: 0 kr 140 000 "
+        "kr 130 000 BPA-opplæring"
+    ) in text
