@@ -110,6 +110,32 @@ def test_a_partly_granted_letter_shows_what_was_applied_for_and_why_it_was_cut(
     assert "Godt begrunnet tiltak." in text
 
 
+def test_each_line_carries_its_justification_under_it(
+    trondheim, open_round, budget, signatory, caseworker, approver,
+    django_capture_on_commit_callbacks,
+):
+    """Three cells a line (WeasyPrint's cost is per cell, bench/pdf.py): the measure with
+    the office's justification under it, what was applied for and what was granted."""
+    application = submit(trondheim, open_round, signatory, competence_lines=[competence("60000")],
+                         projects=[project("250000")])
+    assessment = decide(
+        application, caseworker, approver,
+        amount=lambda la: Decimal("100000") if la.part == "projects" else la.applied,
+    )
+
+    text = pdf_text(make_letter(assessment, caseworker, django_capture_on_commit_callbacks))
+
+    assert (
+        "Kompetansetiltak Tiltak Søkt Innvilget Videreutdanning / master – Videreutdanning i "
+        "psykisk helsearbeid (3 ansatte) Begrunnelse: Godt begrunnet tiltak. kr 60 000 "
+        "kr 60 000 Kompetansetiltak i alt kr 60 000 kr 60 000"
+    ) in text
+    assert (
+        "Tjenesteutvikling Tiltak Søkt Innvilget Velferdsteknologi i hjemmetjenesten "
+        "(Mestring) Begrunnelse: Godt begrunnet tiltak. kr 250 000 kr 100 000"
+    ) in text
+
+
 NO_APPEAL = ("Det kan ikke klages på tildeling eller avslag på tilskudd under denne "
              "ordningen, jf. forvaltningsloven § 28.")
 
