@@ -7,9 +7,16 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from applications.models import Application
 from applications.views import ARCHIVE_PAGE_SIZE
 from tests.applications.factories import complete_application
-from tests.applications.test_queries import earlier_applications
+from tests.applications.test_queries import (
+    ARCHIVE_PAGE_QUERIES,
+    archive_providers,
+    earlier_applications,
+)
+from tests.tilskudd.factories import OrganisationFactory
+from tilskudd.models import Membership, MembershipRole, Round
 
 ROW = re.compile(r'<th scope="row">\w+ (\d{4})</th>')
 
@@ -94,3 +101,32 @@ def test_the_pagination_is_translated(client, editor, trondheim, sixty):
 
     assert "Next page" in html
     assert "Applications 1–25 of 60, newest first." in html
+
+
+def test_each_organisation_is_paged_on_its_own(
+    client, editor, trondheim, open_round, sixty, django_assert_num_queries
+):
+    """A member of two organisations pages one list; the other shows its first page; each
+    organisation costs two queries (how many, and its page), whatever it has sent."""
+    oslo = OrganisationFactory(
+        name="Oslo kommune", org_number="958935420", municipality_number="0301"
+    )
+    Membership.objects.create(user=editor, organisation=oslo, role=MembershipRole.EDITOR)
+    complete_application(organisation=oslo, round=open_round)
+    Application.objects.bulk_create(
+        [  # in the rounds Trondheim applied for before
+            Application(organisation=oslo, round=rnd)
+            for rnd in Round.objects.exclude(pk=open_round.pk)[:29]
+        ]
+    )
+    client.force_login(editor)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers() + 2):
+        html = client.get(
+            reverse("applications:archive"), {"org": trondheim.pk, "side": 3}
+        ).content.decode()
+
+    oslo_part, trondheim_part = html.split(f'id="org-{trondheim.pk}-heading"')
+    assert len(ROW.findall(trondheim_part)) == 10
+    assert len(ROW.findall(oslo_part)) == ARCHIVE_PAGE_SIZE
+    assert f"?org={oslo.pk}&amp;side=2#org-{oslo.pk}-applications" in oslo_part
