@@ -150,3 +150,21 @@ def test_each_competence_line_keeps_all_its_facts_in_two_cells(submission):
     assert " – ABC demensomsorg Ansatte: " in text
     assert "kr 45 000 Sum kompetansetiltak kr 105 000" in text
     assert {"Table", "TH", "TD"} <= roles
+
+
+def test_the_web_pages_keep_the_competence_columns(submission):
+    """The preview and the case page share the include: only the PDF has the short rows."""
+    from django.template.loader import render_to_string
+
+    web = render_to_string("applications/includes/content.html", {"content": submission.content})
+    pdf = render_to_string(
+        "applications/includes/content.html", {"content": submission.content, "pdf": True}
+    )
+
+    for header in ["Utdanningstype", "Beskrivelse", "Desentralisert", "I støttet utdanning"]:
+        assert f'<th scope="col" class="flag">{header}</th>' in web or (
+            f'<th scope="col">{header}</th>' in web
+        ), header
+    assert "Ansatte: " not in web
+    assert "Ansatte: 3 · " in pdf
+    assert '<th scope="col">Utdanningstype</th>' not in pdf
