@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,23 +20,29 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ApplicationStatus
-from tilskudd import admin_filters
 from tilskudd.admin_scoping import (
     NoWritesAdmin,
     OfficeScopedAdmin,
-    admin_office,
-    is_national_reader,
 )
 from tilskudd.errors import ServiceError
-from tilskudd.models import County, Organisation, OrganisationKind
+from tilskudd.models import OrganisationKind
 from tilskudd.money import format_nok
 
 from . import admin_views, services
 from .cases import submitted_applications, withdrawal_shown, withdrawn_applications
+from .list_filters import (
+    AcceptanceFilter,
+    CaseStatusFilter,
+    CountyFilter,
+    MentalHealthFilter,
+    OutcomeFilter,
+    ProjectsFilter,
+    RoundFilter,
+    WithdrawnFilter,
+)
 from .models import AssessmentStatus, Outcome, Pot, SubmittedApplication
 from .pot import pots
 
-NOT_STARTED = "not_started"
 #: the priority markers' short names in the list, with where a row says it has them
 MARKERS = [
     (lambda row: row.organisation.is_rural_district, _("Distrikt")),
@@ -66,109 +71,6 @@ def money_column(name: str, description) -> Callable:
         return format_nok(getattr(obj, name))
 
     return column
-
-
-class RoundFilter(admin_filters.RoundFilter):
-    parameter_name = "round__id__exact"
-
-
-class CaseStatusFilter(admin_filters.ChoicesFilter):
-    title = _("status i saken")
-    parameter_name = "case"
-    text_choices = AssessmentStatus
-    field = "assessment__status"
-    extra_lookups = ((NOT_STARTED, _("Ikke påbegynt")),)
-
-    def queryset(self, request, queryset):
-        if self.value() == NOT_STARTED:
-            return queryset.filter(assessment__isnull=True)
-        return super().queryset(request, queryset)
-
-
-class OutcomeFilter(admin_filters.ChoicesFilter):
-    title = _("vedtak")
-    parameter_name = "outcome"
-    text_choices = Outcome
-    field = "assessment__outcome"
-
-
-class AcceptanceFilter(admin.SimpleListFilter):
-    title = _("aksept")
-    parameter_name = "accepted"
-
-    def lookups(self, request, model_admin):
-        return [("no", _("Ikke akseptert ennå")), ("yes", _("Akseptert"))]
-
-    def queryset(self, request, queryset):
-        granted = Q(assessment__status=AssessmentStatus.DECIDED) & ~Q(
-            assessment__outcome=Outcome.REJECTED
-        )
-        if self.value() == "no":
-            return queryset.filter(granted, assessment__acceptance__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(assessment__acceptance__isnull=False)
-        return queryset
-
-
-class AnnotationFilter(admin.SimpleListFilter):
-    """Yes/no over a boolean column of the application (stored when it was sent)."""
-
-    annotation = ""
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Ja")), ("no", _("Nei"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(**{self.annotation: self.value() == "yes"})
-        return queryset
-
-
-class MentalHealthFilter(AnnotationFilter):
-    title = _("har tiltak i psykisk helse og rus")
-    parameter_name = "mental_health"
-    annotation = "has_mental_health"
-
-
-class ProjectsFilter(AnnotationFilter):
-    title = _("har tjenesteutviklingsprosjekter")
-    parameter_name = "projects"
-    annotation = "has_projects"
-
-
-class CountyFilter(admin.SimpleListFilter):
-    """The counties of the user's office (every county for the directorate), as Django's
-    related-only filter offered them but without its DISTINCT over all the office's
-    applications on every page of the list (the same parameter, so bookmarks still work)."""
-
-    title = Organisation._meta.get_field("county").verbose_name
-    parameter_name = "organisation__county__id__exact"
-
-    def lookups(self, request, model_admin):
-        counties = County.objects.order_by("number")
-        if not is_national_reader(request):
-            office = admin_office(request)
-            counties = counties.filter(office_id=office.pk if office else None)
-        return [(str(county.pk), str(county)) for county in counties]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(organisation__county_id=int(self.value()))
-        return queryset
-
-
-class WithdrawnFilter(admin.SimpleListFilter):
-    """«Trukne søknader»: the list shows the withdrawn applications instead (the admin's
-    get_queryset reads the parameter, as the list of submitted ones excludes them)."""
-
-    title = _("trukket")
-    parameter_name = "trukket"
-
-    def lookups(self, request, model_admin):
-        return [("ja", _("Trukne søknader"))]
-
-    def queryset(self, request, queryset):
-        return queryset
 
 
 @admin.register(SubmittedApplication)
