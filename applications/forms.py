@@ -88,7 +88,7 @@ class LineForm(forms.ModelForm):
     """One line of a part. `id` is the stored line's id, empty for a new line.
 
     A page may hold a hundred lines' fields, so a line is laid out by a plain template
-    (includes/line_fields.html, from `layout`; line_fields.py) rather than by crispy:
+    (line_fields.fields_html, from `layout`, in includes/line_form.html) rather than by crispy:
     each row a tuple of (field, column class), each other entry a field of the whole
     width."""
 
@@ -104,6 +104,9 @@ class LineForm(forms.ModelForm):
 
     def cells(self) -> list[line_fields.LineCell]:
         return line_fields.cells(self, self.layout)
+
+    def fields_html(self) -> str:
+        return line_fields.fields_html(self.cells())
 
     def id_input(self) -> str:
         return line_fields.render_widget(self["id"])

@@ -1,4 +1,4 @@
-"""The fields of the form's lines, laid out for includes/line_fields.html.
+"""The fields of the form's lines, laid out (`fields_html`) for includes/line_form.html.
 
 A step of the form may hold a hundred lines' inputs, and rendering each through crispy's
 templates and then Django's widget templates (a template an input, one more an option of a
@@ -7,7 +7,9 @@ directly, from the same context Django's widgets build (`Widget.get_context`: th
 the widget formats it, the attributes as BoundField gives them, with aria-invalid and
 aria-describedby for the error and the help text), as the markup Django's templates
 django/forms/widgets/{input,textarea,select,select_option}.html make of it;
-tests/applications/test_line_fields.py holds the two to the same output."""
+tests/applications/test_line_fields.py holds the two to the same output. The cells around
+the inputs (label, error, help text: the markup crispy gives the header's fields) are
+written out here too: as a template loop they cost a fifth of the competence step."""
 
 from __future__ import annotations
 
@@ -127,3 +129,46 @@ def cells(form: forms.Form, layout: tuple) -> list[LineCell]:
             found.append(LineCell(form[name], column, row_start=i == 0 and len(row) > 1,
                                   row_end=i == len(row) - 1 and len(row) > 1))
     return found
+
+
+def fields_html(found: list[LineCell]) -> SafeString:
+    """The cells of a line with the markup crispy gives the header's fields: label, input,
+    the error next to it, the help text (each cell's text escaped; the help text is ours)."""
+    out = []
+    for cell in found:
+        cid = conditional_escape(cell.id)
+        required = " requiredField" if cell.required else ""
+        if cell.row_start:
+            out.append('<div class="row">')
+        if cell.column:
+            out.append(f'<div class="{conditional_escape(cell.column)}">')
+        if cell.checkbox:
+            out.append(f'\n<div class="mb-3"><div id="div_{cid}" class="form-check">{cell.widget}'
+                       f' <label for="{cid}" class="form-check-label{required}">')
+        else:
+            out.append(f'\n<div id="div_{cid}" class="mb-3"> <label for="{cid}"'
+                       f' class="form-label{required}">')
+        out.append(conditional_escape(cell.label))
+        if cell.required:
+            out.append('<span class="asteriskField">*</span>')
+        out.append("</label>")
+        if not cell.checkbox:
+            out.append(f" {cell.widget}")
+        out.append("\n")
+        if cell.errors:
+            out.append(f' <div id="{cid}_error" class="invalid-feedback">')
+            out.extend(f' <span id="error_{number}_{cid}"><strong>{conditional_escape(error)}'
+                       "</strong></span>" for number, error in enumerate(cell.errors, 1))
+            out.append(" </div>")
+        if cell.help_text:
+            out.append(f' <div id="{cid}_helptext" class="form-text">{cell.help_text}</div>')
+        out.append(" </div>")
+        if cell.checkbox:
+            out.append("</div>")
+        out.append("\n")
+        if cell.column:
+            out.append("</div>")
+        if cell.row_end:
+            out.append("</div>")
+    out.append("\n")
+    return mark_safe("".join(out))  # noqa: S308 - every text escaped, help texts ours

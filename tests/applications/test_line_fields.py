@@ -2,8 +2,11 @@
 widget templates: character for character what Django renders, stored, typed with errors,
 and for the hidden copies of a project on another page."""
 
+from pathlib import Path
+
 import pytest
 from django.forms.models import model_to_dict
+from django.template import Context, Template
 from django.utils import translation
 
 from applications import line_fields
@@ -55,6 +58,24 @@ def test_each_input_is_what_djangos_widget_renders(trondheim, open_round, sectio
     assert compared > 0
     assert invalid and all('aria-invalid="true"' in cell.widget and "is-invalid" in cell.widget
                            for cell in invalid)
+
+
+#: The template line_fields.fields_html replaced (it was a fifth of the competence step):
+#: crispy's markup of the header's fields, a cell at a time.
+CELLS_TEMPLATE = (Path(__file__).parent / "line_cells_template.html").read_text()
+
+
+@pytest.mark.parametrize("section", list(PART_FORMS))
+def test_the_cells_are_what_the_template_made_of_them(trondheim, open_round, section):
+    application = complete_application(organisation=trondheim, round=open_round)
+    template = Template(CELLS_TEMPLATE)
+    forms = [form for formset in _formsets(application, section)
+             for form in [*formset.forms, formset.empty_form]]
+    for form in forms:
+        assert form.fields_html() == template.render(Context({"form": form})).removeprefix(
+            form.id_input())
+    assert any(cell.errors for form in forms for cell in form.cells())
+    assert any(cell.help_text for form in forms for cell in form.cells())
 
 
 def test_a_line_is_laid_out_in_the_rows_of_its_layout(trondheim, open_round):
