@@ -105,3 +105,20 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """Each PDF rendered, by whoever (the request or the worker), counted: a document made
+    on the spot when clicked must not be made again by its job, nor twice by two clicks."""
+    from tilskudd.documents import pdf
+
+    made: list[int] = []
+    real = pdf.html_to_pdf
+
+    def counting(html: str) -> bytes:
+        made.append(1)
+        return real(html)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    return made

@@ -19,25 +19,10 @@ from tests.applications.test_concurrency import run_together
 from tests.pdf import pdf_text
 from tests.tilskudd.factories import member
 from tilskudd.audit import AuditAction
-from tilskudd.documents import pdf
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.models import AuditEvent, MembershipRole
 
 from .helpers import decide
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[int]:
-    """Each PDF rendered, by whoever (the request or the worker), counted."""
-    made: list[int] = []
-    real = pdf.html_to_pdf
-
-    def counting(html: str) -> bytes:
-        made.append(1)
-        return real(html)
-
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
-    return made
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from reporting.transfer_models import RepaymentClaim, RepaymentLetter
 from tests.applications.test_concurrency import run_together
 from tests.pdf import pdf_text
 from tilskudd.audit import AuditAction
-from tilskudd.documents import pdf
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.models import AuditEvent
 
@@ -39,20 +38,6 @@ class Pending:
     url: str
     reference: str
     task: object
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[int]:
-    """Each letter rendered, by whoever (the request or the worker), counted."""
-    made: list[int] = []
-    real = pdf.html_to_pdf
-
-    def counting(html: str) -> bytes:
-        made.append(1)
-        return real(html)
-
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
-    return made
 
 
 @pytest.fixture(params=["change", "repayment"])
