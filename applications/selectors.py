@@ -55,17 +55,6 @@ def submission_for_member(user: User, reference: str) -> Submission:
                                              application_path="application")
 
 
-def applications_for_user(user: User) -> QuerySet[Application]:
-    """The archive ("Mine søknader"): every application of the user's organisations,
-    with submissions and their receipts, in a fixed number of queries."""
-    return (
-        Application.objects.filter(organisation__memberships__user=user)
-        .select_related("organisation", "round__scheme")
-        .prefetch_related(submissions.submissions_with_receipts(Submission))
-        .order_by("-round__year", "organisation__name")
-    )
-
-
 def archive_applications(organisation_id: int) -> QuerySet[Application]:
     """One organisation's applications in "Mine søknader", newest first (a fixed order, so
     its pages neither skip nor repeat a row); the view pages it and reads the rest of each
