@@ -217,6 +217,9 @@ def test_with_javascript_lines_come_and_go_and_the_form_saves_itself(page, demo_
     login(page, EDITOR)
     open_my_applications(page)
     page.get_by_role("button", name=re.compile(r"^Start søknad")).click()
+    # The autosave listens once the page's deferred scripts have run; a click does not wait
+    # for them, and text typed before then is saved by «Lagre» (the form posts without JS).
+    page.wait_for_url(re.compile(r"/steg/"), wait_until="load")
 
     # Saved in the background: the status says when, and a reload shows it.
     contact = page.locator("#section-header").get_by_label("Kontaktperson", exact=True)
