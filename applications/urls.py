@@ -2,12 +2,12 @@ from django.urls import path
 
 from tilskudd.document_urls import document_urls
 
-from . import attachment_views, excel_views, receipt_views, send_views, views
+from . import archive_views, attachment_views, excel_views, receipt_views, send_views, views
 
 app_name = "applications"
 
 urlpatterns = [
-    path("", views.archive, name="archive"),
+    path("", archive_views.archive, name="archive"),
     path("ny/<int:round_id>/<int:organisation_id>/", views.start, name="start"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/steg/<slug:step>/", views.step, name="step"),

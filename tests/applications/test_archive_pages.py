@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from applications.archive_views import ARCHIVE_PAGE_SIZE
 from applications.models import Application
-from applications.views import ARCHIVE_PAGE_SIZE
 from tests.applications.factories import complete_application
 from tests.applications.test_queries import (
     ARCHIVE_PAGE_QUERIES,
