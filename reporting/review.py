@@ -15,7 +15,7 @@ from tilskudd.models import User
 from tilskudd.services import audit
 from tilskudd.workflow import require_status
 
-from . import mail, repayments, rules
+from . import mail, repayments, rules, transfers
 from .access import lock, require_staff, transition, when
 from .models import DeadlineExtension, Report, ReportStatus
 
@@ -25,7 +25,8 @@ def report_return(
     *, report: Report, user: User, message: str, now: datetime | None = None
 ) -> Report:
     """A caseworker of the office sends a submitted report back for correction, with a
-    message the recipient sees; the recipient corrects it and sends it again."""
+    message the recipient sees; the recipient corrects it and sends it again. An undecided
+    transfer request is withdrawn with it (reporting.transfers)."""
     now = now or timezone.now()
     report = lock(report)
     require_staff(user, report)
@@ -42,6 +43,7 @@ def report_return(
     submission.save(update_fields=["returned_at"])
     report.correction_message = message
     transition(report, ReportStatus.RETURNED, by=user, note=message)
+    transfers.transfer_withdraw_on_return(report=report, user=user, message=message)
     mail.email_return(report, submission, message)
     return report
 

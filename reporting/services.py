@@ -26,7 +26,7 @@ from tilskudd.errors import ServiceError
 from tilskudd.models import User
 from tilskudd.services import audit
 
-from . import grants, mail, rules, selectors
+from . import grants, mail, rules, selectors, transfers
 from .access import (
     REPORT_WORKFLOW,
     ensure_editable,
@@ -295,6 +295,7 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     )
     report.correction_message = ""
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
+    transfers.transfer_reopen_on_submit(report=report, submission=submission, user=user)
     receipt = ReportReceipt.objects.create(submission=submission)
     receipt.enqueue_on_commit()
     mail.email_receipt(submission, report)

@@ -33,15 +33,19 @@ class TransferStatus(models.TextChoices):
     PROPOSED = "proposed", _("Venter på godkjenning (fire øyne)")
     APPROVED = "approved", _("Overføring godkjent")
     REFUSED = "refused", _("Overføring avslått")
+    WITHDRAWN = "withdrawn", _("Trukket tilbake (rapporten ble sendt tilbake)")
 
 
 #: Which status may follow which (TRANSFER_WORKFLOW in reporting/transfers.py). A proposal
-#: the second member of staff does not agree with goes back to pending.
+#: the second member of staff does not agree with goes back to pending. Sending the report
+#: back for correction withdraws an undecided transfer; the report sent again with a
+#: transfer request makes it pending again, with the amount of that sending.
 TRANSFER_TRANSITIONS = {
     TransferStatus.PENDING: {TransferStatus.PROPOSED, TransferStatus.APPROVED,
-                             TransferStatus.REFUSED},
+                             TransferStatus.REFUSED, TransferStatus.WITHDRAWN},
     TransferStatus.PROPOSED: {TransferStatus.APPROVED, TransferStatus.REFUSED,
-                              TransferStatus.PENDING},
+                              TransferStatus.PENDING, TransferStatus.WITHDRAWN},
+    TransferStatus.WITHDRAWN: {TransferStatus.PENDING},
     TransferStatus.APPROVED: set(),
     TransferStatus.REFUSED: set(),
 }

@@ -26,6 +26,7 @@ from tilskudd.languages import in_language_of
 from tilskudd.models import Round, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
+from tilskudd.services import audit
 from tilskudd.workflow import Workflow
 
 from . import mail, repayments, rules
@@ -107,12 +108,82 @@ def transfer_decide(
             % {"status": transfer.get_status_display().lower()},
             "already_decided",
         )
+    if transfer.status == TransferStatus.WITHDRAWN or transfer.amount != submission.unused_total:
+        # Not left by report_return/report_submit (they keep it in step); a proposal on
+        # another amount than the live sending's is never confirmed: decided from the start.
+        _restart(transfer, submission, user, now)
     if transfer.status == TransferStatus.PROPOSED:
         return _second_opinion(transfer, user, outcome, reason, now)
     if rules.transfer_needs_four_eyes(transfer.amount, four_eyes_threshold(
             report.application.round)):
         return _propose(transfer, user, outcome, reason, now)
     return _decide(transfer, user, outcome, reason, now)
+
+
+def _restart(transfer: TransferDecision, submission: ReportSubmission, user: User,
+             now: datetime) -> None:
+    """Make the undecided `transfer` pending again with the amount of `submission`, any
+    proposal on it withdrawn (a history row and audit with the amount before and after)."""
+    before = transfer.amount
+    proposed = transfer.proposed_outcome
+    transfer.amount = submission.unused_total
+    transfer.proposed_outcome = ""
+    transfer.proposed_by = None
+    transfer.proposed_at = None
+    transfer.proposed_reason = ""
+    note = _("Rapporten er sendt inn på nytt (%(ref)s) med %(amount)s ubrukt.") % {
+        "ref": submission.reference, "amount": format_nok(submission.unused_total)}
+    changed = {"amount": (str(before), str(transfer.amount))}
+    if proposed:
+        changed["proposed_outcome"] = (proposed, "")
+    if transfer.status == TransferStatus.PENDING:  # nothing proposed: only the amount moves
+        transfer.updated_at = now
+        transfer.full_clean()
+        transfer.save()
+        audit(actor=user, action=AuditAction.TRANSFER_STATUS, target=transfer,
+              before={"status": transfer.status, "amount": str(before)},
+              after={"status": transfer.status, "amount": str(transfer.amount)}, note=note)
+        return
+    if transfer.status == TransferStatus.PROPOSED:  # a stale proposal: withdrawn first
+        TRANSFER_WORKFLOW.transition(transfer, TransferStatus.WITHDRAWN, by=user, note=note,
+                                     also_changed=changed)
+        changed = {}
+    TRANSFER_WORKFLOW.transition(transfer, TransferStatus.PENDING, by=user, note=note,
+                                 also_changed=changed)
+
+
+def transfer_withdraw_on_return(*, report: Report, user: User, message: str) -> None:
+    """Called by report_return (the report locked): an undecided transfer is withdrawn,
+    since the recipient may send the report again with another unused amount or none; a
+    decided one stands as it is."""
+    transfer = (TransferDecision.objects.select_for_update()
+                .filter(report=report, status__in=[TransferStatus.PENDING,
+                                                   TransferStatus.PROPOSED]).first())
+    if transfer is None:
+        return
+    proposed = transfer.proposed_outcome
+    transfer.proposed_outcome = ""
+    transfer.proposed_by = None
+    transfer.proposed_at = None
+    transfer.proposed_reason = ""
+    TRANSFER_WORKFLOW.transition(
+        transfer, TransferStatus.WITHDRAWN, by=user,
+        note=_("Rapporten er sendt tilbake til mottakeren: %(message)s") % {"message": message},
+        also_changed={"proposed_outcome": (proposed, "")} if proposed else None,
+        audit_data={"amount": str(transfer.amount)},
+    )
+
+
+def transfer_reopen_on_submit(*, report: Report, submission: ReportSubmission,
+                              user: User) -> None:
+    """Called by report_submit (the report locked): a withdrawn transfer is pending again
+    when the report sent again asks to transfer, with that sending's amount."""
+    if submission.unused_choice != UnusedChoice.TRANSFER or submission.unused_total <= 0:
+        return
+    transfer = (TransferDecision.objects.select_for_update()
+                .filter(report=report, status=TransferStatus.WITHDRAWN).first())
+    if transfer is not None:
+        _restart(transfer, submission, user, timezone.now())
 
 
 def _propose(transfer: TransferDecision, user: User, outcome: str, reason: str,
