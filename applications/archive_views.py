@@ -13,14 +13,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tilskudd.archive import archive_documents
+from tilskudd.documents.jobs import DocumentStatus
+from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user, open_rounds
-from tilskudd.status import grant_status_for
+from tilskudd.status import GrantStatus, grant_status_for
 
 from . import selectors, services
 from .models import Application, ApplicationStatus
-from .snapshot import totals
 
 #: Rows of one organisation's applications on a page of "Mine søknader" (newest first).
 ARCHIVE_PAGE_SIZE = 25
@@ -31,39 +35,50 @@ def archive(request: HttpRequest) -> HttpResponse:
     """Each organisation's applications, newest first, ARCHIVE_PAGE_SIZE a page; the page
     of the organisation `?org=` is `?side=` (the others show their first). Everything the
     rows need is read for the rows shown only, so the page's queries do not grow with the
-    number of applications."""
+    number of applications: how many each organisation has and its applications in the
+    open rounds in one query, a query for each organisation's page, one for their
+    submissions, the status lines, and the document providers those rows can have
+    documents from (tilskudd.archive)."""
     memberships = list(memberships_for_user(request.user))
     may_sign = {m.organisation_id: m.may_sign for m in memberships}
+    rounds = list(open_rounds())
+    counts = selectors.archive_counts(list(may_sign), rounds)
     paged_org = request.GET.get("org", "")
     pages = {}
     for membership in memberships:
-        number = request.GET.get("side") if paged_org == str(membership.organisation_id) else 1
-        pages[membership.organisation_id] = Paginator(
-            selectors.archive_applications(membership.organisation_id), ARCHIVE_PAGE_SIZE
-        ).get_page(number)
+        organisation_id = membership.organisation_id
+        number = request.GET.get("side") if paged_org == str(organisation_id) else 1
+        paginator = Paginator(selectors.archive_applications(organisation_id),
+                              ARCHIVE_PAGE_SIZE)
+        found = counts.get(organisation_id)
+        paginator.count = found.count if found else 0  # read with the open rounds' ones
+        page = pages[organisation_id] = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+        for application in page.object_list:
+            application.organisation = membership.organisation
     applications = [a for page in pages.values() for a in page.object_list]
-    selectors.with_archive_rows(applications)
-    rounds = list(open_rounds())
-    in_open_rounds = selectors.applications_in_rounds(list(may_sign), rounds)
-    documents = archive_documents([a.pk for a in applications])
+    submissions = selectors.archive_submissions([a.pk for a in applications])
     statuses = grant_status_for(applications)
+    documents = archive_documents([a.pk for a in applications], statuses)
     refusals = services.withdrawal_refusals(
         [a for a in applications if may_ask_withdrawal(a, may_sign.get(a.organisation_id))])
+    urls = _Urls()
 
     groups = []
     for membership in memberships:
         organisation = membership.organisation
         page = pages[organisation.pk]
+        in_rounds = counts[organisation.pk].in_rounds if organisation.pk in counts else {}
         groups.append({
             "membership": membership,
             "organisation": organisation,
             "starts": [
-                {"round": rnd, "application": in_open_rounds.get((organisation.pk, rnd.pk))}
+                {"round": rnd, "application": in_rounds.get(rnd.pk)}
                 for rnd in rounds if rnd.scheme.is_eligible(organisation)
             ],
-            "rows": [_archive_row(a, documents.get(a.pk, []))
-                     | {"status": statuses.get(a.pk),
-                        "may_withdraw": a.pk in refusals and refusals[a.pk] is None}
+            "rows": [_archive_row(a, submissions[a.pk], documents.get(a.pk, []),
+                                  statuses.get(a.pk),
+                                  a.pk in refusals and refusals[a.pk] is None, urls)
                      for a in page.object_list],
             "page": page,
             "page_links": _page_links(page, organisation.pk),
@@ -96,19 +111,67 @@ def _page_url(organisation_id: int, number: int) -> str:
             f"#org-{organisation_id}-applications")
 
 
-def _archive_row(application: Application, documents) -> dict[str, Any]:
-    submissions = [
-        {"submission": s, "receipt": selectors.receipt_of(s)} for s in application.submissions.all()
-    ]
-    live = next((s["submission"] for s in submissions if s["submission"].withdrawn_at is None),
-                None)
+class _Urls:
+    """The rows' links, each URL pattern reversed once for the page (a row's link is the
+    pattern's with its id or reference in place of a placeholder)."""
+
+    _MARK = "000000"
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, arg: Any) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            url = reverse(name, args=[self._MARK])
+            pattern = self._patterns[name] = tuple(url.split(self._MARK, 1))
+        return f"{pattern[0]}{arg}{pattern[1]}"
+
+
+def _archive_row(application: Application, sent: list[dict[str, Any]], documents,
+                 status: GrantStatus | None, may_withdraw: bool, url: _Urls) -> dict[str, Any]:
+    """What a row of the list shows, its words, dates and links worked out here (the
+    template only places them). `sent` is the application's archive_submissions."""
+    submissions = []
+    live = None
+    for submission in sent:
+        reference = submission["reference"]
+        if submission["withdrawn_at"] is None:
+            live = live or submission
+            when = _("sendt %(at)s") % {"at": _date(submission["submitted_at"], "j.n.Y H:i")}
+        else:
+            when = _("trukket %(at)s") % {"at": _date(submission["withdrawn_at"], "j.n.Y")}
+        ready = submission["receipt_status"] == DocumentStatus.READY
+        submissions.append({
+            "reference": reference,
+            "url": url("applications:receipt", reference),
+            "when": when,
+            "pdf_url": url("applications:receipt_pdf", reference) if ready else "",
+            "sha256": submission["receipt_sha256"] if ready else "",
+            "failed": submission["receipt_status"] == DocumentStatus.FAILED,
+        })
+    rnd = application.round
+    year = str(rnd.year)
     return {
         "application": application,
+        "heading": f"{rnd.scheme.code.upper()} {year}",
+        "year": year,
+        "for_year": _("søknaden for %(year)s") % {"year": year},
+        "status_key": status.key if status else "",
+        "status_label": status.label if status else "",
+        "amount_note": status.amount_note if status else "",
+        "total": format_nok(live["total_applied"] if live else application.lines_total),
         "submissions": submissions,
-        "live": live,
-        "total": live.total_applied if live else totals(application)["applied"],
         "documents": documents,
+        "editable": application.is_editable,
+        "edit_url": url("applications:edit", application.pk),
+        "preview_url": url("applications:preview", application.pk),
+        "withdraw_url": url("applications:withdraw", application.pk) if may_withdraw else "",
     }
+
+
+def _date(moment, format: str) -> str:
+    return date_format(timezone.localtime(moment), format)
 
 
 def may_ask_withdrawal(application: Application, may_sign: bool | None) -> bool:

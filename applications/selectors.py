@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -55,45 +71,81 @@ def submission_for_member(user: User, reference: str) -> Submission:
                                              application_path="application")
 
 
+#: What the archive's rows read of an application (its status, its round's year, dates and
+#: scheme code: tilskudd.status, may_ask_withdrawal, the row's heading); nothing else.
+ARCHIVE_COLUMNS = ("id", "organisation_id", "round_id", "status", "signature_requested_at",
+                   "round__year", "round__opens_at", "round__application_deadline",
+                   "round__scheme", "round__scheme__code")
+
+
+def _lines_sum(model) -> Coalesce:
+    return Coalesce(
+        Subquery(model.objects.filter(application=OuterRef("pk")).order_by()
+                 .values("application").annotate(sum=Sum("amount")).values("sum")),
+        Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=0),
+    )
+
+
 def archive_applications(organisation_id: int) -> QuerySet[Application]:
     """One organisation's applications in "Mine søknader", newest first (a fixed order, so
-    its pages neither skip nor repeat a row); the view pages it and reads the rest of each
-    shown row with with_archive_rows."""
+    its pages neither skip nor repeat a row), with the sum of their lines (`lines_total`,
+    what a row not sent says it applies for) in the same query; the view pages it (its
+    count from archive_counts) and reads the submissions of the rows shown with
+    archive_submissions."""
     return (
         Application.objects.filter(organisation_id=organisation_id)
-        .select_related("organisation", "round__scheme")
+        .select_related("round__scheme")
+        .only(*ARCHIVE_COLUMNS)
+        .annotate(lines_total=_lines_sum(CompetenceLine) + _lines_sum(BpaLine)
+                  + _lines_sum(Project))
         .order_by("-round__year", "-round__application_deadline", "-pk")
     )
 
 
-def _amounts_only(model):
-    return model.objects.only("id", "application_id", "amount")
+def archive_submissions(application_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The submissions of the archive's rows shown, newest first, by application: what the
+    list shows of each (reference, when sent or withdrawn, the sum applied for) and of its
+    receipt (`receipt_status`, None before there is a job, and `receipt_sha256`); one query
+    however many rows, without the frozen content."""
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in application_ids}
+    if not application_ids:
+        return found
+    for row in (Submission.objects.filter(application_id__in=application_ids)
+                .order_by("-submitted_at", "-pk")
+                .values("application_id", "reference", "submitted_at", "withdrawn_at",
+                        "total_applied", receipt_status=F("receipt__status"),
+                        receipt_sha256=F("receipt__sha256"))):
+        found[row["application_id"]].append(row)
+    return found
 
 
-def with_archive_rows(applications: list[Application]) -> list[Application]:
-    """The submissions (with receipts) and the lines' amounts of the archive's rows shown,
-    in four queries however many rows."""
-    prefetch_related_objects(
-        applications,
-        submissions.submissions_with_receipts(Submission),
-        Prefetch("competence_lines", queryset=_amounts_only(CompetenceLine)),
-        Prefetch("bpa_lines", queryset=_amounts_only(BpaLine)),
-        Prefetch("projects", queryset=_amounts_only(Project)),
-    )
-    return applications
+@dataclass(frozen=True)
+class ArchiveCount:
+    """How many applications an organisation has, and its applications in the open rounds
+    (by round id; id and status only), which the archive offers on every page."""
+
+    count: int
+    in_rounds: dict[int, Application]
 
 
-def applications_in_rounds(organisation_ids: list[int],
-                           rounds: list[Round]) -> dict[tuple[int, int], Application]:
-    """The organisations' applications in `rounds` (the open ones, which the archive offers
-    to continue whichever page shows them), by (organisation, round); one query."""
-    if not organisation_ids or not rounds:
+def archive_counts(organisation_ids: list[int], rounds: list[Round]) -> dict[int, ArchiveCount]:
+    """ArchiveCount of each of these organisations that has applications (one query for
+    all of them: an organisation has one application a round)."""
+    if not organisation_ids:
         return {}
+    aggregates: dict[str, Any] = {"count": Count("pk")}
+    for rnd in rounds:
+        aggregates[f"id_{rnd.pk}"] = Max("pk", filter=Q(round_id=rnd.pk))
+        aggregates[f"status_{rnd.pk}"] = Max("status", filter=Q(round_id=rnd.pk))
+    rows = (Application.objects.filter(organisation_id__in=organisation_ids).order_by()
+            .values("organisation_id").annotate(**aggregates))
     return {
-        (a.organisation_id, a.round_id): a
-        for a in Application.objects.filter(organisation_id__in=organisation_ids,
-                                            round__in=rounds).only(
-            "id", "organisation_id", "round_id", "status")
+        row["organisation_id"]: ArchiveCount(row["count"], {
+            rnd.pk: Application(pk=row[f"id_{rnd.pk}"], organisation_id=row["organisation_id"],
+                                round_id=rnd.pk, status=row[f"status_{rnd.pk}"])
+            for rnd in rounds if row[f"id_{rnd.pk}"] is not None
+        })
+        for row in rows
     }
 
 

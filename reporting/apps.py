@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
         from tilskudd.figures import register_figures
         from tilskudd.gates import register_submission_gate
         from tilskudd.inbox import register_inbox_provider, register_office_provider
-        from tilskudd.status import register_stage_provider
+        from tilskudd.status import Stage, register_stage_provider
 
         from .archive import report_documents
         from .figures import report_figures
@@ -23,13 +23,14 @@ class ReportingConfig(AppConfig):
         from .transfers import approved_carryover
 
         register_submission_gate(overdue_report_gate)
-        register_archive_provider(report_documents)
+        # reports, and the repayment claims on them, exist once a report is opened
+        register_archive_provider(report_documents, from_stage=Stage.REPORT_DRAFT)
         register_stage_provider(report_stages)
         register_inbox_provider(items=report_items, events=report_events)
         register_office_provider(review_items)
         register_figures("reporting", report_figures)
         register_figures("repayments", funds_figures)
-        register_archive_provider(letter_documents)
+        register_archive_provider(letter_documents, from_stage=Stage.REPORT_DRAFT)
         register_inbox_provider(items=claim_items)
         register_office_provider(office_items)
         register_carryover_provider(approved_carryover)

@@ -154,8 +154,10 @@ def register() -> None:
     """Called from ReportingConfig.ready()."""
     from tilskudd.archive import register_archive_provider
     from tilskudd.inbox import register_inbox_provider, register_office_provider
+    from tilskudd.status import Stage
 
-    register_archive_provider(change_documents)
-    register_archive_provider(change_actions)
+    # a change is asked for (and offered) once the grant is accepted
+    register_archive_provider(change_documents, from_stage=Stage.ACCEPTED)
+    register_archive_provider(change_actions, from_stage=Stage.ACCEPTED)
     register_inbox_provider(items=change_items)
     register_office_provider(office_change_items)

@@ -6,17 +6,21 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.archive_views import ARCHIVE_PAGE_SIZE
 from applications.models import Application
+from assessment.models import Assessment
 from tests.applications.factories import complete_application
 from tests.applications.test_queries import (
     ARCHIVE_PAGE_QUERIES,
-    archive_providers,
     earlier_applications,
 )
 from tests.tilskudd.factories import OrganisationFactory
+from tilskudd import archive
+from tilskudd.archive import ArchiveDocument
 from tilskudd.models import Membership, MembershipRole, Round
+from tilskudd.status import GrantStatus, Stage
 
 ROW = re.compile(r'<th scope="row">\w+ (\d{4})</th>')
 
@@ -107,7 +111,8 @@ def test_each_organisation_is_paged_on_its_own(
     client, editor, trondheim, open_round, sixty, django_assert_num_queries
 ):
     """A member of two organisations pages one list; the other shows its first page; each
-    organisation costs two queries (how many, and its page), whatever it has sent."""
+    organisation costs a query (its page), whatever it has sent: how many applications
+    each has is one query for all of them."""
     oslo = OrganisationFactory(
         name="Oslo kommune", org_number="958935420", municipality_number="0301"
     )
@@ -121,7 +126,7 @@ def test_each_organisation_is_paged_on_its_own(
     )
     client.force_login(editor)
 
-    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + archive_providers() + 2):
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + 1):
         html = client.get(
             reverse("applications:archive"), {"org": trondheim.pk, "side": 3}
         ).content.decode()
@@ -130,3 +135,66 @@ def test_each_organisation_is_paged_on_its_own(
     assert len(ROW.findall(trondheim_part)) == 10
     assert len(ROW.findall(oslo_part)) == ARCHIVE_PAGE_SIZE
     assert f"?org={oslo.pk}&amp;side=2#org-{oslo.pk}-applications" in oslo_part
+
+
+def _status(application_id: int, stage: Stage) -> GrantStatus:
+    return GrantStatus(application_id=application_id, stage=stage)
+
+
+def test_a_provider_is_asked_only_for_the_rows_that_have_come_far_enough(monkeypatch):
+    """With the rows' status lines, a provider registered with a stage is asked for the
+    rows at that stage or further, and not at all when none is; one without a stage, and
+    every provider when no status lines are given, is asked for every row."""
+    asked: dict[str, list[list[int]]] = {"any": [], "case": [], "report": []}
+
+    def provider(name):
+        def documents(ids):
+            asked[name].append(list(ids))
+            return [ArchiveDocument(application_id=pk, title=name, status="",
+                                    created_at=timezone.now()) for pk in ids]
+        return documents
+
+    monkeypatch.setattr(archive, "_providers", [])
+    monkeypatch.setattr(archive, "_from_stage", {})
+    archive.register_archive_provider(provider("any"))
+    archive.register_archive_provider(provider("case"), from_stage=Stage.IN_ASSESSMENT)
+    archive.register_archive_provider(provider("report"), from_stage=Stage.REPORT_DRAFT)
+    statuses = {1: _status(1, Stage.DRAFT), 2: _status(2, Stage.SUBMITTED),
+                3: _status(3, Stage.IN_ASSESSMENT), 4: _status(4, Stage.ACCEPTED)}
+
+    found = archive.archive_documents([1, 2, 3, 4], statuses)
+
+    assert asked == {"any": [[1, 2, 3, 4]], "case": [[3, 4]], "report": []}
+    assert [d.title for d in found[4]] == ["any", "case"]
+    assert [d.title for d in found[1]] == ["any"]
+
+    archive.archive_documents([1, 2], None)
+
+    assert asked["report"] == [[1, 2]]
+
+
+def test_a_row_in_assessment_asks_the_letter_provider_for_that_row_only(
+    client, editor, trondheim, sixty, django_assert_num_queries, monkeypatch
+):
+    """On a page where one row has a case at the office, the allocation letters are asked
+    for (one query) for that row only; the reports' and the changes' providers not at all."""
+    submitted = Application.objects.filter(organisation=trondheim).exclude(pk=sixty.pk).first()
+    Assessment.objects.create(application=submitted)
+    asked = []
+    letters = next(p for p in archive._providers if p.__module__ == "assessment.archive")
+
+    def counted(ids):
+        asked.append(list(ids))
+        return letters(ids)
+
+    monkeypatch.setattr(archive, "_providers",
+                        [counted if p is letters else p for p in archive._providers])
+    monkeypatch.setattr(archive, "_from_stage",
+                        {**archive._from_stage, counted: archive._from_stage[letters]})
+    client.force_login(editor)
+
+    with django_assert_num_queries(ARCHIVE_PAGE_QUERIES + 1):
+        response = client.get(reverse("applications:archive"))
+
+    assert response.status_code == 200
+    assert asked == [[submitted.pk]]
