@@ -12,6 +12,7 @@ from django.http import Http404
 
 from applications import selectors as application_selectors
 from applications.models import Application
+from tilskudd import access
 from tilskudd.models import User
 
 from .. import grants
@@ -86,11 +87,16 @@ def change_request_for_member(user: User, reference: str) -> ChangeRequest:
 
 
 def letter_for_member(user: User, reference: str) -> ChangeLetter:
-    found = ChangeLetter.objects.filter(
-        change_request__reference=reference,
-        change_request__application__organisation__memberships__user=user,
-    ).first()
+    """The decision letter for a member of the recipient or the office's staff (the
+    office's change-request page links it too); 404 for anyone else."""
+    found = (ChangeLetter.objects.filter(change_request__reference=reference)
+             .select_related("change_request__application__organisation__county__office")
+             .first())
     if found is None:
+        raise Http404
+    organisation = found.change_request.application.organisation
+    if not (access.is_member(user, organisation)
+            or access.is_office_staff(user, organisation.county.office)):
         raise Http404
     return found
 
