@@ -13,17 +13,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from tilskudd.archive import archive_documents
-from tilskudd.documents.jobs import DocumentStatus
-from tilskudd.money import format_nok
+from tilskudd.models import Round
 from tilskudd.selectors import memberships_for_user, open_rounds
-from tilskudd.status import GrantStatus, grant_status_for
+from tilskudd.status import grant_status_for
 
-from . import selectors, services
+from . import archive_rows, selectors, services
 from .models import Application, ApplicationStatus
 
 #: Rows of one organisation's applications on a page of "Mine søknader" (newest first).
@@ -54,15 +50,12 @@ def archive(request: HttpRequest) -> HttpResponse:
         paginator.count = found.count if found else 0  # read with the open rounds' ones
         page = pages[organisation_id] = paginator.get_page(number)
         page.object_list = list(page.object_list)
-        for application in page.object_list:
-            application.organisation = membership.organisation
     applications = [a for page in pages.values() for a in page.object_list]
     submissions = selectors.archive_submissions([a.pk for a in applications])
     statuses = grant_status_for(applications)
     documents = archive_documents([a.pk for a in applications], statuses)
-    refusals = services.withdrawal_refusals(
-        [a for a in applications if may_ask_withdrawal(a, may_sign.get(a.organisation_id))])
-    urls = _Urls()
+    refusals = services.withdrawal_refusals(_may_ask(applications, rounds, may_sign))
+    urls, words = archive_rows.Urls(), archive_rows.Words()
 
     groups = []
     for membership in memberships:
@@ -76,9 +69,10 @@ def archive(request: HttpRequest) -> HttpResponse:
                 {"round": rnd, "application": in_rounds.get(rnd.pk)}
                 for rnd in rounds if rnd.scheme.is_eligible(organisation)
             ],
-            "rows": [_archive_row(a, submissions[a.pk], documents.get(a.pk, []),
-                                  statuses.get(a.pk),
-                                  a.pk in refusals and refusals[a.pk] is None, urls)
+            "rows": [archive_rows.row_html(a, submissions[a.pk], documents.get(a.pk, []),
+                                           statuses.get(a.pk),
+                                           a.pk in refusals and refusals[a.pk] is None,
+                                           urls, words)
                      for a in page.object_list],
             "page": page,
             "page_links": _page_links(page, organisation.pk),
@@ -111,67 +105,19 @@ def _page_url(organisation_id: int, number: int) -> str:
             f"#org-{organisation_id}-applications")
 
 
-class _Urls:
-    """The rows' links, each URL pattern reversed once for the page (a row's link is the
-    pattern's with its id or reference in place of a placeholder)."""
-
-    _MARK = "000000"
-
-    def __init__(self) -> None:
-        self._patterns: dict[str, tuple[str, str]] = {}
-
-    def __call__(self, name: str, arg: Any) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            url = reverse(name, args=[self._MARK])
-            pattern = self._patterns[name] = tuple(url.split(self._MARK, 1))
-        return f"{pattern[0]}{arg}{pattern[1]}"
-
-
-def _archive_row(application: Application, sent: list[dict[str, Any]], documents,
-                 status: GrantStatus | None, may_withdraw: bool, url: _Urls) -> dict[str, Any]:
-    """What a row of the list shows, its words, dates and links worked out here (the
-    template only places them). `sent` is the application's archive_submissions."""
-    submissions = []
-    live = None
-    for submission in sent:
-        reference = submission["reference"]
-        if submission["withdrawn_at"] is None:
-            live = live or submission
-            when = _("sendt %(at)s") % {"at": _date(submission["submitted_at"], "j.n.Y H:i")}
-        else:
-            when = _("trukket %(at)s") % {"at": _date(submission["withdrawn_at"], "j.n.Y")}
-        ready = submission["receipt_status"] == DocumentStatus.READY
-        submissions.append({
-            "reference": reference,
-            "url": url("applications:receipt", reference),
-            "when": when,
-            "pdf_url": url("applications:receipt_pdf", reference) if ready else "",
-            "sha256": submission["receipt_sha256"] if ready else "",
-            "failed": submission["receipt_status"] == DocumentStatus.FAILED,
-        })
-    rnd = application.round
-    year = str(rnd.year)
-    return {
-        "application": application,
-        "heading": f"{rnd.scheme.code.upper()} {year}",
-        "year": year,
-        "for_year": _("søknaden for %(year)s") % {"year": year},
-        "status_key": status.key if status else "",
-        "status_label": status.label if status else "",
-        "amount_note": status.amount_note if status else "",
-        "total": format_nok(live["total_applied"] if live else application.lines_total),
-        "submissions": submissions,
-        "documents": documents,
-        "editable": application.is_editable,
-        "edit_url": url("applications:edit", application.pk),
-        "preview_url": url("applications:preview", application.pk),
-        "withdraw_url": url("applications:withdraw", application.pk) if may_withdraw else "",
-    }
-
-
-def _date(moment, format: str) -> str:
-    return date_format(timezone.localtime(moment), format)
+def _may_ask(applications: list[Application], rounds: list[Round],
+             may_sign: dict[int, bool]) -> list[Application]:
+    """The rows that ask the withdrawal gates: a signatory's submitted applications in the
+    open rounds (the rows' rounds are not read: those in open rounds get theirs here)."""
+    open_by_id = {rnd.pk: rnd for rnd in rounds}
+    asking = []
+    for application in applications:
+        rnd = open_by_id.get(application.round_id)
+        if rnd is not None:
+            application.round = rnd
+            if may_ask_withdrawal(application, may_sign.get(application.organisation_id)):
+                asking.append(application)
+    return asking
 
 
 def may_ask_withdrawal(application: Application, may_sign: bool | None) -> bool:

@@ -198,3 +198,18 @@ def test_a_row_in_assessment_asks_the_letter_provider_for_that_row_only(
 
     assert response.status_code == 200
     assert asked == [[submitted.pk]]
+
+
+def test_a_rows_words_are_escaped(client, editor, draft, monkeypatch):
+    """The rows are written out in Python (archive_rows): what a provider says is escaped."""
+    monkeypatch.setattr(archive, "_providers", [lambda ids: [ArchiveDocument(
+        application_id=pk, title="<b>Brev</b>", status='"klar"', created_at=timezone.now(),
+        url="/a?b=1&c=2", action_url="/x", action_label="Gå <videre>") for pk in ids]])
+    client.force_login(editor)
+
+    html = client.get(reverse("applications:archive")).content.decode()
+
+    assert '<a href="/a?b=1&amp;c=2">&lt;b&gt;Brev&lt;/b&gt;</a>' in html
+    assert '<span class="small">(&quot;klar&quot;)</span>' in html
+    assert '<a href="/x" class="d-block">Gå &lt;videre&gt;</a>' in html
+    assert "<b>Brev</b>" not in html
