@@ -2,7 +2,8 @@
 it approves a report whose recipient chose to repay unused funds, or when it finds misuse
 in review; each gets a due date (the round's ReportingSettings.repayment_days, by default
 rules.REPAYMENT_DAYS), a PDF letter made by a Celery job and an e-mail to the recipient.
-The office marks a claim paid."""
+The office marks a claim paid, or cancels one not paid (correcting a wrong amount by a new
+claim in its place); an overdue claim is reminded once (repayment_reminders.py)."""
 
 from __future__ import annotations
 
@@ -67,15 +68,16 @@ def claim_reference(claim: RepaymentClaim) -> str:
 
 def claim_create(
     *, report: Report, user: User, cause: str, amount: Decimal, reason: str,
-    now: datetime | None = None,
+    now: datetime | None = None, replaces: RepaymentClaim | None = None,
 ) -> RepaymentClaim:
     """Write a claim, its letter job and its e-mail. The caller holds the report's lock
-    and has checked the user (transfers, report approval, misuse)."""
+    and has checked the user (transfers, report approval, misuse, a correction)."""
     now = now or timezone.now()
     due = rules.repayment_due(timezone.localdate(now),
                               repayment_days(report.application.round))
     claim = RepaymentClaim(report=report, cause=cause, amount=amount, reason=reason,
-                           due_date=due, created_by=user, created_at=now, updated_at=now)
+                           due_date=due, created_by=user, created_at=now, updated_at=now,
+                           replaces=replaces)
     claim.full_clean()
     claim.save()
     letter = RepaymentLetter(claim=claim, created_at=now)
@@ -105,24 +107,32 @@ def repayment_claim_create(
               "%(status)s).") % {"status": report.get_status_display().lower()},
             "not_submitted",
         )
+    amount = claim_amount(report, amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise refusal(_("Skriv hvorfor midlene kreves tilbake."), "reason_required", "reason")
+    return claim_create(report=report, user=user, cause=ClaimCause.MISUSE, amount=amount,
+                        reason=reason, now=now)
+
+
+def claim_amount(report: Report, amount: Decimal | str | None, field: str = "amount"
+                 ) -> Decimal:
+    """`amount` as whole kroner above 0 and at most what the recipient had (granted and
+    transferred in), or a refusal shown next to `field`."""
     try:
         amount = Decimal(str(amount).replace(" ", "")) if amount not in (None, "") else None
     except InvalidOperation:
         amount = None
     if amount is None or amount != amount.to_integral_value() or amount <= 0:
         raise refusal(_("Skriv beløpet i hele kroner, større enn 0."), "amount_invalid",
-                      "amount")
+                      field)
     if amount > report.available:
         raise refusal(
             _("Beløpet kan ikke være mer enn tilskuddet og overførte midler til sammen "
               "(%(available)s).") % {"available": format_nok(report.available)},
-            "amount_too_high", "amount",
+            "amount_too_high", field,
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise refusal(_("Skriv hvorfor midlene kreves tilbake."), "reason_required", "reason")
-    return claim_create(report=report, user=user, cause=ClaimCause.MISUSE, amount=amount,
-                        reason=reason, now=now)
+    return amount
 
 
 def claim_for_repay_choice(*, report: Report, user: User) -> RepaymentClaim | None:
@@ -173,6 +183,74 @@ def repayment_mark_paid(
     return claim
 
 
+@transaction.atomic
+def repayment_claim_cancel(
+    *, claim: RepaymentClaim, user: User, reason: str,
+    new_amount: Decimal | str | None = None, now: datetime | None = None,
+) -> RepaymentClaim | None:
+    """The office cancels a claim not paid, with a reason the recipient is told by e-mail.
+    With `new_amount` the claim is corrected: a new claim for that amount, with the same
+    cause and reason, a new due date and letter, takes its place (`replaces`); returned."""
+    now = now or timezone.now()
+    report = lock(claim.report)
+    claim = _lock_claim(claim)
+    require_staff(user, report)
+    if not claim.is_open:
+        raise ServiceError(
+            _("Kravet er %(status)s og kan ikke kanselleres.")
+            % {"status": claim.get_status_display().lower()}, "not_open")
+    reason = (reason or "").strip()
+    if not reason:
+        raise refusal(_("Skriv hvorfor kravet kanselleres."), "reason_required", "reason")
+    corrected = None
+    if new_amount not in (None, ""):
+        corrected = claim_amount(report, new_amount, "new_amount")
+        if corrected == claim.amount:
+            raise refusal(_("Det nye beløpet er det samme som kravet har."), "same_amount",
+                          "new_amount")
+    claim.cancelled_at = now
+    claim.cancelled_by = user
+    claim.cancel_reason = reason
+    REPAYMENT_WORKFLOW.transition(
+        claim, ClaimStatus.CANCELLED, by=user, note=reason,
+        audit_data={"amount": str(claim.amount),
+                    **({"new_amount": str(corrected)} if corrected else {})},
+    )
+    replacement = None
+    if corrected is not None:
+        replacement = claim_create(report=report, user=user, cause=claim.cause,
+                                   amount=corrected, reason=claim.reason, now=now,
+                                   replaces=claim)
+    _email_cancelled(claim, report, replacement)
+    return replacement
+
+
+@in_language_of(lambda claim, report, replacement: report.application.organisation)
+def _email_cancelled(claim: RepaymentClaim, report: Report,
+                     replacement: RepaymentClaim | None) -> None:
+    recipients = mail.recipient_emails(report)
+    if not recipients:
+        return
+    subject = _("Krav om tilbakebetaling %(ref)s er kansellert: %(round)s") % {
+        "ref": claim_reference(claim), "round": report.application.round}
+    if replacement is None:
+        then = _("Dere skal ikke betale dette kravet.")
+    else:
+        then = _("Det erstattes av krav %(ref)s på %(amount)s; brevet om det kommer i egen "
+                 "e-post. Betal bare det nye kravet.") % {
+            "ref": claim_reference(replacement), "amount": format_nok(replacement.amount)}
+    body = _(
+        "%(office)s har kansellert kravet om at %(org)s betaler tilbake %(amount)s av "
+        "tilskuddet for %(round)s (%(ref)s).\n\nBegrunnelse: %(reason)s\n\n%(then)s"
+    ) % {
+        "office": office_of(report).name, "org": report.application.organisation.name,
+        "amount": format_nok(claim.amount), "round": report.application.round,
+        "ref": claim_reference(claim), "reason": claim.cancel_reason, "then": then,
+    }
+    queue_email(to=recipients, subject=subject, body=body, kind="repayment_cancelled",
+                reference=claim_reference(claim))
+
+
 @in_language_of(lambda claim, report: report.application.organisation)
 def _email_claim(claim: RepaymentClaim, report: Report) -> None:
     recipients = mail.recipient_emails(report)
@@ -198,7 +276,8 @@ def _email_claim(claim: RepaymentClaim, report: Report) -> None:
 def render_letter(job: RepaymentLetter) -> tuple[bytes, str]:
     claim = (RepaymentClaim.objects
              .select_related("report__application__organisation__county__office",
-                             "report__application__round__scheme", "created_by")
+                             "report__application__round__scheme", "created_by",
+                             "replaces")
              .get(pk=job.claim_id))
     report = claim.report
     reference = claim_reference(claim)
@@ -206,5 +285,8 @@ def render_letter(job: RepaymentLetter) -> tuple[bytes, str]:
         "claim": claim, "report": report, "reference": reference,
         "application": report.application, "office": office_of(report),
         "created_at": timezone.localtime(claim.created_at),
+        "replaces": claim.replaces,
+        "replaces_reference": f"TBK-{report.application.round.year}-{claim.replaces_id:05d}"
+        if claim.replaces_id else "",  # the same report's claim (claim_reference)
     })
     return pdf, f"{reference}.pdf"

@@ -1,5 +1,5 @@
 """Celery tasks of reporting: the receipt PDF, and the daily run that opens the reports
-whose period has started and sends the reminders."""
+whose period has started and sends the reminders (an overdue repayment claim's among them)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 
 from tilskudd.documents.jobs import DOCUMENT_TASK_OPTIONS, run_document_job
 
-from . import reminders, services
+from . import reminders, repayment_reminders, services
 from .changes.tasks import render_change_letter_pdf  # noqa: F401 (registers the task)
 from .documents import render_receipt
 from .models import RepaymentLetter, ReportReceipt
@@ -32,4 +32,5 @@ def daily(now: str | None = None) -> dict[str, int]:
     moment = parse_datetime(now) if now else None
     opened = services.reports_open_due(now=moment)
     sent = reminders.send_reminders(now=moment)
-    return {"opened": len(opened), **sent}
+    claims = repayment_reminders.send_overdue_claim_reminders(now=moment)
+    return {"opened": len(opened), **sent, "repayment_overdue": claims}

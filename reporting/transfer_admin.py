@@ -65,6 +65,25 @@ class PaidForm(forms.Form):
     )
 
 
+class CancelClaimForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=rules.MAX_TEXT_LENGTH,
+        help_text=gettext_lazy("Mottakeren får begrunnelsen i e-posten om kanselleringen."),
+        error_messages={"required": gettext_lazy("Skriv hvorfor kravet kanselleres.")},
+    )
+    new_amount = forms.DecimalField(
+        label=gettext_lazy("Riktig beløp (kr), om beløpet er feil"), required=False,
+        min_value=1, decimal_places=0, max_digits=12,
+        help_text=gettext_lazy(
+            "Et krav kan ikke endres. Er beløpet feil, skriv det riktige her: kravet "
+            "kanselleres, og et nytt krav med dette beløpet, ny frist og nytt brev lages i "
+            "stedet. La feltet stå tomt for bare å kansellere."),
+        error_messages={"invalid": gettext_lazy("Skriv beløpet i hele kroner, større enn 0."),
+                        "min_value": gettext_lazy("Skriv beløpet i hele kroner, større enn 0.")},
+    )
+
+
 class FundsAdminMixin:
     """For ReportAdmin: the unused-funds box on the report's page and its two actions."""
 
@@ -115,8 +134,9 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
     search_fields = ["report__application__organisation__name",
                      "report__application__organisation__org_number"]
     fields = ["reference_display", "organisation", "round_display", "amount_display", "cause",
-              "reason", "due_date", "status", "paid_on", "paid_by", "created_by", "created_at",
-              "letter_display", "history"]
+              "reason", "due_date", "status", "paid_on", "paid_by", "cancelled_at",
+              "cancelled_by", "cancel_reason", "replaces_display", "replaced_by_display",
+              "created_by", "created_at", "letter_display", "history"]
     readonly_fields = fields
     change_form_template = "admin/reporting/repaymentclaim/change_form.html"
 
@@ -137,14 +157,31 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
     def amount_display(self, obj: RepaymentClaim) -> str:
         return format_nok(obj.amount)
 
+    def _claim_link(self, claim: RepaymentClaim | None) -> str:
+        if claim is None:
+            return "–"
+        return format_html('<a href="{}">{} ({})</a>', self.change_url(claim),
+                           repayments.claim_reference(claim), format_nok(claim.amount))
+
+    @admin.display(description=gettext_lazy("erstatter kravet"))
+    def replaces_display(self, obj: RepaymentClaim) -> str:
+        return self._claim_link(obj.replaces)
+
+    @admin.display(description=gettext_lazy("erstattet av"))
+    def replaced_by_display(self, obj: RepaymentClaim) -> str:
+        return self._claim_link(getattr(obj, "replaced_by", None))
+
     @admin.display(description=gettext_lazy("brev"))
     def letter_display(self, obj: RepaymentClaim) -> str:
         letter = getattr(obj, "letter", None)
-        if letter is None or not letter.is_ready:
+        if letter is None or letter.status not in ("ready", "pending"):
             return letter.get_status_display() if letter else "–"
-        return format_html('<a href="{}">{}</a> (SHA-256 {})',
-                           reverse("reporting:repayment_letter", args=[obj.pk]),
-                           _("Last ned brevet"), letter.sha256)
+        link = reverse("reporting:repayment_letter", args=[obj.pk])
+        if not letter.is_ready:  # made on the spot if clicked before the worker has
+            return format_html('<a href="{}">{}</a> ({})', link, _("Last ned brevet"),
+                               letter.get_status_display().lower())
+        return format_html('<a href="{}">{}</a> (SHA-256 {})', link, _("Last ned brevet"),
+                           letter.sha256)
 
     @admin.display(description=gettext_lazy("historikk"))
     def history(self, obj: RepaymentClaim) -> str:
@@ -172,11 +209,37 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
                  "show_save_and_add_another": False, "show_delete": False,
                  "may_mark_paid": claim is not None and claim.status == ClaimStatus.OPEN
                  and self._is_staff_member(request)}
+        extra["may_cancel"] = extra["may_mark_paid"]
         return super().change_view(request, object_id, form_url, {**extra,
                                                                    **(extra_context or {})})
 
     def get_urls(self):
-        return [*self.row_paths(("betalt/", self.paid_view, "paid")), *super().get_urls()]
+        return [*self.row_paths(("betalt/", self.paid_view, "paid"),
+                                ("kanseller/", self.cancel_view, "cancel")),
+                *super().get_urls()]
+
+    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        claim = self.scoped_row(request, pk)
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        form = CancelClaimForm(request.POST or None)
+        made = []
+        if form_acted(request, form, lambda: made.append(repayments.repayment_claim_cancel(
+                claim=claim, user=request.user, reason=form.cleaned_data["reason"],
+                new_amount=form.cleaned_data["new_amount"]))):
+            replacement = made[0]
+            if replacement is None:
+                self.message_user(request, _("Kravet er kansellert. Mottakeren får e-post."),
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(self.change_url(claim))
+            self.message_user(request, _(
+                "Kravet er kansellert, og det nye kravet %(ref)s på %(amount)s er laget. "
+                "Brevet lages og sendes på e-post.") % {
+                    "ref": repayments.claim_reference(replacement),
+                    "amount": format_nok(replacement.amount)}, messages.SUCCESS)
+            return HttpResponseRedirect(self.change_url(replacement))
+        return self.object_page(request, "admin/reporting/report/action_form.html", claim,
+                                title=_("Kanseller eller korriger kravet"), form=form)
 
     def paid_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         claim = self.scoped_row(request, pk)

@@ -138,9 +138,13 @@ class ClaimCause(models.TextChoices):
 class ClaimStatus(models.TextChoices):
     OPEN = "open", _("Ikke betalt")
     PAID = "paid", _("Betalt")
+    CANCELLED = "cancelled", _("Kansellert")
 
 
-CLAIM_TRANSITIONS = {ClaimStatus.OPEN: {ClaimStatus.PAID}, ClaimStatus.PAID: set()}
+#: A claim not paid may be cancelled by the office, with a reason; a wrong amount is
+#: corrected by cancelling it and making a new claim in its place (`replaces`).
+CLAIM_TRANSITIONS = {ClaimStatus.OPEN: {ClaimStatus.PAID, ClaimStatus.CANCELLED},
+                     ClaimStatus.PAID: set(), ClaimStatus.CANCELLED: set()}
 
 
 class RepaymentClaim(models.Model):
@@ -156,7 +160,7 @@ class RepaymentClaim(models.Model):
     reason = models.TextField(_("begrunnelse"), max_length=rules.MAX_TEXT_LENGTH)
     due_date = models.DateField(_("betalingsfrist"))
     status = models.CharField(
-        _("status"), max_length=8, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -165,6 +169,14 @@ class RepaymentClaim(models.Model):
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     paid_on = models.DateField(_("betalt dato"), null=True, blank=True)
     paid_by = _user(_("registrert betalt av"))
+    cancelled_at = models.DateTimeField(_("kansellert"), null=True, blank=True)
+    cancelled_by = _user(_("kansellert av"))
+    cancel_reason = models.TextField(_("begrunnelse for kanselleringen"), blank=True,
+                                     max_length=rules.MAX_TEXT_LENGTH)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        verbose_name=_("erstatter kravet"),
+    )
     updated_at = models.DateTimeField(_("sist endret"), default=timezone.now)
 
     class Meta:
@@ -180,9 +192,16 @@ class RepaymentClaim(models.Model):
                 condition=~Q(status="paid") | Q(paid_on__isnull=False, paid_by__isnull=False),
                 name="claim_paid_has_date_and_person",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | (
+                    Q(cancelled_at__isnull=False, cancelled_by__isnull=False)
+                    & ~Q(cancel_reason="")),
+                name="claim_cancelled_has_reason_and_person",
+            ),
             models.UniqueConstraint(
                 fields=["report", "cause"],
-                condition=Q(cause__in=["transfer_refused", "repay_chosen"]),
+                condition=Q(cause__in=["transfer_refused", "repay_chosen"])
+                & ~Q(status="cancelled"),
                 name="claim_once_per_report_for_unused_funds",
             ),
         ]

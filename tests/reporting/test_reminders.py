@@ -131,10 +131,10 @@ def test_the_daily_task_opens_reports_and_sends_reminders(
     result = tasks.daily.delay(now=_at(deadline, 30).isoformat()).get()
 
     # then: the report was opened, and the reminder went
-    assert result == {"opened": 1, "contact": 1, "office": 0}
+    assert result == {"opened": 1, "contact": 1, "office": 0, "repayment_overdue": 0}
     assert [m.subject.split(":")[0] for m in mailoutbox] == ["Påminnelse"]
     assert tasks.daily.delay(now=_at(deadline, 30).isoformat()).get() == {
-        "opened": 0, "contact": 0, "office": 0}
+        "opened": 0, "contact": 0, "office": 0, "repayment_overdue": 0}
 
 
 def test_beat_runs_the_daily_task_once_a_day(settings):
