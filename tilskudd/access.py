@@ -105,18 +105,34 @@ def memberships_for(user: User) -> QuerySet[Membership]:
     return source().memberships_for(user)
 
 
+#: Where a request's user holds the memberships read with it (tilskudd.auth_backends).
+HELD = "_tilskudd_acting_memberships"
+
+
 def acting_memberships(user: User) -> list[Membership]:
     """memberships_for as a list, read once per request (tilskudd.per_request): the page
-    header, the view and its permission checks share it. A service that changes the
+    header, the view and its permission checks share it. The request's user comes with
+    them (tilskudd.auth_backends, held on that object only). A service that changes the
     user's memberships during a request calls forget_acting()."""
     if not user.is_authenticated:
         return []
+    held = getattr(user, HELD, None)
+    if held is not None:
+        return held
     return remembered(("acting_memberships", user.pk), lambda: list(memberships_for(user)))
+
+
+def hold_acting(user: User, memberships: list[Membership]) -> None:
+    """Keep on this user object (the request's) the memberships memberships_for would
+    read; its office membership is cached on it by its query (select_related)."""
+    setattr(user, HELD, memberships)
 
 
 def forget_acting(user: User) -> None:
     """Drop what this request remembered of the user's memberships and office."""
     forget(("acting_memberships", user.pk))
+    if hasattr(user, HELD):
+        delattr(user, HELD)
     reverse = User.office_membership.related
     if user.is_authenticated and reverse.is_cached(user):
         reverse.delete_cached_value(user)

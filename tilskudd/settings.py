@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, and a session from before tilskudd.auth_backends names its backend
+    "tilskudd.middleware.AuthenticationMiddleware",
     # the signed-in user's own language choice (User.language) over the cookie's
     "tilskudd.language_views.UserLanguageMiddleware",
     # who the user acts for is read once a request (tilskudd.access.acting_memberships)
@@ -117,10 +118,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes first: it refuses a locked-out user before the password is checked.
+# django-axes first: it refuses a locked-out user before the password is checked. Django's
+# ModelBackend, whose user comes with who they act for (one query: tilskudd.auth_backends).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tilskudd.auth_backends.PortalModelBackend",
 ]
 # Sign-in throttling: 5 failures for one user from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5

@@ -16,6 +16,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from ..auth_backends import load_user
 from . import provider, services
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ SESSION_SID = "idporten_sid"
 class IdportenBackend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs) -> None:
         self.UserModel = get_user_model()
+
+    def get_user(self, user_id):
+        """The user with who they act for (tilskudd.auth_backends), as mozilla-django-oidc's
+        get_user reads the user (whether active or not)."""
+        return load_user(user_id)
 
     def authenticate(self, request, **kwargs):
         if request is None or "code_verifier" not in kwargs or not provider.enabled():
