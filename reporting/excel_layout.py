@@ -54,16 +54,18 @@ class Part:
 
 
 def _part(key: str, sheet: str, title: str, related_name: str, *, label: str,
-          label_width: float, own: tuple[Column, ...]) -> Part:
+          label_width: float, own: tuple[Column, ...], after: tuple[Column, ...] = ()) -> Part:
     """Every part's sheet has the same frame: the line's ID in column A (how the import
     finds the line), what the line is, what was granted, the part's own columns, and what
-    was used last (the account sheet adds that column up)."""
+    was used (the account sheet adds that column up); then `after`, columns added since
+    the first templates, so the columns of the older ones keep their letters."""
     return Part(key, sheet, title, related_name, (
         Column("id", _("Linje-ID (ikke endre)"), FIXED_ID, 12),
         Column("label", label, FIXED_TEXT, label_width),
         Column("granted", _("Innvilget (kr)"), FIXED_AMOUNT, 16),
         *own,
         Column("amount_used", _("Brukt (kr)"), AMOUNT, 16),
+        *after,
     ))
 
 
@@ -74,6 +76,12 @@ def report_parts() -> tuple[Part, ...]:
                   Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
                   Column("still_studying", _("Studerer fortsatt (antall)"), PERSONS, 14),
                   Column("stopped", _("Avbrutt (antall)"), PERSONS, 14),
+              ), after=(
+                  # the web form's explanation, when the three counts are not the line's
+                  # persons (rules.persons_mismatch)
+                  Column("persons_explanation",
+                         _("Forklaring på antall personer (bare hvis de tre antallene til "
+                           "sammen ikke er antallet linjen gjelder)"), TEXT, 48),
               )),
         _part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", label=_("Målgruppe"),
               label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),
