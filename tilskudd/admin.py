@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .admin_formsets import formset_changes
@@ -69,8 +70,12 @@ class OrganisationAdmin(OfficeScopedAdmin):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(NationalReadOnlyAdmin):
-    list_display = ["code", "name", "budget_chapter"]
+class SchemeAdmin(TranslationAdmin, NationalReadOnlyAdmin):
+    """The name and rules summary in bokmål, nynorsk and English (tilskudd/translation.py):
+    bokmål is required, an empty one reads as bokmål. Superusers edit, others read."""
+
+    list_display = ["code", "name_nb", "name_nn", "name_en", "budget_chapter"]
+    fields = ["code", "name", "budget_chapter", "rules_text", "rules_url", "eligible_kinds"]
 
 
 @admin.register(Round)

@@ -162,6 +162,33 @@ KKT_RULES = (
     "per søknad. Tilskudd på kr 200 000 eller mer krever revisorattestasjon i rapporten."
 )
 
+#: The scheme's name and rules summary in nynorsk and English (tilskudd/translation.py);
+#: migration 0013 gives an existing KKT row the same.
+KKT_NAMES = {
+    "nb": "Kompetanse- og tjenesteutviklingstilskudd",
+    "nn": "Kompetanse- og tenesteutviklingstilskot",
+    "en": "Competence and service development grant",
+}
+KKT_RULES_TRANSLATED = {
+    "nn": (
+        "Kompetanse- og tenesteutviklingstilskot (kap. 761 post 68) skal bidra til færre "
+        "tilsette utan relevant formell utdanning i omsorgstenesta og til berekraftige "
+        "tenester. Kommunar, interkommunale selskap og universitet/høgskular kan søkje; "
+        "fylkeskommunar berre om kompetansetiltak innan psykisk helse og rus. Høgst fem "
+        "tenesteutviklingsprosjekt per søknad. Tilskot på kr 200 000 eller meir krev "
+        "revisorattestasjon i rapporten."
+    ),
+    "en": (
+        "The competence and service development grant (chapter 761, item 68) is to reduce "
+        "the number of staff without relevant formal education in the care services and "
+        "make the services sustainable. Municipalities, inter-municipal companies and "
+        "universities/university colleges may apply; county municipalities only for "
+        "competence measures in mental health and substance abuse. At most five service "
+        "development projects per application. A grant of NOK 200,000 or more requires an "
+        "auditor's statement in the report."
+    ),
+}
+
 # Demo pots per office (kr). Trøndelag's is the published figure for 2025.
 DEMO_POTS = {
     "agder": 22_400_000,
@@ -243,9 +270,10 @@ def load_demo_data(now: datetime | None = None) -> list[DemoLogin]:
     scheme, _ = Scheme.objects.update_or_create(
         code="kkt",
         defaults={
-            "name": "Kompetanse- og tjenesteutviklingstilskudd",
+            **{f"name_{lang}": name for lang, name in KKT_NAMES.items()},
             "budget_chapter": "761.68",
-            "rules_text": KKT_RULES,
+            "rules_text_nb": KKT_RULES,
+            **{f"rules_text_{lang}": text for lang, text in KKT_RULES_TRANSLATED.items()},
             "rules_url": "https://www.helsedirektoratet.no/tilskudd/kompetanse-og-tjenesteutviklingstilskudd",
             "eligible_kinds": list(OrganisationKind.values),
         },

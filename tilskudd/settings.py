@@ -33,6 +33,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # before the admin: the scheme's name in nb/nn/en (tilskudd/translation.py)
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -160,6 +162,20 @@ LANGUAGE_CODE = "nb"
 # Each named in its own language (the header's choice); Django's set_language checks these.
 LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Data a user reads (the scheme's name and rules) in each language: name_nb, name_nn,
+#: name_en beside `name`, which reads the active language's and falls back to bokmål.
+#: "default": Scheme(name=…) also fills name_nb, whatever language is active.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "nb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("nb",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
+
+
+def _verbose_name_in(name, lang: str) -> str:
+    """The admin's labels: «navn – Nynorsk», each language named as the header names it."""
+    return f"{name} – {dict(LANGUAGES)[lang]}"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _verbose_name_in
 #: «17. mars 2027 kl. 23:59» in nb and nn, «17 March 2027 at 23:59» in en (tilskudd/formats/)
 FORMAT_MODULE_PATH = ["tilskudd.formats"]
 TIME_ZONE = "Europe/Oslo"

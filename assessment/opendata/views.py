@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from .flat import grants_csv
@@ -40,9 +42,16 @@ FILE_CACHE_SECONDS = 10 * 60
 
 
 def _cached(published: PublishedRound, kind: str, build) -> str:
+    """Built in bokmål, whatever the visitor reads the page in: a file is one published data
+    set (one identifier, one title, the scheme's name as published), not one per language."""
     offices = "-".join(str(pk) for pk in sorted(office.pk for office in published.offices))
     key = f"opendata:{kind}:{published.round.pk}:{offices}"
-    return cache.get_or_set(key, build, FILE_CACHE_SECONDS)
+
+    def in_bokmal() -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build()
+
+    return cache.get_or_set(key, in_bokmal, FILE_CACHE_SECONDS)
 
 
 @require_GET
