@@ -184,7 +184,7 @@ KKT_RULES_TRANSLATED = {
         "make the services sustainable. Municipalities, inter-municipal companies and "
         "universities/university colleges may apply; county municipalities only for "
         "competence measures in mental health and substance abuse. At most five service "
-        "development projects per application. A grant of NOK 200,000 or more requires an "
+        "development projects per application. A grant of NOK 200 000 or more requires an "
         "auditor's statement in the report."
     ),
 }

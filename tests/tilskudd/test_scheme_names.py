@@ -181,3 +181,13 @@ def test_the_migration_fills_the_known_names_and_keeps_bokmal_going_back():
             "Endret i admin")
     finally:
         _migrate(leaves)
+
+
+def test_the_migration_and_the_seed_give_the_same_texts():
+    """The migration keeps its own copy (it must say the same in a year); today they agree."""
+    from importlib import import_module
+
+    migration = import_module(f"tilskudd.migrations.{AFTER[1]}")
+
+    assert migration.KNOWN_NAMES == {NB: {"nn": NN, "en": EN}}
+    assert migration.KNOWN_RULES == {KKT_RULES: KKT_RULES_TRANSLATED}
