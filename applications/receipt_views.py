@@ -45,7 +45,7 @@ def _withdrawn_notice(submission: Submission) -> list[str]:
 
 @login_required
 def receipt(request: HttpRequest, reference: str) -> HttpResponse:
-    submission = selectors.submission_for_member(request.user, reference)
+    submission = selectors.receipt_for_member(request.user, reference)
     application = submission.application
     membership = selectors.membership_for(request.user, application)
     links = [Link(_("Mine søknader"), reverse("applications:archive"))]

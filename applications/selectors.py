@@ -72,6 +72,36 @@ def submission_for_member(user: User, reference: str) -> Submission:
                                              application_path="application")
 
 
+#: What the receipt page reads of a submission besides its frozen content (which says who
+#: sent it to whom): who sent it, its receipt job, and of its application the status and
+#: the round's dates (the status line, «Trekk søknaden»).
+RECEIPT_COLUMNS = (
+    "reference", "submitted_at", "content", "language", "withdrawn_at", "withdraw_reason",
+    "total_applied", "application", "submitted_by", "submitted_by__full_name",
+    "application__organisation_id", "application__round", "application__status",
+    "application__signature_requested_at", "application__round__opens_at",
+    "application__round__application_deadline", "receipt__status", "receipt__sha256",
+    "receipt__file", "receipt__attempts",
+)
+
+
+@functools.cache
+def _receipt_queryset() -> QuerySet[Submission]:
+    """Built once and only filtered (a filter is a copy)."""
+    return Submission.objects.select_related(
+        "application__round", "submitted_by", "receipt").only(*RECEIPT_COLUMNS)
+
+
+def receipt_for_member(user: User, reference: str) -> Submission:
+    """The submission under `reference` for its receipt page, if `user` is a member of
+    the organisation that sent it, else 404 (never 403), with only what the page reads."""
+    try:
+        return _receipt_queryset().filter(
+            application__organisation__memberships__user=user).get(reference=reference)
+    except Submission.DoesNotExist:
+        raise Http404 from None
+
+
 #: What the archive's rows read of an application (its status for tilskudd.status and the
 #: links); its round's year and scheme code come as annotations, its round itself is not read.
 ARCHIVE_COLUMNS = ("id", "organisation_id", "round_id", "status", "signature_requested_at")

@@ -25,7 +25,8 @@ class ReportingConfig(AppConfig):
         register_submission_gate(overdue_report_gate)
         # reports, and the repayment claims on them, exist once a report is opened
         register_archive_provider(report_documents, from_stage=Stage.REPORT_DRAFT)
-        register_stage_provider(report_stages)
+        # a report is opened on a grant only (reporting.services.report_open)
+        register_stage_provider(report_stages, from_stage=Stage.GRANTED)
         register_inbox_provider(items=report_items, events=report_events)
         register_office_provider(review_items)
         register_figures("reporting", report_figures)

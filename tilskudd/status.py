@@ -125,25 +125,39 @@ class GrantStatus:
 #: A provider: (the applications, as objects with `pk`) -> {application id: what it knows}.
 StageProvider = Callable[[Sequence[Any]], Mapping[int, StageFound]]
 _providers: list[StageProvider] = []
+#: A provider that knows only applications come so far (register_stage_provider's
+#: from_stage) is asked after the others, for those the others put at that stage or later.
+_from_stage: dict[StageProvider, Stage] = {}
 
 
-def register_stage_provider(provider: StageProvider) -> StageProvider:
+def register_stage_provider(provider: StageProvider, *,
+                            from_stage: Stage | None = None) -> StageProvider:
     if provider not in _providers:
         _providers.append(provider)
+    if from_stage is not None:
+        _from_stage[provider] = from_stage
     return provider
 
 
 def grant_status_for(applications: Iterable[Any]) -> dict[int, GrantStatus]:
     """The status line of each application, by application id: the stage furthest along
-    that any provider reports, with the granted amount any provider knows."""
+    that any provider reports, with the granted amount any provider knows. A provider
+    registered with a `from_stage` (reporting: a report exists on a grant only) is asked
+    for the applications the others put at that stage or later, and not at all if none."""
     applications = list(applications)
     if not applications:
         return {}
     stages: dict[int, StageFound] = {}
     granted: dict[int, Any] = {}
     decisions: dict[int, Stage] = {}
-    for provider in _providers:
-        for application_id, found in provider(applications).items():
+    for provider in sorted(_providers, key=lambda p: p in _from_stage):  # stable
+        asked = applications
+        if (from_stage := _from_stage.get(provider)) is not None:
+            asked = [a for a in applications
+                     if (so_far := stages.get(a.pk)) is not None and so_far.stage >= from_stage]
+            if not asked:
+                continue
+        for application_id, found in provider(asked).items():
             if found.granted is not None:
                 granted[application_id] = found.granted
             if found.decision is not None:

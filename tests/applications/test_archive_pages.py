@@ -213,3 +213,32 @@ def test_a_rows_words_are_escaped(client, editor, draft, monkeypatch):
     assert '<span class="small">(&quot;klar&quot;)</span>' in html
     assert '<a href="/x" class="d-block">Gå &lt;videre&gt;</a>' in html
     assert "<b>Brev</b>" not in html
+
+
+def test_a_stage_provider_with_a_stage_is_asked_for_the_applications_that_far(monkeypatch):
+    """tilskudd.status: a provider registered with from_stage (reporting's, from a grant) is
+    asked after the others, for the applications they put at that stage or later only."""
+    from types import SimpleNamespace
+
+    from tilskudd import status
+
+    asked = []
+
+    def reports(applications):
+        asked.append([a.pk for a in applications])
+        return {a.pk: status.StageFound(Stage.REPORT_DRAFT) for a in applications}
+
+    monkeypatch.setattr(status, "_providers", [])
+    monkeypatch.setattr(status, "_from_stage", {})
+    status.register_stage_provider(reports, from_stage=Stage.GRANTED)
+    status.register_stage_provider(lambda applications: {
+        1: status.StageFound(Stage.SUBMITTED), 2: status.StageFound(Stage.REJECTED),
+        3: status.StageFound(Stage.GRANTED, granted=10), 4: status.StageFound(Stage.ACCEPTED)})
+    rows = [SimpleNamespace(pk=pk) for pk in (1, 2, 3, 4)]
+
+    found = status.grant_status_for(rows)
+
+    assert asked == [[3, 4]]
+    assert {pk: s.stage for pk, s in found.items()} == {
+        1: Stage.SUBMITTED, 2: Stage.REJECTED, 3: Stage.REPORT_DRAFT, 4: Stage.REPORT_DRAFT}
+    assert status.grant_status_for(rows[:2]) and asked == [[3, 4]]
