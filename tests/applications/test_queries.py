@@ -22,33 +22,34 @@ from tests.tilskudd.factories import RoundFactory
 from tilskudd import archive
 from tilskudd.models import Round
 
-#: session, user, the acting-for header (memberships, office), the application and its
+#: session, one query for the user with the acting-for header (memberships, office:
+#: tilskudd.auth_backends), the application and its
 #: four prefetched relations (lines of three parts, attachments), its history with who;
 #: on the step of the header (om-soknaden) one more: a transfer approved from last year
 #: (tilskudd.carryover).
-EDIT_PAGE_QUERIES = 10
+EDIT_PAGE_QUERIES = 8
 HEADER_STEP_QUERIES = EDIT_PAGE_QUERIES + 1
-#: session, user, the acting-for header (memberships, office memberships), the
+#: session, one query for the user with the acting-for header (memberships, office), the
 #: application and its four prefetched relations, the live submission, its history with who;
 #: may they withdraw it asks the memberships the header read (tilskudd.access, per request).
-SUBMITTED_PAGE_QUERIES = 11
-#: session, user, the acting-for header (memberships, office), the application and its
-#: four prefetched relations, the signatory check, the gates (reporting: one question when
-#: nothing was granted before).
-PREVIEW_PAGE_QUERIES = 10
-#: session, user, the acting-for header (memberships, office), the submission with its
-#: application (membership-scoped), its receipt job, the signatory check and the gates of
-#: «Trekk søknaden», the status line (assessment; reporting is asked
+SUBMITTED_PAGE_QUERIES = 9
+#: session, one query for the user with the acting-for header (memberships, office), the
+#: application and its four prefetched relations, the signatory check, the gates (reporting:
+#: one question when nothing was granted before).
+PREVIEW_PAGE_QUERIES = 8
+#: session, one query for the user with the acting-for header (memberships, office), the
+#: submission with its application (membership-scoped), its receipt job, the signatory check
+#: and the gates of «Trekk søknaden», the status line (assessment; reporting is asked
 #: only once a grant is decided: tilskudd.status from_stage).
-RECEIPT_PAGE_QUERIES = 7
-#: session, user, memberships (read once for the page and its header), the header's office
+RECEIPT_PAGE_QUERIES = 5
+#: session, one query for the user, memberships (for the page and its header) and the office
 #: membership, open rounds, how many applications each organisation has with those in the
 #: open rounds (one query), the organisation's page of applications with the sums of their
 #: lines, their submissions with receipts, the status line (tilskudd.status: one query for
 #: assessment; reporting only when a row shown has a grant). The apps that show documents
 #: in the archive (tilskudd.archive) are asked, one query each, only when a row shown has
 #: come far enough to have their documents (none of these rows has: test_archive_pages.py).
-ARCHIVE_PAGE_QUERIES = 9
+ARCHIVE_PAGE_QUERIES = 7
 
 
 def archive_providers() -> int:
