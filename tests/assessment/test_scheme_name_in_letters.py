@@ -1,7 +1,8 @@
-"""The allocation letter names the scheme in the organisation's language form (the letter's
-language, active while it renders), read back from the PDF with pypdf."""
+"""The allocation letter and its e-mail name the scheme in the organisation's language form
+(the letter's language, active while it renders), the PDF read back with pypdf."""
 
 import pytest
+from django.core import mail
 
 from assessment.models import LetterKind
 from tilskudd.models import Scheme
@@ -36,6 +37,10 @@ def test_a_letter_to_a_nynorsk_municipality_names_the_scheme_in_nynorsk(
     assert KKT_NAMES["nn"] in text
     assert KKT_NAMES["nb"] not in text
     assert KKT_NAMES["en"] not in text
+    # and the e-mail that brings it
+    subject = mail.outbox[0].subject
+    assert f"{KKT_NAMES['nn']} {application.round.year}" in subject
+    assert KKT_NAMES["nb"] not in subject
 
 
 def test_a_letter_to_a_bokmal_municipality_names_it_in_bokmal_from_a_nynorsk_caseworker(
