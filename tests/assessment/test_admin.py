@@ -236,13 +236,13 @@ def _changelist_queries(client, caseworker, params=None) -> tuple[int, object]:
 
 
 @pytest.mark.parametrize("params", [{}, {"o": "2"}, {"q": "Selskap"}])
-def test_the_list_takes_as_many_queries_for_200_applications_as_for_10(
+def test_the_list_takes_as_many_queries_for_500_applications_as_for_10(
     client, trondheim, open_round, budget, caseworker, approver, params
 ):
     _bulk_applications(10, county=trondheim.county, rnd=open_round,
                        caseworker=caseworker, approver=approver)
     few, _ = _changelist_queries(client, caseworker, params)
-    _bulk_applications(190, county=trondheim.county, rnd=open_round, caseworker=caseworker,
+    _bulk_applications(490, county=trondheim.county, rnd=open_round, caseworker=caseworker,
                        approver=approver, start=10)
     many, response = _changelist_queries(client, caseworker, params)
 
