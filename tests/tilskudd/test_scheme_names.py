@@ -136,6 +136,9 @@ def test_the_admin_edits_the_three_names_and_staff_read_them(client):
                                        "eligible_kinds": "[]"})
     assert missing_bokmal.status_code == 200  # bokmål is the one the others fall back to
 
+    listed = client.get("/admin/tilskudd/scheme/").content.decode()
+    assert NB in listed and NN in listed  # a column per language
+
     client.force_login(office_staff(OfficeFactory()))
     read_only = client.get(url).content.decode()
     assert NN in read_only
