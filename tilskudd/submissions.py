@@ -89,7 +89,9 @@ def submission_for_member(model: type[FrozenSubmission], user, reference: str, *
 
 def sender_content(organisation: Organisation, rnd: Round) -> dict[str, Any]:
     """What every frozen content starts with: the scheme and year, who sent it and to whom
-    (the receipt page, its e-mail and the PDF copy read these keys)."""
+    (the receipt page, its e-mail and the PDF copy read these keys). The scheme's name is
+    kept as it reads in the active language, the one the submission is sent and its
+    receipt written in (tilskudd/translation.py)."""
     return {
         "scheme": rnd.scheme.name,
         "round_year": rnd.year,
