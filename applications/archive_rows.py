@@ -9,7 +9,6 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -50,18 +49,44 @@ class Words:
         self.preview = escape(_("Forhåndsvis"))
         self.see = escape(_("Se søknaden"))
         self.withdraw = escape(_("Trekk søknaden"))
+        self.sent = _("sendt %(at)s")
+        self.withdrawn = _("trukket %(at)s")
+        self.for_year = _("søknaden for %(year)s")
+        self._statuses: dict[tuple, tuple[str, str, str]] = {}
+
+    def status(self, status: GrantStatus | None) -> tuple[str, str, str]:
+        """A status line's key, label and amount note, escaped, worked out once a page for
+        each stage and amount."""
+        if status is None:
+            return "", "", ""
+        key = (status.stage, status.granted, status.decision)
+        found = self._statuses.get(key)
+        if found is None:
+            note = status.amount_note
+            found = self._statuses[key] = (
+                status.key, escape(status.label),
+                f'<span class="d-block small">{escape(note)}</span>' if note else "")
+        return found
 
 
-def _date(moment, format: str) -> str:
-    return date_format(timezone.localtime(moment), format)
+def _day(moment) -> str:
+    """«1.3.2027», as the date filter's "j.n.Y" (Oslo time)."""
+    local = timezone.localtime(moment)
+    return f"{local.day}.{local.month}.{local.year}"
+
+
+def _day_and_time(moment) -> str:
+    """«1.3.2027 09:05», as the date filter's "j.n.Y H:i" (Oslo time)."""
+    local = timezone.localtime(moment)
+    return f"{local.day}.{local.month}.{local.year} {local.hour:02d}:{local.minute:02d}"
 
 
 def _submission(submission: dict[str, Any], url: Urls, words: Words) -> str:
     reference = escape(submission["reference"])
     if submission["withdrawn_at"] is None:
-        when = _("sendt %(at)s") % {"at": _date(submission["submitted_at"], "j.n.Y H:i")}
+        when = words.sent % {"at": _day_and_time(submission["submitted_at"])}
     else:
-        when = _("trukket %(at)s") % {"at": _date(submission["withdrawn_at"], "j.n.Y")}
+        when = words.withdrawn % {"at": _day(submission["withdrawn_at"])}
     status = submission["receipt_status"]
     if status == DocumentStatus.READY:
         pdf = (f'<a href="{escape(url("applications:receipt_pdf", submission["reference"]))}">'
@@ -100,15 +125,13 @@ def row_html(application: Application, sent: list[dict[str, Any]],
     year = str(application.round_year)
     live = next((s for s in sent if s["withdrawn_at"] is None), None)
     total = format_nok(live["total_applied"] if live else application.lines_total)
-    note = ""
-    if status is not None and (amount_note := status.amount_note):
-        note = f'<span class="d-block small">{escape(amount_note)}</span>'
+    status_key, status_label, note = words.status(status)
     sent_html = ("".join(_submission(s, url, words) for s in sent)
                  or f"<span>{words.not_sent}</span>\n")
     documents_html = "".join(map(_document, documents)) or "<span>–</span>\n"
     edit_url = escape(url("applications:edit", application.pk))
     if application.is_editable:
-        for_year = escape(_("søknaden for %(year)s") % {"year": year})
+        for_year = escape(words.for_year % {"year": year})
         actions = (f'<li><a href="{edit_url}">{words.change}<span class="visually-hidden"> '
                    f'{for_year}</span></a></li>\n'
                    f'<li><a href="{escape(url("applications:preview", application.pk))}">'
@@ -121,8 +144,7 @@ def row_html(application: Application, sent: list[dict[str, Any]],
                     f'{words.withdraw}<span class="visually-hidden"> {year}</span></a></li>\n')
     return mark_safe(  # noqa: S308 -- every value above is escaped
         f'<tr>\n<th scope="row">{escape(application.scheme_code.upper())} {year}</th>\n'
-        f'<td class="grant-status" data-stage="{status.key if status else ""}">'
-        f'{escape(status.label) if status else ""}{note}</td>\n'
+        f'<td class="grant-status" data-stage="{status_key}">{status_label}{note}</td>\n'
         f'<td class="amount">{escape(total)}</td>\n'
         f'<td>\n{sent_html}</td>\n'
         f'<td>\n{documents_html}</td>\n'

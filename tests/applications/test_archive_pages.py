@@ -242,3 +242,18 @@ def test_a_stage_provider_with_a_stage_is_asked_for_the_applications_that_far(mo
     assert {pk: s.stage for pk, s in found.items()} == {
         1: Stage.SUBMITTED, 2: Stage.REJECTED, 3: Stage.REPORT_DRAFT, 4: Stage.REPORT_DRAFT}
     assert status.grant_status_for(rows[:2]) and asked == [[3, 4]]
+
+
+@pytest.mark.parametrize("moment", ["2027-03-01T08:05:00+00:00", "2026-10-25T00:30:00+00:00",
+                                    "2026-10-25T01:30:00+00:00", "2026-12-31T23:59:00+00:00"])
+def test_the_rows_dates_read_as_the_date_filter_writes_them(moment):
+    from datetime import datetime
+
+    from django.utils.formats import date_format
+
+    from applications import archive_rows
+
+    at = datetime.fromisoformat(moment)
+    local = timezone.localtime(at)
+    assert archive_rows._day_and_time(at) == date_format(local, "j.n.Y H:i")
+    assert archive_rows._day(at) == date_format(local, "j.n.Y")
