@@ -148,8 +148,11 @@ def _read_part(
     if sheet is None:
         return None
     hint = _("Ikke flytt, slett eller sett inn kolonner.")
+    last = sheet.last_row_with_content()
+    absent = {i for i, column in enumerate(part.columns, start=1) if column.added_later
+              and all(sheet.cell(row, i).is_blank for row in range(xl.HEADING_ROW, last + 1))}
     headings_ok = [reader.expect_label(sheet.cell(xl.HEADING_ROW, i), column.heading, hint=hint)
-                   for i, column in enumerate(part.columns, start=1)]
+                   for i, column in enumerate(part.columns, start=1) if i not in absent]
     if not all(headings_ok):
         return None
     by_id = {line.pk: line for line in lines}
@@ -157,7 +160,6 @@ def _read_part(
     input_columns = [i for i, c in enumerate(part.columns, start=1) if c.kind in INPUT_KINDS]
     seen: dict[int, int] = {}
     values: list[dict[str, Any]] = []
-    last = sheet.last_row_with_content()
     for row in range(xl.FIRST_LINE_ROW, max(last, xl.FIRST_LINE_ROW + len(lines) - 1) + 1):
         id_cell = sheet.cell(row, 1)
         if sheet.row_is_blank(row, columns):
@@ -176,7 +178,7 @@ def _read_part(
                          % {"id": line_id, "row": seen[line_id]})
             continue
         seen[line_id] = row
-        values.append(_read_line(reader, sheet, part, row, line_id))
+        values.append(_read_line(reader, sheet, part, row, line_id, absent))
     for offset, line in enumerate(lines):
         if line.pk not in seen:
             reader.error(sheet.cell(xl.FIRST_LINE_ROW + offset, 1), _(
@@ -187,10 +189,15 @@ def _read_part(
 
 
 def _read_line(
-    reader: CellReader, sheet: SheetData, part: Part, row: int, line_id: int
+    reader: CellReader, sheet: SheetData, part: Part, row: int, line_id: int,
+    absent: set[int],
 ) -> dict[str, Any]:
+    """The line's values by field; a column `absent` from an older file is left out, so
+    its field keeps what is stored."""
     data: dict[str, Any] = {"id": line_id}
     for i, column in enumerate(part.columns, start=1):
+        if i in absent:
+            continue
         cell = sheet.cell(row, i)
         if column.kind == PERSONS:
             data[column.key] = reader.whole_number(cell, minimum=0, maximum=rules.MAX_PERSONS)

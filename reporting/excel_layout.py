@@ -42,6 +42,9 @@ class Column:
     width: float
     choices: type[models.TextChoices] | None = None
     what: str = ""
+    #: added since the first templates: a file from before, without the column at all
+    #: (no heading, no values), is read without it and leaves the field as stored
+    added_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def report_parts() -> tuple[Part, ...]:
                   # persons (rules.persons_mismatch)
                   Column("persons_explanation",
                          _("Forklaring på antall personer (bare hvis de tre antallene til "
-                           "sammen ikke er antallet linjen gjelder)"), TEXT, 48),
+                           "sammen ikke er antallet linjen gjelder)"), TEXT, 48,
+                         added_later=True),
               )),
         _part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", label=_("Målgruppe"),
               label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),

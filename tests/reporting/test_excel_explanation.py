@@ -84,3 +84,30 @@ def test_a_too_long_explanation_is_refused_with_its_cell(report, signatory):
     assert not result.ok
     assert [e.cell for e in result.errors] == ["H4"]
     assert report.competence_lines.first().persons_explanation == ""
+
+
+def test_a_template_from_before_the_column_still_uploads_and_keeps_the_explanation(
+        report, signatory):
+    line = report.competence_lines.first()
+    services.report_update(report=report, user=signatory, competence=[
+        {"id": line.pk, "persons_explanation": WHY}])
+    wb = _filled(report)
+    ws = wb["Kompetanse"]
+    ws.delete_cols(8)  # as the templates downloaded before it was added
+    assert ws["H3"].value is None and ws["G3"].value == "Brukt (kr)"
+
+    result = import_report(report=report, user=signatory, uploaded_file=_bytes(wb))
+
+    assert result.ok, result.errors
+    line.refresh_from_db()
+    assert (line.persons_explanation, line.completed) == (WHY, 2)
+
+
+def test_a_moved_explanation_heading_is_still_refused(report, signatory):
+    wb = _filled(report)
+    wb["Kompetanse"]["H3"] = "Noe annet"
+
+    result = import_report(report=report, user=signatory, uploaded_file=_bytes(wb))
+
+    assert not result.ok
+    assert [e.cell for e in result.errors] == ["H3"]
