@@ -2,10 +2,12 @@
 with 4 000 submitted applications for its caseworker, and 10 000 in all (that office and
 another with 6 000) for a superuser, each with 2 competence lines, a BPA line and a project
 and half of them decided. Renders the list as it opens, sorted by the amounts and sorted
-by the reference, interleaved with Django's admin login page (anonymous) in the same
-process, with production settings (DJANGO_DEBUG=0: cached templates, as gunicorn serves
-them; --debug for the development ones); prints the median ms, the ratio to the login page
-and the queries; asserts nothing.
+by the reference, interleaved with Django's admin login page (anonymous), the portal's
+login page and Django's own changelist of a trivial model (50 groups, one column, signed in
+as the same caseworker: what the admin itself costs around any list) in the same process,
+with production settings (DJANGO_DEBUG=0: cached templates, as gunicorn serves them;
+--debug for the development ones); prints the median ms, the ratios to the login pages and
+to Django's list, and the queries; asserts nothing.
 
 Run with `make bench-changelist` (a throw-away SQLite database) or with DATABASE_URL set
 to a PostgreSQL database you may fill and flush.
@@ -67,6 +69,42 @@ def fill(args, sender):
     return offices[0]
 
 
+#: Django's own changelist of a trivial model, the floor under any list of the admin's
+FLOOR_ROWS = 50
+
+
+def register_floor(fill: bool = True) -> str:
+    """A ModelAdmin of Django's defaults (one column, the delete action, the full count)
+    over a proxy of auth's Group, filled with FLOOR_ROWS groups, that office staff may
+    see; registered on the project's admin site before its URLs are read, so it has the
+    same sidebar and middleware as the caseworkers' list (gunicorn's process registers it
+    too, through bench/floor_wsgi.py). Returns its changelist's name."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+
+    class FloorGroup(Group):
+        class Meta:
+            proxy = True
+            app_label = "auth"
+            verbose_name = "bench group"
+
+    class FloorAdmin(admin.ModelAdmin):
+        list_display = ["name"]
+        ordering = ["name"]
+
+        def has_module_permission(self, request):
+            return request.user.is_active and request.user.is_staff
+
+        has_view_permission = has_change_permission = has_delete_permission = (
+            lambda self, request, obj=None: self.has_module_permission(request))
+
+    admin.site.register(FloorGroup, FloorAdmin)
+    if fill:
+        Group.objects.bulk_create([Group(name=f"Benkgruppe {i:03d}")
+                                   for i in range(FLOOR_ROWS)])
+    return "admin:auth_floorgroup_changelist"
+
+
 def timed(pages, repeat, clock=time.perf_counter) -> list[tuple[float, int]]:
     """The median ms and the queries of each (client, url, params) in `pages`, taking
     their samples in turn, so that a machine busy for a while slows them all alike."""
@@ -88,6 +126,27 @@ def timed(pages, repeat, clock=time.perf_counter) -> list[tuple[float, int]]:
             client.get(url, params)
         counted.append(len(queries) if not isinstance(client, Served) else None)
     return [(statistics.median(taken), n) for taken, n in zip(samples, counted, strict=True)]
+
+
+class _Forgetful(dict):
+    def __setitem__(self, key, value):
+        pass
+
+
+class RenderedEachTime:
+    """A client whose GETs render the sidebar's app list afresh every time, as before it
+    was kept (tilskudd/templatetags/admin_sidebar.py): --before, in this process."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, params):
+        from unittest import mock
+
+        from tilskudd.templatetags import admin_sidebar
+
+        with mock.patch.object(admin_sidebar, "_RENDERED", _Forgetful()):
+            return self.client.get(url, params)
 
 
 class Served:
@@ -116,8 +175,9 @@ def gunicorn():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver"}
-    command = [str(Path(sys.executable).with_name("gunicorn")), "tilskudd.wsgi:application",
-               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
+    command = [str(Path(sys.executable).with_name("gunicorn")), "floor_wsgi:application",
+               "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "--bind", f"127.0.0.1:{port}",
+               "--workers", "1", "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 (our own venv's)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -134,13 +194,27 @@ def gunicorn():
 
 
 def profile(user, url, repeat, show_all) -> None:
-    """pyinstrument's profile of `repeat` requests for the list as it opens (after a warm one)."""
+    """pyinstrument's profile of `repeat` requests for the list as it opens (after a warm
+    one); cProfile's, by cumulative time, where pyinstrument is not installed (it is not
+    among the project's dependencies)."""
     from django.test import Client
-    from pyinstrument import Profiler
 
     client = Client()
     client.force_login(user)
     client.get(url)
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(url)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(120 if show_all else 60)
+        return
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(repeat):
@@ -160,11 +234,17 @@ def main() -> None:
     parser.add_argument("--gunicorn", action="store_true",
                         help="GET the pages through gunicorn (one sync worker), as issue 15's "
                              "5.9 ms login page was measured; no query counts then")
+    parser.add_argument("--before", action="store_true",
+                        help="also each list with the sidebar's app list rendered every time "
+                             "(as before it was kept), sampled in turn; not with --gunicorn")
     parser.add_argument("--profile", action="store_true",
-                        help="print pyinstrument's profile of the caseworker's list as it opens")
+                        help="print pyinstrument's profile of the caseworker's list as it opens "
+                             "(cProfile's where pyinstrument is not installed)")
     parser.add_argument("--all-frames", action="store_true",
                         help="with --profile: Django's frames too")
     args = parser.parse_args()
+    if args.before and args.gunicorn:
+        parser.error("--before patches this process, not gunicorn's")
     if not args.debug:
         os.environ.update({
             "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "changelist-bench-only-" + "x" * 40,
@@ -189,6 +269,7 @@ def main() -> None:
     # does not, and which costs the list with its 50 rows more than the login page
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     logging.getLogger("axes").setLevel(logging.WARNING)  # a line per force_login
+    floor = register_floor()  # before the URLs are read
     superuser = UserFactory(email="admin@bench.example.no", is_staff=True, is_superuser=True)
     office = fill(args, superuser)
     caseworker = office_staff(office, email="saksbehandler@bench.example.no")
@@ -200,10 +281,10 @@ def main() -> None:
         base = stack.enter_context(gunicorn()) if args.gunicorn else None
         measure(args, connection.vendor, changelist, [
             ("caseworker", caseworker, args.office),
-            ("superuser", superuser, args.office + args.other)], base)
+            ("superuser", superuser, args.office + args.other)], base, reverse(floor))
 
 
-def measure(args, vendor, changelist, users, base) -> None:
+def measure(args, vendor, changelist, users, base, floor) -> None:
     from django.conf import settings
     from django.test import Client
     from django.urls import reverse
@@ -217,29 +298,41 @@ def measure(args, vendor, changelist, users, base) -> None:
         return Served(base, {k: v.value for k, v in client.cookies.items()})
 
     anonymous = client_for(None)
-    yardsticks = [(anonymous, reverse("admin:login"), {}), (anonymous, reverse("login"), {})]
+    yardsticks = [(anonymous, reverse("admin:login"), {}), (anonymous, reverse("login"), {}),
+                  (client_for(users[0][1]), floor, {})]
     kind = "development" if args.debug else "production"
     clock = "CPU ms of this process" if args.cpu else "ms"
     served = "through gunicorn (1 sync worker)" if base else "in this process"
     print(f"database: {vendor}; {kind} settings, {served}; {clock}, median of {args.repeat}, "
-          f"each list's samples taken in turn with the two login pages' "
-          f"(session cookie {settings.SESSION_COOKIE_NAME})")
-    print(f"{'page':50} {'ms':>7} {'× admin login':>14} {'× portal login':>15} {'queries':>8}")
-    logins = []
+          f"each list's samples taken in turn with the two login pages' and Django's own "
+          f"list of {FLOOR_ROWS} groups' (session cookie {settings.SESSION_COOKIE_NAME})")
+    print(f"{'page':58} {'ms':>7} {'× admin login':>14} {'× portal login':>15} "
+          f"{'× Django list':>14} {'queries':>8}")
+    yardstick_samples = []
     for who, user, rows in users:
         client = client_for(user)
         for name, params in VIEWS:
-            (admin_ms, _), (portal_ms, _), (ms, queries) = measured = timed(
-                [*yardsticks, (client, changelist, params)], args.repeat,
+            before = [(RenderedEachTime(client), changelist, params)] if args.before else []
+            *measured, (ms, queries) = timed(
+                [*yardsticks, *before, (client, changelist, params)], args.repeat,
                 time.process_time if args.cpu else time.perf_counter)
-            logins.append(measured[:2])
+            if before:
+                before_ms = measured.pop()[0]
+                label = f"list, {rows} for the {who}, {name} (before)"
+                print(f"{label:58} {before_ms:>7.1f} {before_ms / measured[0][0]:>14.1f} "
+                      f"{before_ms / measured[1][0]:>15.1f} {before_ms / measured[2][0]:>14.1f}")
+            yardstick_samples.append(measured)
+            (admin_ms, _), (portal_ms, _), (floor_ms, _) = measured
             label = f"list, {rows} for the {who}, {name}"
-            print(f"{label:50} {ms:>7.1f} {ms / admin_ms:>14.1f} {ms / portal_ms:>15.1f} "
-                  f"{'–' if queries is None else queries:>8}")
-    for i, label in enumerate(["Django admin login page", "portal login page (/logg-inn/)"]):
-        ms = statistics.median(pair[i][0] for pair in logins)
-        queries = logins[0][i][1]
-        print(f"{label + ', median of the above':50} {ms:>7.1f} {'':>14} {'':>15} "
+            print(f"{label:58} {ms:>7.1f} {ms / admin_ms:>14.1f} {ms / portal_ms:>15.1f} "
+                  f"{ms / floor_ms:>14.1f} {'–' if queries is None else queries:>8}")
+    admin_login = statistics.median(each[0][0] for each in yardstick_samples)
+    for i, label in enumerate(["Django admin login page", "portal login page (/logg-inn/)",
+                               f"Django's list of {FLOOR_ROWS} groups (caseworker)"]):
+        ms = statistics.median(each[i][0] for each in yardstick_samples)
+        queries = yardstick_samples[0][i][1]
+        ratio = f"{ms / admin_login:>14.1f}" if i else f"{'':>14}"
+        print(f"{label + ', median of the above':58} {ms:>7.1f} {ratio} {'':>15} {'':>14} "
               f"{'–' if queries is None else queries:>8}")
 
 if __name__ == "__main__":
