@@ -21,7 +21,13 @@ from tilskudd.carryover import Carryover
 from tilskudd.money import format_nok
 
 from . import line_fields, rules
-from .form_fields import NUMBER_WIDGET, AmountField, HeaderAmountField, form_helper
+from .form_fields import (
+    NUMBER_WIDGET,
+    AmountField,
+    CopiedFields,
+    HeaderAmountField,
+    form_helper,
+)
 from .models import (
     PROJECT_CRITERIA,
     Application,
@@ -98,9 +104,15 @@ class LineForm(forms.ModelForm):
     def __init__(self, *args, mental_health_only: bool = False, **kwargs):
         self.mental_health_only = mental_health_only
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Done once for each kind of line, rather than for each form: the inputs' Bootstrap
+        classes, and the fields copied for each form by form_fields.copy_field."""
+        for field in cls.base_fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["class"] = line_fields.input_class(field.widget)
+        cls.base_fields = CopiedFields(cls.base_fields)
 
     def cells(self) -> list[line_fields.LineCell]:
         return line_fields.cells(self, self.layout)
@@ -325,6 +337,8 @@ PART_FORMS: dict[str, tuple[type[LineFormSet], type[LineForm]]] = {
     "bpa": (BpaFormSet, BpaLineForm),
     "projects": (ProjectFormSet, ProjectForm),
 }
+for _formset, _form in PART_FORMS.values():
+    _form.prepare()
 
 
 class AttachmentForm(forms.Form):

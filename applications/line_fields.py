@@ -13,6 +13,8 @@ written out here too: as a template loop they cost a fifth of the competence ste
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
@@ -33,17 +35,26 @@ _INPUT_CLASSES = {
 _TRANSLATED: dict[tuple[int, str | None], tuple[Promise, str]] = {}
 
 
-def translated(text):
-    """`str(text)` for a lazy translation, remembered; anything else as it is."""
+def translated(text, language: str | None = None):
+    """`str(text)` for a lazy translation, remembered (in `language`, the active one: a
+    caller translating many texts reads it once); anything else as it is."""
     if not isinstance(text, Promise):
         return text
-    key = (id(text), get_language())
+    key = (id(text), language or get_language())
     found = _TRANSLATED.get(key)
     if found is None or found[0] is not text:
         if len(_TRANSLATED) > 5000:  # should a page ever make lazy texts of its own
             _TRANSLATED.clear()
         found = _TRANSLATED[key] = (text, str(text))
     return found[1]
+
+
+def _escape(text) -> str:
+    """conditional_escape(text), for a plain str without keep_lazy's wrapper around
+    escape() (a step escapes thousands of values; the same html.escape underneath)."""
+    if type(text) is str:
+        return html.escape(text)
+    return conditional_escape(text)
 
 
 def input_class(widget: forms.Widget) -> str:
@@ -54,9 +65,28 @@ def input_class(widget: forms.Widget) -> str:
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        f" {name}" if value is True else f' {name}="{_escape(value)}"'
         for name, value in attrs.items() if value is not False
     )
+
+
+def _options(widget: forms.Select, value, language: str | None) -> list[str] | None:
+    """select_option.html for each of a single select's choices, the first one whose value
+    is among `value` (Select.format_value) selected, as ChoiceWidget.optgroups picks it; None
+    for choices in groups (Django's optgroups then)."""
+    values = widget.format_value(value)
+    found, selected = [], False
+    for option_value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        if option_value is None:
+            option_value = ""
+        chosen = not selected and str(option_value) in values
+        selected |= chosen
+        found.append(f'\n  <option value="{_escape(option_value)}"'
+                     f'{" selected" if chosen else ""}>'
+                     f"{_escape(translated(label, language))}</option>\n")
+    return found
 
 
 def _select(name: str, context: dict) -> str:
@@ -64,31 +94,91 @@ def _select(name: str, context: dict) -> str:
     parts = [f'<select name="{name}"{_attrs(context["attrs"])}>']
     for group_name, group, _index in context["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
         parts.extend(
-            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-            f'{conditional_escape(translated(option["label"]))}</option>\n' for option in group)
+            f'\n  <option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f'{_escape(translated(option["label"]))}</option>\n' for option in group)
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return "".join(parts)
 
 
+def _widget_attrs(field: forms.BoundField, widget: forms.Widget, attrs: dict | None,
+                  errors, help_text: str) -> dict:
+    """BoundField.build_widget_attrs and as_widget's id, read once (`errors` and
+    `help_text` are the field's): required, disabled, aria-invalid, aria-describedby."""
+    attrs = dict(attrs) if attrs else {}
+    bound_field = field.field
+    if (bound_field.required and field.form.use_required_attribute
+            and widget.use_required_attribute(field.initial)):
+        attrs["required"] = True
+    if bound_field.disabled:
+        attrs["disabled"] = True
+    if not widget.is_hidden and errors:
+        attrs["aria-invalid"] = "true"
+    auto_id = field.auto_id
+    if (not attrs.get("aria-describedby") and not bound_field.widget.use_fieldset
+            and not bound_field.widget.attrs.get("aria-describedby")
+            and auto_id and not bound_field.widget.is_hidden):
+        described = [f"{auto_id}_helptext"] if help_text else []
+        if errors:
+            described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
+    return attrs
+
+
+#: Widgets whose context is Input's (type, value as Widget.format_value gives it, attrs).
+_PLAIN_INPUTS = (forms.TextInput, forms.EmailInput, forms.NumberInput, forms.HiddenInput)
+
+
 def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
-                  attrs: dict | None = None) -> SafeString:
+                  attrs: dict | None = None, language: str | None = None) -> SafeString:
     """What `field.as_widget(widget, attrs)` renders (Django's renderer strips the
-    template's output), character for character, for the
-    inputs a line has (text, hidden, checkbox, textarea, select)."""
+    template's output), character for character, for the inputs a line has (text, hidden,
+    checkbox, textarea, select): the attributes as build_widget_attrs and the widget's
+    get_context make them, written out without either."""
     widget = widget or field.field.widget
+    if field.field.localize:
+        widget.is_localized = True
+    kind = type(widget)
+    errors = field.form.errors.get(field.name)
+    help_text = translated(field.help_text, language)
+    if kind in _PLAIN_INPUTS or kind is forms.CheckboxInput or kind is forms.Textarea:
+        attrs = _widget_attrs(field, widget, attrs, errors, help_text)
+        value = field.value()
+        name = _escape(field.html_name)
+        if kind is forms.CheckboxInput and widget.check_test(value):
+            attrs["checked"] = True
+        shown = widget.format_value(value)
+        merged = _attrs({**widget.attrs, **attrs})
+        if kind is forms.Textarea:
+            text = _escape(shown) if shown else ""
+            return mark_safe(  # noqa: S308 - every part escaped
+                f'<textarea name="{name}"{merged}>\n{text}</textarea>')
+        shown = "" if shown is None else format_html(' value="{}"', str(shown))
+        return mark_safe(  # noqa: S308 - every part escaped
+            f'<input type="{widget.input_type}" name="{name}"{shown}{merged}>')
+    if kind is forms.Select:
+        options = _options(widget, field.value(), language)
+        if options is not None:
+            built = _widget_attrs(field, widget, attrs, errors, help_text)
+            name = _escape(field.html_name)
+            return mark_safe(  # noqa: S308 - every part escaped
+                f'<select name="{name}"{_attrs({**widget.attrs, **built})}>'
+                f'{"".join(options)}\n</select>')
     attrs = field.build_widget_attrs(attrs or {}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    name, value = conditional_escape(field.html_name), context["value"]
+    name, value = _escape(field.html_name), context["value"]
     if isinstance(widget, forms.Select):
         return mark_safe(_select(name, context))  # noqa: S308 - every part escaped
     if isinstance(widget, forms.Textarea):
-        text = conditional_escape(value) if value else ""
+        text = _escape(value) if value else ""
         return mark_safe(  # noqa: S308 - every part escaped
             f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{text}</textarea>')
     shown = "" if value is None else format_html(' value="{}"', str(value))
@@ -104,30 +194,31 @@ class LineCell:
     __slots__ = ("checkbox", "column", "errors", "help_text", "id", "label", "required",
                  "row_end", "row_start", "widget")
 
-    def __init__(self, field: forms.BoundField, column: str, row_start: bool, row_end: bool):
+    def __init__(self, field: forms.BoundField, column: str, row_start: bool, row_end: bool,
+                 language: str | None = None):
         self.column = column
         self.row_start = row_start
         self.row_end = row_end
         self.checkbox = isinstance(field.field.widget, forms.CheckboxInput)
         self.id = field.auto_id
-        self.label = translated(field.label)
+        self.label = translated(field.label, language)
         self.required = field.field.required
-        self.errors = field.errors
-        self.help_text = translated(field.help_text)
+        self.errors = form_errors = field.form.errors.get(field.name) or ()
+        self.help_text = translated(field.help_text, language)
         css = field.field.widget.attrs["class"]
         self.widget = render_widget(field, attrs={"class": f"{css} is-invalid"}
-                                    if self.errors else None)
+                                    if form_errors else None, language=language)
 
 
 def cells(form: forms.Form, layout: tuple) -> list[LineCell]:
     """The cells of `layout`: each row a tuple of (field name, column class), each other
     entry the name of a field of the whole width."""
-    found = []
+    found, language = [], get_language()
     for entry in layout:
         row = entry if isinstance(entry, tuple) else ((entry, ""),)
         for i, (name, column) in enumerate(row):
             found.append(LineCell(form[name], column, row_start=i == 0 and len(row) > 1,
-                                  row_end=i == len(row) - 1 and len(row) > 1))
+                                  row_end=i == len(row) - 1 and len(row) > 1, language=language))
     return found
 
 
@@ -136,19 +227,19 @@ def fields_html(found: list[LineCell]) -> SafeString:
     the error next to it, the help text (each cell's text escaped; the help text is ours)."""
     out = []
     for cell in found:
-        cid = conditional_escape(cell.id)
+        cid = _escape(cell.id)
         required = " requiredField" if cell.required else ""
         if cell.row_start:
             out.append('<div class="row">')
         if cell.column:
-            out.append(f'<div class="{conditional_escape(cell.column)}">')
+            out.append(f'<div class="{_escape(cell.column)}">')
         if cell.checkbox:
             out.append(f'\n<div class="mb-3"><div id="div_{cid}" class="form-check">{cell.widget}'
                        f' <label for="{cid}" class="form-check-label{required}">')
         else:
             out.append(f'\n<div id="div_{cid}" class="mb-3"> <label for="{cid}"'
                        f' class="form-label{required}">')
-        out.append(conditional_escape(cell.label))
+        out.append(_escape(cell.label))
         if cell.required:
             out.append('<span class="asteriskField">*</span>')
         out.append("</label>")
@@ -157,7 +248,7 @@ def fields_html(found: list[LineCell]) -> SafeString:
         out.append("\n")
         if cell.errors:
             out.append(f' <div id="{cid}_error" class="invalid-feedback">')
-            out.extend(f' <span id="error_{number}_{cid}"><strong>{conditional_escape(error)}'
+            out.extend(f' <span id="error_{number}_{cid}"><strong>{_escape(error)}'
                        "</strong></span>" for number, error in enumerate(cell.errors, 1))
             out.append(" </div>")
         if cell.help_text:

@@ -156,6 +156,9 @@ def main() -> None:
     parser.add_argument("--debug", action="store_true", help="development settings")
     parser.add_argument("--gunicorn", action="store_true",
                         help="also through gunicorn (one sync worker), as issue 15 measured")
+    parser.add_argument("--profile", metavar="PAGE", default="",
+                        help="print cProfile's profile of --repeat GETs of the pages whose "
+                             "name holds PAGE (e.g. kompetansetiltak, preview) and stop")
     args = parser.parse_args()
     if not args.debug:  # as gunicorn serves it: cached template loaders, no debug
         os.environ.update(PRODUCTION)
@@ -239,6 +242,10 @@ def main() -> None:
     rows.append(("Mine søknader, 10 applications", small_client, reverse("applications:archive")))
     rows.append(("Mine søknader, 500 applications", client, reverse("applications:archive")))
 
+    if args.profile:
+        profile_pages([row for row in rows if args.profile in row[0]], args.repeat)
+        return
+
     # The login page is timed again before each page (load on a shared machine drifts);
     # each ratio is to the median of all its runs.
     anonymous = Client()
@@ -257,6 +264,30 @@ def main() -> None:
               f" {queries:>8}")
     if args.gunicorn:
         through_gunicorn(rows, args.repeat)
+
+
+def profile_pages(rows, repeat: int) -> None:
+    """cProfile's profile of `repeat` GETs of each page (after a warm one), timed by this
+    process's CPU clock (not the wall clock, which others' load on a shared machine fills
+    with waits): the functions by their own time and by their cumulative time, and the
+    function calls a GET makes (a count that load does not change)."""
+    import cProfile
+    import pstats
+
+    for name, who, url in rows:
+        who.get(url)
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(repeat):
+            who.get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        print(f"\n== {name} ({url}), {repeat} GETs, {stats.total_calls / repeat:.0f} "
+              "function calls a GET")
+        stats.sort_stats("tottime").print_stats(35)
+        stats.sort_stats("cumulative").print_stats(60)
+        if os.environ.get("BENCH_PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_DUMP"])
 
 
 def through_gunicorn(rows, repeat: int) -> None:

@@ -1,0 +1,49 @@
+"""The application a member's form step or preview shows, with its lines and attachments.
+
+The same five queries as selectors.application_for_member (the application with its
+organisation, county, office, round and scheme; then its competence lines, BPA lines,
+projects and attachments), but the lines are read by plain filtered queries and put where
+`application.competence_lines.all()` finds them, instead of through prefetch_related:
+its machinery (related managers, `application__in` lookups, setting the reverse relation)
+cost more than the four queries themselves, about a tenth of the 10-line step (issue 15;
+bench/run.py --profile)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from tilskudd.models import User
+
+from .models import Application, Attachment, BpaLine, CompetenceLine, Project
+
+#: Each related name of an application's content and its model.
+CONTENT = {"competence_lines": CompetenceLine, "bpa_lines": BpaLine, "projects": Project,
+           "attachments": Attachment}
+
+
+def with_lines(application: Application) -> Application:
+    """`application` with its lines and attachments read, as prefetch_related would leave
+    them: `.all()` of each relation answers from them, and each line's `application` is
+    this one (no query)."""
+    cache = application.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, model in CONTENT.items():
+        queryset = model._default_manager.filter(application_id=application.pk)
+        field = model._meta.get_field("application")
+        for row in queryset:  # fills queryset's result cache
+            field.set_cached_value(row, application)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return application
+
+
+def application_for_member(user: User, pk: int) -> Application:
+    """The application with its content if `user` is a member of its organisation, else
+    404 (never 403), as selectors.application_for_member."""
+    try:
+        application = (
+            Application.objects.filter(organisation__memberships__user=user)
+            .select_related("organisation__county__office", "round__scheme").get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+    return with_lines(application)
