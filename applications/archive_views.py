@@ -44,8 +44,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     for membership in memberships:
         organisation_id = membership.organisation_id
         number = request.GET.get("side") if paged_org == str(organisation_id) else 1
-        paginator = Paginator(selectors.archive_applications(organisation_id),
-                              ARCHIVE_PAGE_SIZE)
+        paginator = Paginator(selectors.ArchivePages(organisation_id), ARCHIVE_PAGE_SIZE)
         found = counts.get(organisation_id)
         paginator.count = found.count if found else 0  # read with the open rounds' ones
         page = pages[organisation_id] = paginator.get_page(number)

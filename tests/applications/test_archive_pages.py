@@ -257,3 +257,25 @@ def test_the_rows_dates_read_as_the_date_filter_writes_them(moment):
     local = timezone.localtime(at)
     assert archive_rows._day_and_time(at) == date_format(local, "j.n.Y H:i")
     assert archive_rows._day(at) == date_format(local, "j.n.Y")
+
+
+def test_a_page_compiled_once_reads_what_the_query_reads(trondheim, sixty):
+    """selectors.ArchivePages runs archive_applications' SQL compiled once (not falling back
+    to the ORM), and its rows are the ORM's, annotations included, on every page."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from applications import selectors
+
+    columns = ("pk", "organisation_id", "round_id", "status", "signature_requested_at",
+               "lines_total", "round_year", "scheme_code")
+
+    def rows(applications):
+        return [tuple(getattr(a, c) for c in columns) for a in applications]
+
+    for start in (0, 25, 50):
+        page = slice(start, start + ARCHIVE_PAGE_SIZE)
+        compiled = selectors.ArchivePages(trondheim.pk)[page]
+        prepared = selectors.ArchivePages._prepared[connections[DEFAULT_DB_ALIAS]]
+        assert prepared[(page.start, page.stop)] is not None
+        assert rows(compiled) == rows(selectors.archive_applications(trondheim.pk)[page])
+        assert len(compiled) == [25, 25, 10][start // 25]
