@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 
-from . import content, selectors, services, steps
+from . import content, rules, selectors, services, steps
 from .forms import SendBackForm, WithdrawForm
 from .models import Application
 from .page_texts import js_texts
@@ -31,14 +31,15 @@ def _render_preview(
     send_back_form: SendBackForm | None = None,
 ) -> HttpResponse:
     membership = selectors.membership_for(request.user, application)
+    broken = rules.check_application(application)  # once, for the list and the steps
     return render(request, "applications/preview.html", {
         "send_back_form": send_back_form or SendBackForm(),
         "application": application,
         "organisation": application.organisation,
         "round": application.round,
         "content": application_snapshot(application),
-        "missing": steps.missing(application),
-        "step_list": steps.step_list(application, steps.SUMMARY),
+        "missing": steps.missing(application, broken),
+        "step_list": steps.step_list(application, steps.SUMMARY, broken),
         "may_sign": bool(membership and membership.may_sign),
         "error": error,
         "error_items": [{"text": e.message, "href": steps.anchor(application, e)}

@@ -7,11 +7,31 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from tilskudd.submissions import sender_content
 
-from .models import PROJECT_CRITERIA, Application
+from .models import PROJECT_CRITERIA, Application, Attachment, BpaLine, CompetenceLine, Project
 
 SNAPSHOT_VERSION = 1
+
+
+def _labels(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+#: The choices' labels of the lines' fields, by value: what get_FOO_display() looks up,
+#: without building the dict again for every line.
+_EDUCATION_TYPES = _labels(CompetenceLine, "education_type")
+_ROLES = _labels(BpaLine, "role")
+_TOPICS = _labels(Project, "topic")
+_KINDS = _labels(Attachment, "kind")
+
+
+def _display(labels: dict, value) -> Any:
+    """get_FOO_display(): the label of `value` (translated now), or the value itself."""
+    label = labels.get(value, value)
+    return str(label) if isinstance(label, Promise) else label
 
 
 def _money(value: Decimal | None) -> str:
@@ -54,7 +74,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
         },
         "competence": [
             {
-                "education_type": line.get_education_type_display(),
+                "education_type": _display(_EDUCATION_TYPES, line.education_type),
                 "description": line.description,
                 "employees": line.employees,
                 "amount": _money(line.amount),
@@ -67,7 +87,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
         "bpa": [
             {
                 "priority": line.priority,
-                "role": line.get_role_display(),
+                "role": _display(_ROLES, line.role),
                 "persons": line.persons,
                 "amount": _money(line.amount),
             }
@@ -77,7 +97,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
             {
                 "title": p.title,
                 "is_continuation": p.is_continuation,
-                "topic": p.get_topic_display(),
+                "topic": _display(_TOPICS, p.topic),
                 "amount": _money(p.amount),
                 "criteria": [
                     {"label": str(label), "answer": getattr(p, field)}
@@ -87,7 +107,7 @@ def application_snapshot(application: Application) -> dict[str, Any]:
             for p in application.projects.all()
         ],
         "attachments": [
-            {"title": a.title, "kind": a.get_kind_display(), "sha256": a.sha256, "size": a.size}
+            {"title": a.title, "kind": _display(_KINDS, a.kind), "sha256": a.sha256, "size": a.size}
             for a in application.attachments.all()
         ],
         "totals": {key: _money(value) for key, value in sums.items()},
