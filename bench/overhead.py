@@ -15,7 +15,7 @@ figure is each page's median over the rounds, with its queries. The pages:
   office membership), and with DJANGO_CACHE_URL set, with sessions in the database alone
   (SESSION_ENGINE db) beside the cached ones, in the same rounds.
 
-    python bench/overhead.py [--rounds 60] [--profile NAME] [--only NAME,NAME]
+    python bench/overhead.py [--rounds 60] [--profile NAME] [--only "NAME;NAME"]
 
 --profile NAME runs cProfile over --rounds GETs of one page and prints its top functions.
 DATABASE_URL as bench/run.py (a throw-away SQLite database by default).
@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=60, help="GETs of each page (median)")
     parser.add_argument("--profile", default="", help="cProfile one page (its name)")
-    parser.add_argument("--only", default="", help="comma-separated page names to time")
+    parser.add_argument("--only", default="", help="page names to time, separated by semicolons")
     args = parser.parse_args()
     os.environ.update(PRODUCTION)
     os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="tilskudd-bench-static-")
@@ -167,7 +167,7 @@ def main() -> None:
         pages += [(f"empty base.html, member, {label}", who, "/bench/empty/"),
                   (f"Mine søknader, none, {label}", who, reverse("applications:archive"))]
     if args.only:
-        wanted = {"login page (anonymous)", *args.only.split(",")}
+        wanted = {"login page (anonymous)", *args.only.split(";")}
         pages = [p for p in pages if p[0] in wanted]
     if args.profile:
         name, who, url = next(p for p in pages if p[0] == args.profile)

@@ -64,7 +64,8 @@ class Compiled:
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in compiler.select[start:end]]
         populators = get_related_populators(info, compiler.select, connection.alias)
-        return compiler, sql, info["model"], init_list, start, end, populators
+        converters = compiler.get_converters([column[0] for column in compiler.select])
+        return compiler, sql, converters, info["model"], init_list, start, end, populators
 
     def __call__(self, user_id: int) -> list[Model]:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -73,12 +74,14 @@ class Compiled:
         prepared = self._prepared[connection]
         if prepared is None:
             return list(self.build(user_id))
-        compiler, sql, model, init_list, start, end, populators = prepared
+        compiler, sql, converters, model, init_list, start, end, populators = prepared
         with connection.cursor() as cursor:
             cursor.execute(sql, (User._meta.pk.get_db_prep_value(user_id, connection),))
             rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
         found = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             obj = model.from_db(connection.alias, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
