@@ -3,11 +3,14 @@ report receipt, a change-request letter and a repayment letter, each rendered th
 worker renders it, against a bare one-page WeasyPrint document rendered in the same run.
 Prints pages, ms per document and ms per page (median of --repeat runs), and the CPU time a
 page took (median too: on a machine others are using, that moves far less than the clock);
-asserts nothing.
+asserts nothing. With --stock-sheet it also makes each document with WeasyPrint's own
+user-agent stylesheet, in samples interleaved with the portal's trimmed one
+(tilskudd.documents.pdf.user_agent_css), and prints the CPU ms a page of both and their ratio:
+one process and one machine load for both, which a busy machine needs to show a 10 % change.
 
 Run with `make bench-pdf` (a throw-away SQLite database).
 
-    python bench/pdf.py [--repeat 7]
+    python bench/pdf.py [--repeat 7] [--stock-sheet]
 """
 
 from __future__ import annotations
@@ -35,6 +38,27 @@ def _median_ms(render, repeat: int) -> tuple[float, float]:
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     return statistics.median(wall), statistics.median(cpu)
+
+
+def _interleaved_cpu_ms(render, repeat: int) -> tuple[float, float]:
+    """Median CPU milliseconds of `render` with the portal's user-agent sheet and with
+    WeasyPrint's own, sampled in turns (the order swapped every round)."""
+    from weasyprint import HTML
+
+    from tilskudd.documents import pdf
+
+    ours = pdf._document_classes[0]
+    cpu: dict[object, list[float]] = {ours: [], HTML: []}
+    try:
+        for round_ in range(repeat):
+            for document_class in (ours, HTML) if round_ % 2 else (HTML, ours):
+                pdf._document_classes[0] = document_class
+                start = time.process_time()
+                render()
+                cpu[document_class].append((time.process_time() - start) * 1000)
+    finally:
+        pdf._document_classes[0] = ours
+    return statistics.median(cpu[ours]), statistics.median(cpu[HTML])
 
 
 def _pages(data: bytes) -> int:
@@ -185,6 +209,11 @@ def _criteria() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--stock-sheet",
+        action="store_true",
+        help="also WeasyPrint's own user-agent sheet, interleaved: CPU ms a page of both",
+    )
     args = parser.parse_args()
     setup_django()
 
@@ -207,6 +236,12 @@ def main() -> None:
             f"{name:46} {pages:>6} {ms:>8.1f} {ms / pages:>8.1f} {ms / pages / bare:>12.1f}"
             f" {cpu / pages:>12.1f}"
         )
+        if args.stock_sheet:
+            ours, stock = _interleaved_cpu_ms(render, args.repeat)
+            print(
+                f"{'  cpu ms/page, stock sheet → ours':46} {'':>6} {stock / pages:>8.1f}"
+                f" {ours / pages:>8.1f} {ours / stock:>11.0%}"
+            )
 
 
 if __name__ == "__main__":

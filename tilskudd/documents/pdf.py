@@ -13,6 +13,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import re
 import threading
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -145,13 +146,66 @@ def document_css():
     return _css[0]
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow, workers only need it
+#: WeasyPrint's user-agent sheet (weasyprint/css/html5_ua.css) gives every element six
+#: pseudo-elements: ::marker and the footnotes' and notes' calls and markers. Each is a
+#: computed style WeasyPrint makes for every element of every document, about a tenth of a
+#: letter's time (bench/pdf.py), and none of them is drawn unless the document floats
+#: something into a footnote or a note, or is a list item. The documents do neither but
+#: lists, so they are made with the sheet without the five note rules and with ::marker
+#: for li only; the PDFs are byte for byte the ones the stock sheet makes
+#: (tests/tilskudd/test_pdf_user_agent.py).
+_NOTE_RULES = re.compile(r"(?m)^::(?:footnote|note)-[a-z]+ \{[^}\n]*\}\n")
+_MARKER_RULE = re.compile(r"(?m)^::marker \{")
 
+_ua_lock = threading.Lock()
+_ua: list = []
+_document_classes: list = []
+
+
+def user_agent_css():
+    """WeasyPrint's user-agent stylesheet without the rules no document uses, parsed once a
+    process; WeasyPrint's own if its sheet is not the one this was written for."""
+    if not _ua:
+        with _ua_lock:
+            if not _ua:
+                from weasyprint import CSS
+                from weasyprint.html import UA, UA_STYLESHEET
+
+                source, notes = _NOTE_RULES.subn("", UA)
+                source, markers = _MARKER_RULE.subn("li::marker {", source)
+                if (notes, markers) == (5, 1):
+                    # The @counter-style rules are WeasyPrint's (HTML._ua_counter_style):
+                    # what parsing them again would fill is thrown away.
+                    _ua.append(CSS(string=source, counter_style={}))
+                else:
+                    logger.warning("WeasyPrint's user-agent stylesheet has changed: kept whole")
+                    _ua.append(UA_STYLESHEET)
+    return _ua[0]
+
+
+def _document_class():
+    from weasyprint import HTML
+
+    class DocumentHTML(HTML):
+        """An HTML document styled by user_agent_css() instead of WeasyPrint's own sheet."""
+
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent_css(), *super()._ua_stylesheets(forms)[1:]]
+
+    return DocumentHTML
+
+
+def html_to_pdf(html: str) -> bytes:
+    # WeasyPrint is imported when the first document is made: loading Pango is slow, and
+    # only workers need it.
+    if not _document_classes:
+        _document_classes.append(_document_class())
     stylesheets = [document_css()] if DOCUMENT_CSS_MARK in html else None
     # Tagged (a structure tree with headings, tables and reading order) so that a screen
     # reader can read the documents the portal makes: WCAG covers them too.
-    document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
+    document = _document_classes[0](
+        string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher()
+    )
     return document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=font_config())
 
 
