@@ -12,8 +12,9 @@ figure is each page's median over the rounds, with its queries. The pages:
 - small real pages: Mine søknader with no applications, /tilgang/<org>/, the start page;
 - «before»: the member's empty page and Mine søknader as they were read before
   tilskudd.auth_backends (Django's ModelBackend: the user, then the memberships and the
-  office membership), and with DJANGO_CACHE_URL set, with sessions in the database alone
-  (SESSION_ENGINE db) beside the cached ones, in the same rounds.
+  office membership), and with its two queries compiled by the ORM each time; with a
+  SESSION_ENGINE other than db (cached_db on a shared cache, say) also with sessions in
+  the database alone, in the same rounds.
 
     python bench/overhead.py [--rounds 60] [--profile NAME] [--only "NAME;NAME"]
 
