@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -126,6 +126,10 @@ class LineForm(forms.ModelForm):
     def delete_input(self) -> str:
         return line_fields.render_widget(self["DELETE"])
 
+    def line_html(self) -> SafeString:
+        """The line laid out as includes/line_form.html (line_fields.line_html)."""
+        return line_fields.line_html(self)
+
     def hidden_inputs(self) -> str:
         """Every field as a hidden input (a project shown on another page)."""
         return mark_safe("".join(  # noqa: S308 - render_widget escapes
@@ -237,6 +241,9 @@ class LineFormSet(forms.BaseFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        # what LineForm.line_html writes in its fieldset's id and legend (index None: the
+        # empty form the page clones)
+        form.line_index, form.line_prefix, form.line_legend = index, self.prefix, self.legend
         delete = form.fields["DELETE"]
         delete.label = _("Fjern linje")
         delete.widget.attrs["class"] = "form-check-input"

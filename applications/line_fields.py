@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 #: The Bootstrap class of each kind of input, as crispy gives it to the header's fields.
 _INPUT_CLASSES = {
@@ -263,3 +264,28 @@ def fields_html(found: list[LineCell]) -> SafeString:
             out.append("</div>")
     out.append("\n")
     return mark_safe("".join(out))  # noqa: S308 - every text escaped, help texts ours
+
+
+def line_html(form) -> SafeString:
+    """A line (forms.LineForm) as includes/line_form.html lays it out: its fieldset, legend,
+    the line's error slot, its inputs and «Fjern linje», written out (a step holds up to a
+    hundred lines, and an include a line was a tenth of the competence step);
+    tests/applications/test_line_html.py holds the two to the same output. The formset
+    gave the form its index (None: the empty form the page clones), prefix and legend."""
+    index = form.line_index
+    number = "__number__" if index is None else index + 1
+    index = "__prefix__" if index is None else index
+    esc = conditional_escape
+    delete = form["DELETE"]
+    return mark_safe(  # noqa: S308 - every text escaped, the inputs by render_widget
+        f'\n<fieldset class="line border rounded p-3 mb-3" '
+        f'id="{esc(form.line_prefix)}-line-{esc(index)}" data-line>\n'
+        f'  <legend class="h5 float-none w-auto px-1 mb-2">'
+        f"{esc(translated(form.line_legend))} {esc(number)}</legend>\n"
+        f'  <div data-errors-for="{esc(form.prefix)}-__all__"></div>\n'
+        f"  {form.id_input()}{form.fields_html()}\n"
+        f'  <div class="form-check line-delete" data-delete>\n'
+        f"    {render_widget(delete)}\n"
+        f'    <label class="form-check-label" for="{esc(delete.id_for_label)}">'
+        f'{esc(_("Fjern linje"))}</label>\n'
+        f"  </div>\n</fieldset>\n")
