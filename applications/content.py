@@ -2,16 +2,17 @@
 
 The same five queries as selectors.application_for_member (the application with its
 organisation, county, office, round and scheme; then its competence lines, BPA lines,
-projects and attachments), but the lines are read by plain filtered queries and put where
-`application.competence_lines.all()` finds them, instead of through prefetch_related:
-its machinery (related managers, `application__in` lookups, setting the reverse relation)
-cost more than the four queries themselves, about a tenth of the 10-line step (issue 15;
-bench/run.py --profile)."""
+projects and attachments), but the lines are read by plain queries, each compiled to SQL
+once, and put where `application.competence_lines.all()` finds them, instead of through
+prefetch_related: its machinery (related managers, `application__in` lookups, setting
+the reverse relation) and compiling the four queries cost more than running them, about
+a tenth of the 10-line step (issue 15; bench/run.py --profile)."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
+from tilskudd.auth_backends import Compiled
 from tilskudd.models import User
 
 from .models import Application, Attachment, BpaLine, CompetenceLine, Project
@@ -21,16 +22,28 @@ CONTENT = {"competence_lines": CompetenceLine, "bpa_lines": BpaLine, "projects":
            "attachments": Attachment}
 
 
+def _of_application(model):
+    return lambda application_id: model._default_manager.filter(application_id=application_id)
+
+
+#: Each relation's query compiled to SQL once a connection (tilskudd.auth_backends.Compiled:
+#: compiling cost more CPU than running it), then run with each application's id.
+_COMPILED = {name: Compiled(_of_application(model)) for name, model in CONTENT.items()}
+
+
 def with_lines(application: Application) -> Application:
     """`application` with its lines and attachments read, as prefetch_related would leave
     them: `.all()` of each relation answers from them, and each line's `application` is
     this one (no query)."""
     cache = application.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, model in CONTENT.items():
-        queryset = model._default_manager.filter(application_id=application.pk)
+        rows = _COMPILED[name](application.pk)
         field = model._meta.get_field("application")
-        for row in queryset:  # fills queryset's result cache
+        for row in rows:
             field.set_cached_value(row, application)
+        # the relation's own queryset (never run), holding the rows, as a prefetch leaves it
+        queryset = _of_application(model)(application.pk)
+        queryset._result_cache = rows
         queryset._prefetch_done = True
         cache[name] = queryset
     return application
