@@ -14,13 +14,14 @@ from tests.applications.factories import complete_application
 from tests.applications.test_queries import with_lines
 from tilskudd.outbox import OutboundEmail
 
-#: session, user; the application with its organisation (membership-scoped), the signatory
-#: check, the application again under the lock with its round, scheme, organisation, county
+#: session, the user with their memberships (one query, tilskudd.auth_backends, which the
+#: signatory check reads); the application with its organisation (membership-scoped), the
+#: application again under the lock with its round, scheme, organisation, county
 #: and office and its four prefetched parts (lines in three parts, attachments); the gates
 #: (reporting: one question when nothing was granted before); the carried-over transfers;
 #: the submission (reference, checks, insert), the status change with history and audit
 #: rows, the receipt job, the receipt e-mail's outbox row; and the savepoints between.
-SUBMIT_QUERIES = 34
+SUBMIT_QUERIES = 33
 
 
 def read_with_lines(queries: list[dict]) -> int:
