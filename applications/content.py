@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from tilskudd.auth_backends import Compiled
+from tilskudd.compiled import Compiled
 from tilskudd.models import User
 
 from .models import Application, Attachment, BpaLine, CompetenceLine, Project
@@ -26,7 +26,7 @@ def _of_application(model):
     return lambda application_id: model._default_manager.filter(application_id=application_id)
 
 
-#: Each relation's query compiled to SQL once a connection (tilskudd.auth_backends.Compiled:
+#: Each relation's query compiled to SQL once a connection (tilskudd.compiled.Compiled:
 #: compiling cost more CPU than running it), then run with each application's id.
 _COMPILED = {name: Compiled(_of_application(model)) for name, model in CONTENT.items()}
 

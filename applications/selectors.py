@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Count,
     DecimalField,
@@ -27,6 +25,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tilskudd import access, submissions
+from tilskudd.compiled import Compiled
 from tilskudd.models import Membership, Round, User
 
 from .models import (
@@ -141,55 +140,30 @@ def archive_applications(organisation_id: int) -> QuerySet[Application]:
 
 class ArchivePages:
     """One organisation's archive_applications for a Paginator (which is given the count):
-    a slice runs the query compiled to SQL once a database connection and slice (the
-    query cost more CPU to compile than to run); the rows are made into applications with
-    their annotations as Django's ModelIterable makes them."""
+    a slice runs the query compiled to SQL once a database connection and slice
+    (tilskudd.compiled: the query with its three line-sum subqueries cost more CPU to
+    compile than to run), its rows applications with their annotations as the ORM makes
+    them."""
 
-    _PROBE = -7_340_017  # no organisation's id: finds the id's parameter in the SQL
-    _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    _slices: dict[tuple[int | None, int | None], Compiled] = {}
 
     def __init__(self, organisation_id: int) -> None:
         self.organisation_id = organisation_id
 
+    @classmethod
+    def compiled(cls, page: slice) -> Compiled:
+        key = (page.start, page.stop)
+        if key not in cls._slices:
+            if len(cls._slices) > 100:
+                cls._slices.clear()
+            cls._slices[key] = Compiled(lambda organisation_id: archive_applications(
+                organisation_id)[page.start:page.stop])
+        return cls._slices[key]
+
     def __getitem__(self, page: slice) -> list[Application]:
         if page.stop is not None and page.stop <= (page.start or 0):
             return []  # an organisation with no applications: its empty first page
-        connection = connections[DEFAULT_DB_ALIAS]
-        prepared = self._prepared.setdefault(connection, {})
-        key = (page.start, page.stop)
-        if key not in prepared:
-            if len(prepared) > 100:
-                prepared.clear()
-            prepared[key] = self._prepare(connection, page)
-        found = prepared[key]
-        if found is None:
-            return list(archive_applications(self.organisation_id)[page])
-        compiler, sql, params, index, init_list, end, annotations = found
-        params = [*params]
-        params[index] = self.organisation_id
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        applications = []
-        for row in compiler.results_iter([rows]):
-            application = Application.from_db(connection.alias, init_list, row[:end])
-            for name, position in annotations:
-                setattr(application, name, row[position])
-            applications.append(application)
-        return applications
-
-    def _prepare(self, connection, page: slice):
-        compiler = archive_applications(self._PROBE)[page].query.get_compiler(
-            connection=connection)
-        sql, params = compiler.as_sql()
-        info = compiler.klass_info
-        if (list(params).count(self._PROBE) != 1 or compiler.has_extra_select
-                or info["select_fields"][0] != 0 or info.get("related_klass_infos")):
-            return None
-        end = info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in compiler.select[:end]]
-        return (compiler, sql, tuple(params), list(params).index(self._PROBE), init_list, end,
-                tuple(compiler.annotation_col_map.items()))
+        return self.compiled(page)(self.organisation_id)
 
 
 def archive_submissions(application_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -10,8 +10,8 @@ second query, the user with the office membership. What is read is held on this
 request's user object (tilskudd.access.hold_acting) and on nothing else: the next
 request reads it afresh, so a membership revoked is gone on the next page.
 
-Both queries are compiled to SQL once a process (`Compiled`): compiling the joined query
-cost more CPU than running it, on every page.
+Both queries are compiled to SQL once a process (tilskudd.compiled): compiling the joined
+query cost more CPU than running it, on every page.
 
 With another ACCESS_SOURCE (Altinn) only the user is read here, as Django does.
 
@@ -20,17 +20,12 @@ tilskudd.idporten.backend.IdportenBackend reads its user with `load_user` too.""
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
 
 from . import access
+from .compiled import Compiled
 from .models import Membership, User
 
 #: The backend a session signed in by password before this one named (see
@@ -41,52 +36,6 @@ PORTAL_MODEL_BACKEND = "tilskudd.auth_backends.PortalModelBackend"
 
 def _local_source() -> bool:
     return getattr(settings, "ACCESS_SOURCE", access.DEFAULT_SOURCE) == access.DEFAULT_SOURCE
-
-
-class Compiled:
-    """A queryset of one parameter (a user's id) compiled to SQL once for each database
-    connection, then run with each request's id; the rows become model instances (with
-    their select_related objects) as Django's ModelIterable makes them. A queryset whose
-    SQL does not take the id as its only parameter is run as Django runs it."""
-
-    _PROBE = -7_340_017  # an id no user has, to find the parameter in the compiled SQL
-
-    def __init__(self, build: Callable[[int], QuerySet]):
-        self.build = build
-        self._prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def _prepare(self, connection):
-        compiler = self.build(self._PROBE).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()  # also sets compiler.select and klass_info
-        if tuple(params) != (self._PROBE,) or compiler.has_extra_select:
-            return None
-        info = compiler.klass_info
-        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in compiler.select[start:end]]
-        populators = get_related_populators(info, compiler.select, connection.alias)
-        converters = compiler.get_converters([column[0] for column in compiler.select])
-        return compiler, sql, converters, info["model"], init_list, start, end, populators
-
-    def __call__(self, user_id: int) -> list[Model]:
-        connection = connections[DEFAULT_DB_ALIAS]
-        if connection not in self._prepared:
-            self._prepared[connection] = self._prepare(connection)
-        prepared = self._prepared[connection]
-        if prepared is None:
-            return list(self.build(user_id))
-        compiler, sql, converters, model, init_list, start, end, populators = prepared
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (User._meta.pk.get_db_prep_value(user_id, connection),))
-            rows = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        found = []
-        for row in rows:
-            obj = model.from_db(connection.alias, init_list, row[start:end])
-            for populator in populators:
-                populator.populate(row, obj)
-            found.append(obj)
-        return found
 
 
 _memberships = Compiled(lambda user_id: (

@@ -275,7 +275,7 @@ def test_a_page_compiled_once_reads_what_the_query_reads(trondheim, sixty):
     for start in (0, 25, 50):
         page = slice(start, start + ARCHIVE_PAGE_SIZE)
         compiled = selectors.ArchivePages(trondheim.pk)[page]
-        prepared = selectors.ArchivePages._prepared[connections[DEFAULT_DB_ALIAS]]
-        assert prepared[(page.start, page.stop)] is not None
+        prepared = selectors.ArchivePages.compiled(page).prepared(connections[DEFAULT_DB_ALIAS])
+        assert prepared is not None
         assert rows(compiled) == rows(selectors.archive_applications(trondheim.pk)[page])
         assert len(compiled) == [25, 25, 10][start // 25]

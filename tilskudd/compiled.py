@@ -1,0 +1,82 @@
+"""A query the portal runs on every page, compiled to SQL once (issue 15).
+
+Django compiles a queryset to SQL every time it runs it. For the few small queries every
+page makes (the signed-in user with who they act for, an application's lines, a page of
+Mine søknader) compiling them cost more CPU than running them (bench/overhead.py,
+bench/run.py --profile). `Compiled(build)` takes a function of one value (an id) that
+builds the queryset, compiles it once for each database connection with a probe value in
+the id's place, and then runs that SQL with each call's id, making the rows into model
+instances as Django's ModelIterable does: the model's fields, the select_related
+objects, the annotations, each column through the backend's converters.
+
+A queryset whose SQL does not hold the probe exactly once (or has extra select) is run as
+Django runs it, every time: the result is the same, only slower. The tests hold each
+compiled query's rows to the ORM's (tests/tilskudd/test_compiled.py and the users')."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+#: a value no row has, to find the id's parameter in the compiled SQL
+PROBE = -7_340_017
+
+
+class Compiled:
+    """`build(id)`'s queryset compiled once a connection and run with each id."""
+
+    def __init__(self, build: Callable[[int], QuerySet]):
+        self.build = build
+        self._prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _prepare(self, connection) -> tuple | None:
+        queryset = self.build(PROBE)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()  # also sets compiler.select and klass_info
+        params = list(params)
+        info = compiler.klass_info
+        if params.count(PROBE) != 1 or compiler.has_extra_select or info is None:
+            return None
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in compiler.select[start:end]]
+        return (
+            compiler, sql, params, params.index(PROBE), queryset.model._meta.pk,
+            compiler.get_converters([column[0] for column in compiler.select]),
+            info["model"], init_list, start, end,
+            get_related_populators(info, compiler.select, connection.alias),
+            tuple(compiler.annotation_col_map.items()),
+        )
+
+    def prepared(self, connection) -> tuple | None:
+        if connection not in self._prepared:
+            self._prepared[connection] = self._prepare(connection)
+        return self._prepared[connection]
+
+    def __call__(self, value: int) -> list[Model]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        prepared = self.prepared(connection)
+        if prepared is None:
+            return list(self.build(value))
+        (compiler, sql, params, index, pk, converters, model, init_list, start, end,
+         populators, annotations) = prepared
+        params = [*params]
+        params[index] = pk.get_db_prep_value(value, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows: Any = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        found = []
+        for row in rows:
+            obj = model.from_db(connection.alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
