@@ -125,12 +125,8 @@ def _restart(transfer: TransferDecision, submission: ReportSubmission, user: Use
     """Make the undecided `transfer` pending again with the amount of `submission`, any
     proposal on it withdrawn (a history row and audit with the amount before and after)."""
     before = transfer.amount
-    proposed = transfer.proposed_outcome
+    proposed = _clear_proposal(transfer)
     transfer.amount = submission.unused_total
-    transfer.proposed_outcome = ""
-    transfer.proposed_by = None
-    transfer.proposed_at = None
-    transfer.proposed_reason = ""
     note = _("Rapporten er sendt inn på nytt (%(ref)s) med %(amount)s ubrukt.") % {
         "ref": submission.reference, "amount": format_nok(submission.unused_total)}
     changed = {"amount": (str(before), str(transfer.amount))}
@@ -161,17 +157,23 @@ def transfer_withdraw_on_return(*, report: Report, user: User, message: str) -> 
                                                    TransferStatus.PROPOSED]).first())
     if transfer is None:
         return
-    proposed = transfer.proposed_outcome
-    transfer.proposed_outcome = ""
-    transfer.proposed_by = None
-    transfer.proposed_at = None
-    transfer.proposed_reason = ""
+    proposed = _clear_proposal(transfer)
     TRANSFER_WORKFLOW.transition(
         transfer, TransferStatus.WITHDRAWN, by=user,
         note=_("Rapporten er sendt tilbake til mottakeren: %(message)s") % {"message": message},
         also_changed={"proposed_outcome": (proposed, "")} if proposed else None,
         audit_data={"amount": str(transfer.amount)},
     )
+
+
+def _clear_proposal(transfer: TransferDecision) -> str:
+    """Forget the first person's proposal (the caller's transition saves it); its outcome."""
+    proposed = transfer.proposed_outcome
+    transfer.proposed_outcome = ""
+    transfer.proposed_by = None
+    transfer.proposed_at = None
+    transfer.proposed_reason = ""
+    return proposed
 
 
 def transfer_reopen_on_submit(*, report: Report, submission: ReportSubmission,
@@ -207,11 +209,7 @@ def _second_opinion(transfer: TransferDecision, user: User, outcome: str, reason
         refusal=_("Du arbeider ikke ved %(office)s og kan ikke behandle denne rapporten."))
     if outcome == transfer.proposed_outcome:
         return _decide(transfer, user, outcome, reason, now)
-    proposed = transfer.proposed_outcome
-    transfer.proposed_outcome = ""
-    transfer.proposed_by = None
-    transfer.proposed_at = None
-    transfer.proposed_reason = ""
+    proposed = _clear_proposal(transfer)
     TRANSFER_WORKFLOW.transition(
         transfer, TransferStatus.PENDING, by=user, note=reason,
         also_changed={"proposed_outcome": (proposed, "")},
