@@ -157,12 +157,8 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
         shown = widget.format_value(value)
         merged = _attrs({**widget.attrs, **attrs})
         if kind is forms.Textarea:
-            text = _escape(shown) if shown else ""
-            return mark_safe(  # noqa: S308 - every part escaped
-                f'<textarea name="{name}"{merged}>\n{text}</textarea>')
-        shown = "" if shown is None else format_html(' value="{}"', str(shown))
-        return mark_safe(  # noqa: S308 - every part escaped
-            f'<input type="{widget.input_type}" name="{name}"{shown}{merged}>')
+            return _textarea(name, merged, shown)
+        return _input(widget.input_type, name, shown, merged)
     if kind is forms.Select:
         options = _options(widget, field.value(), language)
         if options is not None:
@@ -179,12 +175,22 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
     if isinstance(widget, forms.Select):
         return mark_safe(_select(name, context))  # noqa: S308 - every part escaped
     if isinstance(widget, forms.Textarea):
-        text = _escape(value) if value else ""
-        return mark_safe(  # noqa: S308 - every part escaped
-            f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{text}</textarea>')
+        return _textarea(name, _attrs(context["attrs"]), value)
+    return _input(context["type"], name, value, _attrs(context["attrs"]))
+
+
+def _textarea(name: str, attrs: str, value) -> SafeString:
+    """Django's textarea.html: `name` and `attrs` escaped already, `value` not."""
+    text = _escape(value) if value else ""
+    return mark_safe(  # noqa: S308 - every part escaped
+        f'<textarea name="{name}"{attrs}>\n{text}</textarea>')
+
+
+def _input(input_type: str, name: str, value, attrs: str) -> SafeString:
+    """Django's input.html: `name` and `attrs` escaped already, `value` not."""
     shown = "" if value is None else format_html(' value="{}"', str(value))
     return mark_safe(  # noqa: S308 - every part escaped
-        f'<input type="{context["type"]}" name="{name}"{shown}{_attrs(context["attrs"])}>')
+        f'<input type="{input_type}" name="{name}"{shown}{attrs}>')
 
 
 class LineCell:
