@@ -164,8 +164,12 @@ def repayment_mark_paid(
     now = now or timezone.now()
     claim = _lock_claim(claim)
     require_staff(user, claim.report)
-    if not claim.is_open:
+    if claim.status == ClaimStatus.PAID:
         raise ServiceError(_("Kravet er allerede registrert som betalt."), "already_paid")
+    if not claim.is_open:  # cancelled (and replaced) meanwhile
+        raise ServiceError(
+            _("Kravet er %(status)s og kan ikke registreres som betalt.")
+            % {"status": claim.get_status_display().lower()}, "not_open")
     if paid_on is None:
         raise refusal(_("Skriv datoen beløpet ble betalt."), "paid_on_required", "paid_on")
     if paid_on > timezone.localdate(now):
@@ -277,7 +281,7 @@ def render_letter(job: RepaymentLetter) -> tuple[bytes, str]:
     claim = (RepaymentClaim.objects
              .select_related("report__application__organisation__county__office",
                              "report__application__round__scheme", "created_by",
-                             "replaces")
+                             "replaces__report__application__round")
              .get(pk=job.claim_id))
     report = claim.report
     reference = claim_reference(claim)
@@ -286,7 +290,6 @@ def render_letter(job: RepaymentLetter) -> tuple[bytes, str]:
         "application": report.application, "office": office_of(report),
         "created_at": timezone.localtime(claim.created_at),
         "replaces": claim.replaces,
-        "replaces_reference": f"TBK-{report.application.round.year}-{claim.replaces_id:05d}"
-        if claim.replaces_id else "",  # the same report's claim (claim_reference)
+        "replaces_reference": claim_reference(claim.replaces) if claim.replaces else "",
     })
     return pdf, f"{reference}.pdf"

@@ -295,7 +295,8 @@ def report_submit(*, report: Report, user: User, now: datetime | None = None) ->
     )
     report.correction_message = ""
     transition(report, ReportStatus.SUBMITTED, by=user, note=submission.reference)
-    transfers.transfer_reopen_on_submit(report=report, submission=submission, user=user)
+    transfers.transfer_reopen_on_submit(report=report, submission=submission, user=user,
+                                        now=now)
     receipt = ReportReceipt.objects.create(submission=submission)
     receipt.enqueue_on_commit()
     mail.email_receipt(submission, report)

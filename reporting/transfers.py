@@ -177,7 +177,7 @@ def _clear_proposal(transfer: TransferDecision) -> str:
 
 
 def transfer_reopen_on_submit(*, report: Report, submission: ReportSubmission,
-                              user: User) -> None:
+                              user: User, now: datetime | None = None) -> None:
     """Called by report_submit (the report locked): a withdrawn transfer is pending again
     when the report sent again asks to transfer, with that sending's amount."""
     if submission.unused_choice != UnusedChoice.TRANSFER or submission.unused_total <= 0:
@@ -185,7 +185,7 @@ def transfer_reopen_on_submit(*, report: Report, submission: ReportSubmission,
     transfer = (TransferDecision.objects.select_for_update()
                 .filter(report=report, status=TransferStatus.WITHDRAWN).first())
     if transfer is not None:
-        _restart(transfer, submission, user, timezone.now())
+        _restart(transfer, submission, user, now or timezone.now())
 
 
 def _propose(transfer: TransferDecision, user: User, outcome: str, reason: str,

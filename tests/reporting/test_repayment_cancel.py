@@ -96,10 +96,15 @@ def test_a_cancellation_needs_a_reason_and_a_new_amount_that_can_be_right(
 
 def test_a_paid_claim_is_not_cancelled_nor_by_another_office(
         repaid, caseworker, rogaland_caseworker):  # noqa: F811
+    before = counts()
     with pytest.raises(ServiceError) as stranger:
         repayments.repayment_claim_cancel(claim=repaid, user=rogaland_caseworker,
                                           reason="Nei.")
     assert stranger.value.code == "not_office_staff"
+    repaid.refresh_from_db()
+    assert repaid.status == ClaimStatus.OPEN
+    assert counts() == before
+    assert not OutboundEmail.objects.filter(kind="repayment_cancelled").exists()
     repayments.repayment_mark_paid(claim=repaid, user=caseworker,
                                    paid_on=timezone.localdate())
     before = counts()
@@ -154,5 +159,11 @@ def test_the_form_corrects_and_goes_to_the_new_claim(repaid, caseworker, client)
 def test_another_office_cannot_open_the_form(repaid, rogaland_caseworker, client):  # noqa: F811
     client.force_login(rogaland_caseworker)
 
+    before = counts()
+
     assert client.get(cancel_url(repaid)).status_code == 404
     assert client.post(cancel_url(repaid), {"reason": "x"}).status_code == 404
+    repaid.refresh_from_db()
+    assert repaid.status == ClaimStatus.OPEN
+    assert counts() == before
+    assert not OutboundEmail.objects.filter(kind="repayment_cancelled").exists()
