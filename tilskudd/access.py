@@ -47,8 +47,14 @@ class LocalAccessSource:
     def memberships_for(self, user: User) -> QuerySet[Membership]:
         if not user.is_authenticated or not user.is_active:
             return Membership.objects.none()
+        return self.memberships_query(user.pk)
+
+    @staticmethod
+    def memberships_query(user_id: int) -> QuerySet[Membership]:
+        """An active user's memberships, by the organisation's name, each with its
+        organisation, county and office (tilskudd.auth_backends reads them with the user)."""
         return (
-            Membership.objects.filter(user=user)
+            Membership.objects.filter(user_id=user_id)
             .select_related("organisation__county__office")
             .order_by("organisation__name")
         )

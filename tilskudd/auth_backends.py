@@ -39,9 +39,8 @@ def _local_source() -> bool:
 
 
 _memberships = Compiled(lambda user_id: (
-    Membership.objects.filter(user_id=user_id)
-    .select_related("user__office_membership__office", "organisation__county__office")
-    .order_by("organisation__name")
+    access.LocalAccessSource.memberships_query(user_id)
+    .select_related("user__office_membership__office")
 ))
 _user = Compiled(lambda user_id: (
     User._default_manager.select_related("office_membership__office").filter(pk=user_id)

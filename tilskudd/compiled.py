@@ -15,7 +15,6 @@ compiled query's rows to the ORM's (tests/tilskudd/test_compiled.py and the user
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +31,6 @@ class Compiled:
 
     def __init__(self, build: Callable[[int], QuerySet]):
         self.build = build
-        self._prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _prepare(self, connection) -> tuple | None:
         queryset = self.build(PROBE)
@@ -53,9 +51,11 @@ class Compiled:
         )
 
     def prepared(self, connection) -> tuple | None:
-        if connection not in self._prepared:
-            self._prepared[connection] = self._prepare(connection)
-        return self._prepared[connection]
+        # kept on the connection (each thread's own), so it goes with it
+        kept = connection.__dict__.setdefault("tilskudd_compiled", {})
+        if self not in kept:
+            kept[self] = self._prepare(connection)
+        return kept[self]
 
     def __call__(self, value: int) -> list[Model]:
         connection = connections[DEFAULT_DB_ALIAS]

@@ -132,9 +132,15 @@ def test_the_admin_edits_the_three_names_and_staff_read_them(client):
     scheme.refresh_from_db()
     assert (scheme.name_nb, scheme.name_nn, scheme.name_en) == (NB, NN, None)
 
-    missing_bokmal = client.post(url, {"code": "kkt", "name_nb": "", "name_nn": NN,
-                                       "eligible_kinds": "[]"})
+    missing_bokmal = client.post(url, {
+        "code": "kkt", "name_nb": "", "name_nn": "Anna", "name_en": "", "budget_chapter": "761.68",
+        "rules_text_nb": "", "rules_text_nn": "", "rules_text_en": "", "rules_url": "",
+        "eligible_kinds": '["municipality"]',
+    })
     assert missing_bokmal.status_code == 200  # bokmål is the one the others fall back to
+    assert set(missing_bokmal.context["adminform"].form.errors) == {"name_nb"}
+    scheme.refresh_from_db()
+    assert (scheme.name_nb, scheme.name_nn) == (NB, NN)  # nothing of the refused form saved
 
     listed = client.get("/admin/tilskudd/scheme/").content.decode()
     assert NB in listed and NN in listed  # a column per language
