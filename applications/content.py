@@ -1,19 +1,16 @@
 """The application a member's form step or preview shows, with its lines and attachments.
 
-The same five queries as selectors.application_for_member (the application with its
-organisation, county, office, round and scheme; then its competence lines, BPA lines,
-projects and attachments), but the lines are read by plain queries, each compiled to SQL
-once, and put where `application.competence_lines.all()` finds them, instead of through
+selectors.application_for_member reads the application (with its organisation, county,
+office, round and scheme); with_lines then reads its competence lines, BPA lines,
+projects and attachments by four plain queries, each compiled to SQL once, and puts them
+where `application.competence_lines.all()` finds them, instead of through
 prefetch_related: its machinery (related managers, `application__in` lookups, setting
 the reverse relation) and compiling the four queries cost more than running them, about
 a tenth of the 10-line step (issue 15; bench/run.py --profile)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from tilskudd.compiled import Compiled
-from tilskudd.models import User
 
 from .models import Application, Attachment, BpaLine, CompetenceLine, Project
 
@@ -47,16 +44,3 @@ def with_lines(application: Application) -> Application:
         queryset._prefetch_done = True
         cache[name] = queryset
     return application
-
-
-def application_for_member(user: User, pk: int) -> Application:
-    """The application with its content if `user` is a member of its organisation, else
-    404 (never 403), as selectors.application_for_member."""
-    try:
-        application = (
-            Application.objects.filter(organisation__memberships__user=user)
-            .select_related("organisation__county__office", "round__scheme").get(pk=pk)
-        )
-    except Application.DoesNotExist:
-        raise Http404 from None
-    return with_lines(application)

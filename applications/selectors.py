@@ -28,6 +28,7 @@ from tilskudd import access, submissions
 from tilskudd.compiled import Compiled
 from tilskudd.models import Membership, Round, User
 
+from . import content
 from .models import (
     Application,
     BpaLine,
@@ -51,10 +52,12 @@ def membership_for(user: User, application: Application) -> Membership | None:
 
 
 def application_for_member(user: User, pk: int) -> Application:
-    """The application if `user` is a member of its organisation, else 404 (never 403:
-    nobody learns that someone else's application exists)."""
-    return get_object_or_404(
-        with_content(Application.objects.filter(organisation__memberships__user=user)), pk=pk)
+    """The application with its content if `user` is a member of its organisation, else
+    404 (never 403: nobody learns that someone else's application exists); its lines and
+    attachments read as content.with_lines reads them."""
+    return content.with_lines(get_object_or_404(
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation__county__office", "round__scheme"), pk=pk))
 
 
 def application_ref_for_member(user: User, pk: int) -> Application:

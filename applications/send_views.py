@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 
-from . import content, rules, selectors, services, steps
+from . import rules, selectors, services, steps
 from .forms import SendBackForm, WithdrawForm
 from .models import Application
 from .page_texts import js_texts
@@ -52,7 +52,7 @@ def _render_preview(
 
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    application = content.application_for_member(request.user, pk)
+    application = selectors.application_for_member(request.user, pk)
     if not (application.is_editable or application.is_to_sign):
         return render_submitted(request, application)
     return _render_preview(request, application)
@@ -84,7 +84,7 @@ take_back = _signing_step(
 @login_required
 @require_POST
 def send_back(request: HttpRequest, pk: int) -> HttpResponse:
-    application = content.application_for_member(request.user, pk)
+    application = selectors.application_for_member(request.user, pk)
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _render_preview(request, application, send_back_form=form)
@@ -102,7 +102,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         submission = services.application_submit(application=application, user=request.user)
     except ServiceError as error:  # shown on the preview, each broken rule with its link
-        application = content.application_for_member(request.user, pk)
+        application = selectors.application_for_member(request.user, pk)
         return _render_preview(request, application, error=error)
     return redirect("applications:receipt", reference=submission.reference)
 

@@ -25,7 +25,7 @@ from tilskudd.errors import ServiceError
 from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 
-from . import content, rules, selectors, services, steps
+from . import rules, selectors, services, steps
 from .archive_views import may_ask_withdrawal
 from .form_page import ApplicationForms, one_more_line
 from .forms import PART_FORMS, AttachmentForm
@@ -134,7 +134,7 @@ def render_submitted(request: HttpRequest, application: Application) -> HttpResp
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = content.application_for_member(request.user, pk)
+    application = selectors.application_for_member(request.user, pk)
     if request.method == "POST":
         return _save(request, application)
     if application.is_to_sign:
@@ -153,7 +153,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of the form; it posts and autosaves through the same path as ever."""
-    application = content.application_for_member(request.user, pk)
+    application = selectors.application_for_member(request.user, pk)
     add = request.GET.get("ny")
     if step not in {s.key for s in steps.application_steps(application, add=add == "projects")}:
         raise Http404
@@ -213,7 +213,7 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
             )
 
     if fetch:
-        fresh = content.application_for_member(request.user, application.pk)
+        fresh = selectors.application_for_member(request.user, application.pk)
         errors = forms.errors_by_name(posted)
         for section, messages_ in failed.items():
             errors.setdefault(f"{section}-__all__", []).extend(messages_)
@@ -234,7 +234,7 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     if action.startswith("add-") and section in PART_FORMS:
         query = f"?ny={section}" if section in saved else ""
         if section == "projects":  # the new project gets a page of its own
-            fresh = content.application_for_member(request.user, application.pk)
+            fresh = selectors.application_for_member(request.user, application.pk)
             edit_url = steps.step_url(fresh, steps.application_steps(
                 fresh, add=section in saved)[-3].key)
         return redirect(f"{edit_url}{query}#section-{section}")

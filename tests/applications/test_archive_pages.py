@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications.archive_views import ARCHIVE_PAGE_SIZE
 from applications.models import Application
 from assessment.models import Assessment
-from tests.applications.factories import complete_application
+from tests.applications.factories import CompetenceLineFactory, complete_application
 from tests.applications.test_queries import (
     ARCHIVE_PAGE_QUERIES,
     earlier_applications,
@@ -279,3 +279,11 @@ def test_a_page_compiled_once_reads_what_the_query_reads(trondheim, sixty):
         assert prepared is not None
         assert rows(compiled) == rows(selectors.archive_applications(trondheim.pk)[page])
         assert len(compiled) == [25, 25, 10][start // 25]
+
+    # the list's "Sum søkt" for a row not sent is the sum the form and the snapshot make
+    from applications.snapshot import totals
+
+    sixty_with_lines = Application.objects.get(pk=sixty.pk)
+    CompetenceLineFactory(application=sixty_with_lines, amount=12_345)
+    listed = {a.pk: a.lines_total for a in selectors.ArchivePages(trondheim.pk)[slice(0, 25)]}
+    assert listed[sixty.pk] == totals(sixty_with_lines)["applied"] > 12_345

@@ -52,10 +52,6 @@ RECEIPT_PAGE_QUERIES = 5
 ARCHIVE_PAGE_QUERIES = 7
 
 
-def archive_providers() -> int:
-    return len(archive._providers)
-
-
 def with_lines(application, count: int, projects: int | None = None):
     """`count` lines in each part (a complete application has one of each)."""
     for _ in range(count - 1):
