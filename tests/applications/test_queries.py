@@ -164,6 +164,91 @@ def test_archive_queries_do_not_grow_with_the_organisations_applications(
     assert response.content.decode().count('<th scope="row">') == min(applications, 25)
 
 
+#: ARCHIVE_PAGE_QUERIES and, once rows shown have grants that far (grants_at_every_stage):
+#: reporting's status line (from a grant), the allocation letters (from assessment), the
+#: reports with their submissions and receipts (two: a prefetch) and the repayment claims
+#: with their letters (from a report), the change requests and the change offer (from an
+#: acceptance).
+ARCHIVE_GRANTS_PAGE_QUERIES = ARCHIVE_PAGE_QUERIES + 7
+
+
+def grants_at_every_stage(organisation, by) -> list[str]:
+    """The organisation's three newest earlier applications (earlier_applications) given
+    grants come as far as documents go: a decided grant with its allocation letter not yet
+    accepted, an accepted one with its report sent and its receipt, and an accepted one whose
+    approved report got a repayment claim with its letter (in bulk, each document made).
+    What their rows show of those documents."""
+    from assessment.choices import Outcome
+    from assessment.models import (
+        Acceptance,
+        AllocationLetter,
+        Assessment,
+        AssessmentStatus,
+        LetterKind,
+    )
+    from reporting.choices import ReportStatus
+    from reporting.models import Report, ReportReceipt, ReportSubmission
+    from reporting.transfer_models import ClaimCause, RepaymentClaim, RepaymentLetter
+    from tests.tilskudd.factories import UserFactory
+    from tilskudd.documents.jobs import DocumentStatus
+
+    now, approver = timezone.now(), UserFactory()
+    ready = {"status": DocumentStatus.READY, "sha256": "ab" * 32}
+    letter_only, reported, claimed = (
+        Application.objects.filter(organisation=organisation, submissions__isnull=False)
+        .order_by("-round__year")[:3])
+    cases = Assessment.objects.bulk_create([
+        Assessment(application=application, status=AssessmentStatus.DECIDED,
+                   outcome=Outcome.GRANTED, decided_at=now, decided_by=approver,
+                   granted_total=Decimal(100000))
+        for application in (letter_only, reported, claimed)])
+    letters = AllocationLetter.objects.bulk_create([
+        AllocationLetter(assessment=case, version=1, kind=LetterKind.GRANT, created_by=by,
+                         **ready) for case in cases])
+    Acceptance.objects.bulk_create([
+        Acceptance(assessment=case, letter=letter, accepted_by=by, accepted_name="Signe")
+        for case, letter in list(zip(cases, letters, strict=True))[1:]])
+    reports = Report.objects.bulk_create([
+        Report(application=application, status=status, granted_total=Decimal(100000),
+               auditor_required=False)
+        for application, status in ((reported, ReportStatus.SUBMITTED),
+                                    (claimed, ReportStatus.APPROVED))])
+    sent = ReportSubmission.objects.bulk_create([
+        ReportSubmission(report=report, reference=f"RAP-{report.application.pk:05d}-TEST",
+                         submitted_at=now, submitted_by=by, content={},
+                         granted_total=Decimal(100000), used_total=Decimal(90000),
+                         unused_total=Decimal(10000)) for report in reports])
+    ReportReceipt.objects.bulk_create([ReportReceipt(submission=s, **ready) for s in sent])
+    claim = RepaymentClaim.objects.create(
+        report=reports[1], cause=ClaimCause.REPAY_CHOSEN, amount=Decimal(10000),
+        reason="Ubrukte midler.", due_date=now.date(), created_by=by)
+    RepaymentLetter.objects.create(claim=claim, **ready)
+    return ["Tilskuddsbrev, versjon 1", "Aksepter tilskuddet",
+            f"Rapport {sent[0].reference} (kvittering)",
+            f"Rapport {sent[1].reference} (kvittering)", "Krav om tilbakebetaling"]
+
+
+@pytest.mark.parametrize("applications", [10, 500])
+def test_archive_queries_with_grants_at_every_stage_do_not_grow_with_the_applications(
+    client, editor, signatory, trondheim, open_round, applications, django_assert_num_queries
+):
+    """The document providers run (letters, reports with receipts, repayment claims with
+    their letters, changes), each one query whatever the number of applications."""
+    complete_application(organisation=trondheim, round=open_round)
+    earlier_applications(trondheim, open_round, applications - 1, signatory)
+    shown = grants_at_every_stage(trondheim, signatory)
+    client.force_login(editor)
+
+    with django_assert_num_queries(ARCHIVE_GRANTS_PAGE_QUERIES):
+        response = client.get(reverse("applications:archive"))
+
+    html = response.content.decode()
+    assert [words for words in shown if words not in html] == []
+    # three allocation letters, two report receipts, one repayment letter
+    assert html.count('<code class="sha256">' + "ab" * 32) == 6
+    assert html.count('<th scope="row">') == min(applications, 25)
+
+
 @pytest.mark.parametrize("applications", [10, 500])
 def test_a_later_page_of_the_archive_reads_as_many_queries_and_asks_providers_for_its_rows(
     client, editor, signatory, trondheim, open_round, applications, django_assert_num_queries,
