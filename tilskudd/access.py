@@ -217,6 +217,12 @@ def is_office_staff(user: User, office: Office) -> bool:
     return office_role_for(user, office) is not None
 
 
+def is_member_or_office_staff(user: User, organisation: Organisation) -> bool:
+    """A member of the organisation or staff at its county's office: who may read the
+    letters it is sent (a repayment claim's, a change decision's)."""
+    return is_member(user, organisation) or is_office_staff(user, organisation.county.office)
+
+
 def is_office_administrator(user: User, office: Office) -> bool:
     return office_role_for(user, office) == OfficeRole.ADMINISTRATOR
 

@@ -94,9 +94,7 @@ def letter_for_member(user: User, reference: str) -> ChangeLetter:
              .first())
     if found is None:
         raise Http404
-    organisation = found.change_request.application.organisation
-    if not (access.is_member(user, organisation)
-            or access.is_office_staff(user, organisation.county.office)):
+    if not access.is_member_or_office_staff(user, found.change_request.application.organisation):
         raise Http404
     return found
 

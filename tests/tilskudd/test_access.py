@@ -62,6 +62,19 @@ def test_office_roles_are_for_the_users_own_office_only():
             access.may_manage_staff(caseworker, office)) == (True, False, False)
 
 
+
+def test_letters_are_read_by_the_organisations_members_and_its_offices_staff_only():
+    org = OrganisationFactory()
+    editor = member(org, MembershipRole.EDITOR)
+    caseworker = office_staff(org.county.office)
+    elsewhere = office_staff(stavanger().county.office)
+    other_member = member(stavanger())
+
+    assert [access.is_member_or_office_staff(user, org)
+            for user in (editor, caseworker, elsewhere, other_member, UserFactory())] == [
+        True, True, False, False, False]
+
+
 class EveryoneSignsSource(access.LocalAccessSource):
     """A stand-in for an Altinn-backed source: answers with unsaved memberships."""
 
