@@ -22,7 +22,7 @@ from tilskudd.models import Membership, OfficeMembership, User
 from tilskudd.money import format_nok
 
 from .figures import OFFICE, _reports
-from .repayments import claim_reference
+from .repayments import claim_reference, letter_url
 from .transfer_models import ClaimStatus, RepaymentClaim, TransferDecision, TransferStatus
 from .transfers import DECIDABLE_REPORT_STATUSES
 
@@ -121,8 +121,12 @@ def letter_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
                 "status": claim.get_status_display().lower()},
             status=letter.get_status_display() if letter else "",
             created_at=claim.created_at,
-            url=reverse("reporting:repayment_letter", args=[claim.pk]) if ready else "",
+            url=letter_url(claim) if ready else "",
             sha256=letter.sha256 if ready else "",
+            # the letter is the one sent; its claim's page says it is cancelled, and why
+            **({"action_url": reverse("reporting:repayment_claim", args=[claim.pk]),
+                "action_label": _("Kravet er kansellert: se hvorfor")}
+               if claim.status == ClaimStatus.CANCELLED else {}),
         )
 
 

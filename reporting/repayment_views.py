@@ -1,29 +1,65 @@
-"""The repayment letter (PDF) for the recipient's members and the office's staff; everyone
-else gets 404. Each download is audited."""
+"""A repayment claim's page and its letter (PDF), for the recipient's members and the
+office's staff; everyone else gets 404. Each download is audited.
+
+A cancelled claim's letter stays the file that was sent (its SHA-256 is in the archive),
+so the mark is put where the letter is fetched: its link leads to the claim's page, which
+says the claim is cancelled, when and why (and which claim replaces it), next to the link
+to the original letter (`?original=1`), whose file name says «kansellert» too."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tilskudd import access
 from tilskudd.documents.responses import document_download
 
-from .repayments import claim_reference
-from .transfer_models import RepaymentClaim
+from .repayments import ORIGINAL, claim_reference, letter_url
+from .transfer_models import ClaimStatus, RepaymentClaim
+
+
+def _visible_claim(request: HttpRequest, pk: int) -> RepaymentClaim:
+    claim = (RepaymentClaim.objects
+             .select_related("report__application__organisation__county__office",
+                             "report__application__round__scheme", "letter",
+                             "replaces__report__application__round",
+                             "replaced_by__report__application__round")
+             .filter(pk=pk).first())
+    if claim is None:
+        raise Http404
+    if not access.is_member_or_office_staff(request.user, claim.report.application.organisation):
+        raise Http404
+    return claim
+
+
+@login_required
+def repayment_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _visible_claim(request, pk)
+    replacement = getattr(claim, "replaced_by", None)
+    return render(request, "reporting/repayment_claim.html", {
+        "claim": claim, "reference": claim_reference(claim),
+        "application": claim.report.application,
+        "office": claim.report.application.organisation.county.office,
+        "letter": getattr(claim, "letter", None),
+        "letter_url": letter_url(claim),
+        "replacement": replacement,
+        "replacement_reference": claim_reference(replacement) if replacement else "",
+        "replacement_url": reverse("reporting:repayment_claim", args=[replacement.pk])
+        if replacement else "",
+        "replaces_reference": claim_reference(claim.replaces) if claim.replaces else "",
+    })
 
 
 @login_required
 def repayment_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = (RepaymentClaim.objects
-             .select_related("report__application__organisation__county__office",
-                             "report__application__round", "letter")
-             .filter(pk=pk).first())
-    if claim is None:
-        raise Http404
-    organisation = claim.report.application.organisation
-    if not (access.is_member(request.user, organisation)
-            or access.is_office_staff(request.user, organisation.county.office)):
-        raise Http404
-    return document_download(getattr(claim, "letter", None), f"{claim_reference(claim)}.pdf",
+    claim = _visible_claim(request, pk)
+    filename = claim_reference(claim)
+    if claim.status == ClaimStatus.CANCELLED:
+        if request.GET.get(ORIGINAL) != "1":  # an old link: the page says it is cancelled
+            return redirect("reporting:repayment_claim", claim.pk)
+        filename = f"{filename}-{_('kansellert')}"
+    return document_download(getattr(claim, "letter", None), f"{filename}.pdf",
                              user=request.user)

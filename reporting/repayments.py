@@ -3,7 +3,9 @@ it approves a report whose recipient chose to repay unused funds, or when it fin
 in review; each gets a due date (the round's ReportingSettings.repayment_days, by default
 rules.REPAYMENT_DAYS), a PDF letter made by a Celery job and an e-mail to the recipient.
 The office marks a claim paid, or cancels one not paid (correcting a wrong amount by a new
-claim in its place); an overdue claim is reminded once (repayment_reminders.py)."""
+claim in its place); an overdue claim is reminded once (repayment_reminders.py). A
+cancelled claim's letter stays the file that was sent; its old links lead to the claim's
+page, which says it is cancelled (repayment_views.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,6 +67,17 @@ def repayment_days(rnd: Round) -> int:
 def claim_reference(claim: RepaymentClaim) -> str:
     """«TBK-2026-00042»: what the recipient writes on the payment."""
     return f"TBK-{claim.report.application.round.year}-{claim.pk:05d}"
+
+
+#: The query that asks for a cancelled claim's letter itself (repayment_views), not the
+#: claim's page that its old links lead to.
+ORIGINAL = "original"
+
+
+def letter_url(claim: RepaymentClaim) -> str:
+    """Where the claim's letter is downloaded: a cancelled claim's as it was sent."""
+    url = reverse("reporting:repayment_letter", args=[claim.pk])
+    return f"{url}?{ORIGINAL}=1" if claim.status == ClaimStatus.CANCELLED else url
 
 
 def claim_create(
@@ -251,6 +265,8 @@ def _email_cancelled(claim: RepaymentClaim, report: Report,
         "amount": format_nok(claim.amount), "round": report.application.round,
         "ref": claim_reference(claim), "reason": claim.cancel_reason, "then": then,
     }
+    body += "\n\n" + _("Kravet og det kansellerte brevet i portalen: %(url)s") % {
+        "url": absolute_url("reporting:repayment_claim", claim.pk)}
     queue_email(to=recipients, subject=subject, body=body, kind="repayment_cancelled",
                 reference=claim_reference(claim))
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/steg/<slug:step>/", views.step, name="step"),
     path("<int:pk>/forhandsvis/", views.preview, name="preview"),
     path("<int:pk>/send-inn/", views.submit, name="submit"),
+    path("tilbakebetaling/<int:pk>/", repayment_views.repayment_claim, name="repayment_claim"),
     path("tilbakebetaling/<int:pk>/brev/", repayment_views.repayment_letter,
          name="repayment_letter"),
     *document_urls(attachments=attachment_views.ATTACHMENTS, excel=excel_views.REPORT_EXCEL,

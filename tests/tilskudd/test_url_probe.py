@@ -64,6 +64,7 @@ def literal(value) -> Fill:
 #: kwargs by URL name, before the namespace's defaults below.
 BY_NAME: dict[str, dict[str, Fill]] = {
     "reporting:repayment_letter": {"pk": of_a("claim")},
+    "reporting:repayment_claim": {"pk": of_a("claim")},
     "reporting:change_detail": {"reference": of_a("change.reference")},
     "reporting:change_letter": {"reference": of_a("change.reference")},
     "access:change_role": {"pk": of_a("membership_a")},
@@ -268,7 +269,8 @@ def test_a_own_people_get_a_pages(world):
     A's pages, so the probe above is asking about the right objects."""
     pages = {
         world.a_client: ["applications:receipt", "reporting:receipt", "assessment:decision",
-                         "reporting:change_detail", "access:organisation"],
+                         "reporting:change_detail", "access:organisation",
+                         "reporting:repayment_claim"],
         _client(world.caseworker_1): ["admin:reporting_report_change",
                                       "admin:assessment_submittedapplication_change",
                                       "admin:reporting_changerequest_change",
