@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,8 +22,8 @@ from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.carryover import Carryover
 from tilskudd.errors import ServiceError
-from tilskudd.languages import in_language_of
-from tilskudd.models import Round, User
+from tilskudd.languages import BOKMAL, in_language_of
+from tilskudd.models import Office, Round, User
 from tilskudd.money import format_nok
 from tilskudd.outbox import queue_email
 from tilskudd.services import audit
@@ -121,13 +121,14 @@ def transfer_decide(
 
 
 def _restart(transfer: TransferDecision, submission: ReportSubmission, user: User,
-             now: datetime) -> None:
+             now: datetime, note: str = "") -> None:
     """Make the undecided `transfer` pending again with the amount of `submission`, any
-    proposal on it withdrawn (a history row and audit with the amount before and after)."""
+    proposal on it withdrawn (a history row and audit with the amount before and after,
+    and `note`, by default that the report was sent again with that amount)."""
     before = transfer.amount
     proposed = _clear_proposal(transfer)
     transfer.amount = submission.unused_total
-    note = _("Rapporten er sendt inn på nytt (%(ref)s) med %(amount)s ubrukt.") % {
+    note = note or _("Rapporten er sendt inn på nytt (%(ref)s) med %(amount)s ubrukt.") % {
         "ref": submission.reference, "amount": format_nok(submission.unused_total)}
     changed = {"amount": (str(before), str(transfer.amount))}
     if proposed:
@@ -185,7 +186,19 @@ def transfer_reopen_on_submit(*, report: Report, submission: ReportSubmission,
     transfer = (TransferDecision.objects.select_for_update()
                 .filter(report=report, status=TransferStatus.WITHDRAWN).first())
     if transfer is not None:
-        _restart(transfer, submission, user, now or timezone.now())
+        _restart(transfer, submission, user, now or timezone.now(),
+                 note=_reopened_note(submission, user, office_of(report)))
+
+
+def _reopened_note(submission: ReportSubmission, user: User, office: Office) -> str:
+    """What the history row (`by` the signatory who sent the report) says to the office,
+    in the office's own language form, whatever the language the signatory sent it in."""
+    with translation.override(office.default_written_language or BOKMAL):
+        return _("Vedtaket er åpnet igjen fordi rapporten er sendt inn på nytt av "
+                 "%(who)s (%(ref)s), med %(amount)s ubrukt. Det skal fattes vedtak om "
+                 "dette beløpet.") % {
+            "who": user, "ref": submission.reference,
+            "amount": format_nok(submission.unused_total)}
 
 
 def _propose(transfer: TransferDecision, user: User, outcome: str, reason: str,
