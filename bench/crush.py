@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,34 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PASSWORD = "Tilskudd-crush-2026"  # noqa: S105 - the bench's throw-away users
 
-
-def environment(args) -> dict[str, str]:
-    static = tempfile.mkdtemp(prefix="tilskudd-crush-static-")
-    return {
-        **os.environ,
-        "DATABASE_URL": f"{args.pg}/tilskudd_crush",
-        "CELERY_BROKER_URL": args.redis,
-        "DJANGO_SETTINGS_MODULE": "tilskudd.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "crush-bench-only-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": static,
-        "DJANGO_MEDIA_ROOT": tempfile.mkdtemp(prefix="tilskudd-crush-media-"),
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def fresh_database(args) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS tilskudd_crush WITH (FORCE)")
-        conn.execute("CREATE DATABASE tilskudd_crush")
-    import redis
-
-    redis.Redis.from_url(args.redis).flushdb()
+import stack  # noqa: E402 - bench/stack.py, beside this script
 
 
 def seed(count: int) -> list[tuple[str, int]]:
@@ -282,12 +253,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--wait", type=float, default=180,
                         help="seconds to wait for the last receipts after the crush")
-    parser.add_argument("--pg", default=os.environ.get("PG", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
+    stack.add_options(parser, redis_db=13)
     args = parser.parse_args()
-    env = environment(args)
-    os.environ.update(env)
-    fresh_database(args)
+    env = stack.fresh_stack(args, name="crush")
     t0 = time.perf_counter()
     people = seed(args.organisations)
     print(f"seeded {len(people)} drafts in {time.perf_counter() - t0:.0f} s")
@@ -322,13 +290,7 @@ def main() -> None:
         ready, after = wait_ready(len(figures.submitted), timeout=args.wait)
         report(args, figures, ready, after)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stack.stop(*procs)
 
 
 if __name__ == "__main__":

@@ -33,35 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATABASE = "tilskudd_letters"
 TASK = "assessment.tasks.render_allocation_letter"
 
-
-def environment(args) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": f"{args.pg}/{DATABASE}",
-        "CELERY_BROKER_URL": args.redis,
-        "DJANGO_SETTINGS_MODULE": "tilskudd.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "letters-bench-only-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="tilskudd-letters-static-"),
-        "DJANGO_MEDIA_ROOT": tempfile.mkdtemp(prefix="tilskudd-letters-media-"),
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def fresh_database(args) -> None:
-    import psycopg
-    import redis
-
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    redis.Redis.from_url(args.redis).flushdb()
+import stack  # noqa: E402 - bench/stack.py, beside this script
 
 
 def seed(count: int):
@@ -359,12 +333,9 @@ def main() -> None:
     parser.add_argument(
         "--wait", type=float, default=600, help="seconds to wait for the last letters"
     )
-    parser.add_argument("--pg", default=os.environ.get("PG", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"))
+    stack.add_options(parser, redis_db=14)
     args = parser.parse_args()
-    env = environment(args)
-    os.environ.update(env)
-    fresh_database(args)
+    env = stack.fresh_stack(args, name="letters", hosts="127.0.0.1,testserver")
     t0 = time.perf_counter()
     staff = seed(args.municipalities)
     args.municipalities = sum(len(pks) for _c, _a, pks in staff)
@@ -387,11 +358,7 @@ def main() -> None:
         cpu = (main - main0, pool - pool0)
         ok = report(args, posts, log.read_text(), cpu)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stack.stop(worker)
     print(f"worker log: {log}")
     sys.exit(0 if ok else 1)
 
