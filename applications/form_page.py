@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from tilskudd.carryover import carryover_for
 
 from . import rules
-from .forms import PART_FORMS, AttachmentForm, HeaderForm, LineFormSet, line_formset
+from .forms import PART_FORMS, AttachmentForm, LineFormSet, line_formset
+from .header_form import HeaderForm
 from .models import Application
 from .services import HEADER_FIELDS
 

@@ -1,7 +1,8 @@
 """Forms of the applicant's pages. They check what can be checked while the form is
 filled in (amounts, the county municipality rule, at most five projects) and hand clean
-dicts to the services; they never save anything themselves. The form page as a whole (all
-sections of one application, bound to a POST or to kept input) is form_page.py."""
+dicts to the services; they never save anything themselves. The header's form is
+header_form.py; the form page as a whole (all sections of one application, bound to a POST
+or to kept input) is form_page.py."""
 
 from __future__ import annotations
 
@@ -11,83 +12,13 @@ from typing import Any
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd.carryover import Carryover
-from tilskudd.money import format_nok
-
 from . import line_fields, rules
-from .form_fields import (
-    NUMBER_WIDGET,
-    AmountField,
-    CopiedFields,
-    HeaderAmountField,
-    form_helper,
-)
-from .models import (
-    PROJECT_CRITERIA,
-    Application,
-    AttachmentKind,
-    BpaLine,
-    CompetenceLine,
-    Project,
-)
-from .services import HEADER_FIELDS
-
-HEADER_AMOUNT_FIELDS = ["own_financing", "other_financing", "transferred_funds"]
-
-
-class HeaderForm(forms.ModelForm):
-    """The application's own fields. Built without an instance (initial holds the stored
-    values), so validating it never touches the application that is shown."""
-
-    section = "header"
-
-    class Meta:
-        model = Application
-        fields = HEADER_FIELDS
-        field_classes = dict.fromkeys(HEADER_AMOUNT_FIELDS, HeaderAmountField)
-        widgets = {
-            "purpose": forms.Textarea(attrs={"rows": 4}),
-            "control_measures": forms.Textarea(attrs={"rows": 4}),
-            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        }
-        help_texts = {
-            "purpose": gettext_lazy("Hva skal tilskuddet brukes til, og hva vil kommunen oppnå?"),
-            "own_financing": gettext_lazy("Kommunens egen andel. Hele kroner."),
-            "other_financing": gettext_lazy("Hele kroner. Skriv 0 om det ikke er noen."),
-        }
-
-    def __init__(self, *args, carryover: Carryover | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if carryover is not None:  # approved by the office: shown, not typed
-            field = self.fields["transferred_funds"]
-            field.disabled = True
-            self.initial["transferred_funds"] = carryover.amount
-            field.help_text = _(
-                "Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
-                "%(round)s overføres. Beløpet er fylt inn og kan ikke endres."
-            ) % {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
-                 "amount": format_nok(carryover.amount), "round": carryover.from_round}
-        self.helper = form_helper(
-            Row(Column("contact_name"), Column("contact_email"), Column("contact_phone")),
-            Row(Column("signatory_name"), Column("signatory_title")),
-            "purpose",
-            Row(Column("own_financing"), Column("other_financing"),
-                Column("other_financing_source")),
-            Row(Column("transferred_funds", css_class="col-md-4")),
-            "control_measures",
-            "has_leve_hele_livet_plan",
-        )
-
-    def section_value(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+from .form_fields import NUMBER_WIDGET, AmountField, CopiedFields, form_helper
+from .models import PROJECT_CRITERIA, AttachmentKind, BpaLine, CompetenceLine, Project
 
 
 class LineForm(forms.ModelForm):
@@ -182,7 +113,6 @@ class BpaLineForm(LineForm):
             "role": gettext_lazy("Prioritert rekkefølge: arbeidsledere, saksbehandlere, "
                                  "assistenter."),
         }
-
 
 
 class ProjectForm(LineForm):

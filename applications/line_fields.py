@@ -50,7 +50,7 @@ def translated(text, language: str | None = None):
     return found[1]
 
 
-def _escape(text) -> str:
+def escape(text) -> str:
     """conditional_escape(text), for a plain str without keep_lazy's wrapper around
     escape() (a step escapes thousands of values; the same html.escape underneath)."""
     if type(text) is str:
@@ -66,7 +66,7 @@ def input_class(widget: forms.Widget) -> str:
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{_escape(value)}"'
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
         for name, value in attrs.items() if value is not False
     )
 
@@ -84,9 +84,9 @@ def _options(widget: forms.Select, value, language: str | None) -> list[str] | N
             option_value = ""
         chosen = not selected and str(option_value) in values
         selected |= chosen
-        found.append(f'\n  <option value="{_escape(option_value)}"'
+        found.append(f'\n  <option value="{escape(option_value)}"'
                      f'{" selected" if chosen else ""}>'
-                     f"{_escape(translated(label, language))}</option>\n")
+                     f"{escape(translated(label, language))}</option>\n")
     return found
 
 
@@ -95,10 +95,10 @@ def _select(name: str, context: dict) -> str:
     parts = [f'<select name="{name}"{_attrs(context["attrs"])}>']
     for group_name, group, _index in context["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
         parts.extend(
-            f'\n  <option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>'
-            f'{_escape(translated(option["label"]))}</option>\n' for option in group)
+            f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f'{escape(translated(option["label"]))}</option>\n' for option in group)
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
@@ -151,7 +151,7 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
     if kind in _PLAIN_INPUTS or kind is forms.CheckboxInput or kind is forms.Textarea:
         attrs = _widget_attrs(field, widget, attrs, errors, help_text)
         value = field.value()
-        name = _escape(field.html_name)
+        name = escape(field.html_name)
         if kind is forms.CheckboxInput and widget.check_test(value):
             attrs["checked"] = True
         shown = widget.format_value(value)
@@ -163,7 +163,7 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
         options = _options(widget, field.value(), language)
         if options is not None:
             built = _widget_attrs(field, widget, attrs, errors, help_text)
-            name = _escape(field.html_name)
+            name = escape(field.html_name)
             return mark_safe(  # noqa: S308 - every part escaped
                 f'<select name="{name}"{_attrs({**widget.attrs, **built})}>'
                 f'{"".join(options)}\n</select>')
@@ -171,7 +171,7 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    name, value = _escape(field.html_name), context["value"]
+    name, value = escape(field.html_name), context["value"]
     if isinstance(widget, forms.Select):
         return mark_safe(_select(name, context))  # noqa: S308 - every part escaped
     if isinstance(widget, forms.Textarea):
@@ -181,7 +181,7 @@ def render_widget(field: forms.BoundField, widget: forms.Widget | None = None,
 
 def _textarea(name: str, attrs: str, value) -> SafeString:
     """Django's textarea.html: `name` and `attrs` escaped already, `value` not."""
-    text = _escape(value) if value else ""
+    text = escape(value) if value else ""
     return mark_safe(  # noqa: S308 - every part escaped
         f'<textarea name="{name}"{attrs}>\n{text}</textarea>')
 
@@ -234,19 +234,19 @@ def fields_html(found: list[LineCell]) -> SafeString:
     the error next to it, the help text (each cell's text escaped; the help text is ours)."""
     out = []
     for cell in found:
-        cid = _escape(cell.id)
+        cid = escape(cell.id)
         required = " requiredField" if cell.required else ""
         if cell.row_start:
             out.append('<div class="row">')
         if cell.column:
-            out.append(f'<div class="{_escape(cell.column)}">')
+            out.append(f'<div class="{escape(cell.column)}">')
         if cell.checkbox:
             out.append(f'\n<div class="mb-3"><div id="div_{cid}" class="form-check">{cell.widget}'
                        f' <label for="{cid}" class="form-check-label{required}">')
         else:
             out.append(f'\n<div id="div_{cid}" class="mb-3"> <label for="{cid}"'
                        f' class="form-label{required}">')
-        out.append(_escape(cell.label))
+        out.append(escape(cell.label))
         if cell.required:
             out.append('<span class="asteriskField">*</span>')
         out.append("</label>")
@@ -255,7 +255,7 @@ def fields_html(found: list[LineCell]) -> SafeString:
         out.append("\n")
         if cell.errors:
             out.append(f' <div id="{cid}_error" class="invalid-feedback">')
-            out.extend(f' <span id="error_{number}_{cid}"><strong>{_escape(error)}'
+            out.extend(f' <span id="error_{number}_{cid}"><strong>{escape(error)}'
                        "</strong></span>" for number, error in enumerate(cell.errors, 1))
             out.append(" </div>")
         if cell.help_text:
