@@ -22,17 +22,18 @@ from tilskudd.admin_scoping import NationalReadOnlyAdmin, OfficeScopedAdmin
 from tilskudd.audit import AuditAction
 from tilskudd.documents.excel import CONTENT_TYPE
 from tilskudd.documents.responses import attachment_download
-from tilskudd.errors import ServiceError, form_acted
+from tilskudd.errors import ServiceError
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
 from . import reminders, selectors, services
+from .admin_actions import FormAction, FormActionsAdmin, report_content
 from .admin_columns import GrantColumns
 from .export import export_filename, export_reports
 from .forms import ExtensionForm, ReturnForm
 from .models import Report, ReportingSettings, UnusedChoice
 from .snapshot import report_snapshot
-from .transfer_admin import FundsAdminMixin
+from .transfer_admin import FUNDS_ACTIONS, FundsAdminMixin
 
 OFFICE_PATH = "application__organisation__county__office"
 #: A long value (the text report) is cut to this in the history.
@@ -119,9 +120,24 @@ def _changed(event) -> str:
     return "; ".join(shown)
 
 
+REPORT_ACTIONS = (
+    FormAction("send-tilbake/", "return", ReturnForm, services.report_return,
+               title=gettext_lazy("Send rapporten tilbake for retting"), context=report_content,
+               done=gettext_lazy("Rapporten er sendt tilbake for retting.")),
+    FormAction("utsett-frist/", "extend", ExtensionForm, services.report_extend_deadline,
+               title=gettext_lazy("Utsett fristen for rapporten"),
+               done=gettext_lazy("Fristen er utsatt."),
+               arguments=lambda form: {"new_deadline": form.new_deadline(),
+                                       "reason": form.cleaned_data["reason"]}),
+    *FUNDS_ACTIONS,
+)
+
+
 @admin.register(Report)
-class ReportAdmin(GrantColumns, FundsAdminMixin, OfficeScopedAdmin):
+class ReportAdmin(GrantColumns, FundsAdminMixin, FormActionsAdmin, OfficeScopedAdmin):
     office_path = OFFICE_PATH
+    form_actions = REPORT_ACTIONS
+    action_subject = "report"
     list_display = [
         "reference_display", "organisation", "round_display", "status", "deadline_display",
         "granted_display", "auditor_display", "unused_display",
@@ -272,45 +288,14 @@ class ReportAdmin(GrantColumns, FundsAdminMixin, OfficeScopedAdmin):
     def get_urls(self):
         return [
             *self.row_paths(
-                ("send-tilbake/", self.return_view, "return"),
                 ("godkjenn/", self.approve_view, "approve"),
-                ("utsett-frist/", self.extend_view, "extend"),
                 ("vedlegg/<int:attachment_id>/", self.attachment_view, "attachment"),
             ),
-            *self.funds_urls(),
-            *super().get_urls(),
+            *super().get_urls(),  # FormActionsAdmin's: the form_actions' pages
         ]
 
     def _scoped(self, request: HttpRequest, pk: int) -> Report:
         return self.scoped_row(request, pk, self.has_view_permission)
-
-    def _action_form(
-        self, request: HttpRequest, pk: int, *, form_class, act, title: str, done: str,
-        show_content: bool = False,
-    ) -> HttpResponse:
-        """A caseworker's action on one report with a form: the page, then
-        `act(report, form)` (a service call); a refusal is shown on the form, success
-        goes back to the report with the message `done`."""
-        report = self._scoped(request, pk)
-        if not self.has_change_permission(request, report):
-            raise PermissionDenied
-        form = form_class(request.POST or None)
-        if form_acted(request, form, lambda: act(report, form)):
-            self.message_user(request, done, messages.SUCCESS)
-            return HttpResponseRedirect(self.change_url(report))
-        content = (report_snapshot(selectors.report_with_content(report.pk)) if show_content
-                   else None)
-        return self.object_page(request, "admin/reporting/report/action_form.html", report,
-                                title=title, form=form, content=content)
-
-    def return_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._action_form(
-            request, pk, form_class=ReturnForm, show_content=True,
-            title=_("Send rapporten tilbake for retting"),
-            done=_("Rapporten er sendt tilbake for retting."),
-            act=lambda report, form: services.report_return(
-                report=report, user=request.user, message=form.cleaned_data["message"]),
-        )
 
     def approve_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = self._scoped(request, pk)
@@ -319,15 +304,6 @@ class ReportAdmin(GrantColumns, FundsAdminMixin, OfficeScopedAdmin):
         services.report_approve(report=report, user=request.user)
         self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
         return HttpResponseRedirect(self.change_url(report))
-
-    def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._action_form(
-            request, pk, form_class=ExtensionForm, title=_("Utsett fristen for rapporten"),
-            done=_("Fristen er utsatt."),
-            act=lambda report, form: services.report_extend_deadline(
-                report=report, user=request.user, new_deadline=form.new_deadline(),
-                reason=form.cleaned_data["reason"]),
-        )
 
     def attachment_view(self, request: HttpRequest, pk: int, attachment_id: int):
         report = self._scoped(request, pk)

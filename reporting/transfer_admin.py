@@ -1,13 +1,13 @@
 """The office's side of unused funds in the admin: on a report's page, the decision on a
 transfer request (approve or refuse with a reason; four eyes over the threshold) and a
-claim for misuse; and the list of repayment claims, where a claim is marked paid."""
+claim for misuse; and the list of repayment claims, where a claim is marked paid,
+cancelled or corrected (the forms are FormActions, reporting/admin_actions.py)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.admin_scoping import OfficeScopedAdmin
-from tilskudd.errors import form_acted
 from tilskudd.money import format_nok
 
 from . import repayments, rules, transfers
+from .admin_actions import FormAction, FormActionsAdmin, report_content
 from .models import Report
 from .transfer_models import ClaimStatus, RepaymentClaim, TransferOutcome
 
@@ -84,8 +84,44 @@ class CancelClaimForm(forms.Form):
     )
 
 
+#: ReportAdmin's actions on unused funds, from its page's unused-funds box.
+FUNDS_ACTIONS = (
+    FormAction("overforing/", "transfer", TransferDecisionForm, transfers.transfer_decide,
+               title=gettext_lazy("Vedtak om overføring av ubrukte midler"),
+               done=gettext_lazy("Vedtaket om overføring er lagret."), context=report_content),
+    FormAction("tilbakebetaling/", "claim", ClaimForm, repayments.repayment_claim_create,
+               title=gettext_lazy("Krev tilbakebetaling"), context=report_content,
+               done=gettext_lazy("Tilbakebetalingskravet er laget. Brevet lages og sendes på "
+                                 "e-post.")),
+)
+
+MARK_PAID = FormAction(
+    "betalt/", "paid", PaidForm, repayments.repayment_mark_paid,
+    title=gettext_lazy("Registrer betaling"), done=gettext_lazy("Kravet er registrert som betalt."),
+    initial=lambda: {"paid_on": timezone.localdate()},
+)
+
+
+def _cancelled(claim: RepaymentClaim, replacement: RepaymentClaim | None):
+    """The message after a cancellation, and the claim to show: the new one, if the amount
+    was corrected."""
+    if replacement is None:
+        return _("Kravet er kansellert. Mottakeren får e-post."), claim
+    return _("Kravet er kansellert, og det nye kravet %(ref)s på %(amount)s er laget. "
+             "Brevet lages og sendes på e-post.") % {
+        "ref": repayments.claim_reference(replacement),
+        "amount": format_nok(replacement.amount)}, replacement
+
+
+CANCEL = FormAction(
+    "kanseller/", "cancel", CancelClaimForm, repayments.repayment_claim_cancel,
+    title=gettext_lazy("Kanseller eller korriger kravet"), outcome=_cancelled,
+)
+
+
 class FundsAdminMixin:
-    """For ReportAdmin: the unused-funds box on the report's page and its two actions."""
+    """For ReportAdmin: the unused-funds box on the report's page (its actions are
+    FUNDS_ACTIONS)."""
 
     @admin.display(description=gettext_lazy("ubrukte midler"))
     def funds_display(self, obj: Report) -> str:
@@ -98,34 +134,12 @@ class FundsAdminMixin:
             "threshold": transfers.four_eyes_threshold(obj.application.round),
         })
 
-    def funds_urls(self):
-        return self.row_paths(("overforing/", self.transfer_view, "transfer"),
-                              ("tilbakebetaling/", self.claim_view, "claim"))
-
-    def transfer_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._action_form(
-            request, pk, form_class=TransferDecisionForm, show_content=True,
-            title=_("Vedtak om overføring av ubrukte midler"),
-            done=_("Vedtaket om overføring er lagret."),
-            act=lambda report, form: transfers.transfer_decide(
-                report=report, user=request.user, outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"]),
-        )
-
-    def claim_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._action_form(
-            request, pk, form_class=ClaimForm, show_content=True,
-            title=_("Krev tilbakebetaling"),
-            done=_("Tilbakebetalingskravet er laget. Brevet lages og sendes på e-post."),
-            act=lambda report, form: repayments.repayment_claim_create(
-                report=report, user=request.user, amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"]),
-        )
-
 
 @admin.register(RepaymentClaim)
-class RepaymentClaimAdmin(OfficeScopedAdmin):
+class RepaymentClaimAdmin(FormActionsAdmin, OfficeScopedAdmin):
     office_path = CLAIM_OFFICE_PATH
+    form_actions = (MARK_PAID, CANCEL)
+    action_subject = "claim"
     list_display = ["reference_display", "organisation", "round_display", "amount_display",
                     "due_date", "status", "cause"]
     list_select_related = ["report__application__organisation__county__office",
@@ -212,43 +226,3 @@ class RepaymentClaimAdmin(OfficeScopedAdmin):
         extra["may_cancel"] = extra["may_mark_paid"]
         return super().change_view(request, object_id, form_url, {**extra,
                                                                    **(extra_context or {})})
-
-    def get_urls(self):
-        return [*self.row_paths(("betalt/", self.paid_view, "paid"),
-                                ("kanseller/", self.cancel_view, "cancel")),
-                *super().get_urls()]
-
-    def cancel_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        claim = self.scoped_row(request, pk)
-        if not self.has_change_permission(request, claim):
-            raise PermissionDenied
-        form = CancelClaimForm(request.POST or None)
-        made = []
-        if form_acted(request, form, lambda: made.append(repayments.repayment_claim_cancel(
-                claim=claim, user=request.user, reason=form.cleaned_data["reason"],
-                new_amount=form.cleaned_data["new_amount"]))):
-            replacement = made[0]
-            if replacement is None:
-                self.message_user(request, _("Kravet er kansellert. Mottakeren får e-post."),
-                                  messages.SUCCESS)
-                return HttpResponseRedirect(self.change_url(claim))
-            self.message_user(request, _(
-                "Kravet er kansellert, og det nye kravet %(ref)s på %(amount)s er laget. "
-                "Brevet lages og sendes på e-post.") % {
-                    "ref": repayments.claim_reference(replacement),
-                    "amount": format_nok(replacement.amount)}, messages.SUCCESS)
-            return HttpResponseRedirect(self.change_url(replacement))
-        return self.object_page(request, "admin/reporting/report/action_form.html", claim,
-                                title=_("Kanseller eller korriger kravet"), form=form)
-
-    def paid_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        claim = self.scoped_row(request, pk)
-        if not self.has_change_permission(request, claim):
-            raise PermissionDenied
-        form = PaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-        if form_acted(request, form, lambda: repayments.repayment_mark_paid(
-                claim=claim, user=request.user, paid_on=form.cleaned_data["paid_on"])):
-            self.message_user(request, _("Kravet er registrert som betalt."), messages.SUCCESS)
-            return HttpResponseRedirect(self.change_url(claim))
-        return self.object_page(request, "admin/reporting/report/action_form.html", claim,
-                                title=_("Registrer betaling"), form=form)

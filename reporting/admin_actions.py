@@ -1,0 +1,89 @@
+"""A caseworker's action on one row of the admin with a form of its own (send a report back,
+extend its deadline, decide on a transfer, claim repayment; register a claim as paid,
+cancel or correct it).
+
+An admin lists its actions in `form_actions`, one `FormAction` each, and every one is the
+same round: the row found within the user's office (404 otherwise), a user who may not
+change it refused (403), the page with the form, then the service, called as
+`service(<action_subject>=row, user=user, **the form's fields)`; a refusal is shown on the
+form, success goes back to the row's page with the action's message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import URLPattern
+
+from tilskudd.errors import form_acted
+
+from . import selectors
+from .models import Report
+from .snapshot import report_snapshot
+
+ACTION_TEMPLATE = "admin/reporting/report/action_form.html"
+
+
+@dataclass(frozen=True)
+class FormAction:
+    #: the page's address below the row, `<pk>/<route>`, named `<app>_<model>_<name>`
+    route: str
+    name: str
+    form_class: type[forms.Form]
+    service: Callable[..., object]
+    #: the page's heading (and its button)
+    title: str
+    #: the message after success, back on the row's page
+    done: str = ""
+    #: instead of `done`, where what the service returned decides: (message, row to go to)
+    outcome: Callable[[Any, Any], tuple[str, Any]] | None = None
+    #: the service's keywords from the valid form, where they are not its fields
+    arguments: Callable[[Any], dict[str, Any]] = lambda form: form.cleaned_data
+    #: the form's initial values, asked for each time the page opens
+    initial: Callable[[], dict[str, Any]] = dict
+    #: more for the page, from the row (the report's content under the form)
+    context: Callable[[Any], dict[str, Any]] = lambda row: {}
+
+
+class FormActionsAdmin:
+    """Mixed into an OfficeScopedAdmin: the pages of its `form_actions`."""
+
+    form_actions: tuple[FormAction, ...] = ()
+    #: the services' keyword for the row ("report", "claim")
+    action_subject: str = ""
+
+    def get_urls(self) -> list[URLPattern]:
+        return [*self.row_paths(*((action.route, self._form_action_view(action), action.name)
+                                  for action in self.form_actions)),
+                *super().get_urls()]
+
+    def _form_action_view(self, action: FormAction) -> Callable[[HttpRequest, int], HttpResponse]:
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            return self.form_action(request, pk, action)
+
+        return view
+
+    def form_action(self, request: HttpRequest, pk: int, action: FormAction) -> HttpResponse:
+        row = self.scoped_row(request, pk, self.has_view_permission)
+        if not self.has_change_permission(request, row):
+            raise PermissionDenied
+        form = action.form_class(request.POST or None, initial=action.initial())
+        returned = []
+        if form_acted(request, form, lambda: returned.append(action.service(
+                **{self.action_subject: row}, user=request.user, **action.arguments(form)))):
+            message, back_to = (action.outcome(row, returned[0]) if action.outcome
+                                else (action.done, row))
+            self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(self.change_url(back_to))
+        return self.object_page(request, ACTION_TEMPLATE, row, title=action.title, form=form,
+                                **action.context(row))
+
+
+def report_content(report: Report) -> dict[str, Any]:
+    """For an action on a report whose page shows the report under the form."""
+    return {"content": report_snapshot(selectors.report_with_content(report.pk))}
