@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -190,12 +189,13 @@ class RepaymentClaimAdmin(FormActionsAdmin, OfficeScopedAdmin):
         letter = getattr(obj, "letter", None)
         if letter is None or letter.status not in ("ready", "pending"):
             return letter.get_status_display() if letter else "–"
-        link = reverse("reporting:repayment_letter", args=[obj.pk])
+        link = repayments.letter_url(obj)  # a cancelled claim's: the letter as it was sent
+        text = (_("Det opprinnelige brevet (kansellert)") if obj.status == ClaimStatus.CANCELLED
+                else _("Last ned brevet"))
         if not letter.is_ready:  # made on the spot if clicked before the worker has
-            return format_html('<a href="{}">{}</a> ({})', link, _("Last ned brevet"),
+            return format_html('<a href="{}">{}</a> ({})', link, text,
                                letter.get_status_display().lower())
-        return format_html('<a href="{}">{}</a> (SHA-256 {})', link, _("Last ned brevet"),
-                           letter.sha256)
+        return format_html('<a href="{}">{}</a> (SHA-256 {})', link, text, letter.sha256)
 
     @admin.display(description=gettext_lazy("historikk"))
     def history(self, obj: RepaymentClaim) -> str:
@@ -217,6 +217,14 @@ class RepaymentClaimAdmin(FormActionsAdmin, OfficeScopedAdmin):
     def save_model(self, request, obj, form, change):  # pragma: no cover - nothing editable
         raise PermissionDenied
 
+    def _cancelled_mark(self, claim: RepaymentClaim) -> dict:
+        """For the mark at the top of a cancelled claim's page (claim_cancelled.html)."""
+        replacement = getattr(claim, "replaced_by", None)
+        return {"reference": repayments.claim_reference(claim), "replacement": replacement,
+                "replacement_reference": repayments.claim_reference(replacement)
+                if replacement else "",
+                "replacement_url": self.change_url(replacement) if replacement else ""}
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
         extra = {"show_save": False, "show_save_and_continue": False,
@@ -224,5 +232,7 @@ class RepaymentClaimAdmin(FormActionsAdmin, OfficeScopedAdmin):
                  "may_mark_paid": claim is not None and claim.status == ClaimStatus.OPEN
                  and self._is_staff_member(request)}
         extra["may_cancel"] = extra["may_mark_paid"]
+        if claim is not None and claim.status == ClaimStatus.CANCELLED:
+            extra["cancelled"] = self._cancelled_mark(claim)
         return super().change_view(request, object_id, form_url, {**extra,
                                                                    **(extra_context or {})})
