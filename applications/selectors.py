@@ -25,7 +25,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tilskudd import access, submissions
-from tilskudd.compiled import Compiled
+from tilskudd.compiled import Compiled, CompiledValues
 from tilskudd.models import Membership, Round, User
 
 from . import content
@@ -169,19 +169,25 @@ class ArchivePages:
         return self.compiled(page)(self.organisation_id)
 
 
+def _archive_submissions(application_ids: list[int]) -> QuerySet[Submission]:
+    return (Submission.objects.filter(application_id__in=application_ids)
+            .order_by("-submitted_at", "-pk")
+            .values("application_id", "reference", "submitted_at", "withdrawn_at",
+                    "total_applied", receipt_status=F("receipt__status"),
+                    receipt_sha256=F("receipt__sha256")))
+
+
+#: compiled to SQL once a connection and number of rows (tilskudd.compiled)
+_compiled_submissions = CompiledValues(_archive_submissions)
+
+
 def archive_submissions(application_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The submissions of the archive's rows shown, newest first, by application: what the
     list shows of each (reference, when sent or withdrawn, the sum applied for) and of its
     receipt (`receipt_status`, None before there is a job, and `receipt_sha256`); one query
     however many rows, without the frozen content."""
     found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in application_ids}
-    if not application_ids:
-        return found
-    for row in (Submission.objects.filter(application_id__in=application_ids)
-                .order_by("-submitted_at", "-pk")
-                .values("application_id", "reference", "submitted_at", "withdrawn_at",
-                        "total_applied", receipt_status=F("receipt__status"),
-                        receipt_sha256=F("receipt__sha256"))):
+    for row in _compiled_submissions(application_ids):
         found[row["application_id"]].append(row)
     return found
 
@@ -195,17 +201,31 @@ class ArchiveCount:
     in_rounds: dict[int, Application]
 
 
+def _archive_counts(round_ids: tuple[int, ...]) -> CompiledValues:
+    """archive_counts' query for these open rounds, compiled once a connection and number
+    of organisations (the open rounds change a few times a year)."""
+    found = _counts_compiled.get(round_ids)
+    if found is None:
+        aggregates: dict[str, Any] = {"count": Count("pk")}
+        for pk in round_ids:
+            aggregates[f"id_{pk}"] = Max("pk", filter=Q(round_id=pk))
+            aggregates[f"status_{pk}"] = Max("status", filter=Q(round_id=pk))
+        if len(_counts_compiled) > 20:
+            _counts_compiled.clear()
+        found = _counts_compiled[round_ids] = CompiledValues(
+            lambda organisation_ids: Application.objects.filter(
+                organisation_id__in=organisation_ids).order_by()
+            .values("organisation_id").annotate(**aggregates))
+    return found
+
+
+_counts_compiled: dict[tuple[int, ...], CompiledValues] = {}
+
+
 def archive_counts(organisation_ids: list[int], rounds: list[Round]) -> dict[int, ArchiveCount]:
     """ArchiveCount of each of these organisations that has applications (one query for
     all of them: an organisation has one application a round)."""
-    if not organisation_ids:
-        return {}
-    aggregates: dict[str, Any] = {"count": Count("pk")}
-    for rnd in rounds:
-        aggregates[f"id_{rnd.pk}"] = Max("pk", filter=Q(round_id=rnd.pk))
-        aggregates[f"status_{rnd.pk}"] = Max("status", filter=Q(round_id=rnd.pk))
-    rows = (Application.objects.filter(organisation_id__in=organisation_ids).order_by()
-            .values("organisation_id").annotate(**aggregates))
+    rows = _archive_counts(tuple(rnd.pk for rnd in rounds))(organisation_ids)
     return {
         row["organisation_id"]: ArchiveCount(row["count"], {
             rnd.pk: Application(pk=row[f"id_{rnd.pk}"], organisation_id=row["organisation_id"],

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from applications.models import ApplicationStatus
+from tilskudd.compiled import CompiledValues
 from tilskudd.status import Stage, StageFound
 
 from .choices import Outcome
@@ -24,16 +25,25 @@ DECIDED_STAGES = {
 }
 
 
-def case_stages(applications: Sequence) -> Mapping[int, StageFound]:
-    rows = (
-        Assessment.objects.filter(application_id__in=[a.pk for a in applications],
+def _cases(application_ids: list[int]) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(application_id__in=application_ids,
                                   application__status=ApplicationStatus.SUBMITTED)
         .annotate(granted_sum=Sum("lines__granted"),
                   accepted=Exists(Acceptance.objects.filter(assessment=OuterRef("pk"))))
         .values_list("application_id", "status", "outcome", "granted_sum", "accepted")
     )
+
+
+#: compiled to SQL once a connection and number of applications (tilskudd.compiled: the
+#: status line of a page of Mine søknader cost more to compile than to run)
+_compiled_cases = CompiledValues(_cases)
+
+
+def case_stages(applications: Sequence) -> Mapping[int, StageFound]:
     found: dict[int, StageFound] = {}
-    for application_id, status, outcome, granted_sum, accepted in rows:
+    for application_id, status, outcome, granted_sum, accepted in _compiled_cases(
+            [a.pk for a in applications]):
         if status != AssessmentStatus.DECIDED:
             found[application_id] = StageFound(Stage.IN_ASSESSMENT)
         elif outcome == Outcome.REJECTED:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesIterable, ValuesListIterable, get_related_populators
 
 #: a value no row has, to find the id's parameter in the compiled SQL
 PROBE = -7_340_017
@@ -80,3 +80,61 @@ class Compiled:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+class CompiledValues:
+    """`build(ids)`'s values() or values_list() queryset compiled once a connection and
+    number of ids (up to MAX_IDS; a longer list is run as Django runs it), run with each
+    call's ids: a list of the queryset's rows."""
+
+    MAX_IDS = 100
+
+    def __init__(self, build: Callable[[list[int]], QuerySet]):
+        self.build = build
+
+    def _prepare(self, connection, count: int) -> tuple | None:
+        probes = [PROBE - i for i in range(count)]
+        queryset = self.build(probes)
+        query = queryset.query
+        if queryset._iterable_class not in (ValuesIterable, ValuesListIterable):
+            return None
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        if compiler.has_extra_select or any(params.count(p) != 1 for p in probes):
+            return None
+        names = None
+        if queryset._iterable_class is ValuesIterable:
+            names = (list(query.selected) if query.selected else
+                     [*query.extra_select, *query.values_select, *query.annotation_select])
+        columns = [column[0] for column in compiler.select[0:compiler.col_count]]
+        return (compiler, sql, params, [params.index(p) for p in probes],
+                compiler.get_converters(columns), names)
+
+    def prepared(self, connection, count: int) -> tuple | None:
+        kept = connection.__dict__.setdefault("tilskudd_compiled", {})
+        key = (self, count)
+        if key not in kept:
+            kept[key] = self._prepare(connection, count)
+        return kept[key]
+
+    def __call__(self, ids: list[int]) -> list[Any]:
+        ids = list(dict.fromkeys(ids))  # as `__in` reads them: each once
+        if not ids:
+            return []
+        connection = connections[DEFAULT_DB_ALIAS]
+        prepared = self.prepared(connection, len(ids)) if len(ids) <= self.MAX_IDS else None
+        if prepared is None:
+            return list(self.build(ids))
+        compiler, sql, params, positions, converters, names = prepared
+        params = [*params]
+        for position, value in zip(positions, ids, strict=True):
+            params[position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows: Any = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        if names is None:
+            return [tuple(row) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
