@@ -13,11 +13,9 @@ written out here too: as a template loop they cost a fifth of the competence ste
 
 from __future__ import annotations
 
-import html
-
 from django import forms
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -50,11 +48,16 @@ def translated(text, language: str | None = None):
     return found[1]
 
 
+#: What html.escape (and so Django's escape) replaces, and with what.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def escape(text) -> str:
-    """conditional_escape(text), for a plain str without keep_lazy's wrapper around
-    escape() (a step escapes thousands of values; the same html.escape underneath)."""
+    """conditional_escape(text): a plain str as html.escape escapes it, by one
+    str.translate instead of keep_lazy's wrapper and five str.replace (a step escapes
+    a thousand values); anything else by conditional_escape."""
     if type(text) is str:
-        return html.escape(text)
+        return text.translate(_ESCAPES)
     return conditional_escape(text)
 
 
@@ -188,7 +191,7 @@ def _textarea(name: str, attrs: str, value) -> SafeString:
 
 def _input(input_type: str, name: str, value, attrs: str) -> SafeString:
     """Django's input.html: `name` and `attrs` escaped already, `value` not."""
-    shown = "" if value is None else format_html(' value="{}"', str(value))
+    shown = "" if value is None else f' value="{escape(str(value))}"'
     return mark_safe(  # noqa: S308 - every part escaped
         f'<input type="{input_type}" name="{name}"{shown}{attrs}>')
 
@@ -281,7 +284,7 @@ def line_html(form) -> SafeString:
     index = form.line_index
     number = "__number__" if index is None else index + 1
     index = "__prefix__" if index is None else index
-    esc = conditional_escape
+    esc = escape
     delete = form["DELETE"]
     return mark_safe(  # noqa: S308 - every text escaped, the inputs by render_widget
         f'\n<fieldset class="line border rounded p-3 mb-3" '

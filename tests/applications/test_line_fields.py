@@ -8,6 +8,8 @@ import pytest
 from django.forms.models import model_to_dict
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from applications import line_fields
 from applications.forms import PART_FORMS, line_formset
@@ -108,3 +110,10 @@ def test_the_remembered_translations_follow_the_language(trondheim, open_round):
 
     assert labels["nb"] == "Utdanningstype"
     assert labels["en"] != labels["nb"]
+
+
+def test_escape_is_djangos_conditional_escape():
+    texts = ["", "plain", 'a & b < c > d "e" \'f\'', "&amp; already", "æøå «x» –\n\t",
+             "".join(chr(n) for n in range(0, 400)), 12, None, mark_safe("<b>safe</b>")]
+    for text in texts:
+        assert line_fields.escape(text) == conditional_escape(text)
