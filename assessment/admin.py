@@ -29,6 +29,7 @@ from tilskudd.models import OrganisationKind
 from tilskudd.money import format_nok
 
 from . import admin_views, services
+from .admin_paging import KeysFirstPaginator
 from .cases import submitted_applications, withdrawal_shown, withdrawn_applications
 from .list_filters import (
     AcceptanceFilter,
@@ -100,6 +101,8 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     # as quick with 4 000 applications as with 40 (tests/assessment/test_admin.py)
     list_per_page = 50
     show_full_result_count = False
+    #: a page's rows joined once its keys are sorted and sliced (assessment/admin_paging.py)
+    paginator = KeysFirstPaginator
     #: long texts the list never shows, left in the database when it is read
     list_deferred = ["purpose", "control_measures", "draft_input"]
     #: the rows the columns and the row checkbox (the application's name: organisation

@@ -1,0 +1,84 @@
+"""The caseworkers' list reads a page's keys first (assessment/admin_paging.py): the same
+rows in the same order as Django's paginator, in the same one query, its sorting and
+slicing done on the keys."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment.admin import SubmittedApplicationAdmin
+
+from .test_admin import _bulk_applications
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:assessment_submittedapplication_changelist"
+#: the rows' query with the page's keys sorted and sliced in a subquery
+KEYS_FIRST = re.compile(r'"applications_application"\."id" IN \(SELECT .*U0\."id" .* LIMIT \d+')
+
+
+@pytest.fixture
+def many(trondheim, open_round, budget, caseworker, approver):
+    """130 applications: three pages of 50, 50 and 30."""
+    _bulk_applications(130, county=trondheim.county, rnd=open_round, caseworker=caseworker,
+                       approver=approver)
+
+
+def _listed(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+    return [row.pk for row in response.context["cl"].result_list], len(queries), [
+        q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"p": "2"},
+    {"p": "3"},
+    {"o": "-1"},  # by reference
+    {"o": "3", "p": "2"},  # by the case's status: many alike, the key decides
+    {"o": "5.-2"},  # by the amounts, then the name the other way
+    {"organisation__is_rural_district__exact": "1", "p": "2"},  # filtered: 65
+    {"q": "Selskap", "p": "2"},
+])
+def test_a_page_is_the_rows_djangos_paginator_gives_in_as_many_queries(
+    client, many, caseworker, params
+):
+    client.force_login(caseworker)
+    client.get(reverse(CHANGELIST), params)
+
+    ours, our_queries, sql = _listed(client, params)
+    with mock.patch.object(SubmittedApplicationAdmin, "paginator", Paginator):
+        djangos, django_queries, _ = _listed(client, params)
+
+    assert ours == djangos
+    assert len(ours) >= 1
+    assert our_queries == django_queries
+    assert any(KEYS_FIRST.search(q) for q in sql)
+
+
+def test_the_page_is_read_through_the_keys_only_where_the_list_is_longer_than_a_page(
+    client, trondheim, open_round, budget, caseworker, approver
+):
+    _bulk_applications(10, county=trondheim.county, rnd=open_round, caseworker=caseworker,
+                       approver=approver)
+    client.force_login(caseworker)
+
+    ours, _, sql = _listed(client, {})
+
+    assert len(ours) == 10
+    assert not any(KEYS_FIRST.search(q) for q in sql)
+
+
+def test_the_paginator_is_djangos_for_a_list_that_is_not_a_queryset():
+    from assessment.admin_paging import KeysFirstPaginator
+
+    page = KeysFirstPaginator(list(range(120)), 50).page(3)
+
+    assert list(page.object_list) == list(range(100, 120))
