@@ -1,14 +1,18 @@
 """The application a member's form step or preview shows, with its lines and attachments.
 
-selectors.application_for_member reads the application (with its organisation, county,
-office, round and scheme); with_lines then reads its competence lines, BPA lines,
-projects and attachments by four plain queries, each compiled to SQL once, and puts them
+application_for_member reads the application (with its organisation, county, office,
+round and scheme) if the user is a member of its organisation, by a query compiled to SQL
+once (its five joined tables cost more to compile than to run); with_lines then reads its
+competence lines, BPA lines, projects and attachments by four plain queries, each
+compiled to SQL once, and puts them
 where `application.competence_lines.all()` finds them, instead of through
 prefetch_related: its machinery (related managers, `application__in` lookups, setting
 the reverse relation) and compiling the four queries cost more than running them, about
 a tenth of the 10-line step (issue 15; bench/run.py --profile)."""
 
 from __future__ import annotations
+
+from django.http import Http404
 
 from tilskudd.compiled import Compiled
 
@@ -26,6 +30,23 @@ def _of_application(model):
 #: Each relation's query compiled to SQL once a connection (tilskudd.compiled.Compiled:
 #: compiling cost more CPU than running it), then run with each application's id.
 _COMPILED = {name: Compiled(_of_application(model)) for name, model in CONTENT.items()}
+
+
+#: The application by its id and the id of a user who is a member of its organisation.
+_APPLICATION = Compiled(lambda pk, user_id: Application.objects.filter(
+    pk=pk, organisation__memberships__user_id=user_id,
+).select_related("organisation__county__office", "round__scheme"), arity=2)
+
+
+def application_for_member(user, pk: int) -> Application:
+    """The application with its content if `user` is a member of its organisation, else
+    404 (as get_object_or_404 would answer)."""
+    found = _APPLICATION(pk, user.pk)
+    if not found:
+        raise Http404
+    if len(found) > 1:
+        raise Application.MultipleObjectsReturned
+    return with_lines(found[0])
 
 
 def with_lines(application: Application) -> Application:

@@ -27,23 +27,28 @@ PROBE = -7_340_017
 
 
 class Compiled:
-    """`build(id)`'s queryset compiled once a connection and run with each id."""
+    """`build(id)`'s queryset compiled once a connection and run with each id; with
+    `arity=2`, `build(id, other_id)`'s, run with each call's two ids (each probed by a
+    value of its own)."""
 
-    def __init__(self, build: Callable[[int], QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], arity: int = 1):
         self.build = build
+        self.probes = [PROBE - i for i in range(arity)]
 
     def _prepare(self, connection) -> tuple | None:
-        queryset = self.build(PROBE)
+        queryset = self.build(*self.probes)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()  # also sets compiler.select and klass_info
         params = list(params)
         info = compiler.klass_info
-        if params.count(PROBE) != 1 or compiler.has_extra_select or info is None:
+        if (any(params.count(probe) != 1 for probe in self.probes)
+                or compiler.has_extra_select or info is None):
             return None
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in compiler.select[start:end]]
         return (
-            compiler, sql, params, params.index(PROBE), queryset.model._meta.pk,
+            compiler, sql, params, [params.index(probe) for probe in self.probes],
+            queryset.model._meta.pk,
             compiler.get_converters([column[0] for column in compiler.select]),
             info["model"], init_list, start, end,
             get_related_populators(info, compiler.select, connection.alias),
@@ -57,15 +62,16 @@ class Compiled:
             kept[self] = self._prepare(connection)
         return kept[self]
 
-    def __call__(self, value: int) -> list[Model]:
+    def __call__(self, *values: int) -> list[Model]:
         connection = connections[DEFAULT_DB_ALIAS]
         prepared = self.prepared(connection)
         if prepared is None:
-            return list(self.build(value))
-        (compiler, sql, params, index, pk, converters, model, init_list, start, end,
+            return list(self.build(*values))
+        (compiler, sql, params, indexes, pk, converters, model, init_list, start, end,
          populators, annotations) = prepared
         params = [*params]
-        params[index] = pk.get_db_prep_value(value, connection)
+        for index, value in zip(indexes, values, strict=True):
+            params[index] = pk.get_db_prep_value(value, connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows: Any = cursor.fetchall()

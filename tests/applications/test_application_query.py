@@ -1,0 +1,77 @@
+"""The application a step or the preview shows is read by a query compiled once a
+connection (applications.content.application_for_member, tilskudd.compiled.Compiled with
+two ids): the ORM's row with its organisation, county, office, round and scheme, for a
+member only, without compiling SQL again."""
+
+from unittest.mock import patch
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import Http404
+
+from applications import content
+from applications.models import Application
+from tests.applications.factories import complete_application
+from tests.tilskudd.factories import OrganisationFactory, member
+from tilskudd.models import MembershipRole
+
+
+def _facts(application):
+    return (application.pk, application.status, application.updated_at,
+            application.organisation.name, application.organisation.county.name,
+            application.organisation.county.office.name, application.round.year,
+            application.round.application_deadline, application.round.scheme.name,
+            [line.pk for line in application.competence_lines.all()])
+
+
+def test_the_member_gets_the_orms_application_with_its_relations(trondheim, open_round,
+                                                                  editor):
+    application = complete_application(organisation=trondheim, round=open_round)
+    orm = (Application.objects.filter(organisation__memberships__user=editor)
+           .select_related("organisation__county__office", "round__scheme").get(pk=application.pk))
+
+    found = content.application_for_member(editor, application.pk)
+
+    assert content._APPLICATION.prepared(connections[DEFAULT_DB_ALIAS]) is not None
+    assert _facts(found) == _facts(content.with_lines(orm))
+    assert found.updated_at.tzinfo is not None  # the backend's converters ran
+
+
+def test_someone_elses_application_or_none_is_404(trondheim, open_round, editor):
+    other = OrganisationFactory(name="Åfjord kommune", org_number="964982953",
+                                municipality_number="5058")
+    member(other, MembershipRole.SIGNATORY)
+    theirs = complete_application(organisation=other, round=open_round)
+
+    with pytest.raises(Http404):
+        content.application_for_member(editor, theirs.pk)
+    with pytest.raises(Http404):
+        content.application_for_member(editor, theirs.pk + 1000)
+
+
+def test_the_sql_is_compiled_once_and_run_with_each_application_and_user(
+        trondheim, open_round, editor, signatory):
+    first = complete_application(organisation=trondheim, round=open_round)
+    other = OrganisationFactory(name="Åfjord kommune", org_number="964982953",
+                                municipality_number="5058")
+    afjord_editor = member(other)
+    second = complete_application(organisation=other, round=open_round)
+    content.application_for_member(editor, first.pk)
+
+    compiles = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        if self.query.model is Application:
+            compiles.append(self)
+        return as_sql(self, *args, **kwargs)
+
+    with patch.object(SQLCompiler, "as_sql", counted):
+        found = [content.application_for_member(user, application.pk).pk
+                 for user, application in [(signatory, first), (afjord_editor, second)]]
+        with pytest.raises(Http404):
+            content.application_for_member(afjord_editor, first.pk)
+
+    assert found == [first.pk, second.pk]
+    assert compiles == []
