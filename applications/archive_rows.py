@@ -4,6 +4,7 @@ engine cost more than the rest of the page's own work). Every value is escaped."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from typing import Any
 
@@ -150,3 +151,11 @@ def row_html(application: Application, sent: list[dict[str, Any]],
         f'<td>\n{documents_html}</td>\n'
         f'<td>\n<ul class="list-unstyled mb-0">\n{actions}</ul>\n</td>\n</tr>\n'
     )
+
+
+def rows_html(rows: Iterable[tuple[Application, list[dict[str, Any]], list[ArchiveDocument],
+                                   GrantStatus | None, bool]],
+              url: Urls, words: Words) -> SafeString:
+    """The rows of one table (each row_html's first five arguments) as one string, empty
+    when there are none (the template writes it out as it is)."""
+    return mark_safe("".join(row_html(*row, url, words) for row in rows))  # noqa: S308

@@ -68,11 +68,10 @@ def archive(request: HttpRequest) -> HttpResponse:
                 {"round": rnd, "application": in_rounds.get(rnd.pk)}
                 for rnd in rounds if rnd.scheme.is_eligible(organisation)
             ],
-            "rows": [archive_rows.row_html(a, submissions[a.pk], documents.get(a.pk, []),
-                                           statuses.get(a.pk),
-                                           a.pk in refusals and refusals[a.pk] is None,
-                                           urls, words)
-                     for a in page.object_list],
+            "rows": archive_rows.rows_html([
+                (a, submissions[a.pk], documents.get(a.pk, []), statuses.get(a.pk),
+                 a.pk in refusals and refusals[a.pk] is None)
+                for a in page.object_list], urls, words),
             "page": page,
             "page_links": _page_links(page, organisation.pk),
             "previous_url": (_page_url(organisation.pk, page.previous_page_number())
