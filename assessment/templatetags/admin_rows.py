@@ -14,6 +14,7 @@ a method of the ModelAdmin) falls back to Django's own tag."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _shown(value, empty: str) -> str:
     if isinstance(value, str):
         if value.strip() == "":
             return ""
-        return value if isinstance(value, SafeData) else escape(value)
+        return value if isinstance(value, SafeData) else html.escape(value)  # Django's escape
     return conditional_escape(display_for_value(value, empty))
 
 

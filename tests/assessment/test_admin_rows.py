@@ -13,10 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from applications import services as application_services
 from assessment import services
-from assessment.admin import SubmittedApplicationAdmin
+from assessment.admin import SubmittedApplicationAdmin, plain_html
 from assessment.models import Acceptance, AllocationLetter, LetterKind, SubmittedApplication
 from assessment.pot import pot_summary
 from assessment.templatetags.admin_rows import admin_rows
@@ -236,3 +239,17 @@ def test_the_directorates_list_takes_as_many_queries_for_500_as_for_10(
     assert many == few
     assert len(response.context["cl"].result_list) == 50
     assert response.context["cl"].full_result_count is None
+
+
+@pytest.mark.parametrize("texts", [
+    ("Helse <Nord> & Co IKS", "Kommune", "50 Trøndelag"),
+    ("«O'Brien» \"AS\"", gettext_lazy("Søkt"), 1234),
+    ("{}", "%s", "&amp;"),  # braces and an entity in a text are texts, escaped as such
+])
+def test_plain_html_is_format_html_for_plain_texts(texts):
+    template = '{}<br><span class="help">{}, {}</span>'
+
+    ours = plain_html(template, *texts)
+
+    assert ours == format_html(template, *texts)
+    assert isinstance(ours, SafeString)
