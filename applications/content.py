@@ -59,8 +59,11 @@ def with_lines(application: Application) -> Application:
         field = model._meta.get_field("application")
         for row in rows:
             field.set_cached_value(row, application)
-        # the relation's own queryset (never run), holding the rows, as a prefetch leaves it
-        queryset = _of_application(model)(application.pk)
+        # the relation's own queryset holding the rows, as a prefetch leaves it: its filter
+        # is applied only should someone filter it further (as a related manager's is)
+        queryset = model._default_manager.get_queryset()
+        queryset._defer_next_filter = True
+        queryset = queryset.filter(application_id=application.pk)
         queryset._result_cache = rows
         queryset._prefetch_done = True
         cache[name] = queryset

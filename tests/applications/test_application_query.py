@@ -75,3 +75,17 @@ def test_the_sql_is_compiled_once_and_run_with_each_application_and_user(
 
     assert found == [first.pk, second.pk]
     assert compiles == []
+
+
+def test_a_relation_filtered_further_is_still_the_applications(trondheim, open_round, editor):
+    application = complete_application(organisation=trondheim, round=open_round)
+    complete_application(organisation=OrganisationFactory(
+        name="Åfjord kommune", org_number="964982953", municipality_number="5058"),
+        round=open_round)
+
+    found = content.application_for_member(editor, application.pk)
+
+    assert [line.pk for line in found.competence_lines.filter(amount__gt=0)] == [
+        line.pk for line in application.competence_lines.all()]
+    assert found.projects.count() == 1
+    assert found.attachments.exists() is False
