@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
-from django.contrib.admin.templatetags.admin_list import results
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, results
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +22,7 @@ from assessment import services
 from assessment.admin import SubmittedApplicationAdmin, plain_html
 from assessment.models import Acceptance, AllocationLetter, LetterKind, SubmittedApplication
 from assessment.pot import pot_summary
-from assessment.templatetags.admin_rows import admin_rows
+from assessment.templatetags.admin_rows import admin_filter, admin_rows
 from tests.tilskudd.factories import CountyFactory, UserFactory, member
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.models import MembershipRole, Organisation, OrganisationKind
@@ -253,3 +253,27 @@ def test_plain_html_is_format_html_for_plain_texts(texts):
 
     assert ours == format_html(template, *texts)
     assert isinstance(ours, SafeString)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("params", [
+    {},
+    {"case": "not_started", "organisation__is_rural_district__exact": "0"},  # selected ones
+    {"q": "Helse <Nord>", "o": "-1"},  # a search with a «<» in every filter's links
+    {"trukket": "ja"},
+])
+def test_the_filters_are_the_markup_django_renders(client, cases, caseworker, language, params):
+    client.force_login(caseworker)
+
+    with translation.override(language):
+        response = client.get(reverse(CHANGELIST), params, headers={"accept-language": language})
+        cl = response.context["cl"]
+        djangos = [admin_list_filter(cl, spec) for spec in cl.filter_specs]
+        ours = [admin_filter(cl, spec) for spec in cl.filter_specs]
+
+    assert response.status_code == 200
+    assert len(ours) == 10
+    assert ours == djangos
+    text = response.content.decode()
+    assert "".join(ours) in text
+    assert any('class="selected"' in f for f in ours)
