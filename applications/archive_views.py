@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tilskudd.archive import archive_documents
 from tilskudd.models import Round
-from tilskudd.selectors import memberships_for_user, open_rounds
+from tilskudd.selectors import memberships_for_user, open_round_list
 from tilskudd.status import grant_status_for
 
 from . import archive_rows, selectors, services
@@ -37,7 +37,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     documents from (tilskudd.archive)."""
     memberships = list(memberships_for_user(request.user))
     may_sign = {m.organisation_id: m.may_sign for m in memberships}
-    rounds = list(open_rounds())
+    rounds = open_round_list()
     counts = selectors.archive_counts(list(may_sign), rounds)
     paged_org = request.GET.get("org", "")
     pages = {}

@@ -16,6 +16,7 @@ compiled query's rows to the ORM's (tests/tilskudd/test_compiled.py and the user
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -24,6 +25,8 @@ from django.db.models.query import ValuesIterable, ValuesListIterable, get_relat
 
 #: a value no row has, to find the id's parameter in the compiled SQL
 PROBE = -7_340_017
+#: a moment no query asks about, to find a moment's parameters (CompiledAt)
+PROBE_MOMENT = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
 class Compiled:
@@ -41,19 +44,24 @@ class Compiled:
         sql, params = compiler.as_sql()  # also sets compiler.select and klass_info
         params = list(params)
         info = compiler.klass_info
-        if (any(params.count(probe) != 1 for probe in self.probes)
+        pk = queryset.model._meta.pk
+        probes = self._held(self.probes, connection, pk)
+        if (any(params.count(probe) != 1 for probe in probes)
                 or compiler.has_extra_select or info is None):
             return None
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in compiler.select[start:end]]
         return (
-            compiler, sql, params, [params.index(probe) for probe in self.probes],
-            queryset.model._meta.pk,
+            compiler, sql, params, [params.index(probe) for probe in probes], pk,
             compiler.get_converters([column[0] for column in compiler.select]),
             info["model"], init_list, start, end,
             get_related_populators(info, compiler.select, connection.alias),
             tuple(compiler.annotation_col_map.items()),
         )
+
+    def _held(self, values, connection, pk) -> list[Any]:
+        """The parameters the SQL holds for these values, in the order of self.probes."""
+        return [pk.get_db_prep_value(value, connection) for value in values]
 
     def prepared(self, connection) -> tuple | None:
         # kept on the connection (each thread's own), so it goes with it
@@ -70,8 +78,8 @@ class Compiled:
         (compiler, sql, params, indexes, pk, converters, model, init_list, start, end,
          populators, annotations) = prepared
         params = [*params]
-        for index, value in zip(indexes, values, strict=True):
-            params[index] = pk.get_db_prep_value(value, connection)
+        for index, value in zip(indexes, self._held(values, connection, pk), strict=True):
+            params[index] = value
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows: Any = cursor.fetchall()
@@ -86,6 +94,35 @@ class Compiled:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+class CompiledAt(Compiled):
+    """`build(moment)`'s queryset compiled once a connection and run at each call's moment:
+    `held(moment)` names every moment its SQL holds (the moment itself and, say, the start
+    of its minute), each one parameter. A query whose parameters change with the moment
+    anywhere else is run as Django runs it (found by compiling it at a second moment)."""
+
+    def __init__(self, build: Callable[[datetime], QuerySet],
+                 held: Callable[[datetime], list[datetime]]):
+        super().__init__(build)
+        self.probes = [PROBE_MOMENT]
+        self.held = held
+
+    def _held(self, values, connection, pk) -> list[Any]:
+        (moment,) = values
+        return [connection.ops.adapt_datetimefield_value(m) for m in self.held(moment)]
+
+    def _prepare(self, connection) -> tuple | None:
+        prepared = super()._prepare(connection)
+        if prepared is None:
+            return None
+        params, indexes = prepared[2], prepared[3]
+        later = self.build(PROBE_MOMENT + timedelta(days=1, seconds=1))
+        _sql, other = later.query.get_compiler(connection=connection).as_sql()
+        if len(other) != len(params):
+            return None
+        changed = [i for i, (one, two) in enumerate(zip(params, other, strict=True)) if one != two]
+        return prepared if changed == sorted(indexes) else None
 
 
 class CompiledValues:
