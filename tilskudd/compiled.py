@@ -100,29 +100,32 @@ class CompiledAt(Compiled):
     """`build(moment)`'s queryset compiled once a connection and run at each call's moment:
     `held(moment)` names every moment its SQL holds (the moment itself and, say, the start
     of its minute), each one parameter. A query whose parameters change with the moment
-    anywhere else is run as Django runs it (found by compiling it at a second moment)."""
+    anywhere else is run as Django runs it (found by compiling it at a second moment).
+    With `arity=1`, `build(moment, key)`'s, run with each call's moment and key (the
+    model's primary key, as Compiled's)."""
 
-    def __init__(self, build: Callable[[datetime], QuerySet],
-                 held: Callable[[datetime], list[datetime]]):
-        super().__init__(build)
-        self.probes = [PROBE_MOMENT]
+    def __init__(self, build: Callable[..., QuerySet],
+                 held: Callable[[datetime], list[datetime]], arity: int = 0):
+        super().__init__(build, arity)
+        self.probes = [PROBE_MOMENT, *self.probes[:arity]]
         self.held = held
 
     def _held(self, values, connection, pk) -> list[Any]:
-        (moment,) = values
-        return [connection.ops.adapt_datetimefield_value(m) for m in self.held(moment)]
+        moment, *keys = values
+        return [*(connection.ops.adapt_datetimefield_value(m) for m in self.held(moment)),
+                *super()._held(keys, connection, pk)]
 
     def _prepare(self, connection) -> tuple | None:
         prepared = super()._prepare(connection)
         if prepared is None:
             return None
-        params, indexes = prepared[2], prepared[3]
-        later = self.build(PROBE_MOMENT + timedelta(days=1, seconds=1))
+        params, moments = prepared[2], prepared[3][:len(self.held(PROBE_MOMENT))]
+        later = self.build(PROBE_MOMENT + timedelta(days=1, seconds=1), *self.probes[1:])
         _sql, other = later.query.get_compiler(connection=connection).as_sql()
         if len(other) != len(params):
             return None
         changed = [i for i, (one, two) in enumerate(zip(params, other, strict=True)) if one != two]
-        return prepared if changed == sorted(indexes) else None
+        return prepared if changed == sorted(moments) else None
 
 
 class CompiledValues:

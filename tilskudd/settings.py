@@ -139,6 +139,8 @@ AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
 # A signed-in session lasts at most 8 hours, and ends when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+#: Django's database sessions, the row read by SQL compiled once (tilskudd/sessions.py)
+SESSION_ENGINE = "tilskudd.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Argon2id tuned to ≤ 0.1 s a check (tilskudd/hashers.py; it also reads Django's default Argon2
