@@ -9,7 +9,9 @@ headers, the actions checkbox and script, and the markup axe checks are unchange
 
 Used by templates/admin/assessment/submittedapplication/change_list.html; a list that
 Django's rendering would show differently (list_editable, a popup, a column that is not
-a method of the ModelAdmin) falls back to Django's own tag."""
+a method of the ModelAdmin) falls back to Django's own tag. The list's filters are
+written the same way (admin_filter: Django's admin/filter.html, without rendering it ten
+times a page)."""
 
 from __future__ import annotations
 
