@@ -2,11 +2,12 @@
 report receipt, a change-request letter and a repayment letter, each rendered the way the
 worker renders it, against a bare one-page WeasyPrint document rendered in the same run.
 Prints pages, ms per document and ms per page (median of --repeat runs), and the CPU time a
-page took (median too: on a machine others are using, that moves far less than the clock);
-asserts nothing. With --stock-sheet it also makes each document with WeasyPrint's own
-user-agent stylesheet, in samples interleaved with the portal's trimmed one
-(tilskudd.documents.pdf.user_agent_css), and prints the CPU ms a page of both and their ratio:
-one process and one machine load for both, which a busy machine needs to show a 10 % change.
+page took (median too: on a machine others are using, that moves far less than the clock),
+each also as a multiple of the bare page's; asserts nothing. With --stock-sheet it also makes
+each document with WeasyPrint's own user-agent stylesheet, in samples interleaved with the
+portal's trimmed one (tilskudd.documents.pdf.user_agent_css), and prints the CPU ms a page
+of both and their ratio: one process and one machine load for both, which a busy machine
+needs to show a 10 % change.
 
 Run with `make bench-pdf` (a throw-away SQLite database).
 
@@ -223,18 +224,18 @@ def main() -> None:
     bare, bare_cpu = _median_ms(lambda: html_to_pdf(BARE), args.repeat)
     print(
         f"{'document':46} {'pages':>6} {'ms':>8} {'ms/page':>8} {'× bare/page':>12}"
-        f" {'cpu ms/page':>12}"
+        f" {'cpu ms/page':>12} {'cpu × bare':>11}"
     )
     print(
         f"{'bare one-page WeasyPrint document':46} {1:>6} {bare:>8.1f} {bare:>8.1f}"
-        f" {1:>12.1f} {bare_cpu:>12.1f}"
+        f" {1:>12.1f} {bare_cpu:>12.1f} {1:>11.1f}"
     )
     for name, render in _documents():
         pages = _pages(render())
         ms, cpu = _median_ms(render, args.repeat)
         print(
             f"{name:46} {pages:>6} {ms:>8.1f} {ms / pages:>8.1f} {ms / pages / bare:>12.1f}"
-            f" {cpu / pages:>12.1f}"
+            f" {cpu / pages:>12.1f} {cpu / pages / bare_cpu:>11.1f}"
         )
         if args.stock_sheet:
             ours, stock = _interleaved_cpu_ms(render, args.repeat)

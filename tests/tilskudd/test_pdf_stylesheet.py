@@ -63,3 +63,25 @@ def test_a_document_is_styled_by_the_kept_sheet_as_by_a_fresh_one():
     assert len(pages) == 1
     assert "Krav Tiltak Beløp Kurs kr 20 000" in pages[0]
     assert "Side 1 av 1" in pages[0]
+
+
+def _embedded_fonts(data: bytes) -> set[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def test_the_running_header_and_page_numbers_are_in_the_body_font():
+    """The margin boxes inherit from the page, not from body: without a font of their own
+    they were set in DejaVu Serif, a third font loaded, subset and embedded in every PDF
+    for a line of 7.5 pt text (bench/pdf.py)."""
+    data = html_to_pdf(_document_html())
+
+    assert _embedded_fonts(data) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    assert "Side 1 av 1" in pdf_pages(data)[0]
