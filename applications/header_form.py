@@ -158,7 +158,9 @@ class HeaderForm(forms.ModelForm):
                 "Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
                 "%(round)s overføres. Beløpet er fylt inn og kan ikke endres."
             ) % {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
-                 "amount": format_nok(carryover.amount), "round": carryover.from_round}
+                 "amount": format_nok(carryover.amount),
+                 # help texts are written as they are (crispy: |safe); a round's name is data
+                 "round": conditional_escape(carryover.from_round)}
 
     #: The fields' rows and columns (form_html): each row a tuple of (field, column
     #: class), each other entry a field of the whole width.

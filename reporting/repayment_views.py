@@ -42,6 +42,8 @@ def repayment_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/repayment_claim.html", {
         "claim": claim, "reference": claim_reference(claim),
         "application": claim.report.application,
+        # the office's staff read it too, but only members have Mine søknader to go back to
+        "is_member": access.is_member(request.user, claim.report.application.organisation),
         "office": claim.report.application.organisation.county.office,
         "letter": getattr(claim, "letter", None),
         "letter_url": letter_url(claim),

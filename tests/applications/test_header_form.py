@@ -71,3 +71,23 @@ def test_the_compared_forms_show_what_the_markup_must_carry():
     assert "En annen &lt;feil&gt;" in wrong and "&lt;skript&gt;" in wrong
     assert 'value="12\xa0000"' in carried and " disabled " in carried
     assert required.count('<span class="asteriskField">*</span>') == 4
+
+
+def _layout_names(layout):
+    for item in layout:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, tuple) and len(item) == 2 and all(isinstance(i, str) for i in item):
+            yield item[0]  # (field, column class)
+        else:
+            yield from _layout_names(item)
+
+
+def test_the_layout_writes_every_field_the_form_saves():
+    """A field of the form left out of the layout would be missing from crispy's output too
+    (the helper is built from the same layout), and saved empty over what is stored."""
+    from applications.services import HEADER_FIELDS
+
+    names = list(_layout_names(HeaderForm.layout))
+    assert len(names) == len(set(names))
+    assert set(names) == set(HeaderForm.base_fields) == set(HEADER_FIELDS)

@@ -54,6 +54,7 @@ def test_an_open_claims_page_has_no_mark_and_its_link_is_the_letter(
     assert 'id="claim-cancelled"' not in page
     assert f'href="{letter_url(repaid)}"' in page
     assert "Beløpet betales til" in page
+    assert f'href="{reverse("applications:archive")}"' in page
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
 
@@ -126,7 +127,10 @@ def test_a_cancelled_claims_page_is_theirs_and_the_offices_only(
         assert client.get(letter_url(repaid)).status_code == 404
         assert client.get(f"{letter_url(repaid)}?original=1").status_code == 404
     client.force_login(caseworker)
-    assert client.get(claim_url(repaid)).status_code == 200
+    office_page = client.get(claim_url(repaid))
+    assert office_page.status_code == 200
+    # the office's staff have no Mine søknader to go back to; the members have
+    assert reverse("applications:archive") not in office_page.content.decode()
 
 
 def test_the_archive_downloads_the_original_and_links_the_page_that_says_why(
