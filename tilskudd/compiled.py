@@ -29,6 +29,18 @@ PROBE = -7_340_017
 PROBE_MOMENT = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
+def _run(connection, compiler, sql, params, values, converters) -> Any:
+    """The compiled SQL run with its probes' places filled by `values` ((place, value)
+    pairs): its rows, through the backend's converters as the ORM reads them."""
+    params = [*params]
+    for index, value in values:
+        params[index] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: Any = cursor.fetchall()
+    return compiler.apply_converters(rows, converters) if converters else rows
+
+
 class Compiled:
     """`build(id)`'s queryset compiled once a connection and run with each id; with
     `arity=2`, `build(id, other_id)`'s, run with each call's two ids (each probed by a
@@ -77,14 +89,8 @@ class Compiled:
             return list(self.build(*values))
         (compiler, sql, params, indexes, pk, converters, model, init_list, start, end,
          populators, annotations) = prepared
-        params = [*params]
-        for index, value in zip(indexes, self._held(values, connection, pk), strict=True):
-            params[index] = value
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows: Any = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
+        rows = _run(connection, compiler, sql, params,
+                    zip(indexes, self._held(values, connection, pk), strict=True), converters)
         found = []
         for row in rows:
             obj = model.from_db(connection.alias, init_list, row[start:end])
@@ -173,14 +179,8 @@ class CompiledValues:
         if prepared is None:
             return list(self.build(ids))
         compiler, sql, params, positions, converters, names = prepared
-        params = [*params]
-        for position, value in zip(positions, ids, strict=True):
-            params[position] = value
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows: Any = cursor.fetchall()
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
+        rows = _run(connection, compiler, sql, params, zip(positions, ids, strict=True),
+                    converters)
         if names is None:
             return [tuple(row) for row in rows]
         return [dict(zip(names, row, strict=True)) for row in rows]

@@ -4,13 +4,10 @@ rather than the ORM's once prepared, and falls back to the ORM when it cannot be
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, Value
-from django.db.models.sql.compiler import SQLCompiler
-from django.test.utils import CaptureQueriesContext
 
+from tests.tilskudd.compiles import counted_compiles
 from tilskudd.compiled import Compiled
 from tilskudd.models import Membership, User
 
@@ -53,15 +50,7 @@ def test_the_sql_is_made_once_and_run_with_each_id(trondheim):
     compiled(first.pk)
     prepared = compiled.prepared(connections[DEFAULT_DB_ALIAS])
 
-    compiles = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiles.append(self)
-        return as_sql(self, *args, **kwargs)
-
-    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries, \
-            patch.object(SQLCompiler, "as_sql", counted):
+    with counted_compiles() as (compiles, queries):
         assert [u.email for u in compiled(second.pk)] == [second.email]
         assert compiled(-1) == []
 

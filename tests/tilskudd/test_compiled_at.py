@@ -6,12 +6,10 @@ where `held` does not say so is run by the ORM."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from unittest.mock import patch
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.sql.compiler import SQLCompiler
-from django.test.utils import CaptureQueriesContext
 
+from tests.tilskudd.compiles import counted_compiles
 from tilskudd import deadlines, selectors
 from tilskudd.compiled import CompiledAt
 from tilskudd.models import Round
@@ -48,15 +46,7 @@ def test_the_open_rounds_are_the_orms_at_every_moment(db):
 def test_open_round_list_compiles_nothing_after_the_first(db):
     RoundFactory(year=2031)
     selectors.open_round_list()
-    compiles = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiles.append(self)
-        return as_sql(self, *args, **kwargs)
-
-    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries, \
-            patch.object(SQLCompiler, "as_sql", counted):
+    with counted_compiles() as (compiles, queries):
         rounds = selectors.open_round_list()
 
     assert _facts(rounds) == _facts(selectors.open_rounds())

@@ -9,9 +9,8 @@ from unittest.mock import patch
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F
-from django.db.models.sql.compiler import SQLCompiler
-from django.test.utils import CaptureQueriesContext
 
+from tests.tilskudd.compiles import counted_compiles
 from tilskudd.compiled import CompiledValues
 from tilskudd.models import Membership, User
 
@@ -58,15 +57,7 @@ def test_the_sql_is_made_once_a_number_of_ids_and_run_with_each_calls(trondheim)
     compiled([users[0].pk, users[1].pk])
     prepared = compiled.prepared(_connection(), 2)
 
-    compiles = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiles.append(self)
-        return as_sql(self, *args, **kwargs)
-
-    with CaptureQueriesContext(_connection()) as queries, \
-            patch.object(SQLCompiler, "as_sql", counted):
+    with counted_compiles() as (compiles, queries):
         assert [row[0] for row in compiled([users[3].pk, users[2].pk])] == [
             users[2].pk, users[3].pk]
         assert compiled([users[2].pk, users[2].pk, -1]) == compiled([users[2].pk, -1])

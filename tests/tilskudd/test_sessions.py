@@ -5,14 +5,12 @@ key when saved), and the read compiles nothing after the first."""
 from __future__ import annotations
 
 from datetime import timedelta
-from unittest.mock import patch
 
 from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.sql.compiler import SQLCompiler
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.tilskudd.compiles import counted_compiles
 from tilskudd import sessions
 
 
@@ -40,15 +38,7 @@ def test_a_signed_in_request_reads_its_session_compiled_once(client, django_user
     user = django_user_model.objects.create_user(email="kari@example.no", password="x")
     client.force_login(user)
     client.get("/")
-    compiles = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiles.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as queries, \
-            patch.object(SQLCompiler, "as_sql", counted):
+    with counted_compiles() as (compiles, queries):
         sessions.SessionStore(client.session.session_key).load()
 
     assert Session not in compiles
