@@ -27,6 +27,9 @@ from django.db.models.query import ValuesIterable, ValuesListIterable, get_relat
 PROBE = -7_340_017
 #: a moment no query asks about, to find a moment's parameters (CompiledAt)
 PROBE_MOMENT = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+#: how far from PROBE_MOMENT CompiledAt compiles its query again (1902-03-10 07:05:13 is
+#: another year, month, day and hour)
+SHIFTS = (timedelta(days=1, seconds=1), timedelta(days=400, hours=3, seconds=7))
 
 
 def _run(connection, compiler, sql, params, values, converters) -> Any:
@@ -52,6 +55,8 @@ class Compiled:
 
     def _prepare(self, connection) -> tuple | None:
         queryset = self.build(*self.probes)
+        if queryset._prefetch_related_lookups:
+            return None  # rows are made here, and nothing would prefetch for them
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()  # also sets compiler.select and klass_info
         params = list(params)
@@ -126,12 +131,19 @@ class CompiledAt(Compiled):
         if prepared is None:
             return None
         params, moments = prepared[2], prepared[3][:len(self.held(PROBE_MOMENT))]
-        later = self.build(PROBE_MOMENT + timedelta(days=1, seconds=1), *self.probes[1:])
-        _sql, other = later.query.get_compiler(connection=connection).as_sql()
-        if len(other) != len(params):
-            return None
-        changed = [i for i, (one, two) in enumerate(zip(params, other, strict=True)) if one != two]
-        return prepared if changed == sorted(moments) else None
+        # Compiled again at other moments: a day and a second later, and in another year,
+        # month and hour, so that a value taken from the moment's day, year or month
+        # anywhere else in the query shows as a parameter that changes.
+        for shift in SHIFTS:
+            later = self.build(PROBE_MOMENT + shift, *self.probes[1:])
+            _sql, other = later.query.get_compiler(connection=connection).as_sql()
+            if len(other) != len(params):
+                return None
+            changed = [i for i, (one, two) in enumerate(zip(params, other, strict=True))
+                       if one != two]
+            if changed != sorted(moments):
+                return None
+        return prepared
 
 
 class CompiledValues:

@@ -5,8 +5,11 @@ The same table, rows, expiry and behaviour; only the read of the row differs."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
+from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from .compiled import CompiledAt
@@ -18,8 +21,14 @@ _live_session = CompiledAt(
 
 
 class SessionStore(DatabaseStore):
+    """Only the synchronous read is compiled; `aload` reads through Django's ORM as before."""
+
     def _get_session_from_db(self):
-        found = _live_session(timezone.now(), self.session_key)
+        try:
+            found = _live_session(timezone.now(), self.session_key)
+        except SuspiciousOperation as e:  # as Django's own backend logs it
+            logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
+            found = []
         if found:
             return found[0]
         self._session_key = None

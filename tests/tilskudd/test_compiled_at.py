@@ -64,3 +64,21 @@ def test_a_moment_the_sql_holds_and_held_does_not_name_is_run_by_the_orm(db):
 
     assert unnamed.prepared(connections[DEFAULT_DB_ALIAS]) is None
     assert [r.year for r in unnamed(at)] == [2031]
+
+
+def test_a_value_taken_from_the_moments_year_or_month_is_run_by_the_orm(db):
+    """A day later is the same year and month: the query is compiled in another year, month
+    and hour too, so a year or a month taken from the moment is found."""
+    RoundFactory(year=2031, opens_at=DEADLINE - timedelta(days=60), application_deadline=DEADLINE,
+                 **LATER)
+    by_year = CompiledAt(lambda at: Round.objects.filter(opens_at__lte=at, year=at.year),
+                         held=lambda at: [at])
+    by_month = CompiledAt(
+        lambda at: Round.objects.filter(opens_at__lte=at, application_deadline__month=at.month),
+        held=lambda at: [at])
+
+    assert by_year.prepared(connections[DEFAULT_DB_ALIAS]) is None
+    assert by_month.prepared(connections[DEFAULT_DB_ALIAS]) is None
+    assert [r.year for r in by_year(DEADLINE)] == [2031]
+    assert [r.year for r in by_year(DEADLINE.replace(year=2032))] == []
+    assert [r.year for r in by_month(DEADLINE)] == [2031]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
@@ -32,6 +33,9 @@ def test_a_live_session_loads_and_an_expired_or_unknown_one_is_empty(db):
     assert gone.load() == {} and gone.session_key is None
     unknown = sessions.SessionStore("x" * 32)
     assert unknown.load() == {} and unknown.session_key is None
+    for key in (live, expired, "x" * 32, None):  # each as Django's own backend loads it
+        ours, djangos = sessions.SessionStore(key), DjangoStore(key)
+        assert ours.load() == djangos.load() and ours.session_key == djangos.session_key
 
 
 def test_a_signed_in_request_reads_its_session_compiled_once(client, django_user_model):
@@ -39,7 +43,8 @@ def test_a_signed_in_request_reads_its_session_compiled_once(client, django_user
     client.force_login(user)
     client.get("/")
     with counted_compiles() as (compiles, queries):
-        sessions.SessionStore(client.session.session_key).load()
+        loaded = sessions.SessionStore(client.session.session_key).load()
 
     assert Session not in compiles
+    assert loaded["_auth_user_id"] == str(user.pk)
     assert len(queries) == 1 and "django_session" in queries[0]["sql"]
