@@ -18,7 +18,7 @@ from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Organisation, Round
 from tilskudd.submissions import FrozenSubmission
-from tilskudd.workflow import HistoryEntry
+from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
 from .rules import PROJECT_CRITERIA
@@ -348,10 +348,7 @@ class StatusChange(HistoryEntry):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes"
     )
-    from_status = models.CharField(_("fra status"), max_length=16,
-                                   choices=ApplicationStatus.choices)
-    to_status = models.CharField(_("til status"), max_length=16,
-                                 choices=ApplicationStatus.choices)
+    from_status, to_status = status_fields(ApplicationStatus)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring")

@@ -23,7 +23,7 @@ from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
 from tilskudd.money import money_field
-from tilskudd.workflow import HistoryEntry
+from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
 from .choices import Outcome
@@ -255,12 +255,7 @@ class AssessmentEvent(HistoryEntry):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("hendelse"), max_length=16, choices=EventAction.choices)
-    from_status = models.CharField(
-        _("fra status"), max_length=16, choices=AssessmentStatus.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("til status"), max_length=16, choices=AssessmentStatus.choices, blank=True
-    )
+    from_status, to_status = status_fields(AssessmentStatus, blank=True)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("hendelse i saken")

@@ -24,7 +24,7 @@ from tilskudd.documents.jobs import DocumentJob
 from tilskudd.models import Round
 from tilskudd.money import money_field
 from tilskudd.submissions import FrozenSubmission
-from tilskudd.workflow import HistoryEntry
+from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
 from .choices import (
@@ -260,8 +260,7 @@ class ReportEvent(HistoryEntry):
     """The history of a report: every status change, who made it, when and why."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("fra status"), max_length=16, choices=ReportStatus.choices)
-    to_status = models.CharField(_("til status"), max_length=16, choices=ReportStatus.choices)
+    from_status, to_status = status_fields(ReportStatus)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring for rapport")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
 from tilskudd.money import money_field
-from tilskudd.workflow import HistoryEntry
+from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
 
@@ -120,9 +120,7 @@ class TransferEvent(HistoryEntry):
     transfer = models.ForeignKey(
         TransferDecision, on_delete=models.CASCADE, related_name="events"
     )
-    from_status = models.CharField(_("fra status"), max_length=16,
-                                   choices=TransferStatus.choices)
-    to_status = models.CharField(_("til status"), max_length=16, choices=TransferStatus.choices)
+    from_status, to_status = status_fields(TransferStatus)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring for overføring")
@@ -217,8 +215,7 @@ class RepaymentClaim(models.Model):
 
 class RepaymentEvent(HistoryEntry):
     claim = models.ForeignKey(RepaymentClaim, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("fra status"), max_length=16, choices=ClaimStatus.choices)
-    to_status = models.CharField(_("til status"), max_length=16, choices=ClaimStatus.choices)
+    from_status, to_status = status_fields(ClaimStatus)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring for tilbakebetalingskrav")

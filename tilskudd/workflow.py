@@ -30,12 +30,26 @@ from .audit import _plain
 from .errors import ServiceError
 
 
+def status_fields(
+    choices: type[models.TextChoices] | None = None, *, blank: bool = False
+) -> tuple[models.CharField, models.CharField]:
+    """A history's `from_status` and `to_status`, with the app's status choices:
+    `from_status, to_status = status_fields(ReportStatus)` in a HistoryEntry subclass.
+    The first entry of an object has no status before it, so `from_status` may be blank;
+    `blank=True` lets `to_status` be blank too (a history that also records steps that keep
+    the status)."""
+    extra = {"choices": choices.choices} if choices is not None else {}
+    return (
+        models.CharField(_("fra status"), max_length=16, blank=True, **extra),
+        models.CharField(_("til status"), max_length=16, blank=blank, **extra),
+    )
+
+
 class HistoryEntry(models.Model):
     """Abstract: one step in an object's life. Subclasses add the foreign key to the object
-    and may redeclare `from_status`/`to_status` with their own choices."""
+    and may redeclare `from_status`/`to_status` with their own choices (status_fields)."""
 
-    from_status = models.CharField(_("fra status"), max_length=16, blank=True)
-    to_status = models.CharField(_("til status"), max_length=16)
+    from_status, to_status = status_fields()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("utført av"),

@@ -16,7 +16,7 @@ from applications.models import Application
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.languages import letter_language
 from tilskudd.money import money_field
-from tilskudd.workflow import HistoryEntry
+from tilskudd.workflow import HistoryEntry, status_fields
 
 from .. import rules as report_rules
 
@@ -150,9 +150,7 @@ class ChangeRequestLine(models.Model):
 class ChangeRequestEvent(HistoryEntry):
     change_request = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE,
                                        related_name="events")
-    from_status = models.CharField(_("fra status"), max_length=16, blank=True,
-                                   choices=ChangeStatus.choices)
-    to_status = models.CharField(_("til status"), max_length=16, choices=ChangeStatus.choices)
+    from_status, to_status = status_fields(ChangeStatus)
 
     class Meta(HistoryEntry.Meta):
         verbose_name = _("statusendring for endringssøknad")
