@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from tilskudd import money
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.fields import acting_user
 from tilskudd.models import Organisation, Round
 from tilskudd.submissions import FrozenSubmission
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -308,10 +309,7 @@ class Submission(FrozenSubmission):
     )
     total_applied = money_field(_("sum søkt (kr)"), validators=[MinValueValidator(0)])
     withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
-    )
+    withdrawn_by = acting_user(_("trukket av"), optional=True)
     withdraw_reason = models.TextField(_("begrunnelse for å trekke"), blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from applications.models import (
     Project,
 )
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.fields import acting_user
 from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
 from tilskudd.money import money_field
@@ -71,15 +72,9 @@ class Assessment(models.Model):
         _("interne notater"), blank=True, max_length=10000,
         help_text=_("Bare for embetet. Søkeren ser aldri disse notatene."),
     )
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("innstilt av"),
-    )
+    recommended_by = acting_user(_("innstilt av"), optional=True)
     recommended_at = models.DateTimeField(_("innstilt"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("godkjent av"),
-    )
+    decided_by = acting_user(_("godkjent av"), optional=True)
     decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
     outcome = models.CharField(_("vedtak"), max_length=16, choices=Outcome.choices, blank=True)
     #: The sums of the lines' recommended and granted amounts, stored by the services that
@@ -281,10 +276,7 @@ class AllocationLetter(DocumentJob):
     )
     version = models.PositiveSmallIntegerField(_("versjon"))
     kind = models.CharField(_("type"), max_length=16, choices=LetterKind.choices)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("laget av"),
-    )
+    created_by = acting_user(_("laget av"))
 
     class Meta:
         ordering = ["assessment", "-version"]
@@ -315,10 +307,7 @@ class Acceptance(models.Model):
         AllocationLetter, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("akseptert brev"),
     )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("akseptert av"),
-    )
+    accepted_by = acting_user(_("akseptert av"))
     accepted_name = models.CharField(_("navn"), max_length=150)
     accepted_at = models.DateTimeField(_("akseptert"), default=timezone.now)
 

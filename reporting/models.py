@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.fields import acting_user
 from tilskudd.models import Round
 from tilskudd.money import money_field
 from tilskudd.submissions import FrozenSubmission
@@ -275,10 +275,7 @@ class DeadlineExtension(models.Model):
     previous_deadline = models.DateTimeField(_("frist før utsettelsen"))
     new_deadline = models.DateTimeField(_("ny frist"))
     reason = models.TextField(_("begrunnelse"), max_length=rules.MAX_TEXT_LENGTH)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("innvilget av"),
-    )
+    granted_by = acting_user(_("innvilget av"))
     granted_at = models.DateTimeField(_("innvilget"), default=timezone.now)
 
     class Meta:

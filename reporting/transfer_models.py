@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.fields import acting_user
 from tilskudd.languages import letter_language
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -56,13 +56,6 @@ class TransferOutcome(models.TextChoices):
     REFUSE = "refuse", _("Avslå overføringen")
 
 
-def _user(verbose_name):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-        blank=True, verbose_name=verbose_name,
-    )
-
-
 class TransferDecision(models.Model):
     """The office's decision on one report's transfer request: the amount (the unused funds
     of the report as sent), the outcome and why. Above the round's threshold one member of
@@ -79,12 +72,12 @@ class TransferDecision(models.Model):
     proposed_outcome = models.CharField(
         _("foreslått vedtak"), max_length=8, choices=TransferOutcome.choices, blank=True
     )
-    proposed_by = _user(_("foreslått av"))
+    proposed_by = acting_user(_("foreslått av"), optional=True)
     proposed_at = models.DateTimeField(_("foreslått"), null=True, blank=True)
     proposed_reason = models.TextField(
         _("begrunnelse for forslaget"), blank=True, max_length=rules.MAX_TEXT_LENGTH
     )
-    decided_by = _user(_("vedtatt av"))
+    decided_by = acting_user(_("vedtatt av"), optional=True)
     decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
     reason = models.TextField(_("begrunnelse"), blank=True, max_length=rules.MAX_TEXT_LENGTH)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
@@ -160,15 +153,12 @@ class RepaymentClaim(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("opprettet av"),
-    )
+    created_by = acting_user(_("opprettet av"))
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     paid_on = models.DateField(_("betalt dato"), null=True, blank=True)
-    paid_by = _user(_("registrert betalt av"))
+    paid_by = acting_user(_("registrert betalt av"), optional=True)
     cancelled_at = models.DateTimeField(_("kansellert"), null=True, blank=True)
-    cancelled_by = _user(_("kansellert av"))
+    cancelled_by = acting_user(_("kansellert av"), optional=True)
     cancel_reason = models.TextField(_("begrunnelse for kanselleringen"), blank=True,
                                      max_length=rules.MAX_TEXT_LENGTH)
     replaces = models.OneToOneField(

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -42,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .documents.responses import attachment_download
+from .fields import acting_user
 from .uploads import (
     MAX_PDF_BYTES,
     checked_pdf_sha256,
@@ -68,10 +68,7 @@ class PdfAttachment(models.Model):
     )
     size = models.PositiveIntegerField(gettext_lazy("størrelse (byte)"))
     sha256 = models.CharField(gettext_lazy("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=gettext_lazy("lastet opp av"),
-    )
+    uploaded_by = acting_user(gettext_lazy("lastet opp av"))
     uploaded_at = models.DateTimeField(gettext_lazy("lastet opp"), default=timezone.now)
 
     class Meta:

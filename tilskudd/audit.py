@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .fields import acting_user
 
 
 class AuditAction(models.TextChoices):
@@ -87,14 +88,7 @@ class AuditEvent(models.Model):
     needs no migration; `action_label` and the admin show its name."""
 
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("utført av"),
-    )
+    actor = acting_user(_("utført av"), optional=True)
     action = models.CharField(_("handling"), max_length=80)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.PositiveBigIntegerField()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import ServiceError
+from .fields import acting_user
 from .languages import active_language
 from .models import Organisation, Round
 from .references import new_reference
@@ -29,10 +29,7 @@ REFERENCE_ATTEMPTS = 5
 class FrozenSubmission(models.Model):
     reference = models.CharField(gettext_lazy("referansenummer"), max_length=40, unique=True)
     submitted_at = models.DateTimeField(gettext_lazy("sendt"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=gettext_lazy("sendt av"),
-    )
+    submitted_by = acting_user(gettext_lazy("sendt av"))
     #: What was sent, exactly as the preview showed it (each app's snapshot module).
     content = models.JSONField()
     #: The language the signatory used when submitting: the receipt (page, e-mail, PDF) is

@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit import _plain
 from .errors import ServiceError
+from .fields import acting_user
 
 
 def status_fields(
@@ -50,10 +50,7 @@ class HistoryEntry(models.Model):
     and may redeclare `from_status`/`to_status` with their own choices (status_fields)."""
 
     from_status, to_status = status_fields()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("utført av"),
-    )
+    by = acting_user(_("utført av"))
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     note = models.TextField(_("merknad"), blank=True)
 

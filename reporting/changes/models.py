@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from tilskudd.documents.jobs import DocumentJob
+from tilskudd.fields import acting_user
 from tilskudd.languages import letter_language
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -44,13 +44,6 @@ PENDING_STATUSES = [ChangeStatus.SUBMITTED, ChangeStatus.RECOMMENDED]
 DECIDED_STATUSES = [ChangeStatus.APPROVED, ChangeStatus.REFUSED]
 
 
-def _user(verbose_name, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=verbose_name, **kwargs,
-    )
-
-
 class ChangeRequest(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="change_requests",
@@ -62,15 +55,15 @@ class ChangeRequest(models.Model):
     #: The grant when asked (the lines' sum must stay this).
     granted_total = money_field(_("innvilget (kr)"))
     reason = models.TextField(_("begrunnelse"), max_length=report_rules.MAX_TEXT_LENGTH)
-    requested_by = _user(_("søkt av"))
+    requested_by = acting_user(_("søkt av"))
     requested_at = models.DateTimeField(_("sendt"), default=timezone.now)
     recommendation = models.CharField(_("innstilling"), max_length=8, blank=True,
                                       choices=Recommendation.choices)
     recommendation_note = models.TextField(_("begrunnelse for innstillingen"), blank=True,
                                            max_length=report_rules.MAX_TEXT_LENGTH)
-    recommended_by = _user(_("innstilt av"), null=True, blank=True)
+    recommended_by = acting_user(_("innstilt av"), optional=True)
     recommended_at = models.DateTimeField(_("innstilt"), null=True, blank=True)
-    decided_by = _user(_("godkjent av"), null=True, blank=True)
+    decided_by = acting_user(_("godkjent av"), optional=True)
     decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
 
     class Meta:
