@@ -261,10 +261,18 @@ class Scheme(models.Model):
         return organisation.kind in self.eligible_kinds
 
 
+def open_round_moments(at: datetime) -> list[datetime]:
+    """The moments the open-rounds rule reads of `at`, and nothing else: a round has opened
+    by `at`, and its deadline is not before the start of at's minute (tilskudd.deadlines).
+    RoundQuerySet.open_for_applications filters by these, and the query compiled from it
+    (selectors.open_round_list) is run with these in their places."""
+    return [at, deadlines.cutoff(at)]
+
+
 class RoundQuerySet(models.QuerySet):
     def open_for_applications(self, at: datetime | None = None) -> RoundQuerySet:
-        at = at or timezone.now()
-        return self.filter(opens_at__lte=at, application_deadline__gte=deadlines.cutoff(at))
+        opened_by, cutoff = open_round_moments(at or timezone.now())
+        return self.filter(opens_at__lte=opened_by, application_deadline__gte=cutoff)
 
 
 class Round(models.Model):

@@ -7,9 +7,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import access, deadlines
+from . import access
 from .compiled import CompiledAt
-from .models import Membership, Office, Round, User
+from .models import Membership, Office, Round, User, open_round_moments
 
 
 def memberships_for_user(user: User) -> list[Membership]:
@@ -28,9 +28,9 @@ def open_rounds(at: datetime | None = None) -> QuerySet[Round]:
     return Round.objects.open_for_applications(at).select_related("scheme").order_by("year")
 
 
-#: open_rounds compiled to SQL once a connection: the rule holds the moment and the start of
-#: its minute (RoundQuerySet.open_for_applications; a change there is found by CompiledAt)
-_open_rounds = CompiledAt(open_rounds, held=lambda at: [at, deadlines.cutoff(at)])
+#: open_rounds compiled to SQL once a connection, run with the moments the rule itself says
+#: it reads (tilskudd.models.open_round_moments, which open_for_applications filters by)
+_open_rounds = CompiledAt(open_rounds, held=open_round_moments)
 
 
 def open_round_list() -> list[Round]:

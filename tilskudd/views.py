@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from .gates import submission_gates
 from .inbox import inbox_for
-from .selectors import memberships_for_user, open_rounds
+from .selectors import memberships_for_user, open_round_list
 
 
 def home(request):
@@ -10,7 +10,7 @@ def home(request):
     and their organisation, most urgent first, and what happened lately; also who they act
     for, what is open, and what stands in the way of a new application (an overdue report
     from an earlier round, say)."""
-    rounds = list(open_rounds())
+    rounds = open_round_list()
     gates = []
     inbox = None
     if request.user.is_authenticated:

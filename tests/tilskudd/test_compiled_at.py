@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.tilskudd.compiles import counted_compiles
-from tilskudd import deadlines, selectors
+from tilskudd import selectors
 from tilskudd.compiled import CompiledAt
-from tilskudd.models import Round
+from tilskudd.models import Round, open_round_moments
 
 from .factories import RoundFactory
 
@@ -29,7 +29,7 @@ def test_the_open_rounds_are_the_orms_at_every_moment(db):
                  **LATER)
     RoundFactory(year=2032, opens_at=DEADLINE - timedelta(days=1),
                  application_deadline=DEADLINE + timedelta(days=30), **LATER)
-    compiled = CompiledAt(selectors.open_rounds, held=lambda at: [at, deadlines.cutoff(at)])
+    compiled = CompiledAt(selectors.open_rounds, held=open_round_moments)
     moments = [DEADLINE - timedelta(days=61), DEADLINE - timedelta(days=2),
                DEADLINE - timedelta(hours=2), DEADLINE + timedelta(seconds=59),
                DEADLINE + timedelta(minutes=1), DEADLINE + timedelta(days=31)]

@@ -221,6 +221,10 @@ def _add_applications(organisation, user, years):
             application_services.application_submit(application=application, user=user)
 
 
+#: the session, the memberships, the open rounds, the gates' and the inbox's reads
+START_PAGE_QUERIES = 14
+
+
 def _queries_of_start_page(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("home")).status_code == 200
@@ -232,6 +236,7 @@ def test_the_start_page_reads_as_much_for_ten_applications_as_for_one(
     start = timezone.now().year + 1
     _add_applications(trondheim, signatory, range(start, start + 1))
     client.force_login(signatory)
+    client.get(reverse("home"))  # the content types' cache filled, as any earlier page does
     one = _queries_of_start_page(client)
 
     _add_applications(trondheim, signatory, range(start + 1, start + 10))
@@ -239,4 +244,4 @@ def test_the_start_page_reads_as_much_for_ten_applications_as_for_one(
 
     assert [i.kind for i in inbox_for(signatory).mine] == [TO_SIGN] * 5
     assert len(inbox_for(signatory).events) == 8
-    assert one == ten
+    assert one == ten == START_PAGE_QUERIES
