@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tilskudd.document_urls import document_urls
+from tilskudd.steps import step_form_urls
 
 from . import attachment_views, excel_views, receipt_views, repayment_views, views
 from .changes.urls import urlpatterns as change_urls
@@ -11,10 +12,8 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     *change_urls,
     path("ny/<int:application_id>/", views.open_report, name="open"),
-    path("<int:pk>/", views.edit, name="edit"),
-    path("<int:pk>/steg/<slug:step>/", views.step, name="step"),
-    path("<int:pk>/forhandsvis/", views.preview, name="preview"),
-    path("<int:pk>/send-inn/", views.submit, name="submit"),
+    *step_form_urls(edit=views.edit, step=views.step, preview=views.preview,
+                    submit=views.submit),
     path("tilbakebetaling/<int:pk>/", repayment_views.repayment_claim, name="repayment_claim"),
     path("tilbakebetaling/<int:pk>/brev/", repayment_views.repayment_letter,
          name="repayment_letter"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 NOT_STARTED, STARTED, DONE, ERRORS = "not_started", "started", "done", "errors"
@@ -67,3 +68,16 @@ def neighbour(steps: Sequence[Step], current: Step, offset: int) -> Step | None:
 
 def first_with(steps: Sequence[Step], states: dict[str, str], wanted: str) -> Step | None:
     return next((step for step in steps if states.get(step.key) == wanted), None)
+
+
+def step_form_urls(*, edit: Callable, step: Callable, preview: Callable,
+                   submit: Callable) -> list[URLPattern]:
+    """The addresses of a form in steps, the same in every app under its namespace
+    (`applications:step`, `reporting:step`): the form itself (`edit`), one of its steps, the
+    preview and the sending (`submit`)."""
+    return [
+        path("<int:pk>/", edit, name="edit"),
+        path("<int:pk>/steg/<slug:step>/", step, name="step"),
+        path("<int:pk>/forhandsvis/", preview, name="preview"),
+        path("<int:pk>/send-inn/", submit, name="submit"),
+    ]
