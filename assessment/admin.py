@@ -11,27 +11,24 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ApplicationStatus
 from tilskudd.admin_scoping import (
     NoWritesAdmin,
     OfficeScopedAdmin,
 )
 from tilskudd.errors import ServiceError
-from tilskudd.models import OrganisationKind
 from tilskudd.money import format_nok
 
 from . import admin_views, services
+from .admin_list import DJANGO_CHECKBOX_LABEL, VALUES, ListRow, ListTexts, RowsChangeList, list_row
 from .admin_paging import KeysFirstPaginator
-from .cases import submitted_applications, withdrawal_shown, withdrawn_applications
+from .cases import submitted_applications, withdrawn_applications
 from .list_filters import (
     AcceptanceFilter,
     CaseStatusFilter,
@@ -42,27 +39,8 @@ from .list_filters import (
     RoundFilter,
     WithdrawnFilter,
 )
-from .models import AssessmentStatus, Outcome, Pot, SubmittedApplication
+from .models import Pot, SubmittedApplication
 from .pot import pots
-
-#: the priority markers' short names in the list, with where a row says it has them
-MARKERS = [
-    (lambda row: row.organisation.is_rural_district, _("Distrikt")),
-    (lambda row: row.has_mental_health, _("Psykisk helse")),
-    (lambda row: row.has_decentralised, _("Desentralisert")),
-    (lambda row: row.has_supported_programme, _("Støttet utdanning")),
-]
-#: Django's own text (and translation, in the admin's catalogue) for a row's checkbox
-DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
-
-
-def choice_label(choices: type[models.TextChoices], value: str):
-    """What get_FOO_display() shows, by the enum's own lookup (get_FOO_display hashes the
-    field's choices on every call, 50 rows times two columns)."""
-    try:
-        return choices(value).label
-    except ValueError:
-        return value
 
 
 def plain_html(template: str, *texts) -> str:
@@ -135,6 +113,17 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     ]
     actions = ["generate_letters", "assign_to_me"]
 
+    def get_changelist(self, request, **kwargs):
+        return RowsChangeList
+
+    def list_rows(self, request, queryset) -> list[ListRow]:
+        """The page's rows: the submitted list's by .values() in one query; the withdrawn
+        list's from its instances, as their withdrawals are prefetched."""
+        texts = ListTexts.now()
+        if request.GET.get(WithdrawnFilter.parameter_name) == "ja":
+            return [ListRow.of_instance(application, texts) for application in queryset]
+        return [ListRow.of_values(values, texts) for values in queryset.values(*VALUES.values())]
+
     def get_changelist_instance(self, request):
         request.tilskudd_changelist = True
         return super().get_changelist_instance(request)
@@ -192,69 +181,69 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
         """Django's row checkbox, the same markup (name, value, class and label that the
         admin's actions script and a screen reader use), without rendering a form widget's
         three templates for each of the 50 rows."""
-        label = gettext(DJANGO_CHECKBOX_LABEL).format(html.escape(str(obj)))  # as format_html
+        texts = obj.texts.checkbox if isinstance(obj, ListRow) else gettext(DJANGO_CHECKBOX_LABEL)
+        label = texts.format(html.escape(str(obj)))  # as format_html
         return mark_safe(  # noqa: S308 (the name and the key escaped, the label as Django's)
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
             f'value="{html.escape(str(obj.pk))}" class="action-select" aria-label="{label}">')
 
     @admin.display(description=_("Referanse"), ordering="reference")
     def reference_display(self, obj):
-        withdrawal = withdrawal_shown(obj)
-        reference = obj.reference or (withdrawal.reference if withdrawal else None)
-        return plain_html('<span class="nowrap">{}</span>', reference or "–")
+        return plain_html('<span class="nowrap">{}</span>', list_row(obj).reference or "–")
 
     @admin.display(description=_("Søker"), ordering="organisation__name")
     def organisation_display(self, obj):
         """The name, and under it the kind and county (one column, so the list fits 1280 px)."""
-        organisation = obj.organisation
-        return plain_html('{}<br><span class="help">{}, {}</span>', organisation.name,
-                          choice_label(OrganisationKind, organisation.kind),
-                          organisation.county.name)
+        row = list_row(obj)
+        return plain_html('{}<br><span class="help">{}, {}</span>', row.organisation_name,
+                          row.texts.kinds.get(row.organisation_kind, row.organisation_kind),
+                          row.county_name)
 
     @admin.display(description=_("Status"), ordering="assessment__status")
     def case_status(self, obj):
-        if obj.status == ApplicationStatus.WITHDRAWN:
-            withdrawal = withdrawal_shown(obj)
-            return format_html('{}<br><span class="help">{}</span>', _("Trukket"),
-                               (withdrawal.withdraw_reason if withdrawal else "") or "")
-        assessment = _assessment(obj)
-        if assessment is None:
-            return _("Ikke påbegynt")
-        if assessment.is_decided:
-            return choice_label(Outcome, assessment.outcome)
-        return choice_label(AssessmentStatus, assessment.status)
+        row = list_row(obj)
+        if row.is_withdrawn:
+            return plain_html('{}<br><span class="help">{}</span>', row.texts.withdrawn,
+                              row.withdraw_reason or "")
+        if not row.has_assessment:
+            return row.texts.not_started
+        if row.is_decided:
+            return row.texts.outcomes.get(row.outcome, row.outcome)
+        return row.texts.statuses.get(row.assessment_status, row.assessment_status)
 
     @admin.display(description=_("Saksbehandler"))
     def assigned_display(self, obj):
-        assessment = _assessment(obj)
-        return assessment.assigned_to if assessment and assessment.assigned_to else "–"
+        return list_row(obj).assigned_to or "–"
 
     @admin.display(description=_("Søkt / innstilt / innvilget"), ordering="applied_total")
     def amounts_display(self, obj):
         """Applied, recommended and granted in one compact column, one amount a line."""
-        assessment = _assessment(obj)
-        recommended = format_nok(obj.recommended_total) if assessment else "–"
-        granted = (format_nok(obj.granted_total) if assessment and assessment.is_decided
-                   else "–")
+        row = list_row(obj)
+        texts = row.texts
+        recommended = format_nok(row.recommended_total) if row.has_assessment else "–"
+        granted = format_nok(row.granted_total) if row.is_decided else "–"
         return plain_html(
             '<span class="amounts">{} {}<br>{} {}<br>{} {}</span>',
-            gettext("Søkt"), format_nok(obj.applied_total), gettext("Innstilt"), recommended,
-            gettext("Innvilget"), granted)
+            texts.applied, format_nok(row.applied_total), texts.recommended, recommended,
+            texts.granted, granted)
 
     @admin.display(description=_("Aksept"))
     def acceptance_display(self, obj):
-        assessment = _assessment(obj)
-        if assessment is None or not assessment.is_decided or not assessment.is_grant:
+        row = list_row(obj)
+        if not row.is_decided or not row.is_grant:
             return "–"
-        acceptance = getattr(assessment, "acceptance", None)
-        if acceptance is None:
-            return format_html("<strong>{}</strong>", _("Ikke akseptert"))
-        return _("Akseptert %(date)s") % {
-            "date": date_format(timezone.localtime(acceptance.accepted_at), "SHORT_DATE_FORMAT")}
+        if row.accepted_at is None:
+            return plain_html("<strong>{}</strong>", row.texts.not_accepted)
+        return row.texts.accepted % {
+            "date": date_format(timezone.localtime(row.accepted_at), "SHORT_DATE_FORMAT")}
 
     @admin.display(description=_("Prioritet"))
     def markers_display(self, obj):
-        return ", ".join(str(label) for has, label in MARKERS if has(obj)) or "–"
+        row = list_row(obj)
+        has = (row.is_rural_district, row.has_mental_health, row.has_decentralised,
+               row.has_supported_programme)
+        return ", ".join(label for label, shown in zip(row.texts.markers, has, strict=True)
+                         if shown) or "–"
 
     # --- actions ------------------------------------------------------------------------
 

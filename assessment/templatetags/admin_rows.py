@@ -121,7 +121,7 @@ def _link(cl, result, before: str, after: str) -> str:
 def rows(cl, columns: list[Column]) -> list[ResultList]:
     before, after = _change_link(cl)
     made = []
-    for result in cl.result_list:
+    for result in getattr(cl.result_list, "rows", cl.result_list):  # admin_list.PageRows
         parts = []
         for column in columns:
             value = column.method(result)

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import admin_list_filter, results
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from applications import services as application_services
 from assessment import services
 from assessment.admin import SubmittedApplicationAdmin, plain_html
+from assessment.admin_list import ListRow
+from assessment.cases import submitted_applications
 from assessment.models import Acceptance, AllocationLetter, LetterKind, SubmittedApplication
 from assessment.pot import pot_summary
 from assessment.templatetags.admin_rows import admin_filter, admin_rows
@@ -81,9 +84,11 @@ def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, param
     response = client.get(reverse(CHANGELIST), params)
 
     cl = response.context["cl"]
-    django_rows = ["".join(items) for items in results(cl)]
-    ours = [row[0] for row in admin_rows(cl)["results"]]
+    ours = [row[0] for row in admin_rows(cl)["results"]]  # from the page's values
+    django_rows = ["".join(items) for items in results(cl)]  # from its model instances
     assert response.status_code == 200
+    assert all(isinstance(row, ListRow) for row in cl.result_list.rows)
+    assert not any(isinstance(row, ListRow) for row in cl.result_list)
     assert len(ours) == len(cl.result_list) >= 1
     assert ours == django_rows
     text = response.content.decode()
@@ -114,8 +119,12 @@ def test_the_row_checkbox_is_djangos(cases, language):
     with translation.override(language):
         ours = model_admin.action_checkbox(row)
         djangos = ModelAdmin.action_checkbox(model_admin, row)
+        [listed] = model_admin.list_rows(RequestFactory().get("/"),
+                                         submitted_applications().filter(pk=row.pk))
+        from_values = model_admin.action_checkbox(listed)
 
-    assert ours == djangos
+    assert ours == from_values == djangos
+    assert isinstance(listed, ListRow)
     assert f'name="_selected_action" value="{row.pk}" class="action-select"' in ours
 
 
