@@ -18,18 +18,6 @@ from tilskudd.models import User
 
 from . import excel_layout as layout
 from . import rules, services
-from .excel_layout import (
-    AMOUNT,
-    CHOICE,
-    INPUT_KINDS,
-    PERSONS,
-    TEXT,
-    Part,
-    choice_labels,
-    header_rows,
-    line_label,
-    part_lines,
-)
 from .models import (
     Report,
     UnusedChoice,
@@ -50,7 +38,7 @@ def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportRe
 
 
 def _labels_in_language(wb: Workbook) -> bool:
-    labels = [label for _name, label, _help in header_rows()]
+    labels = [label for _name, label, _help in layout.header_rows()]
     return xl.has_labels(wb, layout.SHEET_HEADER, labels, first_row=xl.HEADER_FIRST_ROW)
 
 
@@ -62,7 +50,7 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
     try:
         with xl.open_upload(uploaded_file) as wb:
             header = xl.read_sheet(wb, layout.SHEET_HEADER, max_col=3,
-                                   max_row=xl.HEADER_FIRST_ROW + len(header_rows()))
+                                   max_row=xl.HEADER_FIRST_ROW + len(layout.header_rows()))
             wrong_file = _check_identity(wb, header, report)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
@@ -75,7 +63,7 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
     reader = CellReader()
     reader.errors.extend(sheet_errors)
     header_values = _read_header(reader, header)
-    values = {part.key: _read_part(reader, sheets[part.key], part, part_lines(report, part))
+    values = {part.key: _read_part(reader, sheets[part.key], part, layout.part_lines(report, part))
               for part in parts}
     if reader.errors:
         return ImportResult(errors=reader.errors)
@@ -114,7 +102,7 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     if sheet is None:
         return None
     hint = _("Ikke flytt, slett eller sett inn rader.")
-    rows = header_rows()
+    rows = layout.header_rows()
     labels_ok = [reader.expect_label(sheet.cell(row, 1), label, hint=hint)
                  for row, (_name, label, _help) in enumerate(rows, start=xl.HEADER_FIRST_ROW)]
     if not all(labels_ok):
@@ -123,7 +111,8 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     for row, (name, _label, _help) in enumerate(rows, start=xl.HEADER_FIRST_ROW):
         cell = sheet.cell(row, 2)
         if name == "unused_choice":
-            values[name] = reader.choice(cell, choice_labels(UnusedChoice), what=_("valg")) or ""
+            values[name] = reader.choice(cell, layout.choice_labels(UnusedChoice),
+                                         what=_("valg")) or ""
         else:
             values[name] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)
     return values
@@ -141,7 +130,7 @@ def _row_id(cell: xl.RawCell) -> int | None:
 
 
 def _read_part(
-    reader: CellReader, sheet: SheetData | None, part: Part, lines: list[Any]
+    reader: CellReader, sheet: SheetData | None, part: layout.Part, lines: list[Any]
 ) -> list[dict[str, Any]] | None:
     """The values of each line, found by the ID in column A. A row that is not one of the
     report's lines (added), a line with no row (removed), or a line twice is refused."""
@@ -157,7 +146,7 @@ def _read_part(
         return None
     by_id = {line.pk: line for line in lines}
     columns = range(1, len(part.columns) + 1)
-    input_columns = [i for i, c in enumerate(part.columns, start=1) if c.kind in INPUT_KINDS]
+    input_columns = [i for i, c in enumerate(part.columns, start=1) if c.kind in layout.INPUT_KINDS]
     seen: dict[int, int] = {}
     values: list[dict[str, Any]] = []
     for row in range(xl.FIRST_LINE_ROW, max(last, xl.FIRST_LINE_ROW + len(lines) - 1) + 1):
@@ -184,12 +173,12 @@ def _read_part(
             reader.error(sheet.cell(xl.FIRST_LINE_ROW + offset, 1), _(
                 "linjen «%(label)s» (linje-ID %(id)d) mangler. Ikke slett rader; last ned "
                 "malen på nytt om du har gjort det.")
-                % {"label": line_label(part.key, line), "id": line.pk})
+                % {"label": layout.line_label(part.key, line), "id": line.pk})
     return values
 
 
 def _read_line(
-    reader: CellReader, sheet: SheetData, part: Part, row: int, line_id: int,
+    reader: CellReader, sheet: SheetData, part: layout.Part, row: int, line_id: int,
     absent: set[int],
 ) -> dict[str, Any]:
     """The line's values by field; a column `absent` from an older file is left out, so
@@ -199,14 +188,14 @@ def _read_line(
         if i in absent:
             continue
         cell = sheet.cell(row, i)
-        if column.kind == PERSONS:
+        if column.kind == layout.PERSONS:
             data[column.key] = reader.whole_number(cell, minimum=0, maximum=rules.MAX_PERSONS)
-        elif column.kind == AMOUNT:
+        elif column.kind == layout.AMOUNT:
             number = reader.whole_number(cell, minimum=0, maximum=int(rules.MAX_AMOUNT))
             data[column.key] = None if number is None else Decimal(number)
-        elif column.kind == CHOICE:
-            data[column.key] = reader.choice(cell, choice_labels(column.choices),
+        elif column.kind == layout.CHOICE:
+            data[column.key] = reader.choice(cell, layout.choice_labels(column.choices),
                                              what=column.what) or ""
-        elif column.kind == TEXT:
+        elif column.kind == layout.TEXT:
             data[column.key] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)
     return data
