@@ -5,13 +5,15 @@ cancel or correct it).
 An admin lists its actions in `form_actions`, one `FormAction` each, and every one is the
 same round: the row found within the user's office (404 otherwise), a user who may not
 change it refused (403), the page with the form, then the service, called as
-`service(<action_subject>=row, user=user, **the form's fields)`; a refusal is shown on the
-form, success goes back to the row's page with the action's message."""
+`service(<action_subject>=row, user=user, **the form's fields the service takes)` (a field
+the service has no keyword for is the page's own and is not passed on); a refusal is shown
+on the form, success goes back to the row's page with the action's message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from inspect import Parameter, signature
 from typing import Any
 
 from django import forms
@@ -42,12 +44,29 @@ class FormAction:
     done: str = ""
     #: instead of `done`, where what the service returned decides: (message, row to go to)
     outcome: Callable[[Any, Any], tuple[str, Any]] | None = None
-    #: the service's keywords from the valid form, where they are not its fields
-    arguments: Callable[[Any], dict[str, Any]] = lambda form: form.cleaned_data
+    #: the service's keywords from the valid form, where they are not its fields (None: the
+    #: form's fields the service has a keyword for)
+    arguments: Callable[[Any], dict[str, Any]] | None = None
     #: the form's initial values, asked for each time the page opens
     initial: Callable[[], dict[str, Any]] = dict
     #: more for the page, from the row (the report's content under the form)
     context: Callable[[Any], dict[str, Any]] = lambda row: {}
+    #: the service's keywords, read once from its signature (None: it takes **kwargs)
+    takes: frozenset[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parameters = signature(self.service).parameters.values()
+        takes = None if any(p.kind is Parameter.VAR_KEYWORD for p in parameters) else frozenset(
+            p.name for p in parameters
+            if p.kind in (Parameter.KEYWORD_ONLY, Parameter.POSITIONAL_OR_KEYWORD))
+        object.__setattr__(self, "takes", takes)
+
+    def keywords(self, form: forms.Form) -> dict[str, Any]:
+        """The service's keywords from the valid `form`."""
+        if self.arguments is not None:
+            return self.arguments(form)
+        return {name: value for name, value in form.cleaned_data.items()
+                if self.takes is None or name in self.takes}
 
 
 class FormActionsAdmin:
@@ -75,7 +94,7 @@ class FormActionsAdmin:
         form = action.form_class(request.POST or None, initial=action.initial())
         returned = []
         if form_acted(request, form, lambda: returned.append(action.service(
-                **{self.action_subject: row}, user=request.user, **action.arguments(form)))):
+                **{**action.keywords(form), self.action_subject: row, "user": request.user}))):
             message, back_to = (action.outcome(row, returned[0]) if action.outcome
                                 else (action.done, row))
             self.message_user(request, message, messages.SUCCESS)
