@@ -1,15 +1,28 @@
-"""A page of the caseworkers' list read as the page's keys first (issue 15).
+"""A page of the caseworkers' list read as the page's keys first, and counted without
+the joins that cannot change the count (issue 15).
 
 Django's paginator slices the list's query: the database joins every row of the office
 to the organisation, county, round, scheme, case, caseworker and acceptance, sorts the
 wide rows and keeps 50. Here the sorting and slicing happen on the keys alone, in a
 subquery, and only the page's 50 rows are joined: the same rows in the same order, in
-the same single query (SQLite about 15 -> 11.5 ms for an office of 4 000)."""
+the same single query (SQLite about 15 -> 11.5 ms for an office of 4 000).
+
+The count is Django's, of the same query without its LEFT OUTER joins to at most one row
+that neither the filters nor the search read (the live submission's reference and the
+case's totals, read only to be shown): such a join keeps every row and adds none, so it
+cannot change the count (SQLite about 7 -> 5 ms for 4 000)."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import ForeignObjectRel, QuerySet, Subquery, UniqueConstraint
+from django.db.models.expressions import Col
+from django.db.models.sql.constants import LOUTER
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import WhereNode
 
 
 class KeysFirstPaginator(Paginator):
@@ -24,3 +37,78 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         keys = self.object_list.prefetch_related(None).values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        return without_shown_joins(self.object_list).count()
+
+
+def without_shown_joins(queryset: QuerySet) -> QuerySet:
+    """The queryset, for counting: its annotations out of the SELECT and its LEFT OUTER
+    joins to at most one row that the WHERE clause does not read left out. Where the
+    WHERE clause holds what its columns cannot be read from (a subquery), as it is."""
+    counted = queryset.all()
+    query = counted.query
+    read = _aliases(query.where)
+    if read is None:
+        return queryset
+    joins = {alias: join for alias, join in query.alias_map.items() if isinstance(join, Join)}
+    kept = read | {alias for alias, join in joins.items()
+                   if join.join_type != LOUTER or not _to_one(join)}
+    for alias in list(kept):  # and the joins these are reached through
+        while alias in joins:
+            alias = joins[alias].parent_alias
+            kept.add(alias)
+    for alias in joins:
+        if alias not in kept:
+            query.alias_refcount[alias] = 0  # the compiler leaves out joins nothing refers to
+    query.set_annotation_mask(())
+    return counted
+
+
+def _aliases(node) -> set[str] | None:
+    """The table aliases the WHERE clause's columns read, or None where it holds a
+    subquery (whose columns may read the outer query's)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, WhereNode):
+            stack.extend(node.children)
+        elif isinstance(node, Col):
+            found.add(node.alias)
+        elif isinstance(node, Query | Subquery):
+            return None
+        elif hasattr(node, "get_source_expressions"):
+            stack.extend(e for e in node.get_source_expressions() if e is not None)
+    return found
+
+
+def _to_one(join: Join) -> bool:
+    """Whether the join reaches at most one row: along a foreign key, along a one-to-one
+    field either way, or along a foreign key the other way with a condition that a
+    unique constraint on that key under the same condition allows one row for."""
+    field = join.join_field
+    if not isinstance(field, ForeignObjectRel):
+        return field.many_to_one or field.one_to_one  # the parent's key: one row or none
+    if field.one_to_one or field.field.unique:
+        return True
+    relation = join.filtered_relation
+    if relation is None:
+        return False
+    # the condition as the query keeps it, its lookups named from the relation's alias
+    prefixes = (f"{relation.alias}__", f"{relation.relation_name}__")
+    condition = [(_without_prefix(key, prefixes), value)
+                 for key, value in relation.condition.children]
+    return any(
+        isinstance(constraint, UniqueConstraint) and list(constraint.fields) == [field.field.name]
+        and constraint.condition is not None
+        and list(constraint.condition.children) == condition
+        and not constraint.condition.negated and not relation.condition.negated
+        for constraint in field.related_model._meta.constraints)
+
+
+def _without_prefix(key: str, prefixes: tuple[str, ...]) -> str:
+    return next((key[len(p):] for p in prefixes if key.startswith(p)), key)
