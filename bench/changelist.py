@@ -222,26 +222,28 @@ def profile(user, url, repeat, show_all) -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=show_all))
 
 
+#: the switches, with what each does
+FLAGS = [
+    ("--cpu", "this process's CPU time instead of the wall clock (a busy machine; SQLite "
+              "only, as PostgreSQL works in its own process)"),
+    ("--gunicorn", "GET the pages through gunicorn (one sync worker), as issue 15's 5.9 ms "
+                   "login page was measured; no query counts then"),
+    ("--before", "also each list with the sidebar's app list rendered every time (as before "
+                 "it was kept), sampled in turn; not with --gunicorn"),
+    ("--profile", "print pyinstrument's profile of the caseworker's list as it opens "
+                  "(cProfile's where pyinstrument is not installed)"),
+    ("--all-frames", "with --profile: Django's frames too"),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--office", type=int, default=4000)
     parser.add_argument("--other", type=int, default=6000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--debug", action="store_true", help="development settings")
-    parser.add_argument("--cpu", action="store_true",
-                        help="this process's CPU time instead of the wall clock (a busy "
-                             "machine; SQLite only, as PostgreSQL works in its own process)")
-    parser.add_argument("--gunicorn", action="store_true",
-                        help="GET the pages through gunicorn (one sync worker), as issue 15's "
-                             "5.9 ms login page was measured; no query counts then")
-    parser.add_argument("--before", action="store_true",
-                        help="also each list with the sidebar's app list rendered every time "
-                             "(as before it was kept), sampled in turn; not with --gunicorn")
-    parser.add_argument("--profile", action="store_true",
-                        help="print pyinstrument's profile of the caseworker's list as it opens "
-                             "(cProfile's where pyinstrument is not installed)")
-    parser.add_argument("--all-frames", action="store_true",
-                        help="with --profile: Django's frames too")
+    for flag, help_text in FLAGS:
+        parser.add_argument(flag, action="store_true", help=help_text)
     args = parser.parse_args()
     if args.before and args.gunicorn:
         parser.error("--before patches this process, not gunicorn's")
