@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PASSWORD = "Tilskudd-crush-2026"  # noqa: S105 - the bench's throw-away users
 
-import stack  # noqa: E402 - bench/stack.py, beside this script
+import cpu  # noqa: E402 - bench/cpu.py and bench/stack.py, beside this script
+import stack  # noqa: E402
 
 
 def seed(count: int) -> list[tuple[str, int]]:
@@ -237,8 +239,11 @@ def report(args, figures: Figures, ready: int, after: float) -> None:
         ("duplicates (submissions, receipt e-mails)",
          f"{dup_subs.count()}, {dup_mail.count()}", ""),
     ]
+    threads = f", {args.threads} threads each" if args.threads > 1 else " sync"
+    nice = f", nice {args.nice}" if args.nice else ""
     print(f"\n{args.organisations} organisations submitting within {args.seconds} s; gunicorn "
-          f"4 sync workers, PostgreSQL, Redis, one worker (concurrency 2, celery + documents)\n")
+          f"{args.web_workers} workers{threads}, PostgreSQL, Redis, one worker (concurrency 2, "
+          f"celery + documents{nice})\n")
     print(f"| {'what':54} | {'figure':>13} | {'× login':>7} |")
     print(f"|{'-' * 56}|{'-' * 15}|{'-' * 9}|")
     for what, figure, ratio in rows:
@@ -247,15 +252,37 @@ def report(args, figures: Figures, ready: int, after: float) -> None:
         print("error:", error)
 
 
+def request_kinds(urls: dict[str, str]) -> dict[str, tuple[str, re.Pattern]]:
+    """The crush's requests by method and path, as bench/cpu.py groups the meter's lines."""
+    def path(url: str) -> re.Pattern:
+        return re.compile(re.escape(url).replace(re.escape("{pk}"), r"\d+"))
+
+    return {
+        "login page GET": ("GET", path(urls["login"])),
+        "sign-in POST (Argon2 check)": ("POST", path(urls["login"])),
+        "preview GET": ("GET", path(urls["preview"])),
+        "submit POST": ("POST", path(urls["submit"])),
+        "receipt page GET": ("GET", re.compile(r".*/kvittering/[^/]+/")),
+        "status poll GET": ("GET", re.compile(r".*/status/")),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=372)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--wait", type=float, default=180,
                         help="seconds to wait for the last receipts after the crush")
+    parser.add_argument("--web-workers", type=int, default=4, help="gunicorn's --workers")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn's --threads (more than 1: the gthread worker)")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the Celery worker at this niceness (0: as the web)")
     stack.add_options(parser, redis_db=13)
     args = parser.parse_args()
     env = stack.fresh_stack(args, name="crush")
+    meter_folder = Path(tempfile.mkdtemp(prefix="tilskudd-crush-cpu-"))
+    env["TILSKUDD_REQUEST_CPU"] = str(meter_folder)  # tilskudd.request_cpu, gunicorn only
     t0 = time.perf_counter()
     people = seed(args.organisations)
     print(f"seeded {len(people)} drafts in {time.perf_counter() - t0:.0f} s")
@@ -269,11 +296,14 @@ def main() -> None:
     urls = {k: v.replace("/0/", "/{pk}/") for k, v in urls.items()}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "tilskudd.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", "4", "--log-level", "warning"]
+    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "tilskudd.request_cpu:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", str(args.web_workers),
+                "--threads", str(args.threads), "--log-level", "warning"]
     worker = [sys.executable, "-m", "celery", "-A", "tilskudd", "worker", "--concurrency", "2",
               "-Q", "celery,documents", "--loglevel", "WARNING", "--without-gossip",
               "--without-mingle", "-n", f"crush-{port}@%h"]
+    if args.nice:
+        worker = ["nice", "-n", str(args.nice), *worker]
     # Our own commands, from this venv.
     procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in (gunicorn, worker)]  # noqa: S603
     try:
@@ -286,9 +316,16 @@ def main() -> None:
                     break
             except httpx.TransportError:
                 time.sleep(0.25)
+        meter = cpu.Meter({"gunicorn (web)": procs[0].pid, "Celery worker": procs[1].pid,
+                           "PostgreSQL (all its databases)": cpu.postmaster()})
+        meter.mark("before")
         figures = asyncio.run(crush(base, people, args.seconds, urls))
+        meter.mark("crush")
         ready, after = wait_ready(len(figures.submitted), timeout=args.wait)
+        meter.mark("until all ready")
         report(args, figures, ready, after)
+        meter.print()
+        cpu.requests_table(meter_folder, request_kinds(urls))
     finally:
         stack.stop(*procs)
 
