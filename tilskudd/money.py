@@ -18,15 +18,23 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=0, **kwargs)
 
 
-def format_nok(value, prefix: bool = True) -> str:
+def format_nok(value, prefix: bool = True, currency: str | None = None) -> str:
+    """The amount the Norwegian way; `currency` (nok_currency()) for a caller that shows
+    many amounts in one language."""
     if value is None or value == "":
         return ""
     amount = Decimal(str(value)).quantize(Decimal(1))
     sign = "−" if amount < 0 else ""
     grouped = f"{abs(amount):,.0f}".replace(",", NBSP)
-    # English readers know the currency by its code; the grouping stays (SI spaces)
-    currency = "NOK" if (get_language() or "").startswith("en") else "kr"
-    return f"{currency}{NBSP}{sign}{grouped}" if prefix else f"{sign}{grouped}"
+    if not prefix:
+        return f"{sign}{grouped}"
+    return f"{currency or nok_currency()}{NBSP}{sign}{grouped}"
+
+
+def nok_currency() -> str:
+    """«kr», or «NOK» in English: English readers know the currency by its code (the
+    grouping stays, SI spaces)."""
+    return "NOK" if (get_language() or "").startswith("en") else "kr"
 
 
 #: What an amount may look like once its spaces are single ASCII spaces and it is in

@@ -78,14 +78,15 @@ def cases(trondheim, open_round, budget, signatory, caseworker, approver):
     {"o": "5.2", "outcome": "granted"},
     {"trukket": "ja"},
 ])
-def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, params):
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, params, language):
     client.force_login(caseworker)
 
-    response = client.get(reverse(CHANGELIST), params)
-
-    cl = response.context["cl"]
-    ours = [row[0] for row in admin_rows(cl)["results"]]  # from the page's values
-    django_rows = ["".join(items) for items in results(cl)]  # from its model instances
+    with translation.override(language):
+        response = client.get(reverse(CHANGELIST), params, headers={"accept-language": language})
+        cl = response.context["cl"]
+        ours = [row[0] for row in admin_rows(cl)["results"]]  # from the page's values
+        django_rows = ["".join(items) for items in results(cl)]  # from its model instances
     assert response.status_code == 200
     assert all(isinstance(row, ListRow) for row in cl.result_list.rows)
     assert not any(isinstance(row, ListRow) for row in cl.result_list)
@@ -93,6 +94,8 @@ def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, param
     assert ours == django_rows
     text = response.content.decode()
     assert all(f"<tr>{row}</tr>" in text for row in ours)
+    currency, applied = {"nb": ("kr", "Søkt"), "en": ("NOK", "Applied for")}[language]
+    assert all(f"{applied} {currency}\xa0" in row for row in ours)
 
 
 def test_the_rows_escape_the_names_and_link_to_the_case_keeping_the_filters(
