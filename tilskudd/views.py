@@ -10,10 +10,11 @@ def home(request):
     and their organisation, most urgent first, and what happened lately; also who they act
     for, what is open, and what stands in the way of a new application (an overdue report
     from an earlier round, say)."""
-    rounds = open_round_list()
+    rounds = []  # shown only to one signed in
     gates = []
     inbox = None
     if request.user.is_authenticated:
+        rounds = open_round_list()
         memberships = list(memberships_for_user(request.user))
         next_round = rounds[0] if rounds else None
         for membership in memberships:

@@ -1,6 +1,7 @@
 """The open-rounds rule names the moments it reads (tilskudd.models.open_round_moments), its
 query filters by those and no other, the compiled open rounds are run with them, and the
-start page reads the open rounds by that compiled query (no compile after the first)."""
+start page reads the open rounds by that compiled query (no compile after the first), and
+not at all for one not signed in, who is not shown them."""
 
 from __future__ import annotations
 
@@ -46,3 +47,12 @@ def test_the_start_page_reads_the_open_rounds_by_the_compiled_query(client, gran
 
     assert Round not in compiles
     assert f"<li>{grant_round.scheme.name} {grant_round.year}: søknadsfrist" in page
+
+
+def test_the_start_page_reads_nothing_for_one_not_signed_in(client, grant_round,
+                                                           django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("login")}"' in page
+    assert grant_round.scheme.name + f" {grant_round.year}:" not in page
