@@ -14,6 +14,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(INSTALLED)
+
+# The test targets install once, and again when pyproject.toml changes: `make ci` runs three
+# of them, and pip took some 20 s each time to find nothing to do.
+INSTALLED := $(VENV)/.installed
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	@$(MAKE) --no-print-directory install
 
 # Debian's Chromium for the browser tests (never `playwright install`), and gettext for the
 # translation checks.
@@ -36,17 +43,17 @@ lint:
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # All tests on the embedded default (SQLite), browser tests in Chromium included.
-test: install browser lint
+test: $(INSTALLED) browser lint
 	$(PYTEST) -n 2 -m "not worker"
 
 # The same suite on PostgreSQL, plus the tests that need row locks. The browser tests run
 # once, on SQLite in `make test`: what they prove (pages, keyboard, axe) does not depend on the
 # database, and running them twice cost CI a third of its time.
-test-postgres: install
+test-postgres: $(INSTALLED)
 	DATABASE_URL=$(PG_URL) $(PYTEST) -n 2 -m "not worker and not e2e"
 
 # Tasks through Redis to a real `celery worker` process (PostgreSQL shared with it).
-test-worker: install
+test-worker: $(INSTALLED)
 	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) $(PYTEST) -m worker
 
 ci: test test-postgres test-worker
