@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, reference_data_as_loaded
 from tests.e2e.test_assessment_flow import open_case, submitted  # noqa: F401 (a fixture)
 
 CASEWORKER = "saksbehandler@sftl.example.no"
@@ -21,9 +21,9 @@ def demo_report(transactional_db):
     """The demo data with every app's demo loader: Trondheim's report on last year's grant,
     open."""
     from reporting.models import Report
-    from tilskudd.seeding import load_demo_data, load_reference_data, run_app_demo_loaders
+    from tilskudd.seeding import load_demo_data, run_app_demo_loaders
 
-    load_reference_data()
+    reference_data_as_loaded()
     load_demo_data()
     run_app_demo_loaders()
     return Report.objects.get(application__organisation__municipality_number="5001")

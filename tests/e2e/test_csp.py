@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, reference_data_as_loaded
 
 
 def test_the_page_fixture_collects_what_the_policy_refuses(page, csp_violations, demo_data):
@@ -45,9 +45,9 @@ def test_axe_core_runs_under_the_policy(page, csp_violations, demo_data):
 @pytest.fixture
 def admin_demo(transactional_db):
     """The demo data with every app's demo loader: submitted, assessed and reported cases."""
-    from tilskudd.seeding import load_demo_data, load_reference_data, run_app_demo_loaders
+    from tilskudd.seeding import load_demo_data, run_app_demo_loaders
 
-    load_reference_data()
+    reference_data_as_loaded()
     load_demo_data()
     run_app_demo_loaders()
 

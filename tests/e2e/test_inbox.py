@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, reference_data_as_loaded
 
 EDITOR = "utfyller@trondheim.example.no"
 SIGNATORY = "signatur@trondheim.example.no"
@@ -23,11 +23,10 @@ def signing_demo(transactional_db):
     from tilskudd.seeding import (
         demo_round_years,
         load_demo_data,
-        load_reference_data,
         run_app_demo_loaders,
     )
 
-    load_reference_data()
+    reference_data_as_loaded()
     load_demo_data()
     run_app_demo_loaders()
     open_year, _closed = demo_round_years()

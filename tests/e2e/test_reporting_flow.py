@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, login, logout, reference_data_as_loaded
 from tests.pdf import pdf_text
 from tests.reporting.helpers import pdf_bytes
 
@@ -31,9 +31,9 @@ def reporting_demo(transactional_db):
     if not _demo_can_build_last_years_grant():
         pytest.skip("applications.services.application_start takes no `now` yet, so the demo "
                     "cannot build last year's grant (the lead applies that diff)")
-    from tilskudd.seeding import load_demo_data, load_reference_data, run_app_demo_loaders
+    from tilskudd.seeding import load_demo_data, run_app_demo_loaders
 
-    load_reference_data()
+    reference_data_as_loaded()
     load_demo_data()
     lines = run_app_demo_loaders()
     assert any(line.startswith("Rapportering: Trondheim") and "har fått" in line
