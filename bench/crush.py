@@ -7,7 +7,8 @@ tilskudd_crush (dropped and made again), fills one complete draft per organisati
 lets an asyncio client (httpx) play 372 people: sign in (CSRF and all), open the preview,
 submit, open the receipt, poll its status URL on the page's back-off schedule. It prints the
 figures of issue 15 with each time's ratio to Django's login page served by the same
-gunicorn in the same run (median of interleaved GETs before, during and after).
+gunicorn in the same run (median of interleaved GETs before, during and after), then where
+the CPU went: by process (bench/cpu.py) and by kind of web request (tilskudd.request_cpu).
 
     python bench/crush.py [--organisations 372] [--seconds 60]
 Needs PostgreSQL at PG (postgres://postgres@127.0.0.1:5432) and Redis at REDIS_URL.
