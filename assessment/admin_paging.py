@@ -18,7 +18,8 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import ForeignObjectRel, QuerySet, Subquery, UniqueConstraint
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.lookups import Lookup
 from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.query import Query
@@ -47,14 +48,29 @@ class KeysFirstPaginator(Paginator):
 
 def without_shown_joins(queryset: QuerySet) -> QuerySet:
     """The queryset, for counting: its annotations out of the SELECT and its LEFT OUTER
-    joins to at most one row that the WHERE clause does not read left out. Where the
-    WHERE clause holds what its columns cannot be read from (a subquery), as it is."""
+    joins to at most one row that the WHERE clause does not read left out. A DISTINCT
+    count keeps the annotations that read through a join to many rows (they make rows
+    distinct), and their joins. Where the WHERE clause or such an annotation holds what
+    its columns cannot be read from (a subquery, raw SQL), or the rows are grouped, as
+    it is."""
     counted = queryset.all()
     query = counted.query
     read = _aliases(query.where)
-    if read is None:
+    if read is None or query.group_by is not None or any(
+            getattr(annotation, "contains_aggregate", False)
+            for annotation in query.annotations.values()):
         return queryset
     joins = {alias: join for alias, join in query.alias_map.items() if isinstance(join, Join)}
+    many = {alias for alias in joins if _through_many(alias, joins)}
+    shown = []
+    if query.distinct:
+        for name, annotation in query.annotation_select.items():
+            aliases = _aliases(annotation)
+            if aliases is None:
+                return queryset
+            if aliases & many:
+                shown.append(name)
+                read |= aliases
     kept = read | {alias for alias, join in joins.items()
                    if join.join_type != LOUTER or not _to_one(join)}
     for alias in list(kept):  # and the joins these are reached through
@@ -64,13 +80,23 @@ def without_shown_joins(queryset: QuerySet) -> QuerySet:
     for alias in joins:
         if alias not in kept:
             query.alias_refcount[alias] = 0  # the compiler leaves out joins nothing refers to
-    query.set_annotation_mask(())
+    query.set_annotation_mask(shown)
     return counted
 
 
+def _through_many(alias: str, joins: dict[str, Join]) -> bool:
+    """Whether the join, or one it is reached through, may give a row more than one."""
+    while alias in joins:
+        if not _to_one(joins[alias]):
+            return True
+        alias = joins[alias].parent_alias
+    return False
+
+
 def _aliases(node) -> set[str] | None:
-    """The table aliases the WHERE clause's columns read, or None where it holds a
-    subquery (whose columns may read the outer query's)."""
+    """The table aliases the WHERE clause's columns read, or None where it holds what
+    they cannot be read from: a subquery (whose columns may read the outer query's), raw
+    SQL, a list of expressions as a lookup's value, or anything else not an expression."""
     found: set[str] = set()
     stack = [node]
     while stack:
@@ -79,11 +105,19 @@ def _aliases(node) -> set[str] | None:
             stack.extend(node.children)
         elif isinstance(node, Col):
             found.add(node.alias)
-        elif isinstance(node, Query | Subquery):
+        elif _opaque(node):
             return None
-        elif hasattr(node, "get_source_expressions"):
+        else:
             stack.extend(e for e in node.get_source_expressions() if e is not None)
     return found
+
+
+def _opaque(node) -> bool:
+    """Whether the node may read tables its source expressions do not name."""
+    return (isinstance(node, Query | Subquery | RawSQL)
+            or not hasattr(node, "get_source_expressions")
+            or isinstance(node, Lookup) and isinstance(node.rhs, list | tuple)
+            and any(hasattr(value, "resolve_expression") for value in node.rhs))
 
 
 def _to_one(join: Join) -> bool:
@@ -105,6 +139,7 @@ def _to_one(join: Join) -> bool:
     return any(
         isinstance(constraint, UniqueConstraint) and list(constraint.fields) == [field.field.name]
         and constraint.condition is not None
+        and constraint.condition.connector == relation.condition.connector
         and list(constraint.condition.children) == condition
         and not constraint.condition.negated and not relation.condition.negated
         for constraint in field.related_model._meta.constraints)

@@ -136,3 +136,37 @@ def test_a_join_to_many_rows_stays_in_the_count(trondheim, open_round, signatory
     every_submission = Application.objects.annotate(any_reference=F("submissions__reference"))
 
     assert without_shown_joins(every_submission).count() == every_submission.count() == 2
+
+
+def test_distinct_rows_with_a_join_to_many_are_counted_as_django_counts_them(
+    trondheim, open_round, signatory
+):
+    """DISTINCT counts the rows as selected, annotations and all: an annotation through a
+    join to many rows makes more of them, so such a count is left as Django makes it."""
+    from django.db.models import F
+
+    from applications import services as application_services
+    from applications.models import Application
+    from assessment.admin_paging import without_shown_joins
+
+    from .helpers import submit
+
+    sent_twice = submit(trondheim, open_round, signatory)
+    application_services.application_withdraw(application=sent_twice, user=signatory,
+                                              reason="Feil vedlegg.")
+    application_services.application_submit(application=sent_twice, user=signatory)
+    references = Application.objects.annotate(reference=F("submissions__reference")).distinct()
+
+    assert without_shown_joins(references).count() == references.count() == 2
+
+
+def test_a_where_clause_of_raw_sql_keeps_every_join(trondheim, open_round, signatory):
+    from applications.models import Application
+    from assessment.admin_paging import without_shown_joins
+
+    from .helpers import submit
+
+    submit(trondheim, open_round, signatory)
+    raw = Application.objects.select_related("organisation").extra(where=["1 = 1"])
+
+    assert without_shown_joins(raw) is raw
