@@ -5,20 +5,22 @@ cancel or correct it).
 An admin lists its actions in `form_actions`, one `FormAction` each, and every one is the
 same round: the row found within the user's office (404 otherwise), a user who may not
 change it refused (403), the page with the form, then the service, called as
-`service(<action_subject>=row, user=user, **the form's fields the service takes)` (a field
-the service has no keyword for is the page's own and is not passed on); a refusal is shown
-on the form, success goes back to the row's page with the action's message."""
+`service(<action_subject>=row, user=user, **the form's fields)` less the fields the action
+names as the page's own (`page_fields`); a form field that is neither the service's keyword
+nor the page's is refused when the action is declared, so a renamed keyword or field is
+an error at start-up, not a field dropped without a word. A refusal is shown on the form,
+success goes back to the row's page with the action's message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from inspect import Parameter, signature
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern
 
@@ -51,22 +53,29 @@ class FormAction:
     initial: Callable[[], dict[str, Any]] = dict
     #: more for the page, from the row (the report's content under the form)
     context: Callable[[Any], dict[str, Any]] = lambda row: {}
-    #: the service's keywords, read once from its signature (None: it takes **kwargs)
-    takes: frozenset[str] | None = field(init=False, repr=False, compare=False)
+    #: the form's fields that are the page's own, not the service's keywords
+    page_fields: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if self.arguments is not None:
+            return
         parameters = signature(self.service).parameters.values()
-        takes = None if any(p.kind is Parameter.VAR_KEYWORD for p in parameters) else frozenset(
-            p.name for p in parameters
-            if p.kind in (Parameter.KEYWORD_ONLY, Parameter.POSITIONAL_OR_KEYWORD))
-        object.__setattr__(self, "takes", takes)
+        if any(p.kind is Parameter.VAR_KEYWORD for p in parameters):
+            return
+        takes = {p.name for p in parameters
+                 if p.kind in (Parameter.KEYWORD_ONLY, Parameter.POSITIONAL_OR_KEYWORD)}
+        unknown = set(self.form_class.base_fields) - takes - self.page_fields
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{self.name}: {self.service.__name__} has no keyword for the form's "
+                f"{', '.join(sorted(unknown))} (name it in page_fields if it is the page's own)")
 
     def keywords(self, form: forms.Form) -> dict[str, Any]:
         """The service's keywords from the valid `form`."""
         if self.arguments is not None:
             return self.arguments(form)
         return {name: value for name, value in form.cleaned_data.items()
-                if self.takes is None or name in self.takes}
+                if name not in self.page_fields}
 
 
 class FormActionsAdmin:

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,9 +168,10 @@ def _posted(rf, user, data):
     return request
 
 
-def test_a_form_field_the_service_does_not_take_is_not_passed_to_it(rf, asking,  # noqa: F811
-                                                                    caseworker):
-    action = dataclasses.replace(REPORT_ACTIONS[0], form_class=ReturnFormWithANote)
+def test_a_field_the_action_names_as_the_pages_own_is_not_passed_to_the_service(
+        rf, asking, caseworker):  # noqa: F811
+    action = dataclasses.replace(REPORT_ACTIONS[0], form_class=ReturnFormWithANote,
+                                 page_fields=frozenset({"note"}))
     request = _posted(rf, caseworker, {"message": "Rett tallene.", "note": "Bare for siden."})
 
     response = admin.site._registry[Report].form_action(request, asking.pk, action)
@@ -178,3 +180,11 @@ def test_a_form_field_the_service_does_not_take_is_not_passed_to_it(rf, asking, 
     asking.refresh_from_db()
     assert asking.status == ReportStatus.RETURNED
     assert asking.correction_message == "Rett tallene."
+
+
+def test_a_form_field_the_service_has_no_keyword_for_is_refused_when_declared():
+    """A renamed keyword or field would otherwise be dropped without a word, and a service
+    keyword with a default would quietly do something else."""
+    with pytest.raises(ImproperlyConfigured, match="note"):
+        dataclasses.replace(REPORT_ACTIONS[0], form_class=ReturnFormWithANote)
+
