@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -283,7 +284,7 @@ def main() -> None:
     args = parser.parse_args()
     env = stack.fresh_stack(args, name="crush")
     meter_folder = Path(tempfile.mkdtemp(prefix="tilskudd-crush-cpu-"))
-    env["TILSKUDD_REQUEST_CPU"] = str(meter_folder)  # tilskudd.request_cpu, gunicorn only
+    env["TILSKUDD_REQUEST_CPU"] = str(meter_folder)  # read by tilskudd.request_cpu: gunicorn's
     t0 = time.perf_counter()
     people = seed(args.organisations)
     print(f"seeded {len(people)} drafts in {time.perf_counter() - t0:.0f} s")
@@ -329,6 +330,7 @@ def main() -> None:
         cpu.requests_table(meter_folder, request_kinds(urls))
     finally:
         stack.stop(*procs)
+        shutil.rmtree(meter_folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
