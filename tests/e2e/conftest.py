@@ -126,7 +126,7 @@ def reference_data_as_loaded() -> None:
     """What load_reference_data() makes, into the emptied database: made by it in the first
     browser test of the process, then written back row for row (the same fields and keys)
     in the next ones. The loader saves each of its some 400 rows after full_clean(), about
-    2.5 s of CPU a test and a fifth of the browser tests' time; what the browser tests
+    3.1 s of CPU a test and a fifth of the browser tests' time; what the browser tests
     prove is the pages, on this data. The loader itself is tested in
     tests/tilskudd/test_reference_data.py and test_org_numbers.py."""
     from django.core.management.color import no_style
