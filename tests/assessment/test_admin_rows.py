@@ -78,7 +78,7 @@ def cases(trondheim, open_round, budget, signatory, caseworker, approver):
     {"o": "5.2", "outcome": "granted"},
     {"trukket": "ja"},
 ])
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, params, language):
     client.force_login(caseworker)
 
@@ -94,7 +94,8 @@ def test_the_rows_are_the_markup_django_renders(client, cases, caseworker, param
     assert ours == django_rows
     text = response.content.decode()
     assert all(f"<tr>{row}</tr>" in text for row in ours)
-    currency, applied = {"nb": ("kr", "Søkt"), "en": ("NOK", "Applied for")}[language]
+    currency, applied = {"nb": ("kr", "Søkt"), "nn": ("kr", "Søkt"),
+                         "en": ("NOK", "Applied for")}[language]
     assert all(f"{applied} {currency}\xa0" in row for row in ours)
 
 
@@ -114,7 +115,7 @@ def test_the_rows_escape_the_names_and_link_to_the_case_keeping_the_filters(
     assert "Helse <Nord>" not in text
 
 
-@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_row_checkbox_is_djangos(cases, language):
     model_admin = SubmittedApplicationAdmin(SubmittedApplication, admin.site)
     row = SubmittedApplication.objects.get(pk=cases["granted"].pk)

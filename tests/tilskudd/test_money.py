@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from tilskudd.money import format_nok, parse_nok
+from tilskudd.money import format_nok, nok_currency, parse_nok
 
 NOT_A_NUMBER = "Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."
 
@@ -75,3 +76,12 @@ def test_anything_else_is_not_a_number(typed):
 def test_an_amount_is_shown_the_norwegian_way():
     assert (format_nok(Decimal("60000")), format_nok(-5, prefix=False)) == (
         "kr\u00a060\u00a0000", "\u22125")
+
+
+@pytest.mark.parametrize(("language", "currency"), [("nb", "kr"), ("nn", "kr"), ("en", "NOK")])
+def test_the_currency_is_the_languages_and_one_given_is_used_as_it_is(language, currency):
+    with translation.override(language):
+        assert nok_currency() == currency
+        assert format_nok(12500) == f"{currency}\xa012\xa0500"
+        assert format_nok(12500, currency="EUR") == "EUR\xa012\xa0500"
+        assert format_nok(-5, currency=nok_currency()) == f"{currency}\xa0−5"
