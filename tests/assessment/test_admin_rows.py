@@ -290,3 +290,23 @@ def test_the_filters_are_the_markup_django_renders(client, cases, caseworker, la
     text = response.content.decode()
     assert "".join(ours) in text
     assert any('class="selected"' in f for f in ours)
+
+
+def test_a_row_from_values_says_what_its_application_and_case_say(cases):
+    """ListRow restates Application.__str__, Assessment.is_decided and is_grant and the
+    caseworker's User.__str__: held to the models for a case at every stage."""
+    model_admin = SubmittedApplicationAdmin(SubmittedApplication, admin.site)
+    rows = {row.pk: row for row in model_admin.list_rows(RequestFactory().get("/"),
+                                                         submitted_applications())}
+    stages = set()
+    for application in SubmittedApplication.objects.filter(pk__in=rows):
+        row = rows[application.pk]
+        case = getattr(application, "assessment", None)
+        assert isinstance(row, ListRow)
+        assert str(row) == str(application)
+        assert row.has_assessment is (case is not None)
+        assert row.is_decided is bool(case and case.is_decided)
+        assert row.is_grant is bool(case and case.is_grant)
+        assert row.assigned_to == (str(case.assigned_to) if case and case.assigned_to else None)
+        stages.add((row.has_assessment, row.is_decided, row.is_grant, row.is_withdrawn))
+    assert len(stages) >= 3  # no case, a case not decided, a grant
