@@ -27,6 +27,7 @@ from tilskudd.models import OrganisationKind
 from tilskudd.money import nok_currency
 
 from .cases import withdrawal_shown
+from .choices import GRANT_OUTCOMES
 from .models import AssessmentStatus, Outcome
 
 #: Django's own text (and translation, in the admin's catalogue) for a row's checkbox
@@ -130,7 +131,7 @@ class ListRow:
 
     @property
     def is_grant(self) -> bool:  # Assessment.is_grant
-        return self.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
+        return self.outcome in GRANT_OUTCOMES
 
     @property
     def is_withdrawn(self) -> bool:

@@ -11,3 +11,7 @@ class Outcome(models.TextChoices):
     GRANTED = "granted", _("Innvilget")
     PARTLY_GRANTED = "partly_granted", _("Delvis innvilget")
     REJECTED = "rejected", _("Avslått")
+
+
+#: The outcomes that give money: a decided case with one of these is a grant.
+GRANT_OUTCOMES = (Outcome.GRANTED, Outcome.PARTLY_GRANTED)

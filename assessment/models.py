@@ -27,7 +27,7 @@ from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
-from .choices import Outcome
+from .choices import GRANT_OUTCOMES, Outcome
 
 
 class AssessmentStatus(models.TextChoices):
@@ -120,7 +120,7 @@ class Assessment(models.Model):
 
     @property
     def is_grant(self) -> bool:
-        return self.outcome in (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
+        return self.outcome in GRANT_OUTCOMES
 
 
 class LineAssessment(models.Model):

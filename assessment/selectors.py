@@ -22,7 +22,7 @@ from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.gates import Gate
 from tilskudd.models import User
 
-from . import rules
+from . import choices, rules
 from .amounts import LINE_MODELS, ZERO
 from .cases import (
     application_for_case,
@@ -35,7 +35,7 @@ from .cases import (
     submitted_applications,
     with_assessment_totals,
 )
-from .models import AllocationLetter, Assessment, AssessmentStatus, Outcome, Part
+from .models import AllocationLetter, Assessment, AssessmentStatus, Part
 from .pot import (
     approved_by_bucket,
     bucket_expression,
@@ -126,7 +126,7 @@ def live_submission(application: Application) -> Submission | None:
 
 # --- decisions, for other apps (reporting) -----------------------------------------------
 
-GRANT_OUTCOMES = (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
+GRANT_OUTCOMES = choices.GRANT_OUTCOMES  # for other apps, through this app's selectors
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from tilskudd.figures import FigureGroup, FigureScope, figures_for
 from tilskudd.models import Earmark, Office, OfficeBudget, Organisation, OrganisationKind, Round
 
 from ..amounts import LINE_MODELS, ZERO
+from ..choices import GRANT_OUTCOMES
 from ..models import AssessmentStatus, LineAssessment, Outcome, Part
 from ..rules import GENERAL, earmark_bucket
 
@@ -228,7 +229,7 @@ def _fill_counts(found: dict[int, OfficeFigures], filters: Filters) -> None:
         figures = found[row["office"]]
         key = status_key(row["status"], row["assessment__status"], row["assessment__outcome"])
         figures.statuses[key] += row["n"]
-        if key in (Outcome.GRANTED, Outcome.PARTLY_GRANTED):
+        if key in GRANT_OUTCOMES:
             figures.grants += row["n"]
             figures.accepted += row["accepted"]
     for row in applications.filter(status=ApplicationStatus.SUBMITTED).values(
