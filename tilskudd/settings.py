@@ -35,7 +35,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # before the admin: the scheme's name in nb/nn/en (tilskudd/translation.py)
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, its site's app list built from what is read once (tilskudd/admin_site.py)
+    "tilskudd.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
