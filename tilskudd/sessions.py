@@ -21,7 +21,23 @@ _live_session = CompiledAt(
 
 
 class SessionStore(DatabaseStore):
-    """Only the synchronous read is compiled; `aload` reads through Django's ORM as before."""
+    """Only the synchronous read is compiled; `aload` reads through Django's ORM as before.
+
+    A sign-in's new key (`cycle_key`) is made when the session is saved at the end of the
+    request, as after `flush`, instead of at once: Django's writes the row twice in the
+    sign-in, once empty under the new key and again with the signed-in user (issue 15:
+    two statements and a transaction of the sign-in POST's). The old row is deleted at
+    once, as Django's is; whoever needs the new key before the end saves the session (as
+    django-axes' access log and ID-porten's sign-in do)."""
+
+    def cycle_key(self):
+        data = self._session
+        key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if key:
+            self.delete(key)
 
     def _get_session_from_db(self):
         try:

@@ -135,6 +135,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tilskudd.auth.lockout_response"
 AXES_VERBOSE = False
+# No access log of axes' own: sign-ins and sign-outs are in the audit log, with the address
+# (tilskudd/auth.py); axes' row was a second insert in every sign-in (issue 15).
+AXES_DISABLE_ACCESS_LOG = True
 # The address of the person, not the proxy's: the first X-Forwarded-For hop behind one proxy.
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
