@@ -28,6 +28,7 @@ SETTINGS = (
     "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_PROXY_SSL_HEADER",
     "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "USE_X_FORWARDED_HOST",
     "USE_X_FORWARDED_PORT", "CSRF_USE_SESSIONS", "CSRF_COOKIE_DOMAIN", "SESSION_COOKIE_DOMAIN",
+    "EMAIL_BACKEND",
 )
 
 
@@ -117,9 +118,11 @@ def compose() -> dict:
     config = proxy_config(text)
     assert f"listen {published_port(text)};" in config  # the port the browser uses
     values = compose_settings(env)
+    mail_backend = values.pop("EMAIL_BACKEND")  # the tests keep their own locmem backend
     if values["SECURE_PROXY_SSL_HEADER"]:
         values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
-    return {"env": env, "config": config, "port": published_port(text), "settings": values}
+    return {"env": env, "config": config, "port": published_port(text), "settings": values,
+            "mail_backend": mail_backend}
 
 
 def test_the_compose_stack_runs_in_production_mode_over_plain_http(compose):
@@ -149,3 +152,26 @@ def test_a_browser_signs_in_through_the_compose_proxy(db, compose, host):
     assert form.status_code == 200
     assert response.status_code == 302, response.content.decode()[:300]
     assert browser.session["_auth_user_id"] == str(kari.pk)
+
+
+def service_command(text: str, service: str) -> str:
+    lines = block("\n".join(block(text, "services:")), f"  {service}:")
+    return next(line.split("command:", 1)[1].strip() for line in lines if "command:" in line)
+
+
+def test_the_compose_workers_serve_every_queue_and_beat_runs_once():
+    from tilskudd.celery import app
+    from tilskudd.documents.jobs import DOCUMENTS_QUEUE
+
+    text = COMPOSE.read_text()
+    queues = {name: re.search(r"-Q (\S+)", service_command(text, name)).group(1)
+              for name in ("worker", "documents-worker")}
+
+    assert queues == {"worker": app.conf.task_default_queue, "documents-worker": DOCUMENTS_QUEUE}
+    assert service_command(text, "beat").startswith("celery -A tilskudd beat")
+    assert "replicas" not in "\n".join(block("\n".join(block(text, "services:")), "  beat:"))
+
+
+def test_compose_sets_no_mail_server_so_its_e_mail_goes_to_the_console(compose):
+    assert "EMAIL_URL" not in compose["env"]
+    assert compose["mail_backend"] == "django.core.mail.backends.console.EmailBackend"
