@@ -21,6 +21,7 @@ from applications.models import (
 )
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
+from tilskudd.four_eyes import FourEyesDecision, four_eyes
 from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
 from tilskudd.money import money_field
@@ -53,8 +54,9 @@ class Part(models.TextChoices):
     PROJECTS = "projects", _("Tjenesteutvikling")
 
 
-class Assessment(models.Model):
-    """The office's case for one application, created when a caseworker first opens it."""
+class Assessment(FourEyesDecision):
+    """The office's case for one application, created when a caseworker first opens it;
+    a caseworker recommends, an approver decides (FourEyesDecision)."""
 
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="assessment",
@@ -72,10 +74,6 @@ class Assessment(models.Model):
         _("interne notater"), blank=True, max_length=10000,
         help_text=_("Bare for embetet. Søkeren ser aldri disse notatene."),
     )
-    recommended_by = acting_user(_("innstilt av"), optional=True)
-    recommended_at = models.DateTimeField(_("innstilt"), null=True, blank=True)
-    decided_by = acting_user(_("godkjent av"), optional=True)
-    decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
     outcome = models.CharField(_("vedtak"), max_length=16, choices=Outcome.choices, blank=True)
     #: The sums of the lines' recommended and granted amounts, stored by the services that
     #: change them (amounts.store_case_totals) so the caseworkers' list reads columns.
@@ -100,10 +98,7 @@ class Assessment(models.Model):
                 | (~Q(status=AssessmentStatus.DECIDED) & Q(outcome="")),
                 name="assessment_outcome_iff_decided",
             ),
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")),
-                name="assessment_four_eyes",
-            ),
+            four_eyes("assessment_four_eyes"),
         ]
         indexes = [models.Index(fields=["status"])]
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
+from tilskudd.four_eyes import FourEyesDecision, four_eyes
 from tilskudd.languages import letter_language
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -44,7 +45,10 @@ PENDING_STATUSES = [ChangeStatus.SUBMITTED, ChangeStatus.RECOMMENDED]
 DECIDED_STATUSES = [ChangeStatus.APPROVED, ChangeStatus.REFUSED]
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(FourEyesDecision):
+    """A recipient's request to move granted money between lines; a caseworker recommends,
+    an approver decides (FourEyesDecision)."""
+
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="change_requests",
         verbose_name=_("søknad"),
@@ -61,10 +65,6 @@ class ChangeRequest(models.Model):
                                       choices=Recommendation.choices)
     recommendation_note = models.TextField(_("begrunnelse for innstillingen"), blank=True,
                                            max_length=report_rules.MAX_TEXT_LENGTH)
-    recommended_by = acting_user(_("innstilt av"), optional=True)
-    recommended_at = models.DateTimeField(_("innstilt"), null=True, blank=True)
-    decided_by = acting_user(_("godkjent av"), optional=True)
-    decided_at = models.DateTimeField(_("vedtatt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -77,10 +77,7 @@ class ChangeRequest(models.Model):
                 name="change_request_one_pending_per_application",
             ),
             # four eyes: who recommends does not approve
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")),
-                name="change_request_four_eyes",
-            ),
+            four_eyes("change_request_four_eyes"),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "recommended"])
                 | Q(decided_by__isnull=False),
