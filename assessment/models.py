@@ -19,10 +19,9 @@ from applications.models import (
     CompetenceLine,
     Project,
 )
-from tilskudd.documents.jobs import DocumentJob
+from tilskudd.documents.jobs import LetterJob
 from tilskudd.fields import acting_user
 from tilskudd.four_eyes import FourEyesDecision, four_eyes
-from tilskudd.languages import letter_language
 from tilskudd.models import OfficeBudget
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -260,9 +259,10 @@ class LetterKind(models.TextChoices):
     REJECTION = "rejection", _("Avslag")
 
 
-class AllocationLetter(DocumentJob):
+class AllocationLetter(LetterJob):
     """One version of the letter for a decision. A new version is a new row."""
 
+    recipient = "assessment.application.organisation"
     task_name = "assessment.tasks.render_allocation_letter"
     renderer = "assessment.documents.render_letter"  # made on the spot if clicked first
 
@@ -286,10 +286,6 @@ class AllocationLetter(DocumentJob):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
-
-    def document_language(self) -> str:
-        """In the recipient's own language form (språklova §15), not the caseworker's."""
-        return letter_language(self.assessment.application.organisation)
 
 
 class Acceptance(models.Model):

@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tilskudd.documents.jobs import DocumentJob
+from tilskudd.documents.jobs import LetterJob
 from tilskudd.fields import acting_user
-from tilskudd.languages import letter_language
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
 
@@ -212,9 +211,10 @@ class RepaymentEvent(HistoryEntry):
         verbose_name_plural = _("statusendringer for tilbakebetalingskrav")
 
 
-class RepaymentLetter(DocumentJob):
+class RepaymentLetter(LetterJob):
     """The claim's letter (PDF), made by a Celery job; its SHA-256 is in the archive."""
 
+    recipient = "claim.report.application.organisation"
     task_name = "reporting.tasks.render_repayment_letter_pdf"
     renderer = "reporting.repayments.render_letter"  # made on the spot if clicked first
 
@@ -225,7 +225,3 @@ class RepaymentLetter(DocumentJob):
     class Meta:
         verbose_name = _("brev om tilbakebetaling (PDF)")
         verbose_name_plural = _("brev om tilbakebetaling (PDF)")
-
-    def document_language(self) -> str:
-        """In the recipient's own language form (språklova §15), not the caseworker's."""
-        return letter_language(self.claim.report.application.organisation)

@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from tilskudd.documents.jobs import DocumentJob
+from tilskudd.documents.jobs import LetterJob
 from tilskudd.fields import acting_user
 from tilskudd.four_eyes import FourEyesDecision, four_eyes
-from tilskudd.languages import letter_language
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
 
@@ -147,9 +146,10 @@ class ChangeRequestEvent(HistoryEntry):
         verbose_name_plural = _("statusendringer for endringssøknader")
 
 
-class ChangeLetter(DocumentJob):
+class ChangeLetter(LetterJob):
     """The decision on a change request as a PDF (approved or refused)."""
 
+    recipient = "change_request.application.organisation"
     task_name = "reporting.tasks.render_change_letter_pdf"
     renderer = "reporting.changes.letters.render_change_letter"  # made on the spot if clicked first
 
@@ -159,7 +159,3 @@ class ChangeLetter(DocumentJob):
     class Meta:
         verbose_name = _("brev om endringssøknad (PDF)")
         verbose_name_plural = _("brev om endringssøknader (PDF)")
-
-    def document_language(self) -> str:
-        """In the recipient's own language form (språklova §15), not the caseworker's."""
-        return letter_language(self.change_request.application.organisation)

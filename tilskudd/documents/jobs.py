@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from celery import current_app
@@ -27,6 +28,8 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from ..languages import letter_language
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +92,7 @@ class DocumentJob(models.Model):
     def document_language(self) -> str:
         """The language the document is written in, whoever's request or worker makes it
         (tilskudd.languages): a job about a `submission` (a receipt) is in the language it
-        was submitted in; a letter overrides this with the organisation's."""
+        was submitted in; a letter (LetterJob) is in its organisation's."""
         submission = getattr(self, "submission", None)
         return getattr(submission, "language", "") or settings.LANGUAGE_CODE
 
@@ -100,6 +103,22 @@ class DocumentJob(models.Model):
         row stays pending with enqueued_at unset for the sweep to send later."""
         model, pk = type(self), self.pk
         transaction.on_commit(lambda: send(model, pk), robust=True)
+
+
+class LetterJob(DocumentJob):
+    """Abstract: a letter to an organisation (a decision, a change, a repayment claim),
+    written in the organisation's own language form (språklova §15,
+    tilskudd.languages.letter_language), not in that of whoever asks for it."""
+
+    #: The path from the letter to the organisation it is written to, with dots:
+    #: "claim.report.application.organisation".
+    recipient: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def document_language(self) -> str:
+        return letter_language(attrgetter(self.recipient)(self))
 
 
 def enqueue(model: type[DocumentJob], pk: int) -> None:
