@@ -152,7 +152,25 @@ class EducationType(models.TextChoices):
     OTHER = "other", _("Annet")
 
 
-class CompetenceLine(models.Model):
+class ApplicationLine(models.Model):
+    """Abstract: one line of a part of the application (a competence measure, a BPA
+    training, a project), with the amount applied for, kept in the order entered. The
+    subclass adds its foreign key to the application and `line_amount_positive(name)`."""
+
+    amount = money_field(_("søknadsbeløp (kr)"))
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+
+def line_amount_positive(name: str) -> models.CheckConstraint:
+    """A line asks for more than nothing: the database's half of what the forms and
+    AMOUNT_VALIDATORS refuse."""
+    return models.CheckConstraint(condition=Q(amount__gt=0), name=name)
+
+
+class CompetenceLine(ApplicationLine):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="competence_lines"
     )
@@ -161,20 +179,16 @@ class CompetenceLine(models.Model):
     )
     description = models.CharField(_("beskrivelse"), max_length=300, blank=True)
     employees = models.PositiveIntegerField(_("antall ansatte"), validators=PERSON_VALIDATORS)
-    amount = money_field(_("søknadsbeløp (kr)"))
     is_mental_health = models.BooleanField(_("psykisk helse og rus"), default=False)
     is_decentralised = models.BooleanField(_("desentralisert studium"), default=False)
     in_supported_programme = models.BooleanField(
         _("allerede i utdanning støttet av ordningen"), default=False
     )
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(ApplicationLine.Meta):
         verbose_name = _("kompetansetiltak")
         verbose_name_plural = pgettext_lazy("plural", "kompetansetiltak")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="competence_amount_positive")
-        ]
+        constraints = [line_amount_positive("competence_amount_positive")]
 
     def __str__(self) -> str:
         return ngettext("%(type)s: %(n)d ansatt", "%(type)s: %(n)d ansatte", self.employees) % {
@@ -204,19 +218,15 @@ def bpa_persons(role: str, persons: int) -> str:
     return text % {"n": persons}
 
 
-class BpaLine(models.Model):
+class BpaLine(ApplicationLine):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="bpa_lines")
     role = models.CharField(_("målgruppe"), max_length=16, choices=BpaRole.choices)
     persons = models.PositiveIntegerField(_("antall personer"), validators=PERSON_VALIDATORS)
-    amount = money_field(_("søknadsbeløp (kr)"))
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(ApplicationLine.Meta):
         verbose_name = _("BPA-opplæring")
         verbose_name_plural = _("BPA-opplæring")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="bpa_amount_positive")
-        ]
+        constraints = [line_amount_positive("bpa_amount_positive")]
 
     def __str__(self) -> str:
         return self.persons_text
@@ -247,12 +257,11 @@ def _criterion(label):
     return models.TextField(label, blank=True, max_length=rules.MAX_TEXT_LENGTH)
 
 
-class Project(models.Model):
+class Project(ApplicationLine):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="projects")
     title = models.CharField(_("prosjektnavn"), max_length=200)
     is_continuation = models.BooleanField(_("videreføring av tidligere prosjekt"), default=False)
     topic = models.CharField(_("tema"), max_length=24, choices=ProjectTopic.choices)
-    amount = money_field(_("søknadsbeløp (kr)"))
     needs = _criterion(PROJECT_CRITERIA[0][1])
     goals = _criterion(PROJECT_CRITERIA[1][1])
     organisation = _criterion(PROJECT_CRITERIA[2][1])
@@ -263,13 +272,10 @@ class Project(models.Model):
     method = _criterion(PROJECT_CRITERIA[7][1])
     evaluation = _criterion(PROJECT_CRITERIA[8][1])
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(ApplicationLine.Meta):
         verbose_name = _("tjenesteutviklingsprosjekt")
         verbose_name_plural = _("tjenesteutviklingsprosjekter")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="project_amount_positive")
-        ]
+        constraints = [line_amount_positive("project_amount_positive")]
 
     def __str__(self) -> str:
         return self.title
