@@ -60,12 +60,8 @@ def application_for_member(user: User, pk: int) -> Application:
 def application_ref_for_member(user: User, pk: int) -> Application:
     """The application, without its lines, if `user` is a member of its organisation, else
     404: for a write whose service reads the lines itself (submit reads them once, under
-    its lock)."""
-    try:
-        return Application.objects.filter(organisation__memberships__user=user).select_related(
-            "organisation").get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    its lock), by a query compiled once."""
+    return content.application_ref_for_member(user, pk)
 
 
 def submission_for_member(user: User, reference: str) -> Submission:

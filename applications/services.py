@@ -23,6 +23,7 @@ from tilskudd.workflow import Workflow
 
 from . import kept_input, mail, rules
 from .carryover import apply_carryover
+from .content import locked_with_lines
 from .list_fields import set_list_fields
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -38,7 +39,6 @@ from .models import (
     Submission,
 )
 from .rules import check_application
-from .selectors import with_content
 from .snapshot import application_snapshot, totals
 
 MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
@@ -269,8 +269,7 @@ def application_submit(
     now = now or timezone.now()
     _require_signatory(user, application)
     # Read once, with everything the rules and the snapshot need, under the row lock.
-    application = with_content(Application.objects.select_for_update(of=("self",))).get(
-        pk=application.pk)
+    application = locked_with_lines(application.pk)
     if application.status == ApplicationStatus.SUBMITTED:
         return application.submissions.get(withdrawn_at__isnull=True)
     if application.status not in SUBMITTABLE_STATUSES:
@@ -302,6 +301,7 @@ def application_submit(
     APPLICATION_WORKFLOW.transition(
         application, ApplicationStatus.SUBMITTED, by=user, note=submission.reference,
         audit_data={"reference": submission.reference},
+        unchanged=("organisation", "round"),  # read under the lock above
     )
     receipt = ReceiptDocument.objects.create(submission=submission)
     receipt.enqueue_on_commit()

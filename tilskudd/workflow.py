@@ -17,7 +17,7 @@ with the status before and after.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,12 +111,15 @@ class Workflow:
     def transition(
         self, obj: models.Model, to: str, *, by, note: str = "",
         also_changed: Mapping[str, tuple[Any, Any]] | None = None,
-        audit_data: Mapping[str, Any] | None = None, **history_fields: Any,
+        audit_data: Mapping[str, Any] | None = None, unchanged: Iterable[str] = (),
+        **history_fields: Any,
     ) -> models.Model:
         """Move `obj` to `to`: refuse an illegal move, save, record history and audit.
         `also_changed` names other fields the caller set for this move, as
         {field: (before, after)}, for the audit row's before/after; `audit_data` is any
-        other detail for it."""
+        other detail for it. `unchanged` names fields the caller read under the row's lock
+        and left as they were: full_clean leaves out their checks (that a foreign key's
+        row exists, that a unique constraint on them holds: a query each)."""
         from .services import audit  # services import models, which import this module
 
         current = getattr(obj, self.status_field)
@@ -128,7 +131,7 @@ class Workflow:
         setattr(obj, self.status_field, to)
         if hasattr(obj, "updated_at"):
             obj.updated_at = timezone.now()
-        obj.full_clean()
+        obj.full_clean(exclude=list(unchanged) or None)
         obj.save()
         entry = self.history.objects.create(
             **{self.subject: obj}, from_status=current, to_status=to, by=by, note=note,

@@ -285,3 +285,30 @@ def test_the_caseworker_sees_the_approved_transfer_beside_the_new_application(
     assert (f"<strong>kr\u00a030\u00a0000</strong> – overføring fra "
             f"{small.application.round} godkjent") in page
     assert "Sara Saksbehandler" in page
+
+
+def test_the_approved_carryover_is_read_by_sql_compiled_once_as_the_orm_reads_it(
+    small, caseworker, trondheim, next_round, grant_round
+):
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from tests.tilskudd.compiles import counted_compiles
+
+    transfers.transfer_decide(report=small, user=caseworker, outcome=APPROVE, reason="Ja.")
+    transfer = TransferDecision.objects.select_related(
+        "decided_by", "report__application__round__scheme").get()
+    transfers.approved_carryover(trondheim.pk, next_round)  # compiled here
+
+    with counted_compiles() as (compiles, queries):
+        found = transfers.approved_carryover(trondheim.pk, next_round)
+        # the same organisation and scheme, but not the year after the grant's round
+        assert transfers.approved_carryover(trondheim.pk, grant_round) is None
+        assert transfers.approved_carryover(trondheim.pk + 1000, next_round) is None
+
+    assert transfers._APPROVED.prepared(connections[DEFAULT_DB_ALIAS]) is not None
+    assert (found.amount, found.from_round, found.decided_at, found.decided_by,
+            found.reason) == (
+        Decimal(30_000), str(transfer.report.application.round), transfer.decided_at,
+        str(transfer.decided_by), "Ja.")
+    assert found.decided_at.tzinfo is not None  # the backend's converters ran
+    assert len(queries) == 3 and compiles == []
