@@ -117,7 +117,33 @@ def invitation_by_token(token: str) -> Invitation:
 
 
 def invitation_refusal(invitation: Invitation) -> ServiceError | None:
-    """Why the invitation can no longer be accepted, if it cannot."""
+    """Why the invitation can no longer be accepted, if it cannot: it is spent, or the
+    person who sent it may no longer give access there (removed, demoted, deactivated)."""
+    return _spent(invitation) or _sender_refusal(invitation)
+
+
+def _sender_may_grant(invitation: Invitation) -> bool:
+    sender = invitation.invited_by
+    if sender is None:
+        return False
+    access.forget_acting(sender)  # asked afresh: a removal earlier in this request counts
+    if invitation.organisation_id:
+        return access.may_manage_members(sender, invitation.organisation)
+    return access.may_manage_staff(sender, invitation.office)
+
+
+def _sender_refusal(invitation: Invitation) -> ServiceError | None:
+    if _sender_may_grant(invitation):
+        return None
+    return ServiceError(
+        _("Invitasjonen kan ikke brukes: den som sendte den, kan ikke lenger gi tilgang "
+          "til %(name)s. Be om en ny invitasjon.") % {"name": _target_name(invitation)},
+        "invitation_sender_lost_access",
+    )
+
+
+def _spent(invitation: Invitation) -> ServiceError | None:
+    """Why the invitation's link is used up, taken back or out of date, if it is."""
     if invitation.revoked_at is not None:
         return ServiceError(_("Invitasjonen er trukket tilbake."), "invitation_revoked")
     if invitation.accepted_at is not None:
@@ -133,7 +159,9 @@ def invitation_accept(*, token: str, user: User) -> Membership | OfficeMembershi
     """The signed-in `user` takes up the invitation: they get its role (the link is then
     used up)."""
     found = invitation_by_token(token)
-    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    invitation = (Invitation.objects.select_for_update(of=("self",))
+                  .select_related("organisation__county__office", "office", "invited_by")
+                  .get(pk=found.pk))
     refusal = invitation_refusal(invitation)
     if refusal is not None:
         raise refusal
@@ -177,13 +205,20 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         _refuse_unless_manager(by, invitation.organisation)
     else:
         _refuse_unless_staff_manager(by, invitation.office)
-    refusal = invitation_refusal(invitation)
+    refusal = _spent(invitation)
     if refusal is not None:
         raise refusal
+    _withdraw(invitation, by)
+    return invitation
+
+
+def _withdraw(invitation: Invitation, by: User, **why: str) -> None:
+    """Take back the (pending, locked) invitation, audited as `by`'s and told to its
+    address."""
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit(actor=by, action=AuditAction.INVITATION_REVOKE, target=invitation,
-          email=invitation.email)
+          email=invitation.email, **why)
     queue_email(
         to=[invitation.email], kind="invitation", reference=_target_name(invitation),
         subject=_("Invitasjonen til %(name)s er trukket tilbake")
@@ -191,7 +226,17 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         body=_("Invitasjonen du fikk til %(name)s i Tilskudd er trukket tilbake.\n")
         % {"name": _target_name(invitation)},
     )
-    return invitation
+
+
+def _withdraw_invitations_sent_by(user: User, by: User) -> None:
+    """Once `user` was removed or demoted, the pending invitations they sent to where they
+    may no longer give access are taken back (each audited as `by`'s)."""
+    pending = (Invitation.objects.pending().select_for_update(of=("self",))
+               .select_related("organisation__county__office", "office", "invited_by")
+               .filter(invited_by=user).order_by("pk"))
+    for invitation in pending:
+        if not _sender_may_grant(invitation):
+            _withdraw(invitation, by, reason="sender_lost_access")
 
 
 def _refuse_last_signatory(membership: Membership) -> None:
@@ -222,8 +267,10 @@ def member_change_role(*, membership: Membership, role: str, by: User) -> Member
     def grant() -> Membership:
         if role != MembershipRole.SIGNATORY:
             _refuse_last_signatory(membership)
-        return membership_grant(organisation=organisation, user=membership.user, role=role,
-                                granted_by=by)
+        changed = membership_grant(organisation=organisation, user=membership.user,
+                                   role=role, granted_by=by)
+        _withdraw_invitations_sent_by(membership.user, by)
+        return changed
 
     return _change_role(membership, role, by, roles=MembershipRole.values, grant=grant,
                         text=_("%(by)s har endret rollen din for %(org)s til %(role)s."),
@@ -237,6 +284,7 @@ def member_remove(*, membership: Membership, by: User) -> None:
     _refuse_unless_manager(by, membership.organisation)
     _refuse_last_signatory(membership)
     membership_revoke(membership=membership, revoked_by=by)
+    _withdraw_invitations_sent_by(membership.user, by)
     _tell_changed(membership.user, membership.organisation.name, by,
                   _("%(by)s har fjernet tilgangen din til %(org)s."),
                   org=membership.organisation.name)
@@ -250,8 +298,10 @@ def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> O
     _refuse_unless_staff_manager(by, office)
 
     def grant() -> OfficeMembership:
-        return office_membership_grant(office=office, user=membership.user, role=role,
-                                       granted_by=by)
+        changed = office_membership_grant(office=office, user=membership.user, role=role,
+                                          granted_by=by)
+        _withdraw_invitations_sent_by(membership.user, by)
+        return changed
 
     return _change_role(membership, role, by, roles=OfficeRole.values, grant=grant,
                         text=_("%(by)s har endret rollen din ved %(office)s til %(role)s."),
@@ -264,6 +314,7 @@ def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     membership = _locked(membership, "office")
     _refuse_unless_staff_manager(by, membership.office)
     office_membership_revoke(membership=membership, revoked_by=by)
+    _withdraw_invitations_sent_by(membership.user, by)
     _tell_changed(membership.user, membership.office.name, by,
                   _("%(by)s har fjernet tilgangen din til %(office)s."),
                   office=membership.office.name)

@@ -358,3 +358,98 @@ def test_staff_of_another_office_may_not_accept_an_office_invitation():
 
     _refused("already_staff", lambda: access_services.invitation_accept(
         token=token, user=elsewhere))
+
+
+def test_removing_a_signatory_takes_back_the_invitations_they_sent_and_audits_it():
+    # given: A invites their own private address as signatory, then B removes A
+    org = OrganisationFactory()
+    leaving = member(org, MembershipRole.SIGNATORY, email="leaving@kommune.no")
+    other = member(org, MembershipRole.SIGNATORY, email="other@kommune.no")
+    invitation, token = access_services.invitation_create(
+        email="privat@gmail.example", role=MembershipRole.SIGNATORY, by=leaving,
+        organisation=org)
+    # when
+    access_services.member_remove(membership=Membership.objects.get(user=leaving), by=other)
+    # then: the link is taken back, as B's act, and A cannot come back through it
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    event = AuditEvent.objects.get(action=AuditAction.INVITATION_REVOKE)
+    assert (event.actor, event.data["reason"]) == (other, "sender_lost_access")
+    _refused("invitation_revoked", lambda: access_services.invitation_accept(
+        token=token, user=leaving))
+    assert not Membership.objects.filter(user=leaving).exists()
+
+
+def test_demoting_a_signatory_takes_back_their_invitations_but_not_the_others():
+    org = OrganisationFactory()
+    demoted = member(org, MembershipRole.SIGNATORY)
+    other = member(org, MembershipRole.SIGNATORY)
+    theirs, _ = access_services.invitation_create(
+        email="a@example.no", role=MembershipRole.SIGNATORY, by=demoted, organisation=org)
+    kept, _ = access_services.invitation_create(
+        email="b@example.no", role=MembershipRole.EDITOR, by=other, organisation=org)
+
+    access_services.member_change_role(membership=Membership.objects.get(user=demoted),
+                                       role=MembershipRole.EDITOR, by=other)
+
+    theirs.refresh_from_db()
+    kept.refresh_from_db()
+    assert theirs.revoked_at is not None
+    assert kept.revoked_at is None
+
+
+def test_an_invitation_whose_sender_lost_access_otherwise_is_refused_and_nothing_changes():
+    # given: the signatory's access went by another way than member_remove (the admin)
+    org = OrganisationFactory()
+    sender = member(org, MembershipRole.SIGNATORY)
+    member(org, MembershipRole.SIGNATORY)
+    _, token = access_services.invitation_create(
+        email="x@example.no", role=MembershipRole.SIGNATORY, by=sender, organisation=org)
+    sender.is_active = False
+    sender.save(update_fields=["is_active"])
+    newcomer = UserFactory()
+
+    error = _refused("invitation_sender_lost_access", lambda: access_services.invitation_accept(
+        token=token, user=newcomer))
+
+    assert error.message == (
+        f"Invitasjonen kan ikke brukes: den som sendte den, kan ikke lenger gi tilgang til "
+        f"{org.name}. Be om en ny invitasjon.")
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_a_removed_office_administrator_cannot_come_back_through_their_own_invitation():
+    org = OrganisationFactory()
+    office = org.county.office
+    admin = office_staff(office, OfficeRole.ADMINISTRATOR)
+    boss = office_staff(office, OfficeRole.ADMINISTRATOR)
+    invitation, token = access_services.invitation_create(
+        email="x@example.no", role=OfficeRole.ADMINISTRATOR, by=admin, office=office)
+
+    access_services.staff_remove(membership=OfficeMembership.objects.get(user=admin), by=boss)
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    _refused("invitation_revoked", lambda: access_services.invitation_accept(
+        token=token, user=admin))
+    assert not OfficeMembership.objects.filter(user=admin).exists()
+
+
+def test_a_demoted_office_administrators_invitation_is_refused_even_if_not_taken_back():
+    org = OrganisationFactory()
+    office = org.county.office
+    admin = office_staff(office, OfficeRole.ADMINISTRATOR)
+    boss = office_staff(office, OfficeRole.ADMINISTRATOR)
+    invitation, token = access_services.invitation_create(
+        email="x@example.no", role=OfficeRole.ADMINISTRATOR, by=admin, office=office)
+    access_services.staff_change_role(membership=OfficeMembership.objects.get(user=admin),
+                                      role=OfficeRole.CASEWORKER, by=boss)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=None)  # as if it were not
+    newcomer = UserFactory()
+
+    _refused("invitation_sender_lost_access", lambda: access_services.invitation_accept(
+        token=token, user=newcomer))
+
+    assert not OfficeMembership.objects.filter(user=newcomer).exists()
