@@ -125,14 +125,29 @@ def repayment_claim_create(
     reason = (reason or "").strip()
     if not reason:
         raise refusal(_("Skriv hvorfor midlene kreves tilbake."), "reason_required", "reason")
+    if report.repayment_claims.filter(cause=ClaimCause.MISUSE, status=ClaimStatus.OPEN,
+                                      amount=amount, reason=reason).exists():
+        raise ServiceError(  # the form sent twice (a double click, the back button)
+            _("Et likt krav om tilbakebetaling (%(amount)s, samme begrunnelse) er allerede "
+              "laget for rapporten.") % {"amount": format_nok(amount)}, "duplicate_claim")
     return claim_create(report=report, user=user, cause=ClaimCause.MISUSE, amount=amount,
                         reason=reason, now=now)
 
 
-def claim_amount(report: Report, amount: Decimal | str | None, field: str = "amount"
-                 ) -> Decimal:
-    """`amount` as whole kroner above 0 and at most what the recipient had (granted and
-    transferred in), or a refusal shown next to `field`."""
+def claimed(report: Report, *, besides: RepaymentClaim | None = None) -> Decimal:
+    """What the report's claims not cancelled (open or paid) ask back, `besides` one."""
+    claims = report.repayment_claims.exclude(status=ClaimStatus.CANCELLED)
+    if besides is not None:
+        claims = claims.exclude(pk=besides.pk)
+    return sum(claims.values_list("amount", flat=True), Decimal(0))
+
+
+def claim_amount(report: Report, amount: Decimal | str | None, field: str = "amount",
+                 *, besides: RepaymentClaim | None = None) -> Decimal:
+    """`amount` as whole kroner above 0 and at most what is left to claim of what the
+    recipient had (granted and transferred in, less the claims not cancelled `besides`
+    the one being corrected), or a refusal shown next to `field`. The caller holds the
+    report's lock, so two claims at once cannot both take what is left."""
     try:
         amount = Decimal(str(amount).replace(" ", "")) if amount not in (None, "") else None
     except InvalidOperation:
@@ -140,12 +155,19 @@ def claim_amount(report: Report, amount: Decimal | str | None, field: str = "amo
     if amount is None or amount != amount.to_integral_value() or amount <= 0:
         raise refusal(_("Skriv beløpet i hele kroner, større enn 0."), "amount_invalid",
                       field)
-    if amount > report.available:
-        raise refusal(
-            _("Beløpet kan ikke være mer enn tilskuddet og overførte midler til sammen "
-              "(%(available)s).") % {"available": format_nok(report.available)},
-            "amount_too_high", field,
-        )
+    already = claimed(report, besides=besides)
+    if amount > report.available - already:
+        if not already:
+            message = _("Beløpet kan ikke være mer enn tilskuddet og overførte midler til "
+                        "sammen (%(available)s).") % {"available": format_nok(report.available)}
+        else:
+            message = _(
+                "Beløpet kan ikke være mer enn det som er igjen å kreve tilbake: %(left)s "
+                "(tilskuddet og overførte midler, %(available)s, minus %(claimed)s i krav "
+                "som ikke er kansellert).") % {
+                "left": format_nok(max(report.available - already, Decimal(0))),
+                "available": format_nok(report.available), "claimed": format_nok(already)}
+        raise refusal(message, "amount_too_high", field)
     return amount
 
 
@@ -222,7 +244,7 @@ def repayment_claim_cancel(
         raise refusal(_("Skriv hvorfor kravet kanselleres."), "reason_required", "reason")
     corrected = None
     if new_amount not in (None, ""):
-        corrected = claim_amount(report, new_amount, "new_amount")
+        corrected = claim_amount(report, new_amount, "new_amount", besides=claim)
         if corrected == claim.amount:
             raise refusal(_("Det nye beløpet er det samme som kravet har."), "same_amount",
                           "new_amount")

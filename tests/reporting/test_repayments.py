@@ -255,3 +255,68 @@ def test_the_letter_is_for_the_organisation_and_its_office_only(
     assert response["X-Content-SHA256"] == repaid.letter.sha256
     client.force_login(caseworker)
     assert client.get(url).status_code == 200
+
+
+def test_a_second_full_misuse_claim_is_refused_with_what_is_left_and_nothing_changes(
+    report, signatory, caseworker
+):
+    # given: the whole kr 260 000 is already claimed back
+    sent(report, signatory)
+    repayments.repayment_claim_create(report=report, user=caseworker,
+                                      amount=str(report.available), reason=MISUSE_REASON)
+    before = counts()
+    # when
+    with pytest.raises(ServiceError) as refused:
+        repayments.repayment_claim_create(report=report, user=caseworker,
+                                          amount=str(report.available), reason="Mer misbruk.")
+    # then
+    assert (refused.value.code, refused.value.errors[0].field) == ("amount_too_high", "amount")
+    assert refused.value.message == (
+        "Beløpet kan ikke være mer enn det som er igjen å kreve tilbake: kr\u00a00 "
+        "(tilskuddet og overførte midler, kr\u00a0260\u00a0000, minus kr\u00a0260\u00a0000 i "
+        "krav som ikke er kansellert).")
+    assert counts() == before
+
+
+def test_a_misuse_claim_beside_a_chosen_repayment_may_take_only_what_is_left(
+    repaid, report, caseworker
+):
+    # given: kr 30 000 the recipient chose to repay is claimed; kr 230 000 is left
+    before = counts()
+
+    with pytest.raises(ServiceError) as refused:
+        repayments.repayment_claim_create(report=report, user=caseworker, amount="230001",
+                                          reason=MISUSE_REASON)
+
+    assert refused.value.code == "amount_too_high"
+    assert "igjen å kreve tilbake: kr\u00a0230\u00a0000" in refused.value.message
+    assert counts() == before
+    claim = repayments.repayment_claim_create(report=report, user=caseworker,
+                                              amount="230000", reason=MISUSE_REASON)
+    assert claim.amount == Decimal(230_000)
+
+
+def test_a_cancelled_claim_no_longer_counts_against_what_is_left(repaid, report, caseworker):
+    repayments.repayment_claim_cancel(claim=repaid, user=caseworker, reason="Feil krav.")
+
+    claim = repayments.repayment_claim_create(report=report, user=caseworker,
+                                              amount="260000", reason=MISUSE_REASON)
+
+    assert claim.amount == Decimal(260_000)
+
+
+def test_the_claim_form_sent_twice_makes_one_claim(client, report, signatory, caseworker):
+    sent(report, signatory)
+    client.force_login(caseworker)
+    url = reverse("admin:reporting_report_claim", args=[report.pk])
+    first = client.post(url, {"amount": "20000", "reason": MISUSE_REASON})
+    assert first.status_code == 302
+    before = counts()
+
+    again = client.post(url, {"amount": "20000", "reason": MISUSE_REASON})
+
+    assert again.status_code == 200
+    assert ("Et likt krav om tilbakebetaling (kr\u00a020\u00a0000, samme begrunnelse) er "
+            "allerede laget for rapporten.") in again.content.decode()
+    assert counts() == before
+    assert RepaymentClaim.objects.get().amount == Decimal(20_000)
