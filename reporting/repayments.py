@@ -40,6 +40,7 @@ from .transfer_models import (
     RepaymentClaim,
     RepaymentEvent,
     RepaymentLetter,
+    TransferDecision,
 )
 
 REPAYMENT_WORKFLOW = Workflow(
@@ -234,7 +235,11 @@ def repayment_claim_cancel(
     now = now or timezone.now()
     report = lock(claim.report)
     claim = _lock_claim(claim)
-    require_staff(user, report)
+    staff = require_staff(user, report)
+    if _decided_with_four_eyes(claim) and not staff.may_approve:
+        raise ServiceError(
+            _("Kravet kommer av et vedtak fattet av to (fire øyne), og bare en godkjenner "
+              "ved embetet kan kansellere eller rette det."), "not_approver")
     if not claim.is_open:
         raise ServiceError(
             _("Kravet er %(status)s og kan ikke kanselleres.")
@@ -263,6 +268,15 @@ def repayment_claim_cancel(
                                    replaces=claim)
     _email_cancelled(claim, report, replacement)
     return replacement
+
+
+def _decided_with_four_eyes(claim: RepaymentClaim) -> bool:
+    """A claim (or a correction of one) from a refused transfer that one of the staff
+    proposed and another confirmed (rules.transfer_needs_four_eyes): undoing it is an
+    approver's, as the decision was."""
+    return (claim.cause == ClaimCause.TRANSFER_REFUSED
+            and TransferDecision.objects.filter(report_id=claim.report_id,
+                                                proposed_by__isnull=False).exists())
 
 
 @in_language_of(lambda claim, report, replacement: report.application.organisation)

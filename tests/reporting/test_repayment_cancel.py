@@ -167,3 +167,61 @@ def test_another_office_cannot_open_the_form(repaid, rogaland_caseworker, client
     assert repaid.status == ClaimStatus.OPEN
     assert counts() == before
     assert not OutboundEmail.objects.filter(kind="repayment_cancelled").exists()
+
+
+@pytest.fixture
+def four_eyes_claim(report, signatory, caseworker, approver):
+    """A kr 120 000 transfer (above the kr 100 000 threshold) refused by two: its claim."""
+    from reporting import services, transfers
+    from reporting.models import UnusedChoice
+    from reporting.transfer_models import TransferStatus
+
+    from .helpers import ready_report
+    ready_report(report, signatory, used=lambda line: line.granted - 40_000,
+                 unused_choice=UnusedChoice.TRANSFER, transfer_reason="Sent start.")
+    services.report_submit(report=report, user=signatory)
+    transfers.transfer_decide(report=report, user=caseworker, outcome="refuse",
+                              reason="Ikke grunnlag.")
+    decided = transfers.transfer_decide(report=report, user=approver, outcome="refuse",
+                                        reason="Enig.")
+    assert decided.status == TransferStatus.REFUSED
+    return RepaymentClaim.objects.get()
+
+
+def test_a_caseworker_alone_cannot_undo_a_four_eyes_claim_and_nothing_changes(
+    four_eyes_claim, caseworker
+):
+    before = counts()
+
+    with pytest.raises(ServiceError) as refused:
+        repayments.repayment_claim_cancel(claim=four_eyes_claim, user=caseworker,
+                                          reason="Feil.", new_amount="1")
+
+    assert refused.value.code == "not_approver"
+    assert refused.value.message == (
+        "Kravet kommer av et vedtak fattet av to (fire øyne), og bare en godkjenner ved "
+        "embetet kan kansellere eller rette det.")
+    assert counts() == before
+    four_eyes_claim.refresh_from_db()
+    assert (four_eyes_claim.status, four_eyes_claim.amount) == (ClaimStatus.OPEN,
+                                                                Decimal(120_000))
+
+
+def test_an_approver_may_correct_a_four_eyes_claim_and_the_correction_stays_theirs(
+    four_eyes_claim, caseworker, approver
+):
+    new = repayments.repayment_claim_cancel(claim=four_eyes_claim, user=approver,
+                                            reason="Feil beløp.", new_amount="100000")
+
+    assert (new.amount, new.cause, new.created_by) == (
+        Decimal(100_000), ClaimCause.TRANSFER_REFUSED, approver)
+    with pytest.raises(ServiceError) as refused:
+        repayments.repayment_claim_cancel(claim=new, user=caseworker, reason="Feil.")
+    assert refused.value.code == "not_approver"
+
+
+def test_a_caseworker_still_cancels_a_claim_decided_by_one(repaid, caseworker):  # noqa: F811
+    repayments.repayment_claim_cancel(claim=repaid, user=caseworker, reason="Feil krav.")
+
+    repaid.refresh_from_db()
+    assert repaid.status == ClaimStatus.CANCELLED
