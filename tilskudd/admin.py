@@ -9,6 +9,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .admin_formsets import formset_changes
+from .admin_inlines import TabularInline
 from .admin_scoping import NationalReadOnlyAdmin, OfficeReferenceAdmin, OfficeScopedAdmin
 from .models import (
     County,
@@ -86,7 +87,7 @@ class RoundAdmin(NationalReadOnlyAdmin):
     list_filter = ["scheme"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]

@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 
 from . import services
 from .admin_formsets import formset_changes
+from .admin_inlines import TabularInline
 from .admin_scoping import OfficeScopedAdmin
 from .budgets import Earmark, EarmarkPlan, OfficeBudget, budget_refusals
 
@@ -52,7 +53,7 @@ class EarmarkFormSet(BaseInlineFormSet):
                 planned[refusal.index][0].add_error("amount", refusal.message)
 
 
-class EarmarkInline(admin.TabularInline):
+class EarmarkInline(TabularInline):
     model = Earmark
     formset = EarmarkFormSet
     extra = 0

@@ -83,6 +83,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tilskudd.urls"
 WSGI_APPLICATION = "tilskudd.wsgi.application"
 
+# Django's, with each input of a split date and time named (tilskudd/form_rendering.py)
+FORM_RENDERER = "tilskudd.form_rendering.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
