@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
+from tilskudd.documents.excel.sheets import formula_ref
 
 from . import rules
 from .excel_layout import (
@@ -164,7 +165,8 @@ def _write_totals_sheet(ws: Worksheet, application: Application, parts: tuple[Pa
         last = xl.FIRST_LINE_ROW + rules.MAX_LINES_PER_PART - 1  # past any line a part holds
         xl.write_text(ws.cell(row=row, column=1), str(part.title))
         xl.write_formula(ws.cell(row=row, column=2),
-                         f"=SUM({part.sheet}!{letter}{xl.FIRST_LINE_ROW}:{letter}{last})")
+                         f"=SUM({formula_ref(str(part.sheet))}!{letter}{xl.FIRST_LINE_ROW}:"
+                         f"{letter}{last})")
         ws.cell(row=row, column=2).number_format = xl.AMOUNT_FORMAT
         xl.write_amount(ws.cell(row=row, column=3), stored[part.key])
     total_row = first + len(parts)

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, ImportResult, SheetData
+from tilskudd.documents.excel.sheets import find_sheet
 from tilskudd.models import User
 
 from . import rules, services
@@ -57,7 +58,7 @@ def import_application(
 
 def _labels_in_language(wb: Workbook) -> bool:
     labels = [capfirst(str(f.verbose_name)) for _name, f in header_fields()]
-    return xl.has_labels(wb, SHEET_HEADER, labels, first_row=xl.HEADER_FIRST_ROW)
+    return xl.has_labels(wb, find_sheet(wb, SHEET_HEADER), labels, first_row=xl.HEADER_FIRST_ROW)
 
 
 def _import_application(
@@ -72,12 +73,13 @@ def _import_application(
     parts = workbook_parts()
     try:
         with xl.open_upload(uploaded_file) as wb:
-            header_sheet = xl.read_sheet(wb, SHEET_HEADER, max_col=2,
+            header_sheet = xl.read_sheet(wb, find_sheet(wb, SHEET_HEADER), max_col=2,
                                          max_row=xl.HEADER_FIRST_ROW + len(services.HEADER_FIELDS))
             wrong_file = _check_identity(wb, header_sheet, application)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
-            sheets = {part.key: xl.read_sheet(wb, part.sheet, max_col=len(part.columns))
+            sheets = {part.key: xl.read_sheet(wb, find_sheet(wb, part.sheet),
+                                              max_col=len(part.columns))
                       for part in parts}
     except ExcelFileError as exc:
         return ImportResult(errors=[exc.as_cell_error()])
@@ -108,7 +110,8 @@ def _check_identity(
     """The file must be this application's own (its ID is a workbook property and a
     cell on the header sheet), so nobody fills a draft from another one by mistake."""
     return xl.check_owner(
-        wb, header_sheet, owner_property=APPLICATION_PROPERTY, header_sheet=SHEET_HEADER,
+        wb, header_sheet, owner_property=APPLICATION_PROPERTY,
+        header_sheet=find_sheet(wb, SHEET_HEADER),
         owner_id=application.pk,
         missing=_("Filen mangler søknadens ID. Last ned Excel-filen fra søknaden i portalen "
                   "og fyll ut den."),
@@ -116,9 +119,10 @@ def _check_identity(
                 "fyll ut den."))
 
 
-def _missing_sheet(reader: CellReader, title: str) -> None:
+def _missing_sheet(reader: CellReader, name: Any) -> None:
+    """The sheet `name` (lazy) is not in the file: named as the file's language names it."""
     reader.error(None, _("arket mangler i filen. Last ned en ny Excel-fil fra portalen."),
-                 sheet=title)
+                 sheet=str(name))
 
 
 def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] | None:

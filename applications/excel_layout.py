@@ -4,7 +4,8 @@ bounds taken from the models and the rules. The rows (title, facts, the ID in B9
 lines) are those of every owner's workbook, in tilskudd.documents.excel.parts.
 
 The workbook has a header sheet ("Søknad"), one sheet per part ("Kompetanse", "BPA",
-"Prosjekter") and a "Sum" sheet.
+"Prosjekter") and a "Sum" sheet, named in the workbook's language (the import finds them
+in any: tilskudd.documents.excel.sheets).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from openpyxl.utils import get_column_letter
 
 from tilskudd.documents import excel as xl
@@ -31,8 +33,8 @@ from .models import (
     ProjectTopic,
 )
 
-SHEET_HEADER = "Søknad"
-SHEET_TOTALS = "Sum"
+SHEET_HEADER = pgettext_lazy("Excel sheet", "Søknad")
+SHEET_TOTALS = pgettext_lazy("Excel sheet", "Sum")
 #: The workbook property that ties a file to its application.
 APPLICATION_PROPERTY = "tilskudd.soknad"
 
@@ -62,7 +64,7 @@ class Column:
 @dataclass(frozen=True)
 class Part:
     key: str  # the keyword of services.application_update
-    sheet: str
+    sheet: Any  # a lazy translation
     title: Any
     model: type[models.Model]
     related_name: str
@@ -90,7 +92,8 @@ def _amount(model: type[models.Model]) -> Column:
 
 def workbook_parts() -> tuple[Part, ...]:
     competence = Part(
-        "competence", "Kompetanse", _("Kompetansetiltak"), CompetenceLine, "competence_lines",
+        "competence", pgettext_lazy("Excel sheet", "Kompetanse"), _("Kompetansetiltak"),
+        CompetenceLine, "competence_lines",
         (
             Column("education_type", _label(CompetenceLine, "education_type"), CHOICE, 42,
                    choices=EducationType, what=_("utdanningstype"), required=True),
@@ -105,7 +108,7 @@ def workbook_parts() -> tuple[Part, ...]:
         max_lines=rules.MAX_LINES_PER_PART, input_rows=rules.MAX_LINES_PER_PART, freeze="A4",
     )
     bpa = Part(
-        "bpa", "BPA", _("BPA-opplæring"), BpaLine, "bpa_lines",
+        "bpa", pgettext_lazy("Excel sheet", "BPA"), _("BPA-opplæring"), BpaLine, "bpa_lines",
         (
             Column("role", _label(BpaLine, "role"), CHOICE, 32, choices=BpaRole,
                    what=_("målgruppe"), required=True),
@@ -115,7 +118,8 @@ def workbook_parts() -> tuple[Part, ...]:
         max_lines=rules.MAX_LINES_PER_PART, input_rows=BPA_INPUT_ROWS, freeze="A4",
     )
     projects = Part(
-        "projects", "Prosjekter", _("Tjenesteutviklingsprosjekter"), Project, "projects",
+        "projects", pgettext_lazy("Excel sheet", "Prosjekter"),
+        _("Tjenesteutviklingsprosjekter"), Project, "projects",
         (
             Column("title", _label(Project, "title"), TEXT, 30,
                    max_length=_max_length(Project, "title"), required=True),

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel.filenames import workbook_filename
+from tilskudd.documents.excel.sheets import formula_ref
 from tilskudd.money import format_nok
 
 from . import rules
@@ -158,7 +159,7 @@ def _write_account_sheet(ws: Worksheet, report: Report, parts: tuple[Part, ...])
         column = next(i for i, c in enumerate(part.columns, start=1) if c.key == "amount_used")
         letter = get_column_letter(column)
         last = first + len(lines) - 1
-        used_terms.append(f"SUM({part.sheet}!{letter}{first}:{letter}{last})")
+        used_terms.append(f"SUM({formula_ref(str(part.sheet))}!{letter}{first}:{letter}{last})")
     rows = [
         (_("Innvilget tilskudd"), None, report.granted_total),
         (_("Overført fra i fjor"), None, report.transferred_in),

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from tilskudd.documents import excel as xl
 from tilskudd.documents.excel import CellError, CellReader, ExcelFileError, ImportResult, SheetData
+from tilskudd.documents.excel.sheets import find_sheet, names_in_every_language
 from tilskudd.models import User
 
 from . import excel_layout as layout
@@ -24,9 +25,11 @@ from .models import (
 )
 
 
-def expected_sheets() -> list[str]:
+def expected_sheets(wb: Workbook) -> list[str]:
+    """The titles of the template's sheets as `wb` has them, in whichever language it was
+    made in (the active language's for a sheet it lacks)."""
     parts = [part.sheet for part in layout.report_parts()]
-    return [layout.SHEET_HEADER, *parts, layout.SHEET_ACCOUNT]
+    return [find_sheet(wb, name) for name in (layout.SHEET_HEADER, *parts, layout.SHEET_ACCOUNT)]
 
 
 def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
@@ -39,7 +42,8 @@ def import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportRe
 
 def _labels_in_language(wb: Workbook) -> bool:
     labels = [label for _name, label, _help in layout.header_rows()]
-    return xl.has_labels(wb, layout.SHEET_HEADER, labels, first_row=xl.HEADER_FIRST_ROW)
+    return xl.has_labels(wb, find_sheet(wb, layout.SHEET_HEADER), labels,
+                         first_row=xl.HEADER_FIRST_ROW)
 
 
 def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportResult:
@@ -49,13 +53,14 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
     parts = layout.report_parts()
     try:
         with xl.open_upload(uploaded_file) as wb:
-            header = xl.read_sheet(wb, layout.SHEET_HEADER, max_col=3,
+            header = xl.read_sheet(wb, find_sheet(wb, layout.SHEET_HEADER), max_col=3,
                                    max_row=xl.HEADER_FIRST_ROW + len(layout.header_rows()))
             wrong_file = _check_identity(wb, header, report)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
             sheet_errors = _check_sheets(wb)
-            sheets = {part.key: xl.read_sheet(wb, part.sheet, max_col=len(part.columns))
+            sheets = {part.key: xl.read_sheet(wb, find_sheet(wb, part.sheet),
+                                              max_col=len(part.columns))
                       for part in parts}
     except ExcelFileError as exc:
         return ImportResult(errors=[exc.as_cell_error()])
@@ -76,7 +81,8 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
     """The file must be this report's own template: its ID is a workbook property and
     the cell B9 on the header sheet."""
     return xl.check_owner(
-        wb, header, owner_property=layout.REPORT_PROPERTY, header_sheet=layout.SHEET_HEADER,
+        wb, header, owner_property=layout.REPORT_PROPERTY,
+        header_sheet=find_sheet(wb, layout.SHEET_HEADER),
         owner_id=report.pk,
         missing=_("Filen mangler rapportens ID og er ikke en rapportmal fra portalen. Last "
                   "ned Excel-malen fra rapporten og fyll ut den."),
@@ -85,7 +91,8 @@ def _check_identity(wb: Workbook, header: SheetData | None, report: Report) -> C
 
 
 def _check_sheets(wb: Workbook) -> list[CellError]:
-    expected = expected_sheets()
+    expected = expected_sheets(wb)
+    lists = names_in_every_language(xl.LISTS_SHEET)
     errors = [
         CellError(title, "", _("arket mangler i filen. Last ned malen på nytt fra portalen."))
         for title in expected if title not in wb.sheetnames
@@ -93,7 +100,7 @@ def _check_sheets(wb: Workbook) -> list[CellError]:
     errors += [
         CellError(title, "", _("arket hører ikke til rapportmalen. Ikke legg til eller gi "
                                "nytt navn til ark."))
-        for title in wb.sheetnames if title not in expected and title != xl.LISTS_SHEET
+        for title in wb.sheetnames if title not in expected and title not in lists
     ]
     return errors
 

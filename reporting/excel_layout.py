@@ -5,7 +5,9 @@ tilskudd.documents.excel.parts.
 
 The workbook has a header sheet ("Rapport", with the report's ID in B9 and as a workbook
 property), one sheet per part ("Kompetanse", "BPA", "Prosjekter") whose rows are the lines
-of the decision, fixed and identified by their ID in column A, and a "Regnskap" sheet.
+of the decision, fixed and identified by their ID in column A, and a "Regnskap" sheet; the
+sheets are named in the workbook's language (the import finds them in any:
+tilskudd.documents.excel.sheets).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from . import rules
 from .models import (
@@ -24,8 +27,8 @@ from .models import (
     Report,
 )
 
-SHEET_HEADER = "Rapport"
-SHEET_ACCOUNT = "Regnskap"
+SHEET_HEADER = pgettext_lazy("Excel sheet", "Rapport")
+SHEET_ACCOUNT = pgettext_lazy("Excel sheet", "Regnskap")
 #: The workbook property that ties a file to its report.
 REPORT_PROPERTY = "tilskudd.rapport"
 
@@ -50,13 +53,13 @@ class Column:
 @dataclass(frozen=True)
 class Part:
     key: str  # the keyword of services.report_update
-    sheet: str
+    sheet: Any  # a lazy translation
     title: str
     related_name: str
     columns: tuple[Column, ...]
 
 
-def _part(key: str, sheet: str, title: str, related_name: str, *, label: str,
+def _part(key: str, sheet: Any, title: str, related_name: str, *, label: str,
           label_width: float, own: tuple[Column, ...], after: tuple[Column, ...] = ()) -> Part:
     """Every part's sheet has the same frame: the line's ID in column A (how the import
     finds the line), what the line is, what was granted, the part's own columns, and what
@@ -74,7 +77,8 @@ def _part(key: str, sheet: str, title: str, related_name: str, *, label: str,
 
 def report_parts() -> tuple[Part, ...]:
     return (
-        _part("competence", "Kompetanse", _("Kompetansetiltak"), "competence_lines",
+        _part("competence", pgettext_lazy("Excel sheet", "Kompetanse"), _("Kompetansetiltak"),
+              "competence_lines",
               label=_("Tiltak"), label_width=48, own=(
                   Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
                   Column("still_studying", _("Studerer fortsatt (antall)"), PERSONS, 14),
@@ -87,9 +91,11 @@ def report_parts() -> tuple[Part, ...]:
                            "sammen ikke er antallet linjen gjelder)"), TEXT, 48,
                          added_later=True),
               )),
-        _part("bpa", "BPA", _("BPA-opplæring"), "bpa_lines", label=_("Målgruppe"),
+        _part("bpa", pgettext_lazy("Excel sheet", "BPA"), _("BPA-opplæring"), "bpa_lines",
+              label=_("Målgruppe"),
               label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),
-        _part("projects", "Prosjekter", _("Tjenesteutviklingsprosjekter"), "projects",
+        _part("projects", pgettext_lazy("Excel sheet", "Prosjekter"),
+              _("Tjenesteutviklingsprosjekter"), "projects",
               label=_("Prosjekt"), label_width=36, own=(
                   Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),
                   Column("goal_achievement", _("Måloppnåelse"), CHOICE, 24, GoalAchievement,

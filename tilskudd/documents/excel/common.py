@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 TITLE_FONT = Font(bold=True, size=14)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-LISTS_SHEET = "Lister"
+#: The hidden sheet the drop-down lists read their options from, named in the workbook's
+#: language (sheets.py).
+LISTS_SHEET = pgettext_lazy("Excel sheet", "Lister")
 
 # Characters XML cannot hold, and CR (which XML parsers turn into LF), are written as
 # OOXML escapes (_x000D_), as Excel itself does; literal "_xHHHH_" text is escaped too.

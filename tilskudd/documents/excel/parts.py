@@ -52,13 +52,13 @@ def parts_workbook(
     owner may still be changed (`owner.is_editable`): a file of one that may not is a
     read-only copy. The workbook opens on the header sheet."""
     editable = owner.is_editable
-    wb, ws = new_workbook(header_sheet)
+    wb, ws = new_workbook(str(header_sheet))
     set_property(wb, owner_property, str(owner.pk))
     write_header(ws, owner, editable)
     for part in parts:
         lines = list(getattr(owner, part.related_name).all())
-        write_part(wb.create_sheet(part.sheet), part, lines, editable)
-    write_last(wb.create_sheet(last_sheet), owner, parts)
+        write_part(wb.create_sheet(str(part.sheet)), part, lines, editable)
+    write_last(wb.create_sheet(str(last_sheet)), owner, parts)
     wb.active = 0
     return workbook_bytes(wb)
 

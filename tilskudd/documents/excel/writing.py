@@ -46,8 +46,9 @@ def new_workbook(first_sheet_title: str) -> tuple[Workbook, Worksheet]:
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
-    if LISTS_SHEET in wb.sheetnames:  # the hidden lists go last, out of the way
-        wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
+    lists = str(LISTS_SHEET)
+    if lists in wb.sheetnames:  # the hidden lists go last, out of the way
+        wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(lists))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -187,17 +188,18 @@ def add_yes_no_validation(ws: Worksheet, cell_range: str) -> DataValidation:
 
 
 def _list_on_hidden_sheet(wb: Workbook, options: Sequence[str]) -> str:
-    if LISTS_SHEET in wb.sheetnames:  # it always holds at least one list
-        lists = wb[LISTS_SHEET]
+    title = str(LISTS_SHEET)
+    if title in wb.sheetnames:  # it always holds at least one list
+        lists = wb[title]
         column = lists.max_column + 1
     else:
-        lists = wb.create_sheet(LISTS_SHEET)
+        lists = wb.create_sheet(title)
         lists.sheet_state = "hidden"
         column = 1
     for row, option in enumerate(options, start=1):
         write_text(lists.cell(row=row, column=column), option)
     letter = get_column_letter(column)
-    return f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
+    return f"'{title}'!${letter}$1:${letter}${len(options)}"
 
 
 def set_property(wb: Workbook, name: str, value: str) -> None:
