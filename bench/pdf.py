@@ -7,11 +7,14 @@ each also as a multiple of the bare page's; asserts nothing. With --stock-sheet 
 each document with WeasyPrint's own user-agent stylesheet, in samples interleaved with the
 portal's trimmed one (tilskudd.documents.pdf.user_agent_css), and prints the CPU ms a page
 of both and their ratio: one process and one machine load for both, which a busy machine
-needs to show a 10 % change.
+needs to show a 10 % change. With --worker-gc, the same for the garbage collector as the web
+has it (running through the render) against the worker's pool process (paused while a
+document is made, the young generations collected after it: tilskudd.documents.pdf), which
+is how every other figure is made.
 
 Run with `make bench-pdf` (a throw-away SQLite database).
 
-    python bench/pdf.py [--repeat 7] [--stock-sheet]
+    python bench/pdf.py [--repeat 7] [--stock-sheet] [--worker-gc]
 """
 
 from __future__ import annotations
@@ -41,25 +44,45 @@ def _median_ms(render, repeat: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def _interleaved_cpu_ms(render, repeat: int) -> tuple[float, float]:
-    """Median CPU milliseconds of `render` with the portal's user-agent sheet and with
-    WeasyPrint's own, sampled in turns (the order swapped every round)."""
+def _interleaved_cpu_ms(render, repeat: int, variant) -> tuple[float, float]:
+    """Median CPU milliseconds of `render` as the worker makes it and with `variant` (a
+    context manager) in force, sampled in turns (the order swapped every round)."""
+    cpu: dict[bool, list[float]] = {False: [], True: []}
+    for round_ in range(repeat):
+        for varied in (False, True) if round_ % 2 else (True, False):
+            with variant() if varied else contextlib.nullcontext():
+                start = time.process_time()
+                render()
+                cpu[varied].append((time.process_time() - start) * 1000)
+    return statistics.median(cpu[False]), statistics.median(cpu[True])
+
+
+@contextlib.contextmanager
+def _stock_sheet():
+    """WeasyPrint's own user-agent sheet instead of the portal's trimmed one."""
     from weasyprint import HTML
 
     from tilskudd.documents import pdf
 
     ours = pdf._document_classes[0]
-    cpu: dict[object, list[float]] = {ours: [], HTML: []}
+    pdf._document_classes[0] = HTML
     try:
-        for round_ in range(repeat):
-            for document_class in (ours, HTML) if round_ % 2 else (HTML, ours):
-                pdf._document_classes[0] = document_class
-                start = time.process_time()
-                render()
-                cpu[document_class].append((time.process_time() - start) * 1000)
+        yield
     finally:
         pdf._document_classes[0] = ours
-    return statistics.median(cpu[ours]), statistics.median(cpu[HTML])
+
+
+@contextlib.contextmanager
+def _web_collector():
+    """The garbage collector as the web has it (running through the render), not as a
+    worker's pool process has it (paused, the young generations collected after)."""
+    from tilskudd.documents import pdf
+
+    pdf._collector["paused"] = False
+    try:
+        yield
+    finally:
+        pdf._collector["paused"] = True
 
 
 def _pages(data: bytes) -> int:
@@ -215,10 +238,18 @@ def main() -> None:
         action="store_true",
         help="also WeasyPrint's own user-agent sheet, interleaved: CPU ms a page of both",
     )
+    parser.add_argument(
+        "--worker-gc",
+        action="store_true",
+        help="also the garbage collector as the web has it, interleaved: CPU ms a page of both",
+    )
     args = parser.parse_args()
     setup_django()
 
-    from tilskudd.documents.pdf import html_to_pdf
+    from tilskudd.documents.pdf import html_to_pdf, pause_collector_while_rendering
+
+    # As a worker's pool process makes them (tilskudd.celery: worker_process_init).
+    pause_collector_while_rendering()
 
     html_to_pdf(BARE)  # load Pango and the fonts once, as a worker has
     bare, bare_cpu = _median_ms(lambda: html_to_pdf(BARE), args.repeat)
@@ -238,10 +269,16 @@ def main() -> None:
             f" {cpu / pages:>12.1f} {cpu / pages / bare_cpu:>11.1f}"
         )
         if args.stock_sheet:
-            ours, stock = _interleaved_cpu_ms(render, args.repeat)
+            ours, stock = _interleaved_cpu_ms(render, args.repeat, _stock_sheet)
             print(
                 f"{'  cpu ms/page, stock sheet → ours':46} {'':>6} {stock / pages:>8.1f}"
                 f" {ours / pages:>8.1f} {ours / stock:>11.0%}"
+            )
+        if args.worker_gc:
+            worker, web = _interleaved_cpu_ms(render, args.repeat, _web_collector)
+            print(
+                f"{'  cpu ms/page, web collector → worker':46} {'':>6} {web / pages:>8.1f}"
+                f" {worker / pages:>8.1f} {worker / web:>11.0%}"
             )
 
 
