@@ -23,6 +23,7 @@ def letter_context(change: ChangeRequest, letter: ChangeLetter) -> dict[str, Any
     application = change.application
     lines = list(change.lines.all())
     approved = change.status == ChangeStatus.APPROVED
+    unchanged = [line for line in lines if line.requested == line.granted]
     return {
         "change": change,
         "letter": letter,
@@ -33,6 +34,9 @@ def letter_context(change: ChangeRequest, letter: ChangeLetter) -> dict[str, Any
         "round": application.round,
         "lines": lines,
         "moved": [line for line in lines if line.requested != line.granted],
+        # the rest are one row of the letter's table, with their sum
+        "unchanged": unchanged,
+        "unchanged_total": sum((line.granted for line in unchanged), Decimal(0)),
         "content_changes": [line for line in lines if line.new_content],
         "granted_total": change.granted_total,
         "requested_total": sum((line.requested for line in lines), Decimal(0)),

@@ -1,5 +1,6 @@
-"""The change request's decision letter read back: the new amounts, the office's reason,
-the applicant's reason and who decided; a refusal says the grant stands as before."""
+"""The change request's decision letter read back: the new amounts (the lines that change,
+the others as one row with their sum), the office's reason, the applicant's reason and who
+decided; a refusal says the grant stands as before."""
 
 import pytest
 
@@ -40,6 +41,9 @@ def test_the_approval_letter_shows_the_new_amounts_and_the_reasons(
     assert "Innvilget før Innvilget nå" in text
     assert "kr 140 000 kr 100 000" in text  # the competence line that gives 40 000
     assert "kr 60 000 kr 100 000" in text  # BPA, which gets it
+    # the line that keeps its 60 000 is one row with the others' sum, not a row of its own
+    assert "1 tiltak uendret kr 60 000 kr 60 000" in text
+    assert text.count("kr 60 000 kr 60 000") == 1
     assert "Sum kr 260 000 kr 260 000" in text
     assert "Endringen styrker BPA-opplæringen i tråd med formålet." in text
     assert REASON in text
