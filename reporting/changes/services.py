@@ -90,7 +90,10 @@ def _lock(change: ChangeRequest) -> ChangeRequest:
 
 def _require_report_open(application_id: int) -> None:
     """Once the report is sent, the lines it reports on can no longer move."""
-    report = Report.objects.filter(application_id=application_id).first()
+    _refuse_unless_open(Report.objects.filter(application_id=application_id).first())
+
+
+def _refuse_unless_open(report: Report | None) -> None:
     if report is not None and not report.is_editable:
         raise ServiceError(_("Rapporten for tilskuddet er sendt inn, så det kan ikke lenger "
                              "søkes om endring."), "report_sent")
@@ -237,15 +240,20 @@ def change_request_decide(*, change_request: ChangeRequest, user: User, note: st
                    _("Bare en innstilling som venter på godkjenning kan godkjennes "
                      "(endringssøknaden er %(status)s)."), "not_recommended")
     approve = change.recommendation == Recommendation.APPROVE
+    report = None
     if approve:
-        _check_still_valid(change)
+        # the report locked before it is asked whether it is still being written: a
+        # report_submit at the same time waits for this decision, or this one for it
+        report = (Report.objects.select_for_update(of=("self",))
+                  .filter(application_id=change.application_id).first())
+        _check_still_valid(change, report)
     change.decided_by = user
     change.decided_at = timezone.now()
     to = ChangeStatus.APPROVED if approve else ChangeStatus.REFUSED
     CHANGE_WORKFLOW.transition(change, to, by=user, note=note.strip(),
                                also_changed={"decided_by": (None, user.pk)})
-    if approve:
-        _apply_to_report(change)
+    if report is not None:
+        _apply_to_report(change, report)
     letter = ChangeLetter(change_request=change)
     letter.full_clean()
     letter.save()
@@ -256,9 +264,10 @@ def change_request_decide(*, change_request: ChangeRequest, user: User, note: st
     return change
 
 
-def _check_still_valid(change: ChangeRequest) -> None:
-    """The grant the request was made on is the grant now, and its report not sent."""
-    _require_report_open(change.application_id)
+def _check_still_valid(change: ChangeRequest, report: Report | None) -> None:
+    """The grant the request was made on is the grant now, and its `report` (locked by the
+    caller) not sent."""
+    _refuse_unless_open(report)
     current = selectors.current_grant(selectors.application_with_lines(change.application_id))
     lines = list(change.lines.all())
     now = {(line.part, line.line_id): line.granted for line in current.lines} if current else {}
@@ -268,13 +277,10 @@ def _check_still_valid(change: ChangeRequest) -> None:
                              "Endringssøknaden må avslås og sendes på nytt."), "grant_changed")
 
 
-def _apply_to_report(change: ChangeRequest) -> None:
-    """A report still being written gets the new amounts: lines granted nothing now are
-    taken out, lines granted money now are added."""
-    report = Report.objects.select_for_update().filter(
-        application_id=change.application_id).first()
-    if report is None:
-        return  # the report opens with the new amounts (reporting.grants)
+def _apply_to_report(change: ChangeRequest, report: Report) -> None:
+    """The report still being written (locked, asked under the lock) gets the new amounts:
+    lines granted nothing now are taken out, lines granted money now are added. Without a
+    report there is nothing to do: it opens with the new amounts (reporting.grants)."""
     for line in change.lines.all():
         model = LINE_MODELS[line.part]
         existing = model.objects.filter(report=report, source_id=line.line_id)
