@@ -18,8 +18,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,26 @@ def refusal_response(request: HttpRequest, error: ServiceError) -> HttpResponse:
     return redirect("home")
 
 
+class Unavailable(Exception):
+    """Something the request needs does not answer now (the document storage): nothing was
+    changed, and the person gets a calm page (503) with `title` and `message`."""
+
+    def __init__(self, title: str, message: str):
+        super().__init__(message)
+        self.title, self.message = title, message
+
+
+def unavailable_response(request: HttpRequest, error: Unavailable) -> HttpResponse:
+    if is_background(request):
+        return JsonResponse({"code": "unavailable", "message": error.message}, status=503)
+    response = render(request, "refused.html", {
+        "title": error.title, "message": error.message,
+        "back_url": reverse("home"), "back_text": _("Til forsiden"),
+    }, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def _page_posted_from(request: HttpRequest) -> str:
     """The page the form was on (a POST-only view has no page of its own): the Referer
     when it is this site's, else the posted address."""
@@ -107,7 +129,8 @@ def _page_posted_from(request: HttpRequest) -> str:
 
 
 class ServiceErrorMiddleware:
-    """Answers a ServiceError that reached the top of a view (see `refusal_response`)."""
+    """Answers a ServiceError that reached the top of a view (see `refusal_response`), and
+    an Unavailable (`unavailable_response`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -119,4 +142,6 @@ class ServiceErrorMiddleware:
         if isinstance(exception, ServiceError):
             logger.info("Refused %s %s: %s", request.method, request.path, exception.code)
             return refusal_response(request, exception)
+        if isinstance(exception, Unavailable):
+            return unavailable_response(request, exception)
         return None

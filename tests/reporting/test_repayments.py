@@ -320,3 +320,21 @@ def test_the_claim_form_sent_twice_makes_one_claim(client, report, signatory, ca
             "allerede laget for rapporten.") in again.content.decode()
     assert counts() == before
     assert RepaymentClaim.objects.get().amount == Decimal(20_000)
+
+
+def test_a_letter_the_storage_cannot_give_gets_a_calm_503(repaid, signatory, client,
+                                                          monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    def down(self, mode="rb"):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(FieldFile, "open", down)
+    client.raise_request_exception = False
+    client.force_login(signatory)
+
+    response = client.get(reverse("reporting:repayment_letter", args=[repaid.pk]))
+
+    assert response.status_code == 503
+    assert "Dokumentet er lagret, men lagringen svarer ikke akkurat nå." in (
+        response.content.decode())

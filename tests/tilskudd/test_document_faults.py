@@ -334,3 +334,62 @@ def test_the_celery_app_takes_the_broker_options_from_the_settings(settings):
     assert options == settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert options["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
     assert (options["unacked_restore_interval"], options["unacked_restore_throttle"]) == (10, 1)
+
+
+UNAVAILABLE_TEXT = ("Dokumentet er lagret, men lagringen svarer ikke akkurat nå. Ingenting "
+                    "er endret. Prøv igjen om litt.")
+
+
+@pytest.fixture
+def storage_down(monkeypatch):
+    """A storage that cannot be read: every FieldFile.open fails as a broken disk does."""
+    from django.db.models.fields.files import FieldFile
+
+    def down(self, mode="rb"):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(FieldFile, "open", down)
+
+
+def test_a_receipt_the_storage_cannot_give_gets_a_calm_503_and_no_download_row(
+    submit, signatory_client, storage_down, caplog
+):
+    from tilskudd.audit import AuditAction, AuditEvent
+    submission = submit()
+    submission.receipt.refresh_from_db()
+    assert submission.receipt.is_ready
+    signatory_client.raise_request_exception = False
+
+    with caplog.at_level(logging.ERROR, logger="tilskudd.documents.responses"):
+        response = signatory_client.get(
+            reverse("applications:receipt_pdf", args=[submission.reference]))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert UNAVAILABLE_TEXT in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
+    assert "The storage did not give" in caplog.text
+
+
+def test_the_page_is_in_the_users_language_and_a_script_gets_json(
+    submit, signatory_client, storage_down
+):
+    submission = submit()
+    url = reverse("applications:receipt_pdf", args=[submission.reference])
+
+    english = signatory_client.get(url, headers={"Accept-Language": "en"})
+    script = signatory_client.get(url, headers={"X-Requested-With": "fetch"})
+
+    assert english.status_code == 503
+    assert ("The document is stored, but the storage is not answering right now. Nothing "
+            "has changed. Try again shortly.") in english.content.decode()
+    assert (script.status_code, script.json()["code"]) == (503, "unavailable")
+
+
+def test_an_s3_fault_is_a_storage_error_once_botocore_is_loaded():
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from tilskudd.documents.responses import storage_errors
+
+    assert issubclass(EndpointConnectionError, storage_errors())
+    assert issubclass(ClientError, storage_errors())

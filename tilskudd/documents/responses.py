@@ -4,14 +4,20 @@ made for a signed-in person (`user=`) is written to the audit trail."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 from ..audit import AuditAction
-from ..errors import is_background
+from ..errors import Unavailable, is_background
 from ..services import audit
 from .jobs import DocumentJob, render_now
+
+logger = logging.getLogger(__name__)
 
 #: A background request from the page's own script (autosave, polling); one rule with
 #: the refusal middleware's.
@@ -30,6 +36,32 @@ def job_state(job: DocumentJob | None, url: str) -> dict[str, str]:
     }
 
 
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What reading a stored file raises when the storage fails: the disk's OSError, and
+    botocore's errors when the S3 backend (tilskudd.storage_s3) is loaded, which it is
+    whenever it is the storage in use (botocore is not imported for the local disk)."""
+    found = sys.modules.get("botocore.exceptions")
+    if found is None:
+        return (OSError,)
+    return (OSError, found.BotoCoreError, found.ClientError)
+
+
+def opened(file: FieldFile) -> FieldFile:
+    """The stored file opened for reading, or, when the storage does not give it, the fault
+    logged and the person told on a calm page (503) that the document is kept."""
+    try:
+        return file.open("rb")
+    except Exception as error:
+        if not isinstance(error, storage_errors()):
+            raise
+        logger.exception("The storage did not give %s", file.name)
+        raise Unavailable(
+            _("Dokumentet kan ikke hentes akkurat nå"),
+            _("Dokumentet er lagret, men lagringen svarer ikke akkurat nå. Ingenting er "
+              "endret. Prøv igjen om litt."),
+        ) from error
+
+
 def document_download(
     job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True,
     user=None,
@@ -43,7 +75,7 @@ def document_download(
         raise Http404
     filename = filename or os.path.basename(job.file.name)
     response = FileResponse(
-        job.file.open("rb"), as_attachment=as_attachment,
+        opened(job.file), as_attachment=as_attachment,
         filename=filename, content_type="application/pdf",
     )
     response["X-Content-SHA256"] = job.sha256
@@ -57,12 +89,12 @@ def attachment_download(attachment, *, user=None) -> FileResponse:
     """An uploaded PDF attachment (any model with `file` and `download_name`), offered
     under the sanitised name it was uploaded with, never shown inline; given the `user`
     it is handed to, one ATTACHMENT_DOWNLOAD audit row on the attachment."""
-    if user is not None:
-        audit(actor=user, action=AuditAction.ATTACHMENT_DOWNLOAD, target=attachment,
-              filename=attachment.download_name, sha256=getattr(attachment, "sha256", ""))
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name,
+        opened(attachment.file), as_attachment=True, filename=attachment.download_name,
         content_type="application/pdf",
     )
+    if user is not None:  # once the file is opened: a download that failed is not one
+        audit(actor=user, action=AuditAction.ATTACHMENT_DOWNLOAD, target=attachment,
+              filename=attachment.download_name, sha256=getattr(attachment, "sha256", ""))
     response["X-Content-Type-Options"] = "nosniff"
     return response
