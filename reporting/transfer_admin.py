@@ -20,6 +20,7 @@ from tilskudd.money import format_nok
 
 from . import repayments, rules, transfers
 from .admin_actions import FormAction, FormActionsAdmin, report_content
+from .forms import UsedAmountField
 from .models import Report
 from .transfer_models import ClaimStatus, RepaymentClaim, TransferOutcome
 
@@ -41,11 +42,11 @@ class TransferDecisionForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    amount = forms.DecimalField(
-        label=gettext_lazy("Beløp som kreves tilbake (kr)"), min_value=1, decimal_places=0,
-        max_digits=12, error_messages={
-            "required": gettext_lazy("Skriv beløpet som kreves tilbake."),
-            "invalid": gettext_lazy("Skriv beløpet i hele kroner, større enn 0.")},
+    # typed the Norwegian way ("60 000", "kr 60 000", "20.000"); above 0 and at most what
+    # is left to claim is the service's rule (repayments.claim_amount)
+    amount = UsedAmountField(
+        label=gettext_lazy("Beløp som kreves tilbake (kr)"),
+        error_messages={"required": gettext_lazy("Skriv beløpet som kreves tilbake.")},
     )
     reason = forms.CharField(
         label=gettext_lazy("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 4}),
@@ -71,9 +72,8 @@ class CancelClaimForm(forms.Form):
         help_text=gettext_lazy("Mottakeren får begrunnelsen i e-posten om kanselleringen."),
         error_messages={"required": gettext_lazy("Skriv hvorfor kravet kanselleres.")},
     )
-    new_amount = forms.DecimalField(
+    new_amount = UsedAmountField(
         label=gettext_lazy("Riktig beløp (kr), om beløpet er feil"), required=False,
-        min_value=1, decimal_places=0, max_digits=12,
         help_text=gettext_lazy(
             "Et krav kan ikke endres. Er beløpet feil, skriv det riktige her: kravet "
             "kanselleres, og et nytt krav med dette beløpet, ny frist og nytt brev lages i "

@@ -143,3 +143,48 @@ def test_a_proposal_over_the_threshold_is_said_in_a_whole_sentence(
     assert f"{caseworker} {words}" in text
     assert "å godkjenn " not in text
     assert TransferDecision.objects.get().status == "proposed"
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("60 000", 60_000), ("kr 60 000", 60_000), ("20.000", 20_000), ("60\u00a0000", 60_000)])
+def test_the_claim_form_takes_an_amount_typed_the_norwegian_way(client, asking, caseworker,
+                                                                typed, amount):
+    client.force_login(caseworker)
+
+    response = client.post(reverse("admin:reporting_report_claim", args=[asking.pk]),
+                           {"amount": typed, "reason": "Feil bruk."})
+
+    assert response.status_code == 302
+    assert RepaymentClaim.objects.get().amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("seksti", "Skriv beløpet i hele kroner, med bare tall (for eksempel 60000)."),
+    ("0", "Skriv beløpet i hele kroner, større enn 0."),
+    ("", "Skriv beløpet som kreves tilbake."),
+])
+def test_the_claim_form_says_what_is_wrong_with_an_amount_and_changes_nothing(
+    client, asking, caseworker, typed, message
+):
+    client.force_login(caseworker)
+
+    response = client.post(reverse("admin:reporting_report_claim", args=[asking.pk]),
+                           {"amount": typed, "reason": "Feil bruk."})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"] == [message]
+    assert not RepaymentClaim.objects.exists()
+
+
+def test_the_cancel_form_takes_a_new_amount_typed_the_norwegian_way(client, asking,
+                                                                    caseworker):
+    transfers.transfer_decide(report=asking, user=caseworker, outcome="refuse",
+                              reason="Ikke bundet.")
+    claim = RepaymentClaim.objects.get()
+    client.force_login(caseworker)
+
+    response = client.post(reverse("admin:reporting_repaymentclaim_cancel", args=[claim.pk]),
+                           {"reason": "Feil beløp.", "new_amount": "kr 25 000"})
+
+    assert response.status_code == 302
+    assert RepaymentClaim.objects.get(replaces=claim).amount == Decimal(25_000)
