@@ -277,15 +277,29 @@ def _check_still_valid(change: ChangeRequest, report: Report | None) -> None:
                              "Endringssøknaden må avslås og sendes på nytt."), "grant_changed")
 
 
+#: A report line's fields that the recipient does not type.
+_NOT_TYPED = {"id", "report", "source", "granted"}
+
+
+def _typed(row) -> bool:
+    """Whether the recipient has typed anything on the report line (used, persons, text)."""
+    return any(getattr(row, field.attname) not in (None, "")
+               for field in row._meta.concrete_fields if field.name not in _NOT_TYPED)
+
+
 def _apply_to_report(change: ChangeRequest, report: Report) -> None:
     """The report still being written (locked, asked under the lock) gets the new amounts:
-    lines granted nothing now are taken out, lines granted money now are added. Without a
+    lines granted nothing now are taken out (kept at kr 0 when anything was typed on
+    them), lines granted money now are added. Without a
     report there is nothing to do: it opens with the new amounts (reporting.grants)."""
     for line in change.lines.all():
         model = LINE_MODELS[line.part]
         existing = model.objects.filter(report=report, source_id=line.line_id)
         if line.requested == 0:
-            existing.delete()
+            if any(_typed(row) for row in existing):
+                existing.update(granted=0)  # what was typed is kept; the rules flag it
+            else:
+                existing.delete()
         elif not existing.update(granted=line.requested):
             model.objects.create(report=report, source_id=line.line_id, granted=line.requested)
 

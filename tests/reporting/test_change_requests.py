@@ -361,3 +361,20 @@ def test_only_a_projects_content_may_change():
 
     assert (error.field, error.message) == ("amount_competence_7",
                                             "Bare innholdet i et prosjekt kan endres.")
+
+
+def test_a_line_moved_to_zero_keeps_what_was_typed_on_it_at_kr_0(
+    grant, signatory, caseworker, approver
+):
+    # given: a report with every line's used amount typed (granted less kr 5 000)
+    from .helpers import ready_report
+    report = report_services.report_open(application=grant, user=signatory)
+    ready_report(report, signatory, used=lambda line: line.granted - 5000)
+    change = recommended(ask(grant, signatory, {("competence", 0): "0",
+                                                ("competence", 1): "200000"}), caseworker)
+    # when
+    services.change_request_decide(change_request=change, user=approver)
+    # then: the line granted nothing now is kept with its kr 55 000 used, granted kr 0
+    assert sorted((line.granted, line.amount_used)
+                  for line in report.competence_lines.all()) == [
+        (Decimal(0), Decimal(55_000)), (Decimal(200_000), Decimal(135_000))]
