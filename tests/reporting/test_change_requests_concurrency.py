@@ -74,8 +74,8 @@ def test_a_report_sent_while_a_change_is_decided_never_keeps_lines_it_was_not_se
 ):
     # given: a report filled in with every line used in full, and a change that moves money
     from reporting import services as report_services
-    from reporting.changes import selectors
     from reporting import snapshot
+    from reporting.changes import selectors
     from reporting.models import Report, ReportStatus
 
     from .helpers import ready_report
