@@ -170,3 +170,29 @@ def test_a_where_clause_of_raw_sql_keeps_every_join(trondheim, open_round, signa
     raw = Application.objects.select_related("organisation").extra(where=["1 = 1"])
 
     assert without_shown_joins(raw) is raw
+
+
+def _keys_subquery(sql: list[str]) -> str:
+    rows = next(q for q in sql if KEYS_FIRST.search(q))
+    return rows[rows.index("IN (SELECT"):]
+
+
+@pytest.mark.parametrize(("params", "joined"), [
+    ({}, []),  # by name: the organisation alone
+    ({"o": "3"}, ['"assessment_assessment"']),  # by the case's status: the case's join stays
+    # by reference, an annotation: the keys as they were, every join in
+    ({"o": "-1"}, ['"applications_submission"', '"assessment_assessment"']),
+])
+def test_the_keys_are_sorted_without_the_joins_their_sorting_does_not_read(
+    client, many, caseworker, params, joined
+):
+    client.force_login(caseworker)
+
+    ours, _, sql = _listed(client, params)
+    with mock.patch.object(SubmittedApplicationAdmin, "paginator", Paginator):
+        djangos, _, _ = _listed(client, params)
+
+    keys = _keys_subquery(sql)
+    assert ours == djangos
+    for table in ['"applications_submission"', '"assessment_assessment"']:
+        assert (table in keys) == (table in joined), (table, keys)
