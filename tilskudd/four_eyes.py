@@ -1,6 +1,8 @@
-"""A decision made by four eyes, declared once for every app that decides so: one
-caseworker recommends (innstilling), another approves the recommendation, which makes it
-the decision (vedtak), and who recommended may not approve. The check before the approval
+"""A decision made by four eyes, declared once for the case's decision (Assessment) and
+a change request's (ChangeRequest): one caseworker recommends (innstilling), another
+approves the recommendation, which makes it the decision (vedtak), and who recommended may
+not approve. (A transfer's refusal above its threshold, proposed by one and confirmed by
+another, is reporting.TransferDecision's own.) The check before the approval
 is tilskudd.access.require_approver; the database holds it too, by `four_eyes(name)`."""
 
 from __future__ import annotations

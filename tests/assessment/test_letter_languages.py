@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test.utils import isolate_apps
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessment import services
 from assessment.models import AllocationLetter, LetterKind
+from tilskudd.documents.jobs import LetterJob
 from tilskudd.models import Organisation
 
 from .helpers import decide, recommend
@@ -151,3 +153,19 @@ def test_the_letter_is_made_in_the_organisations_language_whoever_makes_it(
 
     assert AllocationLetter.objects.get(pk=letter.pk).document_language() == expected
     assert _pdf_language(letter) == expected  # <html lang> of the letter, in the PDF
+
+
+@isolate_apps("assessment")
+def test_a_letter_that_does_not_name_its_recipient_is_refused_by_the_checks():
+    class NamelessLetter(LetterJob):
+        class Meta:
+            app_label = "assessment"
+
+    class NamedLetter(LetterJob):
+        recipient = "assessment.application.organisation"
+
+        class Meta:
+            app_label = "assessment"
+
+    assert [error.id for error in NamelessLetter.check()] == ["tilskudd.E101"]
+    assert "tilskudd.E101" not in [error.id for error in NamedLetter.check()]

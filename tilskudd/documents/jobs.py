@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from celery import current_app
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -116,6 +117,16 @@ class LetterJob(DocumentJob):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def check(cls, **kwargs):
+        # a concrete letter that forgot its recipient would fail only at its first render
+        errors = super().check(**kwargs)
+        if not isinstance(getattr(cls, "recipient", None), str):
+            errors.append(checks.Error(
+                f"{cls.__name__} does not name its recipient, the path to the organisation "
+                "the letter is written to.", obj=cls, id="tilskudd.E101"))
+        return errors
 
     def document_language(self) -> str:
         return letter_language(attrgetter(self.recipient)(self))
