@@ -42,7 +42,7 @@ def test_a_claim_with_a_wrong_amount_is_corrected_from_its_page(
     assert_accessible(page)
 
     page.get_by_label("Begrunnelse").fill("Én linje brukte kr 2 000 mer enn rapportert.")
-    page.get_by_label("Riktig beløp (kr), om beløpet er feil").fill("99999999")
+    page.get_by_label("Riktig beløp (kr), om beløpet er feil").fill("9999999")
     page.get_by_role("button", name="Kanseller eller korriger kravet").click()
     expect(page.locator("#id_new_amount").locator("xpath=..")).to_contain_text(
         "Beløpet kan ikke være mer enn")
