@@ -28,7 +28,7 @@ class SessionStore(DatabaseStore):
     sign-in, once empty under the new key and again with the signed-in user (issue 15:
     two statements and a transaction of the sign-in POST's). The old row is deleted at
     once, as Django's is; whoever needs the new key before the end saves the session (as
-    django-axes' access log and ID-porten's sign-in do)."""
+    ID-porten's sign-in does): until then `session_key` is None after a sign-in."""
 
     def cycle_key(self):
         data = self._session
