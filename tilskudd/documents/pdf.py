@@ -202,10 +202,11 @@ _collector = {"paused": False}
 
 def pause_collector_while_rendering() -> None:
     """From now on this process's garbage collector waits while a document is made and
-    collects the young generations after it. For a Celery worker's pool process only
-    (tilskudd.celery), which makes one document at a time in its one thread. A document's
-    boxes, alive through the render, were promoted to the old generation and set off full
-    collections over everything Django and WeasyPrint have loaded: about 9 % of a receipt's
+    collects the young generations after it. For a Celery worker's pool process only, of
+    the prefork or the solo pool (tilskudd.celery; tests/conftest.py's worker is solo), which
+    makes one document at a time in its one thread. A document's boxes, alive through the
+    render, were promoted to the old generation and set off full collections over
+    everything Django and WeasyPrint have loaded: about 9 % of a receipt's
     or a letter's CPU, 1 % after (README, PDF benchmark). The web's threads, which make a
     PDF clicked before the worker made it, keep the collector as it is: pausing it would
     pause it for their other requests too."""
