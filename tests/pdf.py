@@ -54,3 +54,34 @@ def pdf_structure(data: bytes) -> tuple[bool, set[str], str | None]:
         walk(root["/StructTreeRoot"])
     lang = root.get("/Lang")
     return marked, roles, str(lang) if lang is not None else None
+
+
+def pdf_table_rows(data: bytes) -> list[list[str]]:
+    """The structure roles of each table row's cells (TH or TD), row by row in the order of
+    the tagged PDF's tree: which cells a screen reader announces as a row's or a column's
+    heading."""
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    rows: list[list[str]] = []
+
+    def role(node) -> str:
+        return str(node.get("/S", "")).lstrip("/")
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child, depth)
+            return
+        if not hasattr(node, "get") or depth > 60:
+            return
+        if role(node) == "TR":
+            cells = node["/K"] if isinstance(node["/K"], list) else [node["/K"]]
+            rows.append([role(cell) for cell in (c.get_object() for c in cells)
+                         if hasattr(cell, "get")])
+            return
+        if "/K" in node:
+            walk(node["/K"], depth + 1)
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return rows
