@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import ForeignObjectRel, QuerySet, Subquery, UniqueConstraint
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.lookups import Lookup
 from django.db.models.sql.constants import LOUTER
@@ -89,11 +90,13 @@ def without_unsorted_joins(keys: QuerySet) -> QuerySet:
     its WHERE clause nor its sorting reads (without_shown_joins; SQLite: the list's keys
     sorted by name 3.5 -> 2.1 ms for an office of 4 000). Sorted by field paths only: the
     compiler joins what they read again, reusing the join left out; sorted by anything
-    else (an annotation, an expression), as it is."""
-    order_by = keys.query.order_by
-    if not order_by or not all(
+    else (an annotation, with or without a transform, an expression, raw SQL of extra()),
+    as it is: the compiler reads such a sorting's columns through the joins as they are."""
+    query = keys.query
+    if not query.order_by or query.extra or query.extra_order_by or not all(
             isinstance(item, str) and item != "?"
-            and item.lstrip("-") not in keys.query.annotations for item in order_by):
+            and item.lstrip("-").split(LOOKUP_SEP)[0] not in query.annotations
+            for item in query.order_by):
         return keys
     return without_shown_joins(keys)
 

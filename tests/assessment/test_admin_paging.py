@@ -196,3 +196,43 @@ def test_the_keys_are_sorted_without_the_joins_their_sorting_does_not_read(
     assert ours == djangos
     for table in ['"applications_submission"', '"assessment_assessment"']:
         assert (table in keys) == (table in joined), (table, keys)
+
+
+@pytest.mark.parametrize("ordering", [
+    # an annotation through a transform: the compiler reads the annotation's column
+    ("-sent__year", "-pk"),
+    ("sent__year", "organisation__name", "-pk"),
+])
+def test_keys_sorted_by_an_annotations_transform_keep_its_joins(many, ordering):
+    from django.db.models import F
+
+    from applications.models import Application
+    from assessment.admin_paging import without_unsorted_joins
+    from assessment.cases import submitted_applications
+
+    listed = submitted_applications().annotate(sent=F("live_submission__submitted_at"))
+    keys = listed.order_by(*ordering).values("pk")
+
+    ours = without_unsorted_joins(keys)
+
+    page = Application.objects.filter(pk__in=ours[50:100]).values_list("pk", flat=True)
+    assert sorted(page) == sorted(listed.order_by(*ordering)[50:100].values_list("pk", flat=True))
+    assert ours is keys
+
+
+def test_keys_sorted_by_an_extra_select_or_an_expression_are_as_they_were(many):
+    from django.db.models import F
+
+    from assessment.admin_paging import without_unsorted_joins
+    from assessment.cases import submitted_applications
+
+    by_extra = submitted_applications().extra(
+        select={"state": '"assessment_assessment"."status"'}).order_by("state", "-pk")
+    extra_order = submitted_applications().extra(
+        order_by=['"assessment_assessment"."status"'])
+    by_expression = submitted_applications().order_by(
+        F("live_submission__submitted_at").desc(), "-pk")
+
+    for listed in (by_extra, extra_order, by_expression):
+        keys = listed.values("pk")
+        assert without_unsorted_joins(keys) is keys
