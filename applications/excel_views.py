@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.excel_pages import ExcelPages, ExcelWords
 
+from . import excel_layout as layout
 from . import selectors
 from .excel import ensure_importable, export_application, export_filename, import_application
 
@@ -18,8 +19,9 @@ WORDS = ExcelWords(
     download=_("Last ned søknaden som Excel-fil"),
     download_note=_("den inneholder det som er lagret i utkastet nå."),
     steps=(
-        _("Fyll ut de gule feltene i arkene «Søknad», «Kompetanse», «BPA» og «Prosjekter». "
-          "Ikke flytt eller slett rader og kolonner."),
+        # Translators: the names of the workbook's sheets, as the export names them.
+        _("Fyll ut de gule feltene i arkene «%(header)s», «%(competence)s», «%(bpa)s» og "
+          "«%(projects)s». Ikke flytt eller slett rader og kolonner."),
         _("Last opp filen her. Linjene i filen erstatter linjene i utkastet."),
     ),
     help_text=_(
@@ -29,6 +31,9 @@ WORDS = ExcelWords(
     submit=_("Last opp og fyll ut søknaden"),
     back=_("Tilbake til søknaden"),
     done=_("Søknaden er fylt ut fra Excel-filen."),
+    sheets={"header": layout.SHEET_HEADER, "competence": layout.SHEET_COMPETENCE,
+            "bpa": layout.SHEET_BPA, "projects": layout.SHEET_PROJECTS},
+    example_sheet=layout.SHEET_COMPETENCE,
 )
 
 APPLICATION_EXCEL = ExcelPages(

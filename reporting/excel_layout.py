@@ -29,6 +29,9 @@ from .models import (
 
 SHEET_HEADER = pgettext_lazy("Excel sheet", "Rapport")
 SHEET_ACCOUNT = pgettext_lazy("Excel sheet", "Regnskap")
+SHEET_COMPETENCE = pgettext_lazy("Excel sheet", "Kompetanse")
+SHEET_BPA = pgettext_lazy("Excel sheet", "BPA")
+SHEET_PROJECTS = pgettext_lazy("Excel sheet", "Prosjekter")
 #: The workbook property that ties a file to its report.
 REPORT_PROPERTY = "tilskudd.rapport"
 
@@ -77,7 +80,7 @@ def _part(key: str, sheet: Any, title: str, related_name: str, *, label: str,
 
 def report_parts() -> tuple[Part, ...]:
     return (
-        _part("competence", pgettext_lazy("Excel sheet", "Kompetanse"), _("Kompetansetiltak"),
+        _part("competence", SHEET_COMPETENCE, _("Kompetansetiltak"),
               "competence_lines",
               label=_("Tiltak"), label_width=48, own=(
                   Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
@@ -91,10 +94,10 @@ def report_parts() -> tuple[Part, ...]:
                            "sammen ikke er antallet linjen gjelder)"), TEXT, 48,
                          added_later=True),
               )),
-        _part("bpa", pgettext_lazy("Excel sheet", "BPA"), _("BPA-opplæring"), "bpa_lines",
+        _part("bpa", SHEET_BPA, _("BPA-opplæring"), "bpa_lines",
               label=_("Målgruppe"),
               label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),
-        _part("projects", pgettext_lazy("Excel sheet", "Prosjekter"),
+        _part("projects", SHEET_PROJECTS,
               _("Tjenesteutviklingsprosjekter"), "projects",
               label=_("Prosjekt"), label_width=36, own=(
                   Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),

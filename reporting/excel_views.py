@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.excel_pages import ExcelPages, ExcelWords
 
+from . import excel_layout as layout
 from . import selectors, services
 from .excel import export_filename, export_report, import_report
 
@@ -19,8 +20,9 @@ WORDS = ExcelWords(
     download=_("Last ned rapportmalen (Excel)"),
     download_note=_("den inneholder linjene fra vedtaket og det som er lagret i rapporten nå."),
     steps=(
-        _("Fyll ut de gule feltene i arkene «Rapport», «Kompetanse», «BPA» og «Prosjekter». "
-          "Ikke legg til, slett eller flytt rader."),
+        # Translators: the names of the workbook's sheets, as the export names them.
+        _("Fyll ut de gule feltene i arkene «%(header)s», «%(competence)s», «%(bpa)s» og "
+          "«%(projects)s». Ikke legg til, slett eller flytt rader."),
         _("Last opp filen her. Det du har fylt ut i filen, erstatter det som står i rapporten."),
     ),
     help_text=_("Filen du lastet ned fra denne rapporten, høyst %(mb)d MB. Ingenting lagres "
@@ -28,6 +30,9 @@ WORDS = ExcelWords(
     submit=_("Last opp og fyll ut rapporten"),
     back=_("Tilbake til rapporten"),
     done=_("Rapporten er fylt ut fra Excel-filen."),
+    sheets={"header": layout.SHEET_HEADER, "competence": layout.SHEET_COMPETENCE,
+            "bpa": layout.SHEET_BPA, "projects": layout.SHEET_PROJECTS},
+    example_sheet=layout.SHEET_COMPETENCE,
 )
 
 REPORT_EXCEL = ExcelPages(

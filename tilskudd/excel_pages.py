@@ -17,7 +17,7 @@ The page is templates/documents/excel_upload.html.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +56,10 @@ class ExcelUploadForm(forms.Form):
 
 @dataclass(frozen=True)
 class ExcelWords:
-    """What an app's upload page says. `steps` follow the download link (the first step)."""
+    """What an app's upload page says. `steps` follow the download link (the first step);
+    their %(...)s placeholders take `sheets`, the workbook's sheet names (the lazy names the
+    export gives its sheets), so the page names the sheets of the workbook downloaded in
+    the same language. `example_sheet` is the sheet the error help names as an example."""
 
     heading: str
     download: str
@@ -66,6 +69,12 @@ class ExcelWords:
     submit: str
     back: str
     done: str
+    sheets: Mapping[str, Any]
+    example_sheet: Any
+
+    def step_texts(self) -> list[str]:
+        names = {key: str(name) for key, name in self.sheets.items()}
+        return [str(step) % names for step in self.steps]
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,8 @@ class ExcelPages:
                 errors = [str(error) for error in result.errors]
         return render(request, "documents/excel_upload.html", {
             "words": self.words,
+            "steps": self.words.step_texts(),
+            "example_sheet": str(self.words.example_sheet),
             "lead": self.lead(owner),
             "download_url": self.download_url(owner),
             "back_url": self.page_url(owner),

@@ -5,10 +5,12 @@ labels in the user's language) still imports, and a missing sheet is named as th
 names it."""
 
 import io
+import re
 
 import openpyxl
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from applications.excel import export_application, import_application
@@ -103,3 +105,27 @@ def test_every_sheet_name_is_one_excel_takes_in_every_language():
             titles = [str(name) for name in names]
         assert len(set(titles)) == len(titles), (code, titles)
         assert all(0 < len(t) <= MAX_LENGTH and not FORBIDDEN.search(t) for t in titles)
+
+
+QUOTED = re.compile(r"[«“]([^»”]+)[»”]")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_upload_page_names_the_sheets_of_the_workbook_in_its_language(client, language):
+    application, editor = _draft()
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = client.get(reverse("applications:excel_download", args=[application.pk])).content
+    sheets = _sheetnames(data)
+
+    def wrong_count(wb):
+        wb.worksheets[1]["D4"] = "mange"
+
+    page = client.get(reverse("applications:excel_upload", args=[application.pk]))
+    broken = client.post(reverse("applications:excel_upload", args=[application.pk]),
+                         {"file": _upload(_edited(data, wrong_count))})
+
+    steps = re.findall(r"<li>(.*?)</li>", page.content.decode())
+    # the sheets to fill in: all but the totals and the lists, which Excel works out
+    assert QUOTED.findall(steps[1]) == sheets[:4]
+    assert f"{sheets[1]}!D7" in QUOTED.findall(broken.content.decode())

@@ -4,9 +4,12 @@ a bokmål session, one made before the names were translated (bokmål names) sti
 and a missing sheet is named as the file names it."""
 
 import io
+import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -128,3 +131,27 @@ def test_every_sheet_name_is_one_excel_takes_in_every_language():
             titles = [str(name) for name in names]
         assert len(set(titles)) == len(titles), (code, titles)
         assert all(0 < len(t) <= MAX_LENGTH and not FORBIDDEN.search(t) for t in titles)
+
+
+QUOTED = re.compile(r"[«“]([^»”]+)[»”]")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_upload_page_names_the_sheets_of_the_template_in_its_language(
+        client, report, signatory, language):
+    client.force_login(signatory)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = client.get(reverse("reporting:excel_download", args=[report.pk])).content
+    wb = load_workbook(io.BytesIO(data))
+    sheets = wb.sheetnames
+    wb.worksheets[1]["D4"] = "mange"
+
+    page = client.get(reverse("reporting:excel_upload", args=[report.pk]))
+    broken = client.post(reverse("reporting:excel_upload", args=[report.pk]), {
+        "file": SimpleUploadedFile("rapport.xlsx", _bytes(wb))})
+
+    steps = re.findall(r"<li>(.*?)</li>", page.content.decode())
+    # the sheets to fill in: all but the account, which Excel works out
+    assert QUOTED.findall(steps[1]) == sheets[:4]
+    assert broken.status_code == 422
+    assert f"{sheets[1]}!D7" in QUOTED.findall(broken.content.decode())
