@@ -162,3 +162,31 @@ def test_a_model_registered_later_is_in_the_list():
     assert "Aaa later groups" in [str(model["name"]) for model in shown[0]["models"]]
     assert "Aaa later groups" not in [
         str(model["name"]) for app in admin.site.get_app_list(request) for model in app["models"]]
+
+
+def test_a_model_unregistered_while_the_list_is_made_is_sorted_with_the_rest():
+    """The list is made and sorted from the same entries: an admin unregistered in between
+    (another thread's, here its own) leaves no model without its place in the order."""
+    class GoneGroup(Group):
+        class Meta:
+            proxy = True
+            app_label = "auth"
+            verbose_name = "gone group"
+
+    class GoesAway(admin.ModelAdmin):
+        def has_module_permission(self, request):
+            if admin.site.is_registered(GoneGroup):
+                admin.site.unregister(GoneGroup)
+            return super().has_module_permission(request)
+
+    request = _request(UserFactory(is_staff=True, is_superuser=True))
+    admin.site.register(GoneGroup, GoesAway)
+    try:
+        shown = admin.site.get_app_list(request, "auth")
+    finally:
+        if admin.site.is_registered(GoneGroup):
+            admin.site.unregister(GoneGroup)
+
+    assert "Gone groups" in [str(model["name"]) for model in shown[0]["models"]]
+    assert "Gone groups" not in [
+        str(model["name"]) for app in admin.site.get_app_list(request) for model in app["models"]]

@@ -3,8 +3,9 @@
 each list a user may see and kept (issue 15: rendering its ~20 links, each with three
 `request.path|urlencode` tests, was a tenth of the caseworkers' list).
 
-The app list itself is still made afresh for every request (AdminSite.get_app_list, with
-the user's permissions), and what is kept is keyed by everything the template reads of
+The app list itself is still built for every request (AdminSite.get_app_list), from the
+links and names tilskudd/admin_site.py keeps, with the user's permissions asked each
+time, and what is kept is keyed by everything the template reads of
 it: the language, each app's and model's label, name and links, and which of them are
 the current page's (`… in request.path|urlencode`, the template's own test). So a user
 whose permissions change gets the other list at once, and two users who may see the
