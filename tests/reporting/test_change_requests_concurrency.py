@@ -104,6 +104,15 @@ def test_a_report_sent_while_a_change_is_decided_never_keeps_lines_it_was_not_se
         return real(*args, **kwargs)
 
     monkeypatch.setattr(selectors, "current_grant", current_grant_while_the_report_is_sent)
+    # eager tasks one thread at a time: Celery's denied_join_result flag is process-wide
+    from celery.app.task import Task
+    apply_async, alone = Task.apply_async, threading.RLock()
+
+    def apply_async_alone(self, *args, **kwargs):
+        with alone:
+            return apply_async(self, *args, **kwargs)
+
+    monkeypatch.setattr(Task, "apply_async", apply_async_alone)
     # when
     decided = services.change_request_decide(change_request=change, user=approver)
     sending[0].join(timeout=30)
