@@ -1,9 +1,11 @@
 """docker-compose.yml's stack signs a person in: a browser at http://localhost:8000 posts
 the sign-in form through the nginx proxy to a web replica running with the compose file's
 environment, and Django's CSRF check (the form's Origin against the Host the proxy passes
-on) lets it through. The file is read as compose reads it (its `${VAR:-default}`s with no
-variables set but the required secret, `$$` as `$`), the proxy's headers as nginx fills them
-in, and the settings as settings.py makes them from that environment."""
+on) lets it through; behind an HTTPS front the proxy passes the front's scheme on, so a
+secure stack neither redirects forever nor refuses the form. The file is read as compose
+reads it (its `${VAR:-default}`s with no variables set but the required secret, `$$` as
+`$`, a service's `<<: *app` merged as compose merges it), the proxy's headers as nginx fills
+them in, and the settings as settings.py makes them from that environment."""
 
 import json
 import os
@@ -17,18 +19,25 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.tilskudd.factories import OrganisationFactory, member
+from tilskudd.links import absolute_url
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 EMAIL = "kari@example.no"
 PASSWORD = "Passord-for-test-1"
 BROWSER_ADDRESS, PROXY_ADDRESS = "172.18.0.1", "172.18.0.9"
+#: The services built from x-app (`<<: *app`).
+APP_SERVICES = ("migrate", "web", "worker", "documents-worker", "beat")
+#: An HTTPS front (a load balancer, Caddy) that passes requests on to the proxy's port.
+FRONT = "tilskudd.example.no"
+BEHIND_FRONT = {"DJANGO_ALLOWED_HOSTS": FRONT, "DJANGO_SECURE_SSL_REDIRECT": "1",
+                "DJANGO_SITE_URL": f"https://{FRONT}"}
 # What settings.py makes of the environment that bears on hosts, CSRF and cookies.
 SETTINGS = (
     "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_PROXY_SSL_HEADER",
     "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "USE_X_FORWARDED_HOST",
     "USE_X_FORWARDED_PORT", "CSRF_USE_SESSIONS", "CSRF_COOKIE_DOMAIN", "SESSION_COOKIE_DOMAIN",
-    "EMAIL_BACKEND",
+    "EMAIL_BACKEND", "SITE_URL",
 )
 
 
@@ -59,14 +68,36 @@ def block(text: str, start: str) -> list[str]:
     return inner
 
 
-def app_environment(text: str) -> dict[str, str]:
-    """The x-app anchor's environment, which web (and every other app service) uses."""
+def environment_entries(lines: list[str], where: str) -> dict[str, str]:
+    """`NAME: value` lines; any other line (a list, an anchor, a block scalar) fails."""
     env = {}
-    for line in block("\n".join(block(text, "x-app: &app")), "environment:"):
-        entry = re.fullmatch(r'\s+(\w+): (?:"([^"]*)"|([^\s#]+))(?:\s+#.*)?', line)
-        if entry:
-            env[entry.group(1)] = entry.group(2) if entry.group(2) is not None else entry.group(3)
+    for line in lines:
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        entry = re.fullmatch(r'\s+(\w+): (?:"([^"]*)"|([^\s#"]+))(?:\s+#.*)?', line)
+        assert entry, f"the test cannot read this line of {where}'s environment: {line!r}"
+        env[entry.group(1)] = entry.group(2) if entry.group(2) is not None else entry.group(3)
     return env
+
+
+def app_environment(text: str) -> dict[str, str]:
+    """The x-app anchor's environment."""
+    return environment_entries(block("\n".join(block(text, "x-app: &app")), "environment:"),
+                               "x-app")
+
+
+def service_block(text: str, service: str) -> list[str]:
+    return block("\n".join(block(text, "services:")), f"  {service}:")
+
+
+def service_environment(text: str, service: str) -> dict[str, str]:
+    """A service's environment as compose makes it: `<<: *app` merges x-app's keys one
+    level deep, so an `environment:` of the service's own replaces x-app's whole map."""
+    lines = service_block(text, service)
+    assert "<<: *app" in (line.strip() for line in lines), service
+    if "environment:" in (line.strip() for line in lines):
+        return environment_entries(block("\n".join(lines), "environment:"), service)
+    return app_environment(text)
 
 
 def proxy_config(text: str) -> str:
@@ -78,15 +109,36 @@ def published_port(text: str) -> int:
     return int(ports.group(1))
 
 
-def nginx_headers(config: str, *, host_header: str, client: str) -> dict[str, str]:
-    """The headers nginx sets on the request it passes to a web replica, for a browser's
-    request with this Host header from this address over plain HTTP."""
+def nginx_maps(config: str) -> list[tuple[str, str, dict[str, str]]]:
+    """The config's `map $source $target { key value; ... }`s; keys are exact strings."""
+    maps = []
+    for source, target, body in re.findall(r"map\s+\$(\w+)\s+\$(\w+)\s*\{(.*?)\}", config, re.S):
+        table = {}
+        for line in body.splitlines():
+            if not line.strip() or line.strip().startswith("#"):
+                continue
+            entry = re.fullmatch(r'\s*(default|""|[\w.-]+)\s+(\S+);', line)
+            assert entry, f"the test does not know this map entry: {line.strip()!r}"
+            table["" if entry.group(1) == '""' else entry.group(1)] = entry.group(2)
+        maps.append((source, target, table))
+    return maps
+
+
+def nginx_headers(config: str, *, host_header: str, client: str,
+                  forwarded_proto: str = "") -> dict[str, str]:
+    """The headers nginx sets on the request it passes to a web replica, for a request over
+    plain HTTP with this Host header from this address: a browser's, or an HTTPS front's
+    that sets X-Forwarded-Proto (`forwarded_proto`)."""
     variables = {
         "host": host_header.rsplit(":", 1)[0].lower(),  # $host: the name, without the port
         "http_host": host_header,  # $http_host: the header as the browser sent it
         "scheme": "http",
+        "http_x_forwarded_proto": forwarded_proto,  # "" when the header is not sent
         "proxy_add_x_forwarded_for": client,  # no X-Forwarded-For came in
     }
+    for source, target, table in nginx_maps(config):
+        value = table.get(variables[source], table.get("default", ""))
+        variables[target] = re.sub(r"\$(\w+)", lambda m: variables[m.group(1)], value)
     headers = {}
     for name, value in re.findall(r"proxy_set_header\s+(\S+)\s+(.+?);", config):
         unknown = set(re.findall(r"\$(\w+)", value)) - variables.keys()
@@ -111,10 +163,9 @@ def as_meta(headers: dict[str, str]) -> dict[str, str]:
     return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
 
 
-@pytest.fixture(scope="module")
-def compose() -> dict:
-    text = interpolate(COMPOSE.read_text(), {"DJANGO_SECRET_KEY": "k" * 50})
-    env = app_environment(text)
+def load_compose(variables: dict[str, str]) -> dict:
+    text = interpolate(COMPOSE.read_text(), {"DJANGO_SECRET_KEY": "k" * 50, **variables})
+    env = service_environment(text, "web")
     config = proxy_config(text)
     assert f"listen {published_port(text)};" in config  # the port the browser uses
     values = compose_settings(env)
@@ -125,11 +176,47 @@ def compose() -> dict:
             "mail_backend": mail_backend}
 
 
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return load_compose({})
+
+
+@pytest.fixture(scope="module")
+def behind_front() -> dict:
+    """The stack as README says to run it behind an HTTPS front at https://FRONT."""
+    return load_compose(BEHIND_FRONT)
+
+
 def test_the_compose_stack_runs_in_production_mode_over_plain_http(compose):
     assert compose["settings"]["DEBUG"] is False
     assert compose["settings"]["SECURE_SSL_REDIRECT"] is False
     assert compose["settings"]["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1"]
     assert compose["settings"]["CSRF_TRUSTED_ORIGINS"] == []
+
+
+def test_the_compose_stack_links_to_the_address_the_browser_uses(compose, behind_front):
+    # e-mails' links (tilskudd.links) and ID-porten's return after sign-out
+    assert compose["settings"]["SITE_URL"] == f"http://localhost:{compose['port']}"
+    assert behind_front["settings"]["SITE_URL"] == f"https://{FRONT}"
+    with override_settings(SITE_URL=behind_front["settings"]["SITE_URL"]):
+        assert absolute_url("home") == f"https://{FRONT}/"
+
+
+def test_every_app_service_has_x_apps_environment_whole():
+    text = interpolate(COMPOSE.read_text(), {"DJANGO_SECRET_KEY": "k" * 50})
+    for service in APP_SERVICES:
+        assert "environment:" not in "\n".join(service_block(text, service)), service
+        assert service_environment(text, service) == app_environment(text), service
+
+
+def test_the_environment_reader_sees_a_services_own_map_and_refuses_what_it_cannot_read():
+    text = COMPOSE.read_text().replace(
+        "  web:\n    <<: *app\n", "  web:\n    <<: *app\n    environment:\n      ONLY: here\n", 1)
+    assert service_environment(text, "web") == {"ONLY": "here"}
+    unreadable = COMPOSE.read_text().replace(
+        "  environment:\n", "  environment:\n    - LISTED=1\n", 1)
+    with pytest.raises(AssertionError, match="cannot read"):
+        app_environment(unreadable)
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
@@ -150,6 +237,35 @@ def test_a_browser_signs_in_through_the_compose_proxy(db, compose, host):
                                 HTTP_ORIGIN=origin, HTTP_REFERER=f"{origin}/logg-inn/")
 
     assert form.status_code == 200
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert browser.session["_auth_user_id"] == str(kari.pk)
+
+
+def test_behind_an_https_front_the_secure_stack_signs_in_without_a_redirect_loop(
+        db, behind_front):
+    kari = member(OrganisationFactory(), email=EMAIL)
+    origin = f"https://{FRONT}"
+    through_front = as_meta(nginx_headers(behind_front["config"], host_header=FRONT,
+                                          client=BROWSER_ADDRESS, forwarded_proto="https"))
+    straight = as_meta(nginx_headers(behind_front["config"], host_header=FRONT,
+                                     client=BROWSER_ADDRESS))
+    assert behind_front["settings"]["SECURE_SSL_REDIRECT"] is True
+    with override_settings(**behind_front["settings"]):
+        plain = Client(REMOTE_ADDR=PROXY_ADDRESS, **straight).get(reverse("login"))
+        browser = Client(enforce_csrf_checks=True, REMOTE_ADDR=PROXY_ADDRESS, **through_front)
+        form = browser.get(reverse("login"))
+        assert form.status_code == 200, form.get("Location")  # a redirect here loops
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                          form.content.decode()).group(1)
+
+        response = browser.post(reverse("login"),
+                                {"username": EMAIL, "password": PASSWORD,
+                                 "csrfmiddlewaretoken": token},
+                                HTTP_ORIGIN=origin, HTTP_REFERER=f"{origin}/logg-inn/")
+
+    # plain HTTP to the proxy is sent to HTTPS; what came through the front over HTTPS is not
+    assert plain.status_code == 301
+    assert plain["Location"] == f"https://{FRONT}{reverse('login')}"
     assert response.status_code == 302, response.content.decode()[:300]
     assert browser.session["_auth_user_id"] == str(kari.pk)
 
