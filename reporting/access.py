@@ -68,5 +68,6 @@ REPORT_WORKFLOW = Workflow(
 )
 
 
-def transition(report: Report, to: ReportStatus, *, by: User, note: str = "") -> ReportEvent:
-    return REPORT_WORKFLOW.transition(report, to, by=by, note=note)
+def transition(report: Report, to: ReportStatus, *, by: User, note: str = "",
+               audit_data: dict | None = None) -> ReportEvent:
+    return REPORT_WORKFLOW.transition(report, to, by=by, note=note, audit_data=audit_data)

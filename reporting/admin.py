@@ -269,11 +269,14 @@ class ReportAdmin(GrantColumns, FundsAdminMixin, FormActionsAdmin, OfficeScopedA
         done = 0
         for report in queryset:
             try:
-                services.report_approve(report=report, user=request.user)
+                approved = services.report_approve(report=report, user=request.user)
             except ServiceError as error:
                 self.message_user(request, f"{report}: {error.message}", messages.ERROR)
             else:
                 done += 1
+                if approved.repayment_note:
+                    self.message_user(request, f"{report}: {approved.repayment_note}",
+                                      messages.WARNING)
         if done:
             self.message_user(request, ngettext(
                 "%(count)d rapport er godkjent.", "%(count)d rapporter er godkjent.", done,
@@ -304,8 +307,10 @@ class ReportAdmin(GrantColumns, FundsAdminMixin, FormActionsAdmin, OfficeScopedA
         report = self._scoped(request, pk)
         if request.method != "POST" or not self.has_change_permission(request, report):
             raise PermissionDenied
-        services.report_approve(report=report, user=request.user)
+        approved = services.report_approve(report=report, user=request.user)
         self.message_user(request, _("Rapporten er godkjent."), messages.SUCCESS)
+        if approved.repayment_note:
+            self.message_user(request, approved.repayment_note, messages.WARNING)
         return HttpResponseRedirect(self.change_url(report))
 
     def attachment_view(self, request: HttpRequest, pk: int, attachment_id: int):

@@ -84,9 +84,11 @@ def letter_url(claim: RepaymentClaim) -> str:
 def claim_create(
     *, report: Report, user: User, cause: str, amount: Decimal, reason: str,
     now: datetime | None = None, replaces: RepaymentClaim | None = None,
+    asked: Decimal | None = None,
 ) -> RepaymentClaim:
     """Write a claim, its letter job and its e-mail. The caller holds the report's lock
-    and has checked the user (transfers, report approval, misuse, a correction)."""
+    and has checked the user (transfers, report approval, misuse, a correction); `asked`
+    is the amount it was cut down from (capped_to_left), for the audit row."""
     now = now or timezone.now()
     due = rules.repayment_due(timezone.localdate(now),
                               repayment_days(report.application.round))
@@ -102,7 +104,8 @@ def claim_create(
     audit(actor=user, action=AuditAction.REPAYMENT_CLAIM_CREATE, target=claim,
           after={"amount": str(amount), "due_date": due.isoformat(), "cause": cause,
                  "status": str(claim.status)},
-          reason=reason, report=report.pk)
+          reason=reason, report=report.pk,
+          **({"asked": str(asked)} if asked is not None else {}))
     _email_claim(claim, report)
     return claim
 
@@ -172,19 +175,47 @@ def claim_amount(report: Report, amount: Decimal | str | None, field: str = "amo
     return amount
 
 
-def claim_for_repay_choice(*, report: Report, user: User) -> RepaymentClaim | None:
+def capped_to_left(report: Report, amount: Decimal) -> tuple[Decimal, str]:
+    """What a claim the office does not type in (a chosen repayment, a refused transfer)
+    may ask of `amount`: at most what is left to claim (claim_amount's rule, for the
+    claims typed in), and, when that is less, a note saying so for the caseworker's message
+    and the audit row ("" when all of it may be claimed). The caller holds the report's
+    lock."""
+    already = claimed(report)
+    left = max(report.available - already, Decimal(0))
+    if amount <= left:
+        return amount, ""
+    figures = {"asked": format_nok(amount), "left": format_nok(left),
+               "available": format_nok(report.available), "claimed": format_nok(already)}
+    if not left:
+        return left, _(
+            "Det er ikke laget noe krav om tilbakebetaling av %(asked)s: tilskuddet og "
+            "overførte midler (%(available)s) er allerede krevd tilbake i krav som ikke er "
+            "kansellert (%(claimed)s).") % figures
+    return left, _(
+        "Kravet om tilbakebetaling er på %(left)s, ikke %(asked)s: det er det som er igjen "
+        "å kreve tilbake (tilskuddet og overførte midler, %(available)s, minus %(claimed)s "
+        "i krav som ikke er kansellert).") % figures
+
+
+def claim_for_repay_choice(*, report: Report, user: User) -> tuple[RepaymentClaim | None, str]:
     """Called when the office approves a report (the report is locked): the unused funds
-    the recipient chose to repay become a claim, once."""
+    the recipient chose to repay become a claim, once, of at most what is left to claim
+    (capped_to_left); returned with capped_to_left's note."""
     submission = report.submissions.filter(returned_at__isnull=True).first()
     if (submission is None or submission.unused_choice != UnusedChoice.REPAY
             or submission.unused_total <= 0):
-        return None
+        return None, ""
     if report.repayment_claims.filter(cause=ClaimCause.REPAY_CHOSEN).exists():
-        return None
+        return None, ""
+    amount, note = capped_to_left(report, submission.unused_total)
+    if not amount:
+        return None, note
     return claim_create(
-        report=report, user=user, cause=ClaimCause.REPAY_CHOSEN, amount=submission.unused_total,
+        report=report, user=user, cause=ClaimCause.REPAY_CHOSEN, amount=amount,
         reason=_("Ubrukte midler som mottakeren i rapporten valgte å betale tilbake."),
-    )
+        asked=submission.unused_total if note else None,
+    ), note
 
 
 def _lock_claim(claim: RepaymentClaim) -> RepaymentClaim:

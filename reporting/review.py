@@ -51,14 +51,19 @@ def report_return(
 @transaction.atomic
 def report_approve(*, report: Report, user: User, comment: str = "") -> Report:
     """A caseworker of the office approves a submitted report; unused funds the recipient
-    chose to repay become a repayment claim."""
+    chose to repay become a repayment claim, of at most what is left to claim. When that
+    is less than the recipient chose, the report returned has the note saying so in
+    `repayment_note` (for the caseworker's message; it is in the approval's audit row
+    too), otherwise ""."""
     report = lock(report)
     require_staff(user, report)
     require_status(report, ReportStatus.SUBMITTED,
                    _("Bare en innsendt rapport kan godkjennes (rapporten er %(status)s)."),
                    "not_submitted")
-    transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip())
-    repayments.claim_for_repay_choice(report=report, user=user)
+    _claim, note = repayments.claim_for_repay_choice(report=report, user=user)
+    transition(report, ReportStatus.APPROVED, by=user, note=(comment or "").strip(),
+               audit_data={"repayment_note": note} if note else None)
+    report.repayment_note = note
     return report
 
 

@@ -83,11 +83,19 @@ class CancelClaimForm(forms.Form):
     )
 
 
+def _decided(transfer) -> str:
+    """The message after a transfer decision: with, on a refusal that could claim back
+    less than the transfer or nothing, the note saying so (transfers._decide)."""
+    note = getattr(transfer, "repayment_note", "")  # a proposal, a second opinion: none
+    return " ".join(filter(None, (str(_("Vedtaket om overføring er lagret.")), note)))
+
+
 #: ReportAdmin's actions on unused funds, from its page's unused-funds box.
 FUNDS_ACTIONS = (
     FormAction("overforing/", "transfer", TransferDecisionForm, transfers.transfer_decide,
                title=gettext_lazy("Vedtak om overføring av ubrukte midler"),
-               done=gettext_lazy("Vedtaket om overføring er lagret."), context=report_content),
+               outcome=lambda report, transfer: (_decided(transfer), report),
+               context=report_content),
     FormAction("tilbakebetaling/", "claim", ClaimForm, repayments.repayment_claim_create,
                title=gettext_lazy("Krev tilbakebetaling"), context=report_content,
                done=gettext_lazy("Tilbakebetalingskravet er laget. Brevet lages og sendes på "

@@ -239,16 +239,23 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
     transfer.decided_by = user
     transfer.decided_at = now
     transfer.reason = reason
-    TRANSFER_WORKFLOW.transition(
-        transfer, to, by=user, note=reason, audit_data={"amount": str(transfer.amount)},
-    )
     report = transfer.report
+    # A refusal claims the funds back, at most what is left to claim (the office may have
+    # claimed some for misuse already); the note saying so goes in the audit row and, as
+    # `repayment_note` on the decision returned, in the caseworker's message.
+    claim, note = (repayments.capped_to_left(report, transfer.amount)
+                   if to == TransferStatus.REFUSED else (Decimal(0), ""))
+    TRANSFER_WORKFLOW.transition(
+        transfer, to, by=user, note=reason, audit_data={
+            "amount": str(transfer.amount), **({"repayment_note": note} if note else {})},
+    )
     _email_decision(transfer, report)
-    if to == TransferStatus.REFUSED:
+    if claim:
         repayments.claim_create(
             report=report, user=user, cause=ClaimCause.TRANSFER_REFUSED,
-            amount=transfer.amount, reason=reason, now=now,
+            amount=claim, reason=reason, now=now, asked=transfer.amount if note else None,
         )
+    transfer.repayment_note = note
     return transfer
 
 
