@@ -36,23 +36,60 @@ def job_state(job: DocumentJob | None, url: str) -> dict[str, str]:
     }
 
 
-def storage_errors() -> tuple[type[BaseException], ...]:
-    """What reading a stored file raises when the storage fails: the disk's OSError, and
-    botocore's errors when the S3 backend (tilskudd.storage_s3) is loaded, which it is
-    whenever it is the storage in use (botocore is not imported for the local disk)."""
-    found = sys.modules.get("botocore.exceptions")
-    if found is None:
-        return (OSError,)
-    return (OSError, found.BotoCoreError, found.ClientError)
+#: What a storage says of a stored file that is not there (a wrong name, a file deleted
+#: behind the portal's back): the disk's errors and S3's codes (HEAD answers a bare 404).
+MISSING_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError)
+MISSING_S3_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+#: S3's answers that pass: throttling and timeouts (and any 5xx, botocore's retries spent).
+TRANSIENT_S3_CODES = frozenset({"RequestTimeout", "SlowDown", "Throttling",
+                                "ThrottlingException", "RequestLimitExceeded"})
+
+
+def storage_fault(error: BaseException) -> str:
+    """What a fault reading a stored file is: "missing" (the file is not there, which
+    should not happen for a stored document), "transient" (the disk's other OSErrors,
+    S3's connection faults, timeouts and 5xx: it may pass) or "" (anything else, such as
+    no permission or S3's 403: a fault of the set-up, left to raise). botocore's errors
+    are known when the S3 backend (tilskudd.storage_s3) is loaded, which it is whenever it
+    is the storage in use (botocore is not imported for the local disk)."""
+    if isinstance(error, MISSING_ERRORS):
+        return "missing"
+    if isinstance(error, PermissionError):
+        return ""
+    if isinstance(error, OSError):
+        return "transient"
+    botocore = sys.modules.get("botocore.exceptions")
+    if botocore is None:
+        return ""
+    if isinstance(error, botocore.ClientError):
+        answer = getattr(error, "response", None) or {}
+        code = str(answer.get("Error", {}).get("Code", ""))
+        status = answer.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if code in MISSING_S3_CODES or status == 404:
+            return "missing"
+        if code in TRANSIENT_S3_CODES or status >= 500 or code.startswith("5"):
+            return "transient"
+        return ""
+    if isinstance(error, (botocore.ConnectionError, botocore.HTTPClientError)):
+        return "transient"  # no answer: refused, timed out, closed, a proxy's fault
+    return ""
 
 
 def opened(file: FieldFile) -> FieldFile:
-    """The stored file opened for reading, or, when the storage does not give it, the fault
-    logged and the person told on a calm page (503) that the document is kept."""
+    """The stored file opened and read from (so that S3's download, which starts at the
+    first read or seek, happens here and not when the FileResponse measures it), or: a
+    missing file logged as an error and a 404; a fault that may pass logged and the person
+    told on a calm page (503) that the document is kept (storage_fault)."""
     try:
-        return file.open("rb")
+        file.open("rb")
+        file.seek(0)
+        return file
     except Exception as error:
-        if not isinstance(error, storage_errors()):
+        fault = storage_fault(error)
+        if fault == "missing":
+            logger.error("The stored file %s is missing", file.name, exc_info=True)
+            raise Http404 from error
+        if not fault:
             raise
         logger.exception("The storage did not give %s", file.name)
         raise Unavailable(
