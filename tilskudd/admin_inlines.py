@@ -15,12 +15,16 @@ from django.forms.utils import pretty_name
 
 
 def name_by_label(form: forms.BaseForm) -> None:
-    """Each visible field's widget named by the field's label (the form's own copies)."""
+    """Each visible field's widget named by the field's label, on the form's own copy of
+    it. A RelatedFieldWidgetWrapper's copy keeps as its `attrs` the class-level inner
+    widget's (RelatedFieldWidgetWrapper.__deepcopy__), so the name goes on the inner
+    widget's copy, which is the one rendered: written to the wrapper's, it would land in
+    the form class's base_fields, for every form made after this one but not this one."""
     for name, field in form.fields.items():
         widget = getattr(field.widget, "widget", field.widget)  # RelatedFieldWidgetWrapper
         if field.widget.is_hidden or isinstance(widget, forms.MultiWidget):
             continue
-        field.widget.attrs.setdefault("aria-label", str(field.label or pretty_name(name)))
+        widget.attrs.setdefault("aria-label", str(field.label or pretty_name(name)))
 
 
 class TabularInline(admin.TabularInline):

@@ -178,7 +178,8 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisasjon"),
     )
     role = models.CharField(_("rolle"), max_length=16, choices=MembershipRole.choices)
     since = models.DateTimeField(_("tilgang siden"), default=timezone.now, editable=False)

@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from tests.tilskudd.factories import member, stavanger
 
@@ -47,6 +49,37 @@ def test_a_tabular_inlines_fields_are_named_by_their_columns(admin_client):
     assert 'aria-label="Rolle"' in _input(page, "memberships-0-role")
     assert 'aria-label="Slett"' in _input(page, "memberships-0-DELETE")
     assert "aria-label" not in _input(page, "memberships-0-id")  # hidden: no name needed
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("nb", "Organisasjon"), ("nn", "Organisasjon"), ("en", "Organisation"),
+])
+def test_a_wrapped_select_is_named_in_the_first_row_and_the_form_class_is_untouched(
+    admin_client, admin_user, language, heading,
+):
+    # A RelatedFieldWidgetWrapper (the organisation's autocomplete) shares its attrs with
+    # the form class's widget: the name goes on the row's own copy, from row 0 on.
+    from django.contrib import admin
+
+    from tilskudd.admin import MembershipInline
+    from tilskudd.models import User
+
+    user = member(stavanger())
+    admin_client.cookies[COOKIE] = language
+
+    page = admin_client.get(reverse("admin:tilskudd_user_change", args=[user.pk])).content.decode()
+
+    assert f'aria-label="{heading}"' in _input(page, "memberships-0-organisation")
+    assert re.search(rf'<th class="column-organisation[^"]*">\s*{heading}', page)
+
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    formset = MembershipInline(User, admin.site).get_formset(request, user)
+    with translation.override(language):  # the form rendered here, as the page was
+        first = formset(instance=user).forms[0]
+        assert f'aria-label="{heading}"' in str(first["organisation"])
+    wrapper = formset.form.base_fields["organisation"].widget
+    assert "aria-label" not in wrapper.widget.attrs
 
 
 @pytest.mark.parametrize(("language", "attempts", "failures"), [
