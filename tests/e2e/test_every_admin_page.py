@@ -82,6 +82,27 @@ def claimed(demo_report):  # noqa: F811 (the fixture imported above)
     return report
 
 
+def added_membership_row(page, found: list[str]) -> None:
+    """A membership row added with «Legg til» on a user's page, whose select2 combobox is
+    made after load in a row with no <label> (static/js/admin-names.js names it by the
+    select's aria-label): named «Organisasjon», and axe on the page as it is then."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from tilskudd.models import User
+
+    user = User.objects.get(email=CASEWORKER)
+    visit(page, reverse("admin:tilskudd_user_change", args=[user.pk]), found)
+    rows = page.locator("#memberships-group tbody tr.form-row:not(.empty-form)")
+    before = rows.count()
+    page.locator("#memberships-group .add-row a").click()
+    expect(rows).to_have_count(before + 1)
+    expect(rows.last.locator(".select2-selection[role=combobox]")).to_have_accessible_name(
+        re.compile(r"^Organisasjon"))
+    found.extend(axe_violations(page))
+
+
 def test_every_admin_page_as_the_superuser(page, claimed):
     found = []
     login(page, SUPERUSER)
@@ -92,6 +113,7 @@ def test_every_admin_page_as_the_superuser(page, claimed):
     refused = [path for path, status in statuses.items() if status == 403]
     if refused:
         visit(page, refused[0], found, statuses=(403,))
+    added_membership_row(page, found)
 
     assert found == [], "\n".join(found)
     assert len(paths) > 40
