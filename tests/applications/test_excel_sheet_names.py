@@ -15,8 +15,8 @@ from django.utils import translation
 
 from applications.excel import export_application, import_application
 from applications.excel_layout import SHEET_HEADER, SHEET_TOTALS, workbook_parts
+from tests.excel import QUOTED, assert_sheet_names_excel_takes
 from tilskudd.documents.excel import LISTS_SHEET
-from tilskudd.documents.excel.sheets import FORBIDDEN, MAX_LENGTH
 
 from .test_excel import _content, _draft, _edited, _errors, _upload
 
@@ -99,15 +99,8 @@ def test_a_missing_sheet_is_named_as_the_file_names_it_and_nothing_is_saved():
 
 
 def test_every_sheet_name_is_one_excel_takes_in_every_language():
-    names = [SHEET_HEADER, SHEET_TOTALS, LISTS_SHEET, *(part.sheet for part in workbook_parts())]
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            titles = [str(name) for name in names]
-        assert len(set(titles)) == len(titles), (code, titles)
-        assert all(0 < len(t) <= MAX_LENGTH and not FORBIDDEN.search(t) for t in titles)
-
-
-QUOTED = re.compile(r"[«“]([^»”]+)[»”]")
+    assert_sheet_names_excel_takes(
+        [SHEET_HEADER, SHEET_TOTALS, LISTS_SHEET, *(part.sheet for part in workbook_parts())])
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])

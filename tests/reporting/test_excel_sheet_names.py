@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from reporting.excel import export_report, import_report
 from reporting.excel_layout import SHEET_ACCOUNT, SHEET_HEADER, report_parts
 from reporting.models import UnusedChoice
+from tests.excel import QUOTED, assert_sheet_names_excel_takes
 from tilskudd.documents.excel import LISTS_SHEET
-from tilskudd.documents.excel.sheets import FORBIDDEN, MAX_LENGTH
 
 from .test_excel import _bytes, _errors, _state
 
@@ -125,15 +125,8 @@ def test_a_missing_sheet_is_named_as_the_file_names_it_and_nothing_is_stored(rep
 
 
 def test_every_sheet_name_is_one_excel_takes_in_every_language():
-    names = [SHEET_HEADER, SHEET_ACCOUNT, LISTS_SHEET, *(part.sheet for part in report_parts())]
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            titles = [str(name) for name in names]
-        assert len(set(titles)) == len(titles), (code, titles)
-        assert all(0 < len(t) <= MAX_LENGTH and not FORBIDDEN.search(t) for t in titles)
-
-
-QUOTED = re.compile(r"[«“]([^»”]+)[»”]")
+    assert_sheet_names_excel_takes(
+        [SHEET_HEADER, SHEET_ACCOUNT, LISTS_SHEET, *(part.sheet for part in report_parts())])
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
