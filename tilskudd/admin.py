@@ -11,6 +11,7 @@ from . import services
 from .admin_formsets import formset_changes
 from .admin_inlines import TabularInline
 from .admin_scoping import NationalReadOnlyAdmin, OfficeReferenceAdmin, OfficeScopedAdmin
+from .admin_select2 import Select2Languages
 from .models import (
     County,
     Membership,
@@ -87,7 +88,7 @@ class RoundAdmin(NationalReadOnlyAdmin):
     list_filter = ["scheme"]
 
 
-class MembershipInline(TabularInline):
+class MembershipInline(Select2Languages, TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]

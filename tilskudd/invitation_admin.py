@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from . import access, access_services
 from .admin_scoping import NoWritesAdmin, OfficeScopedAdmin, admin_office
+from .admin_select2 import Select2Languages
 from .errors import ServiceError
 from .invitations import Invitation
 from .models import MembershipRole, Office, OfficeMembership, OfficeRole, Organisation
@@ -48,7 +49,7 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(Select2Languages, admin.ModelAdmin):
     form = InvitationForm
     list_display = ["email", "organisation", "office", "role_label", "status_label",
                     "created_at", "expires_at"]
