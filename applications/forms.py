@@ -193,6 +193,13 @@ class LineFormSet(forms.BaseFormSet):
     def section_value(self) -> list[dict[str, Any]]:
         return [data for _form, data in self.lines()]
 
+    def known_ids(self) -> set[int]:
+        """The ids of the stored lines the page holds, kept or marked to remove: the only
+        lines its save may remove (a line added elsewhere since it was loaded is not
+        among them)."""
+        return {form.cleaned_data.get("id") for form in self.forms
+                if hasattr(form, "cleaned_data")} - {None}
+
     def kept_count(self) -> int:
         """Lines that will be kept, counted also while some of them are invalid
         (call it from clean(), when every form has been cleaned)."""

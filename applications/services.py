@@ -21,9 +21,10 @@ from tilskudd.services import audit
 from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
 
-from . import kept_input, mail, rules
+from . import kept_input, mail
 from .carryover import apply_carryover
 from .content import locked_with_lines
+from .lines import PARTS, save_lines
 from .list_fields import set_list_fields
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -31,9 +32,6 @@ from .models import (
     Application,
     ApplicationStatus,
     Attachment,
-    BpaLine,
-    CompetenceLine,
-    Project,
     ReceiptDocument,
     StatusChange,
     Submission,
@@ -42,7 +40,6 @@ from .rules import check_application
 from .snapshot import application_snapshot, totals
 
 MAX_ATTACHMENT_BYTES = MAX_PDF_BYTES
-PARTS = {"competence": CompetenceLine, "bpa": BpaLine, "projects": Project}
 
 
 def _require_signatory(user: User, application: Application) -> None:
@@ -109,30 +106,6 @@ def application_start(
     return application
 
 
-def _save_lines(application: Application, part: str, lines: list[dict[str, Any]]) -> None:
-    model = PARTS[part]
-    if len(lines) > rules.MAX_LINES_PER_PART:
-        raise ServiceError(
-            _("Høyst %(max)d linjer per del.") % {"max": rules.MAX_LINES_PER_PART}, "too_many"
-        )
-    if part == "projects" and len(lines) > rules.MAX_PROJECTS:
-        raise ServiceError(rules.too_many_projects_message(), "too_many_projects")
-    existing = {obj.pk: obj for obj in model.objects.filter(application=application)}
-    keep: set[int] = set()
-    for data in lines:
-        data = dict(data)
-        pk = data.pop("id", None)
-        obj = existing.get(pk) if pk else None
-        if obj is None:
-            obj = model(application=application)
-        for key, value in data.items():
-            setattr(obj, key, value)
-        obj.full_clean(exclude=["application"])
-        obj.save()
-        keep.add(obj.pk)
-    model.objects.filter(application=application).exclude(pk__in=keep).delete()
-
-
 HEADER_FIELDS = [
     "contact_name", "contact_email", "contact_phone", "signatory_name", "signatory_title",
     "purpose", "own_financing", "other_financing", "other_financing_source",
@@ -159,9 +132,12 @@ def application_update(
     bpa: list[dict[str, Any]] | None = None,
     projects: list[dict[str, Any]] | None = None,
     source: str = "form",
+    known: dict[str, set[int]] | None = None,
 ) -> Application:
     """Save the given sections of a draft; a part given as a list replaces that part's
-    lines (lines with an "id" are updated, others created, the rest removed)."""
+    lines (lines with an "id" are updated, others created, the rest removed), or with
+    `known` given for the part (the ids of the lines the page showed) removes only those
+    of them it no longer holds (lines.save_lines)."""
     require_membership(user, application.organisation)
     application = _lock(application)
     require_editable(application)
@@ -175,7 +151,7 @@ def application_update(
         apply_carryover(application)
         application.full_clean()
     for part, lines in given.items():
-        _save_lines(application, part, lines)
+        save_lines(application, part, lines, (known or {}).get(part))
     changed = ["header"] * (header is not None) + list(given)
     # What is saved now supersedes input kept from an earlier invalid save of that section.
     application.draft_input = {

@@ -163,14 +163,16 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _update(
-    application: Application, user, payload: dict[str, Any]
+    application: Application, user, payload: dict[str, Any], known: dict[str, set[int]]
 ) -> dict[str, list[str]]:
     """Save the valid sections in one go. Should the service refuse something the forms
-    let through, save them one by one so the others are not lost; returns the refusals."""
+    let through, save them one by one so the others are not lost; returns the refusals.
+    `known`: the ids of the lines the page holds, the only ones a save may remove."""
     if not payload:
         return {}
     try:
-        services.application_update(application=application, user=user, **payload)
+        services.application_update(application=application, user=user, known=known,
+                                     **payload)
         return {}
     except (ValidationError, ServiceError) as error:
         if isinstance(error, ServiceError) and error.code == "not_editable":
@@ -178,7 +180,8 @@ def _update(
     failed: dict[str, list[str]] = {}
     for section, value in payload.items():
         try:
-            services.application_update(application=application, user=user, **{section: value})
+            services.application_update(application=application, user=user, known=known,
+                                         **{section: value})
         except ValidationError as error:
             failed[section] = error.messages
         except ServiceError as error:
@@ -200,7 +203,9 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     posted = forms.posted()
     valid = [section for section in posted if forms[section].is_valid()]
     failed = _update(application, request.user,
-                     {section: forms[section].section_value() for section in valid})
+                     {section: forms[section].section_value() for section in valid},
+                     {section: forms[section].known_ids() for section in valid
+                      if section in PART_FORMS})
 
     # A saved section's kept input is dropped by application_update itself.
     saved = [section for section in valid if section not in failed]
