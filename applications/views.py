@@ -38,6 +38,12 @@ def _clock(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
+def _version(application: Application) -> str:
+    """What the form page carries of the draft it showed (its hidden field "version"), so a
+    save can tell that the draft was changed meanwhile in another tab or by someone else."""
+    return str(int(application.updated_at.timestamp() * 1_000_000))
+
+
 def _may_withdraw(application: Application, membership: Membership | None, live) -> bool:
     """Offer «Trekk søknaden» only where application_withdraw would accept it."""
     return bool(live and live.withdrawn_at is None and membership
@@ -107,6 +113,7 @@ def render_edit(
         "history": history,
         "sent_back": _sent_back(history),
         "js_texts": js_texts(),
+        "version": _version(application),
     })
 
 
@@ -199,6 +206,8 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
     action = request.POST.get("action", "save")
     fetch = is_fetch(request)
     services.require_editable(application)
+    # changed elsewhere since the page was loaded: the save merges (lines.py) and says so
+    stale = request.POST.get("version", "") not in ("", _version(application))
     forms = ApplicationForms(application, data=request.POST)
     posted = forms.posted()
     valid = [section for section in posted if forms[section].is_valid()]
@@ -229,11 +238,17 @@ def _save(request: HttpRequest, application: Application) -> HttpResponse:
             "ids": forms.new_line_ids(application, fresh, saved),
             "totals": {key: format_nok(value) for key, value in totals(fresh).items()},
             "missing": steps.missing(fresh),
+            "version": _version(fresh),
+            "notice": _("Søknaden er endret i en annen fane eller av en annen bruker. Last inn "
+                        "siden på nytt for å se alt som er lagret.") if stale else "",
         })
 
     for messages_ in failed.values():
         for message in messages_:
             messages.error(request, message)
+    if stale:
+        messages.info(request, _("Søknaden var endret i en annen fane eller av en annen bruker. "
+                                 "Siden viser nå alt som er lagret."))
     edit_url = request.path  # the step (or the old edit URL) the form was posted from
     section = action.removeprefix("add-")
     if action.startswith("add-") and section in PART_FORMS:

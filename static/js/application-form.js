@@ -76,10 +76,14 @@
           const input = form.elements.namedItem(name);
           if (input) input.value = id;
         }
+        const version = form.elements.namedItem("version");
+        if (version && body.version) version.value = body.version;
         const shown = showErrors(form, body.errors || {}, touched);
         showTotals(body.totals);
         showMissing(body.missing);
-        announce(format(shown ? t.saved_with_errors : t.saved, { time: body.saved_at }));
+        // changed in another tab or by someone else: said until the next save
+        announce(body.notice
+          || format(shown ? t.saved_with_errors : t.saved, { time: body.saved_at }));
       },
     });
 

@@ -5,6 +5,7 @@ changed the lines removes only the lines that page showed and no longer holds
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications import services
@@ -174,3 +175,39 @@ def test_the_excel_import_still_replaces_the_lines_of_the_parts_it_holds(draft, 
 
     assert result.errors == []
     assert _descriptions(draft) == [FIRST]
+
+
+NOTICES = {
+    "nb": ("Søknaden er endret i en annen fane", "Søknaden var endret i en annen fane"),
+    "nn": ("Søknaden er endra i ei anna fane", "Søknaden var endra i ei anna fane"),
+    "en": ("The application has been changed in another tab",
+           "The application had been changed in another tab"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", list(NOTICES))
+def test_a_save_of_a_stale_page_says_the_draft_was_changed_elsewhere(
+        editor_client, draft, language):
+    editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = step_url(draft, "kompetansetiltak")
+    tab_b = _page(editor_client, url) | {"version": _version_on(editor_client, url)}
+    tab_c = _page(editor_client, url) | {"version": _version_on(editor_client, url)}
+    _add_line_in_tab_a(editor_client, url, draft)
+    autosave_notice, page_notice = NOTICES[language]
+
+    answer = _autosave(editor_client, url, tab_b)
+    assert answer["saved"] is True and answer["notice"].startswith(autosave_notice)
+    # the answer's version is what the page carries from now on: its own next save is not
+    # "changed elsewhere"
+    assert _autosave(editor_client, url, tab_b | {"version": answer["version"]})["notice"] == ""
+
+    page = editor_client.post(url, {**tab_c, "action": "save"}, follow=True)
+    assert page_notice in page.content.decode()
+    assert "Typed in tab A" in _descriptions(draft)
+
+
+def _version_on(client, url) -> str:
+    parser = Fields()
+    parser.feed(client.get(url).content.decode())
+    return parser.data["version"]
