@@ -249,7 +249,7 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
         transfer, to, by=user, note=reason, audit_data={
             "amount": str(transfer.amount), **({"repayment_note": note} if note else {})},
     )
-    _email_decision(transfer, report)
+    _email_decision(transfer, report, claimed=claim)
     if claim:
         repayments.claim_create(
             report=report, user=user, cause=ClaimCause.TRANSFER_REFUSED,
@@ -259,8 +259,10 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
     return transfer
 
 
-@in_language_of(lambda transfer, report: report.application.organisation)
-def _email_decision(transfer: TransferDecision, report: Report) -> None:
+@in_language_of(lambda transfer, report, **kw: report.application.organisation)
+def _email_decision(transfer: TransferDecision, report: Report, *, claimed: Decimal) -> None:
+    """Tell the recipient; a refusal says what is claimed back (`claimed`, capped_to_left's
+    amount): all of it, a part (the rest was claimed already), or nothing, and no letter."""
     recipients = mail.recipient_emails(report)
     if not recipients:
         return
@@ -277,11 +279,24 @@ def _email_decision(transfer: TransferDecision, report: Report) -> None:
         "org": report.application.organisation.name,
         "amount": format_nok(transfer.amount),
         "reason": transfer.reason,
-        "next": _("Beløpet står som overførte midler i neste års søknad.") if approved
-        else _("Midlene skal betales tilbake; brevet om tilbakebetaling kommer i egen e-post."),
+        "next": (_("Beløpet står som overførte midler i neste års søknad.") if approved
+                 else _refused_next(transfer.amount, claimed)),
     }
     queue_email(to=recipients, subject=subject, body=body, kind="transfer_decision",
                 reference=str(report.pk))
+
+
+def _refused_next(amount: Decimal, claimed: Decimal) -> str:
+    """What follows a refusal of `amount` of which `claimed` is claimed back."""
+    if not claimed:
+        return _("Det blir ikke laget noe krav om tilbakebetaling, fordi tilskuddet og "
+                 "overførte midler allerede er krevd tilbake i tidligere krav. Det kommer "
+                 "ikke noe brev om tilbakebetaling.")
+    if claimed < amount:
+        return _("Det kreves tilbake %(claimed)s, ikke %(amount)s, fordi resten allerede er "
+                 "krevd tilbake i tidligere krav. Brevet om tilbakebetaling kommer i egen "
+                 "e-post.") % {"claimed": format_nok(claimed), "amount": format_nok(amount)}
+    return _("Midlene skal betales tilbake; brevet om tilbakebetaling kommer i egen e-post.")
 
 
 # --- reading ---------------------------------------------------------------------------
