@@ -1,6 +1,7 @@
 """Signing in: the page a locked-out person sees, and the audit trail of sign-ins.
 
-django-axes counts failed sign-ins per (username, address) and locks that pair for
+django-axes counts failed sign-ins per (username, address), the username lower-case in
+whatever capitals it was typed (`axes_username`), and locks that pair for
 AXES_COOLOFF_TIME; it then calls `lockout_response` (AXES_LOCKOUT_CALLABLE). Sign-ins,
 sign-outs, failures and lockouts are written to the audit log by the receivers below,
 connected once in `TilskuddConfig.ready()` through `connect_signals()`.
@@ -41,6 +42,20 @@ ACTION_LOCKED_OUT = "user_locked_out"
 USERNAME_KEY = "username"
 #: longest attempted username kept in the audit row (the form allows 254 characters)
 USERNAME_MAX = 254
+
+
+# --- Whose failures are counted ---------------------------------------------------------
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The address axes counts failures under (AXES_USERNAME_CALLABLE): the one typed,
+    stripped and lower-case as addresses are stored, so «KARI@example.no» and
+    «kari@example.no» share one lockout. axes passes the backend's credentials, or None
+    from its middleware, where the address is the POST's."""
+    if credentials:
+        username = credentials.get(USERNAME_KEY)
+    else:
+        username = getattr(request, "POST", {}).get(USERNAME_KEY)
+    return username.strip().lower() if isinstance(username, str) else username
 
 
 # --- The lockout page -------------------------------------------------------------------

@@ -135,6 +135,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# «Kari@Example.no» and «kari@example.no» are one user (stored lower-case), so one count.
+AXES_USERNAME_CALLABLE = "tilskudd.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tilskudd.auth.lockout_response"
 AXES_VERBOSE = False

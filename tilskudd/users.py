@@ -15,7 +15,19 @@ if TYPE_CHECKING:
 
 
 class UserManager(BaseUserManager):
+    """Every address is stored lower-case (here, the admin's forms through User.clean,
+    ID-porten's and the invitations' services); sign-in finds it however it is typed."""
+
     use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        """The user with this e-mail address in any capitals, spaces around it ignored:
+        «Kari@Example.no » signs in as kari@example.no (ModelBackend, the admin's sign-in,
+        createsuperuser's check that the address is free)."""
+        return self.get(email__iexact=(username or "").strip())
+
+    async def aget_by_natural_key(self, username):
+        return await self.aget(email__iexact=(username or "").strip())
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
@@ -70,6 +82,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self):
+        """The admin's add and change forms store the address lower-case too, before the
+        check that it is free (so «KARI@example.no» is refused as taken, not a 500)."""
+        super().clean()
+        self.email = self.email.strip().lower()
 
     def get_full_name(self) -> str:
         return self.full_name
