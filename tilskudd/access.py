@@ -31,6 +31,11 @@ from .per_request import forget, in_request, remembered
 DEFAULT_SOURCE = "tilskudd.access.LocalAccessSource"
 # a signatory may do all an editor may (and sign); an invitation never lowers a role
 ROLE_RANK = {MembershipRole.EDITOR: 1, MembershipRole.SIGNATORY: 2}
+# at an office: an approver does casework and approves; an administrator does casework
+# and manages the office's staff (gives anyone there any role), so ranks highest though
+# it does not approve itself (OfficeMembership.may_approve); an invitation never lowers one
+OFFICE_ROLE_RANK = {OfficeRole.CASEWORKER: 1, OfficeRole.APPROVER: 2,
+                    OfficeRole.ADMINISTRATOR: 3}
 
 
 class LocalAccessSource:

@@ -179,7 +179,10 @@ def invitation_accept(*, token: str, user: User) -> Membership | OfficeMembershi
     else:
         office = found.office
         held = access.office_membership_for(user)
-        if held is not None and (held.office_id != office.pk or held.role == invitation.role):
+        if held is not None and (
+            held.office_id != office.pk
+            or access.OFFICE_ROLE_RANK[held.role] >= access.OFFICE_ROLE_RANK[invitation.role]
+        ):
             raise ServiceError(
                 _("Du har allerede tilgang som %(role)s ved %(office)s.")
                 % {"role": held.get_role_display().lower(), "office": held.office.name},

@@ -360,6 +360,42 @@ def test_staff_of_another_office_may_not_accept_an_office_invitation():
         token=token, user=elsewhere))
 
 
+def test_an_office_administrator_invited_as_caseworker_or_approver_stays_administrator():
+    # given: two invitations to the office, both opened by one of its administrators
+    office = OrganisationFactory().county.office
+    sender = office_staff(office, OfficeRole.ADMINISTRATOR)
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR, email="adm@sftl.example.no")
+    tokens = [access_services.invitation_create(
+        email="adm@sftl.example.no", role=role, by=sender, office=office)[1]
+        for role in (OfficeRole.CASEWORKER, OfficeRole.APPROVER)]
+
+    # when / then: each is refused, and the links stay unused
+    for token in tokens:
+        error = _refused("already_staff", lambda t=token: access_services.invitation_accept(
+            token=t, user=administrator))
+        assert error.message == (
+            f"Du har allerede tilgang som embetsadministrator ved {office.name}.")
+    assert OfficeMembership.objects.get(user=administrator).role == OfficeRole.ADMINISTRATOR
+    assert not Invitation.objects.filter(accepted_at__isnull=False).exists()
+
+
+def test_office_staff_invited_to_a_higher_role_take_it():
+    office = OrganisationFactory().county.office
+    sender = office_staff(office, OfficeRole.ADMINISTRATOR)
+    approver = office_staff(office, OfficeRole.APPROVER, email="godkjenner@sftl.example.no")
+    caseworker = office_staff(office, email="saksbehandler@sftl.example.no")
+    _, to_administrator = access_services.invitation_create(
+        email=approver.email, role=OfficeRole.ADMINISTRATOR, by=sender, office=office)
+    _, to_approver = access_services.invitation_create(
+        email=caseworker.email, role=OfficeRole.APPROVER, by=sender, office=office)
+
+    access_services.invitation_accept(token=to_administrator, user=approver)
+    access_services.invitation_accept(token=to_approver, user=caseworker)
+
+    assert OfficeMembership.objects.get(user=approver).role == OfficeRole.ADMINISTRATOR
+    assert OfficeMembership.objects.get(user=caseworker).role == OfficeRole.APPROVER
+
+
 def test_removing_a_signatory_takes_back_the_invitations_they_sent_and_audits_it():
     # given: A invites their own private address as signatory, then B removes A
     org = OrganisationFactory()
