@@ -109,6 +109,13 @@ class LineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.line = line
 
+    def clean(self):
+        cleaned = super().clean()
+        message = rules.unfunded_use(self.line, used=cleaned.get("amount_used"))
+        if message:
+            self.add_error("amount_used", message)
+        return cleaned
+
     def section_value(self) -> dict[str, Any]:
         return {"id": self.line.pk, **self.cleaned_data}
 

@@ -147,6 +147,15 @@ def check_report(report: Report) -> list[RuleError]:
                 % {"line": line_name("competence", line), "message": message},
                 line.pk, "persons_explanation",
             ))
+    for part, related in PART_LINES.items():
+        for line in getattr(report, related).all():
+            message = unfunded_use(line, used=line.amount_used)
+            if message:
+                errors.append(RuleError(
+                    part, _("%(line)s: %(message)s")
+                    % {"line": line_name(part, line), "message": message},
+                    line.pk, "amount_used",
+                ))
     if len(report.text_report.strip()) < MIN_TEXT_REPORT_LENGTH:
         errors.append(RuleError(
             "header",
@@ -176,6 +185,18 @@ def persons_mismatch(counts, *, persons: int) -> str | None:
         "%(total)d, men linjen gjelder %(persons)d. Rett tallene, eller forklar forskjellen."
     ) % {"completed": completed, "still": still, "stopped": stopped, "total": sum(values),
          "persons": persons}
+
+
+def unfunded_use(line, *, used: Decimal | None) -> str | None:
+    """Nothing may be used on a line granted kr 0 (one a change moved all the money from,
+    kept since the recipient had typed on it): the money used belongs on a line that has
+    it. `used` is the line's amount used, stored or typed; None when nothing is wrong."""
+    if line.granted or not used:
+        return None
+    return _("Linjen er innvilget %(zero)s, men %(used)s er ført som brukt. Tilskuddet kan "
+             "bare brukes på linjer som er innvilget midler: før bruken på en slik linje, og "
+             "sett brukt her til %(zero)s.") % {"zero": format_nok(Decimal(0)),
+                                                 "used": format_nok(used)}
 
 
 def check_account(report: Report) -> list[RuleError]:
