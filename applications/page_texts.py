@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from tilskudd.session_views import signed_out_text
+
 
 def js_texts() -> dict[str, str]:
     return {
@@ -14,6 +16,7 @@ def js_texts() -> dict[str, str]:
             "ved feltene."
         ),
         "not_saved": _("Kunne ikke lagre akkurat nå. Prøv igjen, eller trykk «Lagre»."),
+        "signed_out": signed_out_text(),
         "remove_line": _("Fjern linje"),
         "line_removed": _("Linjen er fjernet. Den slettes når søknaden lagres."),
         "line_added": _("En ny linje er lagt til."),

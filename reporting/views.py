@@ -24,6 +24,7 @@ from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
+from tilskudd.session_views import signed_out_text
 
 from . import rules, selectors, services, steps
 from .forms import PART_FORMS, AttachmentForm, build_forms
@@ -52,7 +53,8 @@ JS_TEXTS = {
 
 
 def _js_texts() -> dict[str, str]:
-    return {key: _(text) for key, text in JS_TEXTS.items()}
+    return {**{key: _(text) for key, text in JS_TEXTS.items()},
+            "signed_out": signed_out_text()}
 
 
 # -- "Mine rapporter" --------------------------------------------------------------------

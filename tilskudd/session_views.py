@@ -5,7 +5,12 @@ The session ends SESSION_COOKIE_AGE after it was last saved (it is not saved on 
 request). The session records that moment under SAVED_AT, so a page can say how many
 seconds are left (`seconds_left`, shown by includes/session_warning.html through the
 `session_warning` tag), and static/js/session-warning.js warns SESSION_WARNING_SECONDS
-before and calls `keep_alive` on «Fortsett»."""
+before and calls `keep_alive` on «Fortsett».
+
+Django gives the CSRF token a new secret at every sign-in (`rotate_token` in `login`), so a
+page loaded before the person signed in again in another tab holds a token that is refused.
+`csrf_failure` (CSRF_FAILURE_VIEW) says so in JSON to the page's own script, which asks
+`session_token` for the token of now and sends again (static/js/portal.js)."""
 
 from __future__ import annotations
 
@@ -13,8 +18,14 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from django.views import csrf
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .errors import is_background
 
 #: The session key holding when the session was last saved (a Unix time).
 SAVED_AT = "tilskudd_session_saved_at"
@@ -63,3 +74,32 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"signed_in": False, "expires_in": 0}, status=401)
     note_saved(request)
     return JsonResponse({"signed_in": True, "expires_in": request.session.get_expiry_age()})
+
+
+@never_cache
+@require_GET
+def session_token(request: HttpRequest) -> JsonResponse:
+    """The CSRF token of the signed-in session as it is now, for a page loaded before a
+    sign-in in another tab. A GET that writes nothing (the session is neither saved nor
+    extended); nobody signed in gets no token."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})
+
+
+def signed_out_text() -> str:
+    """What a form's script says when a save finds nobody signed in (static/js/portal.js,
+    `signed_out` in each form's texts): what was typed stays on the page."""
+    return _("Ikke lagret fordi du er logget ut. Det du har skrevet, står fortsatt her: logg "
+             "inn igjen i en ny fane, og trykk så «Lagre» her.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check (CSRF_FAILURE_VIEW): the page's own script gets JSON with
+    code "csrf" (it fetches the new token and tries again); a person, Django's view with
+    our 403_csrf.html."""
+    if is_background(request):
+        return JsonResponse({"ok": False, "code": "csrf", "message": _(
+            "Ikke lagret fordi sikkerhetskontrollen for skjemaet slo feil. Ta vare på det "
+            "du har skrevet, og last inn siden på nytt.")}, status=403)
+    return csrf.csrf_failure(request, reason)

@@ -31,6 +31,9 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused token: JSON for the page's own script, which fetches the new one after a sign-in
+# in another tab (tilskudd/session_views.py); the 403_csrf.html page for a person.
+CSRF_FAILURE_VIEW = "tilskudd.session_views.csrf_failure"
 
 INSTALLED_APPS = [
     # before the admin: the scheme's name in nb/nn/en (tilskudd/translation.py)

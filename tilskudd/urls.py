@@ -32,5 +32,6 @@ urlpatterns = [
     path("sprak/", language_views.choose_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("okt/forleng/", session_views.keep_alive, name="session_keep_alive"),
+    path("okt/nokkel/", session_views.session_token, name="session_token"),
     path("dokumenter/<str:token>/status/", polling.document_status, name="document_status"),
 ]

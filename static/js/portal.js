@@ -6,7 +6,8 @@
    - a receipt page asks whether its PDF copy is ready (#receipt-pdf) on the back-off
      schedule the page gives (data-poll-schedule: 2, 4, 8 … s), and stops when it is ready
      or has failed (showing the page's data-failed-text), or when the schedule ends;
-   - autosave(): the background saving both forms use.
+   - autosave(): the background saving both forms use;
+   - renewToken(): the CSRF token of now, after a sign-in in another tab.
    The form scripts (application-form.js, report-form.js) use the helpers it exports as
    window.Tilskudd. Texts come from the page (#js-texts), translated on the server. */
 (function () {
@@ -159,6 +160,32 @@
     later();
   }
 
+  // -- The CSRF token after a sign-in in another tab ----------------------------------
+
+  // Django gives the token a new secret at every sign-in, so a page loaded before the
+  // person signed in again elsewhere holds one that is refused (403, code "csrf"). Asks
+  // the server for the token of now (tilskudd.session_views.session_token, a GET, at the
+  // session dialog's data-token-url) and puts it in every form of the page and in the
+  // session dialog's header. Resolves to the token, or to null when nobody is signed in.
+  async function renewToken() {
+    const dialog = document.getElementById("session-warning");
+    const url = dialog && dialog.dataset.tokenUrl;
+    if (!url) return null;
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+    });
+    if (!response.ok) return null;
+    const body = await response.json();
+    if (!body.signed_in || !body.csrf_token) return null;
+    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((input) => {
+      input.value = body.csrf_token;
+    });
+    dialog.dataset.csrfToken = body.csrf_token;
+    return body.csrf_token;
+  }
+
   // -- Saving a form in the background ------------------------------------------------
 
   const AUTOSAVE_DELAY_MS = 1500;
@@ -169,6 +196,9 @@
   // a save under way; leaving through a [data-save-first] form or link saves first.
   // options.apply(body, announce) shows what the server answered; options.touched(name)
   // hears of every field the person has been in. Returns { announce, saveNow }.
+  // A save refused for an old CSRF token (signed in again in another tab) renews the
+  // token and is sent once more. Signed out, the page says so and keeps what was typed:
+  // it neither posts nor leaves (which would lose it) until a save goes through again.
   function autosave(form, t, options) {
     const status = document.getElementById("save-status");
     const url = form.getAttribute("action") || window.location.pathname;
@@ -177,24 +207,42 @@
     let dirty = false;
     let saving = null;
     let again = false;
+    let signedOut = false;
 
     function announce(text) {
       if (status) status.textContent = text;
     }
 
-    async function send(keepalive) {
+    // The answer and its JSON ({} when it is a page: the sign-in page a signed-out save
+    // is sent on to, an error page).
+    async function post(keepalive) {
       const data = new FormData(form);
       data.set("action", "autosave");
+      const response = await fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+        keepalive,
+      });
+      const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+      return { response, body: json ? await response.json() : {} };
+    }
+
+    async function send(keepalive) {
       try {
-        const response = await fetch(url, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { "X-Requested-With": "fetch", Accept: "application/json" },
-          keepalive,
-        });
-        const body = await response.json();
-        if (!response.ok) {
+        let { response, body } = await post(keepalive);
+        if (body.code === "csrf" || response.redirected) {
+          if (!(await renewToken())) {
+            signedOut = true;
+            dirty = true;
+            announce(t.signed_out || t.not_saved);
+            return;
+          }
+          ({ response, body } = await post(keepalive));
+        }
+        signedOut = false;
+        if (!response.ok || response.redirected) {
           announce(body.error || body.message || t.not_saved);
           return;
         }
@@ -241,10 +289,12 @@
     });
     form.addEventListener("submit", (event) => {
       window.clearTimeout(timer);
-      if (saving) {
+      if (saving || signedOut) {
+        // after the save under way; signed out, after a save that finds them signed in
         event.preventDefault();
         const submitter = event.submitter;
-        saving.then(() => form.requestSubmit(submitter));
+        const first = saving || (dirty = true, save());
+        first.then(() => { if (!signedOut) form.requestSubmit(submitter); });
         return;
       }
       dirty = false;
@@ -256,7 +306,9 @@
       other.addEventListener("submit", (event) => {
         if (!dirty && !saving) return;
         event.preventDefault();
-        save().then(() => (saving || Promise.resolve())).then(() => other.submit());
+        save().then(() => (saving || Promise.resolve())).then(() => {
+          if (!signedOut) other.submit();
+        });
       });
     });
     document.querySelectorAll("a[data-save-first]").forEach((link) => {
@@ -264,7 +316,7 @@
         if (!dirty && !saving) return;
         event.preventDefault();
         save().then(() => (saving || Promise.resolve())).then(() => {
-          window.location.href = link.href;
+          if (!signedOut) window.location.href = link.href;
         });
       });
     });
@@ -280,7 +332,9 @@
   const savers = [];
   function saveAll() { return Promise.all(savers.map((saver) => saver())); }
 
-  window.Tilskudd = { texts, format, describedBy, errorList, showMissing, autosave, saveAll };
+  window.Tilskudd = {
+    texts, format, describedBy, errorList, showMissing, autosave, saveAll, renewToken,
+  };
 
   function start() {
     enhanceErrorSummary();

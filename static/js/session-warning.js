@@ -1,7 +1,8 @@
 /* The warning before the signed-in session ends (WCAG 2.2.1), on every page that shows
    includes/session_warning.html. Everything comes from the dialog's data attributes:
    data-expires-in (seconds left, said by the server), data-lead (how long before the end
-   to warn), data-keepalive-url, data-csrf-token and the texts.
+   to warn), data-keepalive-url, data-csrf-token (renewed by portal.js's renewToken, which
+   reads data-token-url) and the texts.
    At the warning, work in an autosaved form is saved first (window.Tilskudd.saveAll from
    portal.js, where it is loaded); «Fortsett» asks the server to extend the session and
    starts the count again. When the time has run out, the dialog says so and offers to
@@ -56,15 +57,30 @@
       endTimer = window.setTimeout(expired, secondsLeft * 1000);
     }
 
+    async function extend() {
+      const response = await fetch(dialog.dataset.keepaliveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": dialog.dataset.csrfToken, "X-Requested-With": "fetch",
+          Accept: "application/json" },
+      });
+      return { response, body: await response.json() };
+    }
+
     proceed.addEventListener("click", async () => {
       await saveWork();
       try {
-        const response = await fetch(dialog.dataset.keepaliveUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "X-CSRFToken": dialog.dataset.csrfToken, Accept: "application/json" },
-        });
-        const body = await response.json();
+        let { response, body } = await extend();
+        // An old token (signed in again in another tab): portal.js renews it, where loaded.
+        const renew = window.Tilskudd && window.Tilskudd.renewToken;
+        if (body.code === "csrf" && renew) {
+          if (!(await renew())) {
+            expired();
+            return;
+          }
+          ({ response, body } = await extend());
+        }
+        if (body.code === "csrf") throw new Error(body.code);
         if (!response.ok || !body.signed_in) {
           expired();
           return;
