@@ -260,6 +260,26 @@ def _refuse_last_signatory(membership: Membership) -> None:
         )
 
 
+def _refuse_last_office_admin(membership: OfficeMembership) -> None:
+    """An office keeps at least one active administrator, who manages its staff: the last
+    may not leave or be demoted (a superuser's user page in the admin still may)."""
+    if membership.role != OfficeRole.ADMINISTRATOR:
+        return
+    others = (
+        OfficeMembership.objects.select_for_update()
+        .filter(office_id=membership.office_id, role=OfficeRole.ADMINISTRATOR,
+                user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ServiceError(
+            _("%(office)s må ha minst én embetsadministrator. Gjør en annen til "
+              "embetsadministrator før du fjerner eller endrer den siste.")
+            % {"office": membership.office.name},
+            "last_office_administrator",
+        )
+
+
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change what a person may do for the organisation (editor or signatory)."""
@@ -301,6 +321,8 @@ def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> O
     _refuse_unless_staff_manager(by, office)
 
     def grant() -> OfficeMembership:
+        if role != OfficeRole.ADMINISTRATOR:
+            _refuse_last_office_admin(membership)
         changed = office_membership_grant(office=office, user=membership.user, role=role,
                                           granted_by=by)
         _withdraw_invitations_sent_by(membership.user, by)
@@ -316,6 +338,7 @@ def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     """Take away a person's access to the office."""
     membership = _locked(membership, "office")
     _refuse_unless_staff_manager(by, membership.office)
+    _refuse_last_office_admin(membership)
     office_membership_revoke(membership=membership, revoked_by=by)
     _withdraw_invitations_sent_by(membership.user, by)
     _tell_changed(membership.user, membership.office.name, by,

@@ -104,3 +104,24 @@ def test_a_caseworker_gets_no_staff_actions_and_nothing_changes(client):
 
     assert OfficeMembership.objects.filter(user=colleague).exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_the_admin_refuses_to_remove_or_demote_the_last_office_administrator(admin_client):
+    # given: a superuser's staff actions, on an office with one administrator
+    office = OrganisationFactory().county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR, full_name="Ada Admin")
+    url = reverse("admin:tilskudd_officemembership_changelist")
+    selected = [OfficeMembership.objects.get(user=administrator).pk]
+    before = (AuditEvent.objects.count(), OutboundEmail.objects.count())
+
+    # when
+    pages = [admin_client.post(url, {"action": action, "_selected_action": selected},
+                               follow=True) for action in ("remove", "make_caseworker")]
+
+    # then: each page says why, and nothing changed
+    for page in pages:
+        assert [str(m) for m in page.context["messages"]] == [
+            f"Ada Admin: {office.name} må ha minst én embetsadministrator. Gjør en annen til "
+            "embetsadministrator før du fjerner eller endrer den siste."]
+    assert OfficeMembership.objects.get(user=administrator).role == OfficeRole.ADMINISTRATOR
+    assert (AuditEvent.objects.count(), OutboundEmail.objects.count()) == before

@@ -245,6 +245,68 @@ def test_one_of_two_signatories_may_step_down():
     assert Membership.objects.get(user=signatory).role == MembershipRole.EDITOR
 
 
+def _last_administrator_refused(call, administrator):
+    """`call` is refused as the office's last administrator's, and nothing changed."""
+    before = (AuditEvent.objects.count(), OutboundEmail.objects.count())
+    with pytest.raises(ServiceError) as raised:
+        call()
+    assert raised.value.code == "last_office_administrator"
+    assert OfficeMembership.objects.get(user=administrator).role == OfficeRole.ADMINISTRATOR
+    assert (AuditEvent.objects.count(), OutboundEmail.objects.count()) == before
+    return raised.value
+
+
+def test_the_last_office_administrator_may_not_remove_themselves():
+    office = OrganisationFactory().county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR)
+    office_staff(office, OfficeRole.APPROVER)
+
+    error = _last_administrator_refused(lambda: access_services.staff_remove(
+        membership=OfficeMembership.objects.get(user=administrator), by=administrator),
+        administrator)
+
+    assert error.message == (
+        f"{office.name} må ha minst én embetsadministrator. Gjør en annen til "
+        "embetsadministrator før du fjerner eller endrer den siste.")
+
+
+def test_the_last_office_administrator_may_not_demote_themselves():
+    office = OrganisationFactory().county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR)
+
+    for role in (OfficeRole.APPROVER, OfficeRole.CASEWORKER):
+        _last_administrator_refused(lambda r=role: access_services.staff_change_role(
+            membership=OfficeMembership.objects.get(user=administrator), role=r,
+            by=administrator), administrator)
+
+
+def test_an_inactive_administrator_does_not_keep_the_office_managed():
+    # given: the office's other administrator has been deactivated
+    office = OrganisationFactory().county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR)
+    office_staff(office, OfficeRole.ADMINISTRATOR, is_active=False)
+
+    _last_administrator_refused(lambda: access_services.staff_remove(
+        membership=OfficeMembership.objects.get(user=administrator), by=administrator),
+        administrator)
+
+
+def test_one_of_two_office_administrators_may_step_down_and_the_other_may_leave_after():
+    office = OrganisationFactory().county.office
+    leaving = office_staff(office, OfficeRole.ADMINISTRATOR)
+    staying = office_staff(office, OfficeRole.ADMINISTRATOR)
+
+    access_services.staff_change_role(membership=OfficeMembership.objects.get(user=leaving),
+                                      role=OfficeRole.APPROVER, by=leaving)
+    access_services.staff_change_role(membership=OfficeMembership.objects.get(user=leaving),
+                                      role=OfficeRole.ADMINISTRATOR, by=staying)
+    access_services.staff_remove(membership=OfficeMembership.objects.get(user=leaving),
+                                 by=leaving)
+
+    assert list(OfficeMembership.objects.values_list("user", "role")) == [
+        (staying.pk, OfficeRole.ADMINISTRATOR)]
+
+
 def test_an_editor_may_not_change_roles_or_remove_people():
     org = OrganisationFactory()
     member(org, MembershipRole.SIGNATORY)
