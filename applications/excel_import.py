@@ -144,7 +144,7 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
         if kind == YES_NO:
             header[name] = reader.yes_no(cell)
         elif kind == AMOUNT:
-            number = reader.whole_number(cell, minimum=0, maximum=int(rules.MAX_HEADER_AMOUNT))
+            number = reader.amount(cell, minimum=0, maximum=int(rules.MAX_HEADER_AMOUNT))
             header[name] = Decimal(number or 0)
         else:
             text = reader.text(cell, max_length=model_field.max_length or rules.MAX_TEXT_LENGTH)
@@ -167,7 +167,7 @@ def _read_value(reader: CellReader, cell: xl.RawCell, column: Column) -> Any:
     if column.kind == CHOICE:
         return reader.choice(cell, choice_labels(column.choices), what=str(column.what),
                              required=column.required)
-    number = reader.whole_number(cell, minimum=0, required=True)
+    number = reader.amount(cell, minimum=0, required=True)
     if number is None:
         return None
     amount = Decimal(number)

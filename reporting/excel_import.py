@@ -198,7 +198,7 @@ def _read_line(
         if column.kind == layout.PERSONS:
             data[column.key] = reader.whole_number(cell, minimum=0, maximum=rules.MAX_PERSONS)
         elif column.kind == layout.AMOUNT:
-            number = reader.whole_number(cell, minimum=0, maximum=int(rules.MAX_AMOUNT))
+            number = reader.amount(cell, minimum=0, maximum=int(rules.MAX_AMOUNT))
             data[column.key] = None if number is None else Decimal(number)
         elif column.kind == layout.CHOICE:
             data[column.key] = reader.choice(cell, layout.choice_labels(column.choices),

@@ -12,11 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from ...money import parse_nok
 from .common import (
     _DIGITS_WITH_SPACES,
     _FORBIDDEN_IN_TEXT,
@@ -198,6 +200,32 @@ def parse_whole_number(
         number = int(value)
     else:  # dates, times, errors
         raise CellValueError(_("må være et helt tall"))
+    return _in_range(number, minimum=minimum, maximum=maximum)
+
+
+def parse_amount(
+    cell: RawCell, *, minimum: int = 0, maximum: int | None = None, required: bool = False
+) -> int | None:
+    """An amount in whole kroner: a number as `parse_whole_number` takes it, and text the
+    way the web form reads it (tilskudd.money.parse_nok: «12 500», «kr 12 500», «12 500,-»,
+    «60.000»), so what one accepts the other does."""
+    value = cell.value
+    if not isinstance(value, str) or _is_formula(cell) or value.strip().startswith("="):
+        return parse_whole_number(cell, minimum=minimum, maximum=maximum, required=required)
+    try:
+        amount = parse_nok(_unescape_text(value))
+    except ValidationError:
+        raise CellValueError(_("må være et helt tall")) from None
+    if amount is None:  # blank, or nothing but «kr»
+        if required:
+            raise CellValueError(_("må fylles ut"))
+        return None
+    if amount != amount.to_integral_value():
+        raise CellValueError(_("må være et helt tall, uten desimaler"))
+    return _in_range(int(amount), minimum=minimum, maximum=maximum)
+
+
+def _in_range(number: int, *, minimum: int, maximum: int | None) -> int:
     if number < 0 and minimum >= 0:
         raise CellValueError(_("kan ikke være negativt"))
     if number < minimum:
@@ -309,6 +337,13 @@ class CellReader:
         required: bool = False,
     ) -> int | None:
         return self._read(parse_whole_number, cell, None, minimum=minimum, maximum=maximum,
+                          required=required)
+
+    def amount(
+        self, cell: RawCell, *, minimum: int = 0, maximum: int | None = None,
+        required: bool = False,
+    ) -> int | None:
+        return self._read(parse_amount, cell, None, minimum=minimum, maximum=maximum,
                           required=required)
 
     def text(self, cell: RawCell, *, max_length: int, required: bool = False) -> str:
