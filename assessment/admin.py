@@ -10,11 +10,7 @@ import html
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.urls import path
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +22,7 @@ from tilskudd.admin_scoping import (
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 
+from . import admin_cells as cells
 from . import admin_views, services
 from .admin_list import DJANGO_CHECKBOX_LABEL, VALUES, ListRow, ListTexts, RowsChangeList, list_row
 from .admin_paging import KeysFirstPaginator
@@ -44,15 +41,17 @@ from .models import Pot, SubmittedApplication
 from .pot import pots
 
 
-def plain_html(template: str, *texts) -> str:
-    """format_html for the list's cells: the same escaping, html.escape, without the lazy
-    checks and conditional_escape per argument, which were most of a cell's time in the
-    50 rows of the list. A plain str (never SafeData) is escaped by html.escape; anything
-    else as format_html escapes it (conditional_escape: SafeData, anything with __html__
-    and a lazy translation marked safe are left as they are)."""
-    return mark_safe(template.format(*(  # noqa: S308
-        html.escape(text) if text.__class__ is str else conditional_escape(text)
-        for text in texts)))
+def cell_column(cell: Callable[[ListRow], str], **display) -> Callable:
+    """A list column showing `cell` (assessment/admin_cells.py) of the row, for Django's
+    rendering of the list; the row writer (admin_rows) calls the column's `cell` with the
+    page's ListRow itself."""
+
+    @admin.display(**display)
+    def column(model_admin, obj):
+        return mark_safe(cell(list_row(obj)))  # noqa: S308 (admin_cells escapes)
+
+    column.cell = cell
+    return column
 
 
 def money_column(name: str, description) -> Callable:
@@ -182,75 +181,26 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     # --- columns ------------------------------------------------------------------------
 
     def action_checkbox(self, obj):
-        """Django's row checkbox, the same markup (name, value, class and label that the
-        admin's actions script and a screen reader use), without rendering a form widget's
-        three templates for each of the 50 rows."""
-        texts = obj.texts.checkbox if isinstance(obj, ListRow) else gettext(DJANGO_CHECKBOX_LABEL)
-        label = texts.format(html.escape(str(obj)))  # as format_html
-        return mark_safe(  # noqa: S308 (the name and the key escaped, the label as Django's)
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
-            f'value="{html.escape(str(obj.pk))}" class="action-select" aria-label="{label}">')
+        """Django's row checkbox, the same markup, without rendering a form widget's three
+        templates for each of the 50 rows."""
+        if isinstance(obj, ListRow):
+            return mark_safe(cells.checkbox(obj))  # noqa: S308 (admin_cells escapes)
+        label = gettext(DJANGO_CHECKBOX_LABEL).format(html.escape(str(obj)))  # as format_html
+        return mark_safe(cells.checkbox_input(obj.pk, label))  # noqa: S308 (escaped)
 
-    @admin.display(description=_("Referanse"), ordering="reference")
-    def reference_display(self, obj):
-        return plain_html('<span class="nowrap">{}</span>', list_row(obj).reference or "–")
+    action_checkbox.cell = cells.checkbox
 
-    @admin.display(description=_("Søker"), ordering="organisation__name")
-    def organisation_display(self, obj):
-        """The name, and under it the kind and county (one column, so the list fits 1280 px)."""
-        row = list_row(obj)
-        return plain_html('{}<br><span class="help">{}, {}</span>', row.organisation_name,
-                          row.texts.kinds.get(row.organisation_kind, row.organisation_kind),
-                          row.county_name)
-
-    @admin.display(description=_("Status"), ordering="assessment__status")
-    def case_status(self, obj):
-        row = list_row(obj)
-        if row.is_withdrawn:
-            return plain_html('{}<br><span class="help">{}</span>', row.texts.withdrawn,
-                              row.withdraw_reason or "")
-        if not row.has_assessment:
-            return row.texts.not_started
-        if row.is_decided:
-            return row.texts.outcomes.get(row.outcome, row.outcome)
-        return row.texts.statuses.get(row.assessment_status, row.assessment_status)
-
-    @admin.display(description=_("Saksbehandler"))
-    def assigned_display(self, obj):
-        return list_row(obj).assigned_to or "–"
-
-    @admin.display(description=_("Søkt / innstilt / innvilget"), ordering="applied_total")
-    def amounts_display(self, obj):
-        """Applied, recommended and granted in one compact column, one amount a line."""
-        row = list_row(obj)
-        applied, recommended, granted = row.texts.amounts
-        currency = row.texts.currency
-        amounts = (
-            format_nok(row.applied_total, currency=currency),
-            format_nok(row.recommended_total, currency=currency) if row.has_assessment else "–",
-            format_nok(row.granted_total, currency=currency) if row.is_decided else "–",
-        )
-        return mark_safe(  # noqa: S308 (the words escaped once a page, the amounts here)
-            f'<span class="amounts">{applied} {html.escape(amounts[0])}<br>{recommended} '
-            f'{html.escape(amounts[1])}<br>{granted} {html.escape(amounts[2])}</span>')
-
-    @admin.display(description=_("Aksept"))
-    def acceptance_display(self, obj):
-        row = list_row(obj)
-        if not row.is_decided or not row.is_grant:
-            return "–"
-        if row.accepted_at is None:
-            return plain_html("<strong>{}</strong>", row.texts.not_accepted)
-        return row.texts.accepted % {
-            "date": date_format(timezone.localtime(row.accepted_at), "SHORT_DATE_FORMAT")}
-
-    @admin.display(description=_("Prioritet"))
-    def markers_display(self, obj):
-        row = list_row(obj)
-        has = (row.is_rural_district, row.has_mental_health, row.has_decentralised,
-               row.has_supported_programme)
-        return ", ".join(label for label, shown in zip(row.texts.markers, has, strict=True)
-                         if shown) or "–"
+    reference_display = cell_column(cells.reference, description=_("Referanse"),
+                                    ordering="reference")
+    organisation_display = cell_column(cells.organisation, description=_("Søker"),
+                                       ordering="organisation__name")
+    case_status = cell_column(cells.case_status, description=_("Status"),
+                              ordering="assessment__status")
+    assigned_display = cell_column(cells.assigned, description=_("Saksbehandler"))
+    amounts_display = cell_column(cells.amounts, description=_("Søkt / innstilt / innvilget"),
+                                  ordering="applied_total")
+    acceptance_display = cell_column(cells.acceptance, description=_("Aksept"))
+    markers_display = cell_column(cells.markers, description=_("Prioritet"))
 
     # --- actions ------------------------------------------------------------------------
 

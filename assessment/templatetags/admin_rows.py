@@ -1,15 +1,20 @@
-"""The rows of the caseworkers' list, rendered as Django's admin renders them but a row
+"""The table of the caseworkers' list, rendered as Django's admin renders it but a row
 at a time (issue 15): Django's `items_for_result` looks up, formats and escapes each cell
 through the general machinery (a field lookup, `display_for_value`, two `format_html`, a
 `reverse` and the preserved filters per row), which was most of the list's time. Here
-the columns are resolved once per page, the change link is reversed once, and each cell
-is the same `<td class="field-…">` (`<th>` with the link) as Django's, so sorting
+the columns are resolved once per page, the change link is reversed once, a column with
+a `cell` (assessment.admin.cell_column) gives its cell's finished HTML from the page's
+ListRow, and each cell is the same `<td class="field-…">` (`<th>` with the link) as
+Django's; the table around the rows (Django's admin/change_list_results.html: the
+headings from Django's `result_headers`, which rendered through the template were a
+tenth of the page's function calls) is written by `written_results`. So sorting
 headers, the actions checkbox and script, and the markup axe checks are unchanged
-(tests/assessment/test_admin_rows.py compares the two renderings).
+(tests/assessment/test_admin_rows.py and test_admin_results.py compare the renderings).
 
 Used by templates/admin/assessment/submittedapplication/change_list.html; a list that
 Django's rendering would show differently (list_editable, a popup, a column that is not
-a method of the ModelAdmin) falls back to Django's own tag. The list's filters are
+a method of the ModelAdmin) falls back to Django's own tag and template (an override of
+change_list_results.html for this list would not be read). The list's filters are
 written the same way (admin_filter: Django's admin/filter.html, without rendering it ten
 times a page)."""
 
@@ -23,8 +28,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
-    ResultList,
     admin_list_filter,
+    result_headers,
     result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -50,6 +55,8 @@ class Column:
     tag: str  # "th" for the first link, as Django's list
     is_link: bool
     empty: str
+    #: the column's finished HTML of a page's ListRow (assessment.admin.cell_column), or None
+    cell: Callable | None = None
 
 
 def _columns(cl) -> list[Column] | None:
@@ -78,6 +85,7 @@ def _columns(cl) -> list[Column] | None:
             tag="th" if is_link and not linked_before else "td",
             is_link=is_link,
             empty=conditional_escape(getattr(method, "empty_value_display", default_empty)),
+            cell=getattr(method, "cell", None),
         ))
     return columns
 
@@ -118,43 +126,97 @@ def _link(cl, result, before: str, after: str) -> str:
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(result))
 
 
-def rows(cl, columns: list[Column]) -> list[ResultList]:
+def _cell(cl, column: Column, result, before: str, after: str, from_cell: bool) -> str:
+    """One cell of a row as Django's items_for_result writes it."""
+    if from_cell:
+        shown = column.cell(result)
+        css_class = column.css_class
+    else:
+        value = column.method(result)
+        shown = _shown(value, column.empty)
+        css_class = column.css_class
+        if isinstance(value, datetime.date | datetime.time):
+            css_class += " nowrap"
+    if column.is_link:
+        shown = f'<a href="{escape(_link(cl, result, before, after))}">{shown}</a>'
+    return f'<{column.tag} class="{css_class}">{shown}</{column.tag}>'
+
+
+def rows(cl, columns: list[Column]) -> list[str]:
+    """The page's rows, each its cells' HTML: from the columns' cells where every column
+    has one and the page has its ListRows (admin_list.PageRows), else from the columns'
+    methods as Django calls them."""
     before, after = _change_link(cl)
-    made = []
-    for result in getattr(cl.result_list, "rows", cl.result_list):  # admin_list.PageRows
-        parts = []
-        for column in columns:
-            value = column.method(result)
-            shown = _shown(value, column.empty)
-            if column.is_link:
-                shown = f'<a href="{escape(_link(cl, result, before, after))}">{shown}</a>'
-            css_class = column.css_class
-            if isinstance(value, datetime.date | datetime.time):
-                css_class += " nowrap"
-            parts.append(f'<{column.tag} class="{css_class}">{shown}</{column.tag}>')
-        made.append(ResultList(None, [mark_safe("".join(parts))]))  # noqa: S308 (escaped above)
-    return made
+    page = getattr(cl.result_list, "rows", None)
+    from_cells = page is not None and all(column.cell is not None for column in columns)
+    return ["".join([_cell(cl, column, result, before, after, from_cells)
+                     for column in columns])
+            for result in (cl.result_list if page is None else page)]
 
 
-def admin_rows(cl):
-    """Django's result_list context, with the rows made by `rows` where they can be."""
+def _header(header: dict, num_sorted_fields: int) -> str:
+    """One column's heading, as admin/change_list_results.html writes it."""
+    text = header["text"]
+    shown = str(text)
+    shown = shown and shown[0].upper() + shown[1:]  # capfirst
+    if not isinstance(text, SafeData):
+        shown = html.escape(shown)
+    sortoptions = ""
+    if header["sortable"] and header["sort_priority"] > 0:
+        priority = ""
+        if num_sorted_fields > 1:
+            title = gettext("Sorting priority: %(priority_number)s") % {
+                "priority_number": header["sort_priority"]}
+            priority = (f'<span class="sortpriority" title="{title}">'
+                        f'{header["sort_priority"]}</span>')
+        toggle = "ascending" if header["ascending"] else "descending"
+        sortoptions = (
+            f'\n       <div class="sortoptions">\n         <a class="sortremove" '
+            f'href="{escape(header["url_remove"])}" title="{gettext("Remove from sorting")}">'
+            f'</a>\n         {priority}\n         <a href="{escape(header["url_toggle"])}" '
+            f'class="toggle {toggle}" title="{gettext("Toggle sorting")}"></a>\n'
+            f"       </div>\n   ")
+    if header["sortable"]:
+        shown = f'<a href="{escape(header["url_primary"])}">{shown}</a>'
+    else:
+        shown = f"<span>{shown}</span>"
+    return (f'\n<th scope="col"{header["class_attrib"]}>\n   {sortoptions}\n'
+            f'   <div class="text">{shown}</div>\n   <div class="clear"></div>\n</th>')
+
+
+def written_results(cl) -> str | None:
+    """Django's admin/change_list_results.html for the list, written here (its headings
+    by Django's result_headers, its rows by `rows`), or None for a list Django renders
+    otherwise (list_editable, a popup, a column that is not a method of the ModelAdmin)."""
     columns = None if cl.formset or cl.is_popup else _columns(cl)
     if columns is None:
-        return result_list(cl)
-    original = cl.result_list
-    cl.result_list = []  # the headers and hidden fields from Django, the rows from here
-    try:
-        context = result_list(cl)
-    finally:
-        cl.result_list = original
-    context["results"] = rows(cl, columns)
-    return context
+        return None
+    made = rows(cl, columns)
+    if not made:
+        return "\n\n\n"
+    headers = list(result_headers(cl))
+    num_sorted_fields = sum(1 for h in headers if h["sortable"] and h["sorted"])
+    written = "".join(_header(header, num_sorted_fields) for header in headers)
+    body = "".join(f"\n\n<tr>{row}</tr>\n" for row in made)
+    return (f'\n\n\n<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n'
+            f"{written}\n</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>\n\n")
+
+
+class RowsNode(InclusionAdminNode):
+    """Django's result_list tag, its template written by `written_results` where it can."""
+
+    def render(self, context):
+        args, _kwargs = self.get_resolved_arguments(context)
+        written = written_results(args[0])
+        if written is None:
+            return super().render(context)
+        return mark_safe(written)  # noqa: S308 (escaped as the template escapes)
 
 
 @register.tag(name="admin_rows")
 def admin_rows_tag(parser, token):
-    return InclusionAdminNode(parser, token, func=admin_rows,
-                              template_name="change_list_results.html", takes_context=False)
+    return RowsNode(parser, token, func=result_list, template_name="change_list_results.html",
+                    takes_context=False)
 
 
 #: Django's admin/filter.html, whose «By …» is its blocktranslate's message
