@@ -37,6 +37,7 @@ from .access import (
     transition,
     when,
 )
+from .changes import services as change_services
 from .mail import contact_emails
 from .models import (
     LINE_MODELS,
@@ -92,7 +93,12 @@ def report_open(
     application = application_selectors.applications_with_ids([application.pk]).get()
     if user is not None:
         require_membership(user, application.organisation)
-    existing = Report.objects.filter(application=application).first()
+    # A change decision's locks in its order (the change request, then the report), so a
+    # decision at the same time waits for this opening and then moves its lines, or this
+    # opening for the decision and then reads the grant as the decision left it.
+    change_services.lock_pending(application.pk)
+    existing = Report.objects.select_for_update(of=("self",)).filter(
+        application=application).first()
     if existing:
         return existing
     rnd = application.round

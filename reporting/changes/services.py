@@ -32,6 +32,7 @@ from ..models import LINE_MODELS, Report
 from . import letters, rules, selectors
 from .models import (
     ALLOWED_TRANSITIONS,
+    PENDING_STATUSES,
     ChangeLetter,
     ChangeRequest,
     ChangeRequestEvent,
@@ -86,6 +87,15 @@ def _lock(change: ChangeRequest) -> ChangeRequest:
             .select_related("application__organisation__county__office",
                             "application__round__scheme")
             .get(pk=change.pk))
+
+
+def lock_pending(application_id: int) -> ChangeRequest | None:
+    """The application's change request waiting for a decision, if any, locked as a
+    decision locks it, before the report: reporting.services.report_open takes it first
+    too, so an opening and a decision at the same time wait for each other, never deadlock,
+    and the report opens with the lines as the decision leaves them."""
+    return (ChangeRequest.objects.select_for_update(of=("self",))
+            .filter(application_id=application_id, status__in=PENDING_STATUSES).first())
 
 
 def _require_report_open(application_id: int) -> None:
@@ -305,4 +315,4 @@ def _apply_to_report(change: ChangeRequest, report: Report) -> None:
 
 
 __all__ = ["CHANGE_WORKFLOW", "LineChange", "change_request_decide", "change_request_recommend",
-           "change_request_return", "change_request_submit"]
+           "change_request_return", "change_request_submit", "lock_pending"]
