@@ -23,11 +23,22 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         """The user with this e-mail address in any capitals, spaces around it ignored:
         «Kari@Example.no » signs in as kari@example.no (ModelBackend, the admin's sign-in,
-        createsuperuser's check that the address is free)."""
-        return self.get(email__iexact=(username or "").strip())
+        createsuperuser's check that the address is free). Looked up lower-case first, as
+        addresses are stored (the unique index); an older row with capitals is found too,
+        and two rows that differ only in capitals are nobody (no sign-in, not a 500)."""
+        address = (username or "").strip()
+        try:
+            return self.get(email=address.lower())
+        except self.model.DoesNotExist:
+            try:
+                return self.get(email__iexact=address)
+            except self.model.MultipleObjectsReturned:
+                raise self.model.DoesNotExist from None
 
     async def aget_by_natural_key(self, username):
-        return await self.aget(email__iexact=(username or "").strip())
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self.get_by_natural_key)(username)
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:

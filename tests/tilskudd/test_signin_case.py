@@ -96,3 +96,16 @@ def test_the_admins_user_form_stores_the_address_lower_case(admin_client):
     assert taken.context["adminform"].form.errors == {
         "email": ["Bruker med E-post finnes allerede."]}
     assert User.objects.filter(full_name="Per Hansen").count() == 1
+
+
+@pytest.mark.django_db
+def test_two_accounts_that_differ_only_in_capitals_sign_in_nobody_and_give_no_error():
+    """Rows saved with capitals before every write stored lower-case: the lower-case one
+    is found first; two capitalised ones that are not it are nobody, not a 500."""
+    User.objects.create_user(EMAIL, RIGHT, full_name="Kari")
+    upper = User.objects.create_user("x@example.no", RIGHT, full_name="Kari 2")
+    User.objects.filter(pk=upper.pk).update(email="KARI@example.no")
+    assert User.objects.get_by_natural_key("Kari@Example.no").email == "kari@example.no"
+    User.objects.filter(email="kari@example.no").update(email="Kari@EXAMPLE.no")
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("kari@example.no")
