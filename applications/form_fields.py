@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from tilskudd.counts import CountField
 from tilskudd.money import NBSP, parse_nok
 
 from . import rules
@@ -74,6 +75,14 @@ class HeaderAmountField(AmountField):
             super().validate(value)
 
 
+class PersonsField(CountField):
+    """Employees or persons on a line, typed as amounts are («1 000»), up to
+    rules.MAX_PERSONS (said grouped); used through Meta.field_classes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "max_value": rules.MAX_PERSONS})
+
+
 def _shallow(obj):
     """copy.copy(obj) for a plain object (what its __reduce_ex__ makes: a new instance of
     its class with the same __dict__), without the copy module's dispatch."""
@@ -127,5 +136,3 @@ def form_helper(*layout) -> FormHelper:
     helper.layout = Layout(*layout)
     return helper
 
-
-NUMBER_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})

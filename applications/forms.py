@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import line_fields, rules
-from .form_fields import NUMBER_WIDGET, AmountField, CopiedFields, form_helper
+from .form_fields import AmountField, CopiedFields, PersonsField, form_helper
 from .models import PROJECT_CRITERIA, AttachmentKind, BpaLine, CompetenceLine, Project
 
 
@@ -77,8 +77,7 @@ class CompetenceLineForm(LineForm):
         model = CompetenceLine
         fields = ["education_type", "description", "employees", "amount", "is_mental_health",
                   "is_decentralised", "in_supported_programme"]
-        field_classes = {"amount": AmountField}
-        widgets = {"employees": NUMBER_WIDGET}
+        field_classes = {"amount": AmountField, "employees": PersonsField}
         help_texts = {
             "description": gettext_lazy("F.eks. «Videreutdanning i psykisk helsearbeid»."),
             "in_supported_programme": gettext_lazy(
@@ -107,8 +106,7 @@ class BpaLineForm(LineForm):
     class Meta:
         model = BpaLine
         fields = ["role", "persons", "amount"]
-        field_classes = {"amount": AmountField}
-        widgets = {"persons": NUMBER_WIDGET}
+        field_classes = {"amount": AmountField, "persons": PersonsField}
         help_texts = {
             "role": gettext_lazy("Prioritert rekkefølge: arbeidsledere, saksbehandlere, "
                                  "assistenter."),

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tilskudd.counts import CountField
 from tilskudd.money import NBSP, parse_nok
 
 from . import rules
@@ -64,12 +65,9 @@ class UsedAmountField(forms.Field):
             )
 
 
-def persons_field(label) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=rules.MAX_PERSONS,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"invalid": gettext_lazy("Skriv et helt tall, for eksempel 3.")},
-    )
+def persons_field(label) -> CountField:
+    """A count of people, typed as amounts are («1 000»); the limit said grouped."""
+    return CountField(label=label, required=False, max_value=rules.MAX_PERSONS)
 
 
 def _label(model, name: str):

@@ -37,6 +37,11 @@ def nok_currency() -> str:
     return "NOK" if (get_language() or "").startswith("en") else "kr"
 
 
+#: A whole number as people type it (in a verbose pattern), once its spaces are single
+#: ASCII spaces: grouped by spaces or by dots, or not at all (tilskudd.counts reads
+#: counts of people by it too).
+GROUPED_DIGITS = r"[0-9]{1,3}(?:[ ][0-9]{3})+ | [0-9]{1,3}(?:\.[0-9]{3})+ | [0-9]+"
+
 #: What an amount may look like once its spaces are single ASCII spaces and it is in
 #: lower case: ASCII digits only (no exponent, no other script's digits), grouped by
 #: spaces or by dots ("60.000" is sixty thousand in Norwegian) or not at all, a minus
@@ -46,7 +51,7 @@ _AMOUNT = re.compile(
     r"""
     (?:kr\.?[ ]?)?
     (?P<minus>[-\u2212][ ]?)?
-    (?P<whole>[0-9]{1,3}(?:[ ][0-9]{3})+ | [0-9]{1,3}(?:\.[0-9]{3})+ | [0-9]+)
+    (?P<whole>""" + GROUPED_DIGITS + r""")
     (?:[,.](?P<decimals>[0-9]+) | ,[-\u2013])?
     (?:[ ]?kr)?
     """,
