@@ -9,6 +9,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tilskudd.documents.excel.common import FORMULA_TRIGGERS
+
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
 COLUMNS: list[Column] = [
@@ -42,9 +44,9 @@ COLUMNS: list[Column] = [
 
 
 def _cell(value: Any) -> Any:
-    # A spreadsheet runs a cell that starts with = + - @ as a formula; no value made here
-    # does, but a name is text from outside, so guard it the same way.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # A spreadsheet runs a cell that starts with a formula's trigger as a formula; no value
+    # made here does, but a name is text from outside, so guard it as our Excel files do.
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
