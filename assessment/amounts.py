@@ -1,5 +1,6 @@
 """Sums over assessed lines: a case's stored totals (case_totals, the one place they are
-computed) and a correlated subquery for the pot and the inbox."""
+computed), a correlated subquery for the pot and the inbox, and what a later decision
+changed of the granted amounts (granted_changes)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.db.models import DecimalField, F, Func, QuerySet, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 
 from applications.models import BpaLine, CompetenceLine, Project
+from tilskudd.granted import current_grants
 
-from .models import Assessment, LineAssessment, Part
+from .models import Assessment, AssessmentStatus, LineAssessment, Part
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=14, decimal_places=0)
@@ -41,3 +43,26 @@ def store_case_totals(assessment: Assessment) -> None:
     for name, value in stored.items():
         setattr(assessment, name, value)
     Assessment.objects.filter(pk=assessment.pk).update(**stored)
+
+
+def granted_changes(lines: QuerySet[LineAssessment], *names: str, **expressions
+                    ) -> list[tuple[dict, Decimal]]:
+    """The decided lines among `lines` whose amount a later decision, such as an approved
+    change request, has changed (tilskudd.granted): each line's `names` and `expressions`
+    (as values() takes them, with its "part") and how much more is granted on it now than
+    the decision says (less: negative). What is summed from LineAssessment.granted plus
+    these is what is granted now. Two queries, one when nothing changed."""
+    decided = lines.filter(assessment__status=AssessmentStatus.DECIDED)
+    changes = current_grants(decided.values("assessment__application_id"))
+    if not changes:
+        return []
+    found = []
+    for row in decided.filter(assessment__application_id__in=list(changes)).values(
+        "part", "granted", "competence_line_id", "bpa_line_id", "project_id", *names,
+        application=F("assessment__application_id"), **expressions,
+    ).order_by():
+        line_id = row["competence_line_id"] or row["bpa_line_id"] or row["project_id"]
+        now = changes[row["application"]].get((row["part"], line_id))
+        if now is not None and now != (row["granted"] or ZERO):
+            found.append((row, now - (row["granted"] or ZERO)))
+    return found

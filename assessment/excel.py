@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from applications.models import (
+    Application,
     ApplicationStatus,
     CompetenceLine,
     Project,
@@ -23,6 +24,7 @@ from tilskudd.documents.excel.streaming import amount_cell as _amount
 from tilskudd.documents.excel.streaming import flat_text as _flat
 from tilskudd.documents.excel.streaming import header_cells as _header
 from tilskudd.documents.excel.streaming import text_cell as _text
+from tilskudd.granted import current_grants
 from tilskudd.models import OfficeBudget, OrganisationKind
 
 from .amounts import LINE_MODELS
@@ -53,13 +55,21 @@ _PART_FIELDS = {
     Part.PROJECTS: ("title", "topic"),
 }
 _SHARED_FIELDS = (
-    "amount", "reference", "application__organisation__name",
+    "pk", "application_id", "amount", "reference", "application__organisation__name",
     "application__organisation__org_number", "application__organisation__kind",
     "application__organisation__county__name", "line_assessment__id",
     "line_assessment__recommended", "line_assessment__granted",
     "line_assessment__justification", "line_assessment__assessment__status",
     "line_assessment__assessment__outcome",
 )
+
+
+def _applications(budget: OfficeBudget) -> QuerySet[Application]:
+    """The office's submitted applications in the budget's round."""
+    return Application.objects.filter(
+        round_id=budget.round_id, organisation__county__office_id=budget.office_id,
+        status=ApplicationStatus.SUBMITTED,
+    )
 
 
 def _lines(budget: OfficeBudget, part: str):
@@ -69,11 +79,7 @@ def _lines(budget: OfficeBudget, part: str):
         .values("reference")[:1]
     )
     return (
-        LINE_MODELS[part].objects.filter(
-            application__round_id=budget.round_id,
-            application__organisation__county__office_id=budget.office_id,
-            application__status=ApplicationStatus.SUBMITTED,
-        )
+        LINE_MODELS[part].objects.filter(application__in=_applications(budget))
         .annotate(reference=reference)
         .order_by("application__organisation__name", "pk")
         .values(*_SHARED_FIELDS, *_PART_FIELDS[part])
@@ -125,10 +131,13 @@ class _Labels:
 
 
 def round_workbook(budget: OfficeBudget) -> bytes:
-    """The round of one office as .xlsx bytes (one query per part, plus the summary's),
-    written as it is read: flat rows of plain values, cells only for amounts and for text
-    that starts like a formula, so memory stays flat however many lines there are."""
+    """The round of one office as .xlsx bytes (one query per part, plus the summary's and
+    the changed amounts'), written as it is read: flat rows of plain values, cells only for
+    amounts and for text that starts like a formula, so memory stays flat however many
+    lines there are. «Innvilget» is what is granted now: the decision's amount, or the
+    newest approved change request's (tilskudd.granted), as the summary sums it."""
     wb = Workbook(write_only=True)
+    changes = current_grants(_applications(budget).values("pk"))
     ws = wb.create_sheet(_("Linjer"))
     set_column_widths(ws, LINE_WIDTHS)
     ws.freeze_panes = "A2"
@@ -138,6 +147,8 @@ def round_workbook(budget: OfficeBudget) -> bytes:
         part_label = labels.parts[part]
         for row in _lines(budget, part):
             decided = row["line_assessment__assessment__status"] == AssessmentStatus.DECIDED
+            granted = changes.get(row["application_id"], {}).get(
+                (part, row["pk"]), row["line_assessment__granted"])
             ws.append([
                 _flat(ws, row["reference"]),
                 _flat(ws, row["application__organisation__name"]),
@@ -146,7 +157,7 @@ def round_workbook(budget: OfficeBudget) -> bytes:
                 _flat(ws, row["application__organisation__county__name"]),
                 part_label, _flat(ws, labels.line(part, row)), _amount(ws, row["amount"]),
                 _amount(ws, row["line_assessment__recommended"]),
-                _amount(ws, row["line_assessment__granted"] if decided else None),
+                _amount(ws, granted if decided else None),
                 labels.status(row), _flat(ws, row["line_assessment__justification"]),
             ])
 

@@ -11,12 +11,14 @@ class ReportingConfig(AppConfig):
         from tilskudd.carryover import register_carryover_provider
         from tilskudd.figures import register_figures
         from tilskudd.gates import register_submission_gate
+        from tilskudd.granted import register_current_grants
         from tilskudd.inbox import register_inbox_provider, register_office_provider
         from tilskudd.status import Stage, register_stage_provider
 
         from .archive import report_documents
         from .figures import report_figures
         from .gates import overdue_report_gate
+        from .grants import approved_amounts
         from .inbox import report_events, report_items, review_items
         from .repayment_inbox import claim_items, funds_figures, letter_documents, office_items
         from .status import report_stages
@@ -35,6 +37,8 @@ class ReportingConfig(AppConfig):
         register_inbox_provider(items=claim_items)
         register_office_provider(office_items)
         register_carryover_provider(approved_carryover)
+        # an approved change request moves granted money between a grant's lines
+        register_current_grants(approved_amounts)
 
         from .changes.inbox import register as register_change_requests
 

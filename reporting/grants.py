@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from assessment import selectors as assessment_selectors
 
 from .changes.models import ChangeRequest, ChangeStatus
@@ -38,12 +40,18 @@ def grants_for(application_ids: Iterable[int]) -> dict[int, Grant]:
     return found
 
 
-def approved_amounts(application_ids: Iterable[int]) -> dict[int, dict[tuple[str, int], Decimal]]:
+def approved_amounts(
+    application_ids: QuerySet | Iterable[int],
+) -> dict[int, dict[tuple[str, int], Decimal]]:
     """{application id: {(part, line id): amount}} of the newest approved change request
-    of each application that has one; one query (the request names every line)."""
-    ids = list(application_ids)
-    if not ids:
-        return {}
+    of each application that has one; one query (the request names every line), with a
+    queryset of applications (or of their ids) as a subquery. Registered as
+    tilskudd.granted's current grants, for the overviews and exports."""
+    ids = application_ids
+    if not isinstance(ids, QuerySet):
+        ids = list(ids)
+        if not ids:
+            return {}
     approved = (
         ChangeRequest.objects.filter(application_id__in=ids, status=ChangeStatus.APPROVED)
         .order_by("application_id", "-decided_at", "-pk")

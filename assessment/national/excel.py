@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from applications.models import ApplicationStatus, BpaRole, EducationType
+from applications.models import Application, ApplicationStatus, BpaRole, EducationType
 from tilskudd.documents.excel import set_column_widths as _widths
 from tilskudd.documents.excel.streaming import amount_cell as _amount
 from tilskudd.documents.excel.streaming import header_cells as _header
 from tilskudd.documents.excel.streaming import text_cell as _text
+from tilskudd.granted import CurrentGrants, current_grants
 from tilskudd.models import OrganisationKind
 
 from ..amounts import LINE_MODELS, ZERO
@@ -103,7 +104,9 @@ LINE_FIELDS = {
 }
 
 
-def _part_sheet(wb: Workbook, view: NationalView, part: str) -> None:
+def _part_sheet(wb: Workbook, view: NationalView, part: str, changes: CurrentGrants) -> None:
+    """A row per line; «Innvilget» is what is granted now (`changes`: the lines an approved
+    change request has moved since the decision)."""
     ws = wb.create_sheet(sheet_title(part))
     _widths(ws, LINE_WIDTHS)
     ws.freeze_panes = "A2"
@@ -123,13 +126,16 @@ def _part_sheet(wb: Workbook, view: NationalView, part: str) -> None:
             "application__organisation__is_rural_district", *LINE_FIELDS[part], "amount",
             "line_assessment__recommended", "line_assessment__granted",
             "line_assessment__assessment__status", "line_assessment__assessment__outcome",
+            "application__pk", "pk",
         )
     )
     totals = [ZERO, ZERO, ZERO]
     for (office, org, org_number, kind, county, rural, choice, text, persons, applied,
-         recommended, granted, status, outcome) in lines.iterator(chunk_size=CHUNK):
+         recommended, granted, status, outcome, application_id, line_id
+         ) in lines.iterator(chunk_size=CHUNK):
         recommended = recommended if status in RECOMMENDED_STATUSES else None
-        granted = granted if status == AssessmentStatus.DECIDED else None
+        granted = (changes.get(application_id, {}).get((part, line_id), granted)
+                   if status == AssessmentStatus.DECIDED else None)
         totals = [totals[0] + applied, totals[1] + (recommended or ZERO),
                   totals[2] + (granted or ZERO)]
         # The choices' labels are ours and go in as they are; names and descriptions
@@ -146,11 +152,14 @@ def _part_sheet(wb: Workbook, view: NationalView, part: str) -> None:
 
 def national_workbook(view: NationalView) -> bytes:
     """The view's round across all its offices as .xlsx bytes: the summary (as the view
-    shows it) and a sheet per part, one query per part plus the view's."""
+    shows it) and a sheet per part, one query per part plus the view's and the changed
+    amounts' (tilskudd.granted)."""
     wb = Workbook(write_only=True)
     _summary(wb, view)
+    changes = current_grants(Application.objects.filter(
+        application_filter(view.filters), status=ApplicationStatus.SUBMITTED).values("pk"))
     for part in Part.values:
-        _part_sheet(wb, view, part)
+        _part_sheet(wb, view, part, changes)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -20,7 +20,7 @@ from applications.models import Application, ApplicationStatus, Project
 from tilskudd.figures import FigureGroup, FigureScope, figures_for
 from tilskudd.models import Earmark, Office, OfficeBudget, Organisation, OrganisationKind, Round
 
-from ..amounts import LINE_MODELS, ZERO
+from ..amounts import LINE_MODELS, ZERO, granted_changes
 from ..choices import GRANT_OUTCOMES
 from ..models import AssessmentStatus, LineAssessment, Outcome, Part
 from ..rules import GENERAL, earmark_bucket
@@ -176,7 +176,8 @@ def _fill_budgets(found: dict[int, OfficeFigures], filters: Filters) -> dict[str
 
 
 def _fill_amounts(found: dict[int, OfficeFigures], filters: Filters) -> None:
-    """Per part and per earmark of the office's budget (assessment.rules.earmark_bucket)."""
+    """Per part and per earmark of the office's budget (assessment.rules.earmark_bucket);
+    granted as it is now, after any approved change request (amounts.granted_changes)."""
     submitted = application_filter(filters, "application__") & Q(
         application__status=ApplicationStatus.SUBMITTED
     )
@@ -195,14 +196,14 @@ def _fill_amounts(found: dict[int, OfficeFigures], filters: Filters) -> None:
                                 earmark_keys=set(figures.earmarks))
         if bucket != GENERAL:
             figures.earmark_applied[bucket] += row["total"]
+    assessed = LineAssessment.objects.filter(
+        application_filter(filters, "assessment__application__"),
+        assessment__application__status=ApplicationStatus.SUBMITTED,
+    )
+    office = _office_key("assessment__application__")
     lines = (
-        LineAssessment.objects.filter(
-            application_filter(filters, "assessment__application__"),
-            assessment__application__status=ApplicationStatus.SUBMITTED,
-            assessment__status__in=RECOMMENDED_STATUSES,
-        )
-        .values("part", "project__topic", "assessment__status",
-                office=_office_key("assessment__application__"))
+        assessed.filter(assessment__status__in=RECOMMENDED_STATUSES)
+        .values("part", "project__topic", "assessment__status", office=office)
         .annotate(recommended=Sum("recommended"), granted=Sum("granted"))
         .order_by()
     )
@@ -219,6 +220,14 @@ def _fill_amounts(found: dict[int, OfficeFigures], filters: Filters) -> None:
             figures.earmark_recommended[bucket] += recommended
             if decided:
                 figures.earmark_granted[bucket] += granted
+    # granted is what applies now: the decision's, as a change request since moved it
+    for row, more in granted_changes(assessed, "project__topic", office=office):
+        figures = found[row["office"]]
+        figures.granted[row["part"]] += more
+        bucket = earmark_bucket(part=row["part"], topic=row["project__topic"],
+                                earmark_keys=set(figures.earmarks))
+        if bucket != GENERAL:
+            figures.earmark_granted[bucket] += more
 
 
 def _fill_counts(found: dict[int, OfficeFigures], filters: Filters) -> None:

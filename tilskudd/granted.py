@@ -1,0 +1,38 @@
+"""The amounts granted per line as they stand now. A decision grants an amount per line;
+a later decision, such as an approved change request (reporting.changes), may move money
+between the lines. The app that makes those decisions registers a function in its
+AppConfig.ready() (`register_current_grants`); the overviews and exports ask
+`current_grants` once per page (each function runs one query, whatever the number of
+applications), so the app that shows the amounts never imports the app that changed them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+#: (part, line id): the line of an application (competence line, BPA line or project).
+LineKey = tuple[str, int]
+#: {application id: {(part, line id): the amount granted now}}
+CurrentGrants = dict[int, dict[LineKey, Decimal]]
+#: (the applications: a queryset of them or of their ids, or ids) -> their changed lines.
+CurrentGrantsFn = Callable[[QuerySet | Iterable[int]], CurrentGrants]
+_providers: list[CurrentGrantsFn] = []
+
+
+def register_current_grants(fn: CurrentGrantsFn) -> CurrentGrantsFn:
+    if fn not in _providers:
+        _providers.append(fn)
+    return fn
+
+
+def current_grants(applications: QuerySet | Iterable[int]) -> CurrentGrants:
+    """The lines whose granted amount a later decision changed, by application, with the
+    amount that applies now; applications whose decision stands as it was are left out
+    (their lines' amounts are the decision's). A queryset is read as a subquery."""
+    found: CurrentGrants = {}
+    for fn in _providers:
+        for application_id, amounts in fn(applications).items():
+            found.setdefault(application_id, {}).update(amounts)
+    return found
