@@ -132,16 +132,19 @@ def letter_documents(application_ids: list[int]) -> Iterable[ArchiveDocument]:
 
 def funds_figures(scope: FigureScope) -> list[FigureGroup]:
     """Transfers decided and repayment claims per office, for the round's reports. Two
-    queries."""
+    queries. An approved transfer counts whatever its report's status: it stands while the
+    report is sent back for correction (next year's carryover, tilskudd.carryover, still
+    comes from it); a transfer waits for a decision only on a report the office may decide
+    on (transfers.DECIDABLE_REPORT_STATUSES)."""
     reports = _reports(scope)
     transfers = {
         row["office"]: row for row in
-        TransferDecision.objects.filter(report__in=reports, report__status__in=list(
-            DECIDABLE_REPORT_STATUSES))
+        TransferDecision.objects.filter(report__in=reports)
         .values(office=F(f"report__{OFFICE}"))
         .annotate(approved=Sum("amount", filter=Q(status=TransferStatus.APPROVED)),
-                  waiting=Count("pk", filter=Q(status__in=[TransferStatus.PENDING,
-                                                            TransferStatus.PROPOSED])))
+                  waiting=Count("pk", filter=Q(
+                      status__in=[TransferStatus.PENDING, TransferStatus.PROPOSED],
+                      report__status__in=list(DECIDABLE_REPORT_STATUSES))))
         .order_by()
     }
     claims = {
