@@ -184,6 +184,7 @@ def _save_office_memberships(request, user, new, changed, deleted) -> None:
 
 from . import (  # noqa: E402, F401 (their admins)
     audit_admin,
+    axes_admin,
     budget_admin,
     invitation_admin,
     outbox_admin,
