@@ -179,7 +179,7 @@ def test_the_excel_import_still_replaces_the_lines_of_the_parts_it_holds(draft, 
 
 NOTICES = {
     "nb": ("Søknaden er endret i en annen fane", "Søknaden var endret i en annen fane"),
-    "nn": ("Søknaden er endra i ei anna fane", "Søknaden var endra i ei anna fane"),
+    "nn": ("Søknaden er endra i ein annan fane", "Søknaden var endra i ein annan fane"),
     "en": ("The application has been changed in another tab",
            "The application had been changed in another tab"),
 }
