@@ -37,7 +37,8 @@ def share(value: float | None) -> str:
 
 def status_labels() -> dict[str, str]:
     return {
-        "draft": str(ApplicationStatus.DRAFT.label), "not_started": _("Ikke påbegynt"),
+        "draft": str(ApplicationStatus.DRAFT.label),
+        "to_sign": str(ApplicationStatus.TO_SIGN.label), "not_started": _("Ikke påbegynt"),
         "in_progress": _("Under behandling"), "recommended": _("Innstilt"),
         "granted": str(Outcome.GRANTED.label),
         "partly_granted": str(Outcome.PARTLY_GRANTED.label),
