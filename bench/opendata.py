@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 import tracemalloc
+from datetime import timedelta
 
 from run import Timer, bulk_round_args, print_table_header
 
@@ -60,6 +61,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from assessment.opendata.flat import grants_csv
     from assessment.opendata.grants import package_for
@@ -68,7 +70,10 @@ def main() -> None:
     from tests.assessment.national_helpers import bulk_round
     from tests.tilskudd.factories import RoundFactory
 
-    rnd = RoundFactory()
+    # Its application deadline has passed, so its offices publish (publication.py).
+    now = timezone.now()
+    rnd = RoundFactory(opens_at=now - timedelta(days=60),
+                       application_deadline=now - timedelta(days=1))
     start = time.perf_counter()
     made = bulk_round(rnd, offices=args.offices, applications=args.applications,
                       competence_lines=args.competence_lines)

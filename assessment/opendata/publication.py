@@ -1,9 +1,12 @@
 """Which decisions are public, in one place.
 
-An office's decisions in a round are published once the office has finished the round: every
-application submitted to it has a decision, and every decision has its letter made (the
-letter is e-mailed to the applicant when it is made, so a recipient never reads of a grant in
-the open data before their own letter). Only grants are published (granted or partly
+An office's decisions in a round are published once the office has finished the round: the
+round's application deadline has passed (tilskudd.deadlines: the deadline's minute is still
+on time), every application submitted to it has a decision, and every decision has its
+letter made (the letter is e-mailed to the applicant when it is made, so a recipient never
+reads of a grant in the open data before their own letter). Before the deadline an office
+that has decided early is not finished: the next application sent in would take its grants,
+and their ids, out of the files again. Only grants are published (granted or partly
 granted); rejections never are. A round is listed once at least one office has published a
 grant in it; each file says which offices it holds."""
 
@@ -11,11 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus
+from tilskudd import deadlines
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.models import Office, Round
 
@@ -25,10 +31,16 @@ from ..selectors import GRANT_OUTCOMES
 OFFICE = "organisation__county__office_id"
 
 
-def published_offices(round_ids: list[int] | None = None) -> dict[int, set[int]]:
+def published_offices(
+    round_ids: list[int] | None = None, now: datetime | None = None,
+) -> dict[int, set[int]]:
     """{round id: ids of the offices whose decisions in that round are public}, in one
-    query (for every round, or only these)."""
-    applications = Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+    query (for every round, or only these): only rounds whose application deadline has
+    passed by `now`."""
+    applications = Application.objects.filter(
+        status=ApplicationStatus.SUBMITTED,
+        round__application_deadline__lt=deadlines.cutoff(now or timezone.now()),
+    )
     if round_ids is not None:
         applications = applications.filter(round_id__in=round_ids)
     lettered = Q(assessment__status=AssessmentStatus.DECIDED,

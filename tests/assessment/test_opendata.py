@@ -5,12 +5,14 @@ public page that needs no sign-in."""
 import csv
 import io
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import services
 from assessment.models import AssessmentStatus
@@ -32,6 +34,18 @@ def send_letter(assessment, user, capture):
         return services.letter_generate(assessment=assessment, user=user)
 
 
+def close(rnd):
+    """The round's application deadline passed a minute ago: its offices may publish."""
+    rnd.application_deadline = timezone.now() - timedelta(minutes=1)
+    rnd.save(update_fields=["application_deadline"])
+
+
+def reopen(rnd):
+    """The round takes applications again (its deadline a month ahead)."""
+    rnd.application_deadline = timezone.now() + timedelta(days=30)
+    rnd.save(update_fields=["application_deadline"])
+
+
 @pytest.fixture
 def malvik(trondheim):
     return OrganisationFactory(name="Malvik kommune", org_number="", municipality_number="5031",
@@ -45,7 +59,7 @@ def decided_round(
     django_capture_on_commit_callbacks,
 ):
     """Trøndelag: Trondheim granted in part (an internal note on the case), Malvik rejected;
-    Rogaland: Stavanger granted in full. Every letter sent."""
+    Rogaland: Stavanger granted in full. Every letter sent, the application deadline passed."""
     capture = django_capture_on_commit_callbacks
     application = submit(
         trondheim, open_round, signatory,
@@ -68,6 +82,7 @@ def decided_round(
     for case, user in ((trondheim_case, caseworker), (malvik_case, caseworker),
                        (stavanger_case, rogaland_caseworker)):
         send_letter(case, user, capture)
+    close(open_round)
     return {"trondheim": trondheim_case, "malvik": malvik_case, "stavanger": stavanger_case}
 
 
@@ -175,6 +190,7 @@ def test_an_undecided_round_shows_nothing(
 ):
     # Given one case decided but without its letter, and one not decided at all
     decide(application, caseworker, approver)
+    close(open_round)
 
     page = client.get("/apne-data/")
     json_response = client.get(f"/apne-data/kkt/{open_round.year}.json")
@@ -195,6 +211,7 @@ def test_an_office_is_published_only_once_all_its_letters_are_sent(
     send_letter(decide(application, caseworker, approver), caseworker,
                 django_capture_on_commit_callbacks)
     stavanger_case = decide(rogaland_application, rogaland_caseworker, rogaland_approver)
+    close(open_round)
 
     before = published_round("kkt", open_round.year)
     send_letter(stavanger_case, rogaland_caseworker, django_capture_on_commit_callbacks)
@@ -217,6 +234,7 @@ def test_an_office_with_a_case_still_open_is_not_published(
                 django_capture_on_commit_callbacks)
     submit(malvik, open_round, member(malvik, MembershipRole.SIGNATORY,
                                       email="signatur@malvik.example.no"))
+    close(open_round)
 
     assert published_round("kkt", open_round.year) is None
 
@@ -228,6 +246,7 @@ def test_a_recipient_without_an_organisation_number_gets_the_portals_own_id(
     signatory = member(malvik, MembershipRole.SIGNATORY, email="signatur@malvik.example.no")
     case = decide(submit(malvik, open_round, signatory), caseworker, approver)
     send_letter(case, caseworker, django_capture_on_commit_callbacks)
+    close(open_round)
 
     package = package_for(published_round("kkt", open_round.year))
 
@@ -261,12 +280,15 @@ def test_building_a_rounds_grants_takes_the_same_queries_for_one_grant_or_three(
                     django_capture_on_commit_callbacks)
 
     lettered(trondheim)
+    close(open_round)
     published = published_round("kkt", open_round.year)
     with django_assert_num_queries(4):
         assert len(grants_for(published)) == 1
+    reopen(open_round)
     for number, name in (("5031", "Malvik kommune"), ("5035", "Stjørdal kommune")):
         lettered(OrganisationFactory(name=name, org_number="", municipality_number=number,
                                      county=trondheim.county))
+    close(open_round)
     published = published_round("kkt", open_round.year)
     with django_assert_num_queries(4):
         assert len(grants_for(published)) == 3
@@ -285,6 +307,7 @@ def test_the_public_page_reads_the_same_queries_for_one_round_or_two(
     OfficeBudgetFactory(round=earlier, office=trondheim.office)
     send_letter(decide(submit(trondheim, earlier, signatory), caseworker, approver),
                 caseworker, django_capture_on_commit_callbacks)
+    close(earlier)
 
     with django_assert_num_queries(4):
         two = client.get("/apne-data/")
