@@ -1,7 +1,9 @@
 """The report figures of a round per office, for the national view (registered with
-tilskudd.figures in apps.py): reports received, approved, returned and overdue; completed
-education by type and BPA training by role from approved reports; unused funds to be
-transferred or repaid. Five queries, whatever the number of reports."""
+tilskudd.figures in apps.py): reports received, approved, returned and overdue (a report not
+sent by its deadline, and a grant whose report was never opened by the round's: the two the
+overdue gate counts, reporting.gates); completed education by type and BPA training by role
+from approved reports; unused funds to be transferred or repaid. Seven queries (six when
+every grant's report is opened), whatever the number of reports."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from tilskudd.figures import FigureGroup, FigureRow, FigureScope
 
 from .choices import ReportStatus, UnusedChoice
 from .models import Report, ReportBpaLine, ReportCompetenceLine
-from .selectors import UNSENT_STATUSES, deadline_expression
+from .selectors import UNSENT_STATUSES, deadline_expression, overdue_without_report
 
 ZERO = Decimal(0)
 OFFICE = "application__organisation__county__office_id"
@@ -36,6 +38,20 @@ def _reports(scope: FigureScope) -> QuerySet[Report]:
     if scope.rural_district is not None:
         qs = qs.filter(application__organisation__is_rural_district=scope.rural_district)
     return qs
+
+
+def _never_opened_overdue(scope: FigureScope) -> dict[int, int]:
+    """{office id: grants in scope whose report was never opened by the deadline}, in three
+    queries at most (selectors.overdue_without_report, the gate's rule)."""
+    found: dict[int, int] = defaultdict(int)
+    for application in overdue_without_report(scope.now, round_ids=[scope.round_id]):
+        organisation = application.organisation
+        office_id = organisation.county.office_id
+        if ((scope.office_ids is None or office_id in scope.office_ids)
+                and scope.organisation_kind in ("", organisation.kind)
+                and scope.rural_district in (None, organisation.is_rural_district)):
+            found[office_id] += 1
+    return found
 
 
 def _by_office(rows, key: str, value: str) -> dict[str, dict[int, Decimal | int]]:
@@ -62,8 +78,12 @@ def report_figures(scope: FigureScope) -> list[FigureGroup]:
         )
         .order_by()
     }
+    by_key = {key: {office: row[key] for office, row in counts.items()}
+              for key in ("received", "approved", "returned", "overdue")}
+    for office, never_opened in _never_opened_overdue(scope).items():
+        by_key["overdue"][office] = by_key["overdue"].get(office, 0) + never_opened
     status_rows = [
-        FigureRow(key, label, {office: row[key] for office, row in counts.items()})
+        FigureRow(key, label, by_key[key])
         for key, label in (
             ("received", _("Rapporter mottatt")), ("approved", _("Rapporter godkjent")),
             ("returned", _("Rapporter sendt tilbake")), ("overdue", _("Rapporter forsinket")),

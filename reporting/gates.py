@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tilskudd import deadlines
 from tilskudd.gates import Gate
 from tilskudd.models import Organisation, Round
 
@@ -45,9 +44,8 @@ def overdue_report_gate(organisation: Organisation, rnd: Round | None, now: date
     ]
     late += [
         (a.round, a.round.reporting_deadline, reverse("reporting:list"))
-        for a in selectors.granted_without_report(organisation_ids=[organisation.pk])
-        if deadlines.has_passed(a.round.reporting_deadline, now)
-        and (rnd is None or a.round.year < rnd.year)
+        for a in selectors.overdue_without_report(now, organisation_ids=[organisation.pk])
+        if rnd is None or a.round.year < rnd.year
     ]
     if not late:
         return []

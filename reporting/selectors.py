@@ -151,15 +151,31 @@ def report_id_for(application_id: int) -> int | None:
 
 
 def granted_without_report(
-    *, organisation_ids: list[int] | None = None
+    *, organisation_ids: list[int] | None = None, round_ids: list[int] | None = None,
 ) -> list[Application]:
-    """The granted applications (of these organisations) whose report is not opened yet,
-    with organisation and round, newest round first."""
-    granted = grants.granted_application_ids(organisation_ids=organisation_ids)
+    """The granted applications (of these organisations, in these rounds) whose report is
+    not opened yet, with organisation (county, office) and round, newest round first;
+    three queries (two when every report is opened)."""
+    granted = grants.granted_application_ids(organisation_ids=organisation_ids,
+                                             round_ids=round_ids)
     opened = set(Report.objects.filter(application_id__in=granted)
                  .values_list("application_id", flat=True))
     return list(application_selectors.applications_with_ids(
         [pk for pk in granted if pk not in opened]))
+
+
+def overdue_without_report(
+    now: datetime, *, organisation_ids: list[int] | None = None,
+    round_ids: list[int] | None = None,
+) -> list[Application]:
+    """The granted applications whose report was never opened although the round's
+    reporting deadline has passed by `now`: overdue as a report not sent is (`overdue`;
+    without a report there is no extension). The gate and the figures both count these."""
+    return [
+        application for application in granted_without_report(
+            organisation_ids=organisation_ids, round_ids=round_ids)
+        if deadlines.has_passed(application.round.reporting_deadline, now)
+    ]
 
 
 def receipt_of(submission: ReportSubmission) -> ReportReceipt | None:

@@ -10,6 +10,8 @@ import pytest
 
 from reporting import review
 from reporting import services as reporting_services
+from reporting.figures import report_figures
+from reporting.gates import overdue_report_gate
 from tests.reporting.helpers import bpa_line, competence_line, granted, ready_report
 from tests.tilskudd.factories import OrganisationFactory, member
 from tilskudd.figures import FigureScope, figures_for
@@ -87,3 +89,71 @@ def test_the_scope_narrows_the_report_figures(reports, trondheim, rogaland_org):
     assert only_rogaland["reports"]["received"] == {rogaland_org.office.pk: 1}
     assert county_kind["reports"]["overdue"] == {trondheim.office.pk: 1}
     assert county_kind["reports"]["received"] == {trondheim.office.pk: 0}
+
+
+def never_opened(trondheim, rnd, caseworker, approver, name="Malvik kommune", number="5031",
+                 **organisation):
+    """A grant in Trøndelag whose report nobody has opened."""
+    malvik = OrganisationFactory(name=name, org_number="", municipality_number=number,
+                                 county=trondheim.county, **organisation)
+    signatory = member(malvik, MembershipRole.SIGNATORY, email=f"s@{number}.example.no")
+    granted(malvik, rnd, signatory, caseworker, approver)
+    return malvik
+
+
+def test_a_grant_whose_report_was_never_opened_is_overdue_as_the_gate_says(
+    reports, trondheim, rogaland_org, caseworker, approver,
+):
+    # Given Malvik's grant, its report never opened
+    malvik = never_opened(trondheim, reports, caseworker, approver)
+    after_deadline = reports.reporting_deadline + timedelta(days=1)
+
+    # When
+    found = figures(reports)["reports"]
+    in_time = figures_for(FigureScope(round_id=reports.pk, now=reports.reporting_deadline))
+
+    # Then Trøndelag has two overdue: the county municipality's draft and Malvik's grant,
+    # the one the gate stops Malvik for
+    tr, ro = trondheim.office.pk, rogaland_org.office.pk
+    assert len(overdue_report_gate(malvik, None, after_deadline)) == 1
+    assert found["overdue"] == {tr: 2, ro: 1}
+    assert found["received"] == {tr: 1, ro: 1}
+    reports_in_time = next(group for group in in_time if group.key == "reports")
+    assert next(row for row in reports_in_time.rows if row.key == "overdue").by_office == {
+        tr: 0, ro: 0}
+
+
+def test_the_scope_narrows_the_grants_never_reported_on_too(
+    reports, trondheim, rogaland_org, caseworker, approver,
+):
+    never_opened(trondheim, reports, caseworker, approver)
+    never_opened(trondheim, reports, caseworker, approver, name="Frøya kommune",
+                 number="5014", is_rural_district=True)
+    tr, ro = trondheim.office.pk, rogaland_org.office.pk
+
+    assert figures(reports)["reports"]["overdue"] == {tr: 3, ro: 1}
+    assert figures(reports, office_ids=(ro,))["reports"]["overdue"] == {ro: 1}
+    assert figures(reports, organisation_kind=OrganisationKind.COUNTY_MUNICIPALITY)[
+        "reports"]["overdue"] == {tr: 1}
+    assert figures(reports, rural_district=True)["reports"]["overdue"] == {tr: 1}
+    assert figures(reports, rural_district=False)["reports"]["overdue"] == {tr: 2, ro: 1}
+
+
+def test_the_report_figures_take_the_same_queries_for_one_grant_never_reported_or_three(
+    reports, trondheim, caseworker, approver, django_assert_num_queries,
+):
+    scope = FigureScope(round_id=reports.pk, now=reports.reporting_deadline + timedelta(days=1))
+    never_opened(trondheim, reports, caseworker, approver)
+    # the report figures (four) and the grants never reported on (three:
+    # reporting.selectors.overdue_without_report)
+    with django_assert_num_queries(7):
+        report_figures(scope)
+    never_opened(trondheim, reports, caseworker, approver, name="Frøya kommune",
+                 number="5014")
+    never_opened(trondheim, reports, caseworker, approver, name="Hitra kommune",
+                 number="5056")
+
+    with django_assert_num_queries(7):
+        groups = report_figures(scope)
+
+    assert groups[0].rows[3].for_office(trondheim.office.pk) == 4
