@@ -327,3 +327,24 @@ class Pot(OfficeBudget):
         verbose_name = _("ramme og forbruk")
         verbose_name_plural = _("rammer og forbruk")
 
+
+
+class PublishedRecipient(models.Model):
+    """The id an organisation was first published under as a grant's recipient in the open
+    data (assessment.opendata.recipients): written once, by the build of the files that
+    first holds it, and never changed, so that its grants keep one recipient id from one
+    publication to the next even once its organisation number is filled in."""
+
+    organisation = models.OneToOneField(
+        "tilskudd.Organisation", on_delete=models.CASCADE, primary_key=True,
+        related_name="published_recipient", verbose_name=_("organisasjon"),
+    )
+    identifier = models.CharField(_("id i åpne data"), max_length=64)
+    first_published_at = models.DateTimeField(_("først publisert"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mottaker i åpne data")
+        verbose_name_plural = _("mottakere i åpne data")
+
+    def __str__(self) -> str:
+        return self.identifier

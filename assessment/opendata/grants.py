@@ -1,14 +1,16 @@
 """The grants of a published round in the 360Giving Data Standard (schema 1.4): one grant
 per decision that grants something, built from the decisions (assessment.selectors) and the
-applications (applications.selectors) in four queries whatever their number.
+applications (applications.selectors) in four queries whatever their number (two more when
+a recipient is published for the first time, to record its id: .recipients).
 
 What a grant holds, and nothing else: the grant's id (360G-hdir- and the application's
 reference), a title and a description made here from the amounts (never the applicant's
 own text), the amounts applied for and awarded, the date of the decision, the recipient
-(organisation number as NO-BRC-…, name, municipality or county number as location), the
-office that decided and Helsedirektoratet as the owner of the scheme, the scheme and round
-as the grant programme, and NOK. No person is named: contact people, signatories,
-e-mail addresses, telephone numbers, justifications and internal notes never appear."""
+(its id as first published, NO-BRC-… or the portal's own: .recipients; name; municipality
+or county number as location), the office that decided and Helsedirektoratet as the owner
+of the scheme, the scheme and round as the grant programme, and NOK. No person is named:
+contact people, signatories, e-mail addresses, telephone numbers, justifications and
+internal notes never appear."""
 
 from __future__ import annotations
 
@@ -23,36 +25,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import selectors as application_selectors
-from tilskudd.models import Organisation, OrganisationKind, Round
+from tilskudd.models import Organisation, Round
 from tilskudd.money import format_nok
 
 from .. import selectors
 from ..cases import live_reference
 from ..models import Part
 from .publication import PublishedRound, published_grants
+from .recipients import ID_PREFIX, ORG_ID_LIST, recipient_ids
 
-#: The prefix of the identifiers the portal makes (grants; organisations without an
-#: organisation number; the offices). Chosen here, not registered with 360Giving.
-ID_PREFIX = "360G-hdir"
-#: org-id.guide's list code for Brønnøysundregistrene (Enhetsregisteret).
-ORG_ID_LIST = "NO-BRC"
 PROGRAMME_OWNER = {"id": f"{ORG_ID_LIST}-983544622", "name": "Helsedirektoratet"}
 STANDARD_VERSION = "1.4"
 #: The Norwegian Licence for Open Government Data (NLOD) 2.0.
 LICENSE_URL = "https://data.norge.no/nlod/no/2.0"
 CURRENCY = "NOK"
-
-
-def organisation_id(organisation: Organisation) -> str:
-    """NO-BRC-<organisasjonsnummer>; without one (not verified), the portal's own id: the
-    municipality or county number, or the organisation's row."""
-    if organisation.org_number:
-        return f"{ORG_ID_LIST}-{organisation.org_number}"
-    if organisation.municipality_number:
-        return f"{ID_PREFIX}-kommune-{organisation.municipality_number}"
-    if organisation.kind == OrganisationKind.COUNTY_MUNICIPALITY:
-        return f"{ID_PREFIX}-fylkeskommune-{organisation.county.number}"
-    return f"{ID_PREFIX}-organisasjon-{organisation.pk}"
 
 
 def location(organisation: Organisation) -> dict[str, str]:
@@ -105,7 +91,8 @@ def _description(decision: selectors.Decision, application, rnd: Round) -> str:
              "for %(year)s.") % values
 
 
-def _grant(decision: selectors.Decision, application, page_url: str) -> dict[str, Any]:
+def _grant(decision: selectors.Decision, application, recipient_id: str,
+           page_url: str) -> dict[str, Any]:
     rnd = application.round
     organisation = application.organisation
     office = organisation.county.office
@@ -121,7 +108,7 @@ def _grant(decision: selectors.Decision, application, page_url: str) -> dict[str
         "amountAwarded": _number(decision.granted_total),
         "awardDate": _iso(decision.decided_at),
         "recipientOrganization": [{
-            "id": organisation_id(organisation),
+            "id": recipient_id,
             "name": organisation.name,
             "location": [place],
         }],
@@ -137,20 +124,22 @@ def _grant(decision: selectors.Decision, application, page_url: str) -> dict[str
 
 
 def grants_for(published: PublishedRound) -> list[dict[str, Any]]:
-    """The round's published grants, by office and recipient."""
+    """The round's published grants, by office and recipient. Records the id of a recipient
+    published for the first time (.recipients)."""
     rnd = published.round
     ids = list(
         published_grants(rnd.pk, {office.pk for office in published.offices})
         .order_by("application_id").values_list("application_id", flat=True)
     )
     decisions = selectors.decisions_for(ids)
-    applications = application_selectors.applications_with_ids(ids).annotate(
-        reference=live_reference()
-    )
+    applications = application_selectors.applications_with_ids(ids).select_related(
+        "organisation__published_recipient"
+    ).annotate(reference=live_reference())
     page_url = settings.SITE_URL.rstrip("/") + reverse("opendata:index")
-    ordered = sorted(applications, key=lambda a: (a.organisation.county.office.name,
-                                                  a.organisation.name, a.pk))
-    return [_grant(decisions[a.pk], a, page_url) for a in ordered if a.pk in decisions]
+    ordered = [a for a in sorted(applications, key=lambda a: (
+        a.organisation.county.office.name, a.organisation.name, a.pk)) if a.pk in decisions]
+    ids = recipient_ids(a.organisation for a in ordered)
+    return [_grant(decisions[a.pk], a, ids[a.organisation_id], page_url) for a in ordered]
 
 
 @dataclass(frozen=True)
