@@ -48,15 +48,20 @@ def bucket_expression(earmark_keys: set[str]) -> Case:
 
 
 def approved_by_bucket(budget: OfficeBudget, earmark_keys: set[str]) -> dict[str, Decimal]:
-    """What is already granted of the budget, per earmark key and GENERAL."""
-    rows = (
+    """What is granted of the budget now, per earmark key and GENERAL: the decisions, as an
+    approved change request since moved money between their lines (amounts.granted_changes),
+    as the pot page shows it."""
+    lines = (
         lines_of_budget(budget)
         .filter(assessment__status=AssessmentStatus.DECIDED)
         .annotate(bucket=bucket_expression(earmark_keys))
-        .values("bucket")
-        .annotate(total=Sum("granted"))
     )
-    return {row["bucket"]: row["total"] or ZERO for row in rows}
+    found: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in lines.values("bucket").annotate(total=Sum("granted")):
+        found[row["bucket"]] += row["total"] or ZERO
+    for row, more in granted_changes(lines, "bucket"):
+        found[row["bucket"]] += more
+    return dict(found)
 
 
 def earmark_amounts(budget: OfficeBudget) -> dict[str, Decimal]:
