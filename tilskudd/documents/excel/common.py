@@ -61,7 +61,6 @@ LISTS_SHEET = pgettext_lazy("Excel sheet", "Lister")
 # OOXML escapes (_x000D_), as Excel itself does; literal "_xHHHH_" text is escaped too.
 _ESCAPE_NEEDED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
 _LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_DIGITS_WITH_SPACES = re.compile(r"-?[0-9]{1,3}(?: [0-9]{3})+|-?[0-9]+")
 #: What a text cell may not hold: NUL (PostgreSQL cannot store it), lone surrogates (not
 #: UTF-8) and the other C0 control characters, except tab, line feed, carriage return and
 #: the vertical tab and form feed that text pasted from Word carries as line/page breaks.

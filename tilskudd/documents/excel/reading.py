@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from ...counts import parse_count
 from ...money import parse_nok
 from .common import (
-    _DIGITS_WITH_SPACES,
     _FORBIDDEN_IN_TEXT,
     MAX_SCAN_ROWS,
     MAX_UNCOMPRESSED_BYTES,
@@ -175,7 +175,8 @@ def parse_whole_number(
 ) -> int | None:
     """A whole number in [minimum, maximum]; empty gives None (or an error if required).
     Formulas are refused (their cached result is not to be trusted), so are text, dates,
-    decimals and true/false. Text of digits ("60 000") is taken as the number."""
+    decimals and true/false. Text of digits is taken as the web form takes a count
+    ("60 000", "1.000": tilskudd.counts.parse_count)."""
     value = cell.value
     if _is_formula(cell) or (isinstance(value, str) and value.strip().startswith("=")):
         raise CellValueError(_("inneholder en formel; skriv inn tallet"))
@@ -186,10 +187,10 @@ def parse_whole_number(
     if isinstance(value, bool) or cell.data_type == "b":
         raise CellValueError(_("må være et helt tall"))
     if isinstance(value, str):
-        compact = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
-        if not _DIGITS_WITH_SPACES.fullmatch(compact):
-            raise CellValueError(_("må være et helt tall"))
-        number = int(compact.replace(" ", ""))
+        try:  # as the web form reads a count: «60 000», «1.000» (tilskudd.counts)
+            number = parse_count(value)
+        except ValueError:
+            raise CellValueError(_("må være et helt tall")) from None
     elif isinstance(value, int):
         number = value
     elif isinstance(value, float | Decimal):
