@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tilskudd.session_views import signed_out_text
+from tilskudd.session_views import other_user_text, signed_out_text
 
 
 def js_texts() -> dict[str, str]:
@@ -17,6 +17,7 @@ def js_texts() -> dict[str, str]:
         ),
         "not_saved": _("Kunne ikke lagre akkurat nå. Prøv igjen, eller trykk «Lagre»."),
         "signed_out": signed_out_text(),
+        "other_user": other_user_text(),
         "remove_line": _("Fjern linje"),
         "line_removed": _("Linjen er fjernet. Den slettes når søknaden lagres."),
         "line_added": _("En ny linje er lagt til."),

@@ -24,7 +24,7 @@ from tilskudd.documents.responses import is_fetch
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 from tilskudd.selectors import memberships_for_user
-from tilskudd.session_views import signed_out_text
+from tilskudd.session_views import other_user_text, signed_out_text
 
 from . import rules, selectors, services, steps
 from .forms import PART_FORMS, AttachmentForm, build_forms
@@ -54,7 +54,7 @@ JS_TEXTS = {
 
 def _js_texts() -> dict[str, str]:
     return {**{key: _(text) for key, text in JS_TEXTS.items()},
-            "signed_out": signed_out_text()}
+            "signed_out": signed_out_text(), "other_user": other_user_text()}
 
 
 # -- "Mine rapporter" --------------------------------------------------------------------

@@ -81,9 +81,14 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
 def session_token(request: HttpRequest) -> JsonResponse:
     """The CSRF token of the signed-in session as it is now, for a page loaded before a
     sign-in in another tab. A GET that writes nothing (the session is neither saved nor
-    extended); nobody signed in gets no token."""
+    extended); nobody signed in gets no token. Nor does a page made for another user
+    (`?user=`, the page's user id): what it holds was typed by them, and would be saved
+    in the name of whoever signed in since."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    made_for = request.GET.get("user", "")
+    if made_for and made_for != str(request.user.pk):
+        return JsonResponse({"signed_in": True, "other_user": True}, status=409)
     return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})
 
 
@@ -92,6 +97,14 @@ def signed_out_text() -> str:
     `signed_out` in each form's texts): what was typed stays on the page."""
     return _("Ikke lagret fordi du er logget ut. Det du har skrevet, står fortsatt her: logg "
              "inn igjen i en ny fane, og trykk så «Lagre» her.")
+
+
+def other_user_text() -> str:
+    """What a form's script says when a save finds another user signed in since the page
+    was made (static/js/portal.js, `other_user` in each form's texts)."""
+    return _("Ikke lagret fordi en annen bruker har logget inn i en annen fane. Det du har "
+             "skrevet, står fortsatt her: logg inn igjen som deg selv i en ny fane, og trykk "
+             "så «Lagre» her.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

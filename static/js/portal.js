@@ -166,24 +166,29 @@
   // person signed in again elsewhere holds one that is refused (403, code "csrf"). Asks
   // the server for the token of now (tilskudd.session_views.session_token, a GET, at the
   // session dialog's data-token-url) and puts it in every form of the page and in the
-  // session dialog's header. Resolves to the token, or to null when nobody is signed in.
+  // session dialog's header. Only for the user the page was made for (data-user-id):
+  // what it holds is theirs, not to be saved in the name of another who signed in since.
+  // Resolves to { token }, { token: null } when nobody is signed in, or
+  // { token: null, otherUser: true } when someone else is.
   async function renewToken() {
     const dialog = document.getElementById("session-warning");
     const url = dialog && dialog.dataset.tokenUrl;
-    if (!url) return null;
-    const response = await fetch(url, {
+    if (!url) return { token: null };
+    const user = encodeURIComponent(dialog.dataset.userId || "");
+    const response = await fetch(`${url}?user=${user}`, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { "X-Requested-With": "fetch", Accept: "application/json" },
     });
-    if (!response.ok) return null;
-    const body = await response.json();
-    if (!body.signed_in || !body.csrf_token) return null;
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || !body.signed_in || !body.csrf_token) {
+      return { token: null, otherUser: Boolean(body.other_user) };
+    }
     document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach((input) => {
       input.value = body.csrf_token;
     });
     dialog.dataset.csrfToken = body.csrf_token;
-    return body.csrf_token;
+    return { token: body.csrf_token };
   }
 
   // -- Saving a form in the background ------------------------------------------------
@@ -197,8 +202,9 @@
   // options.apply(body, announce) shows what the server answered; options.touched(name)
   // hears of every field the person has been in. Returns { announce, saveNow }.
   // A save refused for an old CSRF token (signed in again in another tab) renews the
-  // token and is sent once more. Signed out, the page says so and keeps what was typed:
-  // it neither posts nor leaves (which would lose it) until a save goes through again.
+  // token and is sent once more. Signed out, or signed in as another user, the page says
+  // so and keeps what was typed: it neither posts nor leaves (which would lose it) until
+  // a save goes through again.
   function autosave(form, t, options) {
     const status = document.getElementById("save-status");
     const url = form.getAttribute("action") || window.location.pathname;
@@ -233,10 +239,12 @@
       try {
         let { response, body } = await post(keepalive);
         if (body.code === "csrf" || response.redirected) {
-          if (!(await renewToken())) {
+          const renewed = await renewToken();
+          if (!renewed.token) {
+            // signed out, or another user signed in: nothing is saved for this page
             signedOut = true;
             dirty = true;
-            announce(t.signed_out || t.not_saved);
+            announce((renewed.otherUser ? t.other_user : t.signed_out) || t.not_saved);
             return;
           }
           ({ response, body } = await post(keepalive));

@@ -74,7 +74,7 @@
         // An old token (signed in again in another tab): portal.js renews it, where loaded.
         const renew = window.Tilskudd && window.Tilskudd.renewToken;
         if (body.code === "csrf" && renew) {
-          if (!(await renew())) {
+          if (!(await renew()).token) {
             expired();
             return;
           }

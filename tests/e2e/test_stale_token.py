@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application
 from tests.e2e.conftest import login, logout
-from tests.e2e.test_application_flow import EDITOR, open_my_applications
+from tests.e2e.test_application_flow import EDITOR, SIGNATORY, open_my_applications
 
 PURPOSE = "Flere ansatte med fagbrev i hjemmetjenesten."
 
@@ -92,3 +92,26 @@ def test_signed_out_in_another_tab_the_form_says_so_and_keeps_the_text(form_page
     expect(status).to_have_text(re.compile(r"^Sist lagret kl\. \d\d:\d\d"))
     expect(page.get_by_role("heading", name="Skjemaet ble ikke sendt")).to_have_count(0)
     assert Application.objects.get().purpose == PURPOSE
+
+
+def test_signed_in_as_a_colleague_in_another_tab_the_form_saves_nothing_in_their_name(
+    form_page,
+):
+    """The colleague is a member of the same organisation, so the server would take the
+    save: the page, made for the editor, asks for no token of theirs (review of e3da7af)."""
+    page = form_page
+    other = page.context.new_page()
+    other.goto("/")
+    logout(other)
+    login(other, SIGNATORY)
+    saves = _autosaves(page)
+
+    page.bring_to_front()
+    page.get_by_label("Formål med tilskuddet").fill(PURPOSE)
+    page.get_by_label("Formål med tilskuddet").press("Tab")
+
+    expect(page.locator("#save-status")).to_have_text(
+        re.compile(r"^Ikke lagret fordi en annen bruker har logget inn i en annen fane\."))
+    assert saves == [403]  # refused with the old token, and not sent again
+    expect(page.get_by_label("Formål med tilskuddet")).to_have_value(PURPOSE)
+    assert Application.objects.get().purpose == ""

@@ -100,3 +100,29 @@ def test_a_person_whose_form_is_refused_still_gets_the_page(editor):
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
     assert "<h1>Skjemaet ble ikke sendt</h1>" in response.content.decode()
+
+
+def test_a_page_made_for_another_user_gets_no_token(editor, trondheim):
+    """Signed in as a colleague in another tab: the page made for the editor must not save
+    what the editor typed in the colleague's name (review of e3da7af)."""
+    colleague = member(trondheim)
+    client = _signed_in_client(colleague)
+
+    refused = client.get(TOKEN, {"user": editor.pk}, **FETCH)
+    own = client.get(TOKEN, {"user": colleague.pk}, **FETCH)
+
+    assert refused.status_code == 409
+    assert refused.json() == {"signed_in": True, "other_user": True}
+    assert "csrftoken" not in refused.cookies
+    assert own.status_code == 200
+    assert own.json()["signed_in"] is True
+    assert len(own.json()["csrf_token"]) == 64
+
+
+def test_the_session_dialog_says_whom_the_page_was_made_for(editor):
+    client = _signed_in_client(editor)
+
+    html = client.get("/").content.decode()
+
+    assert f'data-user-id="{editor.pk}"' in html
+    assert 'data-token-url="/okt/nokkel/"' in html

@@ -12,6 +12,9 @@ register = template.Library()
 def session_warning(context):
     request = context.get("request")
     left = seconds_left(request) if request is not None else None
+    user = getattr(request, "user", None)
     return {"expires_in": left, "lead": warning_seconds(),
             "csrf_token": context.get("csrf_token"),
+            # whom the page was made for: a renewed token is only for them (portal.js)
+            "user_id": user.pk if user is not None and user.is_authenticated else "",
             "next_path": request.get_full_path() if request is not None else ""}
