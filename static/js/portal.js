@@ -198,7 +198,7 @@
   // Saves `form` in the background (POST with action=autosave, answered with JSON) after
   // the person stops typing and when a field loses focus; one request at a time, so what
   // one save creates (the ids of new lines) comes back before the next. "Lagre" waits for
-  // a save under way; leaving through a [data-save-first] form or link saves first.
+  // a save under way (or makes one of what is not saved yet, sent with Enter); leaving through a [data-save-first] form or link saves first.
   // options.apply(body, announce) shows what the server answered; options.touched(name)
   // hears of every field the person has been in. Returns { announce, saveNow }.
   // A save refused for an old CSRF token (signed in again in another tab) renews the
@@ -297,8 +297,10 @@
     });
     form.addEventListener("submit", (event) => {
       window.clearTimeout(timer);
-      if (saving || signedOut) {
-        // after the save under way; signed out, after a save that finds them signed in
+      if (saving || signedOut || dirty) {
+        // after the save under way; signed out, after a save that finds them signed in;
+        // typed on and sent with Enter (no focusout saved it), after a save that renews an
+        // old token, so the post does not meet the 403 page with what was typed
         event.preventDefault();
         const submitter = event.submitter;
         const first = saving || (dirty = true, save());

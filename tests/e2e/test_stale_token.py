@@ -115,3 +115,22 @@ def test_signed_in_as_a_colleague_in_another_tab_the_form_saves_nothing_in_their
     assert saves == [403]  # refused with the old token, and not sent again
     expect(page.get_by_label("Formål med tilskuddet")).to_have_value(PURPOSE)
     assert Application.objects.get().purpose == ""
+
+
+def test_typed_and_sent_with_enter_after_signing_in_again_the_form_goes_through(form_page):
+    """Enter in a field sends the form with no focusout to save it first: the save that
+    renews the token goes first, not the post with the old one (review of e3da7af)."""
+    page = form_page
+    other = page.context.new_page()
+    other.goto("/")
+    logout(other)
+    login(other, EDITOR)
+
+    page.bring_to_front()
+    field = page.get_by_label("Kontaktperson", exact=True)
+    field.fill("Kari Kontakt")
+    with page.expect_navigation():
+        field.press("Enter")
+
+    expect(page.get_by_role("heading", name="Skjemaet ble ikke sendt")).to_have_count(0)
+    assert Application.objects.get().contact_name == "Kari Kontakt"
