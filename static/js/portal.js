@@ -198,7 +198,8 @@
   // Saves `form` in the background (POST with action=autosave, answered with JSON) after
   // the person stops typing and when a field loses focus; one request at a time, so what
   // one save creates (the ids of new lines) comes back before the next. "Lagre" waits for
-  // a save under way (or makes one of what is not saved yet, sent with Enter); leaving through a [data-save-first] form or link saves first.
+  // a save under way (or makes one of what is not saved yet, sent with Enter); leaving
+  // through a [data-save-first] form or link saves first.
   // options.apply(body, announce) shows what the server answered; options.touched(name)
   // hears of every field the person has been in. Returns { announce, saveNow }.
   // A save refused for an old CSRF token (signed in again in another tab) renews the
