@@ -10,11 +10,13 @@ of both and their ratio: one process and one machine load for both, which a busy
 needs to show a 10 % change. With --worker-gc, the same for the garbage collector as the web
 has it (running through the render) against the worker's pool process (paused while a
 document is made, the young generations collected after it: tilskudd.documents.pdf), which
-is how every other figure is made.
+is how every other figure is made. With --pdf-a, the same for the documents as PDF/A-2a
+(as the worker makes them, tilskudd.documents.pdf.PDF_VARIANT) against plain tagged PDFs
+(no variant): what the archive's format costs.
 
 Run with `make bench-pdf` (a throw-away SQLite database).
 
-    python bench/pdf.py [--repeat 7] [--stock-sheet] [--worker-gc]
+    python bench/pdf.py [--repeat 7] [--stock-sheet] [--worker-gc] [--pdf-a]
 """
 
 from __future__ import annotations
@@ -83,6 +85,19 @@ def _web_collector():
         yield
     finally:
         pdf._collector["paused"] = True
+
+
+@contextlib.contextmanager
+def _no_pdf_variant():
+    """Plain tagged PDFs, not PDF/A: no XMP metadata, output intent or file identifier."""
+    from tilskudd.documents import pdf
+
+    ours = pdf.PDF_VARIANT
+    pdf.PDF_VARIANT = None
+    try:
+        yield
+    finally:
+        pdf.PDF_VARIANT = ours
 
 
 def _pages(data: bytes) -> int:
@@ -243,6 +258,11 @@ def main() -> None:
         action="store_true",
         help="also the garbage collector as the web has it, interleaved: CPU ms a page of both",
     )
+    parser.add_argument(
+        "--pdf-a",
+        action="store_true",
+        help="also plain tagged PDFs (no PDF/A), interleaved: CPU ms a page of both",
+    )
     args = parser.parse_args()
     setup_django()
 
@@ -279,6 +299,12 @@ def main() -> None:
             print(
                 f"{'  cpu ms/page, web collector → worker':46} {'':>6} {web / pages:>8.1f}"
                 f" {worker / pages:>8.1f} {worker / web:>11.0%}"
+            )
+        if args.pdf_a:
+            pdf_a, plain = _interleaved_cpu_ms(render, args.repeat, _no_pdf_variant)
+            print(
+                f"{'  cpu ms/page, tagged → PDF/A-2a':46} {'':>6} {plain / pages:>8.1f}"
+                f" {pdf_a / pages:>8.1f} {pdf_a / plain:>11.0%}"
             )
 
 

@@ -7,7 +7,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from tests.pdf import pdf_structure, pdf_text
-from tilskudd.documents.pdf import font_config, html_to_pdf
+from tilskudd.documents.pdf import PDF_VARIANT, font_config, html_to_pdf
 
 HTML_PAGE = (
     "<!doctype html><html lang='nb'><head><meta charset='utf-8'><title>Kvittering</title>"
@@ -31,7 +31,9 @@ def test_the_kept_configuration_makes_the_same_tagged_pdf_as_a_fresh_one():
     html_to_pdf(HTML_PAGE)  # the kept configuration has now served a document before
 
     kept = html_to_pdf(HTML_PAGE)
-    fresh = HTML(string=HTML_PAGE).write_pdf(pdf_tags=True, font_config=FontConfiguration())
+    fresh = HTML(string=HTML_PAGE).write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True, font_config=FontConfiguration()
+    )
 
     assert kept == fresh
     assert pdf_text(kept) == "Kvittering Søknaden er mottatt."

@@ -12,6 +12,7 @@ from tests.pdf import pdf_pages
 from tilskudd.documents.pdf import (
     DOCUMENT_CSS_MARK,
     DOCUMENT_CSS_TEMPLATE,
+    PDF_VARIANT,
     STATIC_BASE_URL,
     document_css,
     font_config,
@@ -51,10 +52,12 @@ def test_a_document_is_styled_by_the_kept_sheet_as_by_a_fresh_one():
     kept = html_to_pdf(html)
     fresh = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
     fresh = fresh.write_pdf(
-        stylesheets=[CSS(string=source)], pdf_tags=True, font_config=font_config()
+        stylesheets=[CSS(string=source)], pdf_variant=PDF_VARIANT, pdf_tags=True,
+        font_config=font_config(),
     )
     unstyled = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
-    unstyled = unstyled.write_pdf(pdf_tags=True, font_config=font_config())
+    unstyled = unstyled.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                  font_config=font_config())
 
     assert kept == fresh
     assert kept != unstyled

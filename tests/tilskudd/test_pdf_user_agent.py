@@ -11,6 +11,7 @@ from weasyprint.html import UA, UA_STYLESHEET
 
 from tests.pdf import pdf_structure, pdf_text
 from tilskudd.documents.pdf import (
+    PDF_VARIANT,
     STATIC_BASE_URL,
     document_css,
     font_config,
@@ -53,7 +54,8 @@ def test_a_document_is_the_pdf_weasyprints_own_sheet_makes():
 
     ours = html_to_pdf(html)
     stock = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher())
-    stock = stock.write_pdf(stylesheets=[document_css()], pdf_tags=True, font_config=font_config())
+    stock = stock.write_pdf(stylesheets=[document_css()], pdf_variant=PDF_VARIANT,
+                            pdf_tags=True, font_config=font_config())
 
     assert ours == stock
     assert "Vedlegg 1" in pdf_text(ours)

@@ -226,6 +226,13 @@ def _collection_after():
         gc.collect(1)  # what the document left in cycles: not the old generation
 
 
+#: The documents go to the body's archive, which takes PDF/A-2 (Noark 5, Arkivverket's
+#: list of formats): conformance A, which is B (fonts embedded, an sRGB output intent, the
+#: PDF/A identification in the XMP metadata) and tagged, the structure tree a screen reader
+#: reads (WCAG covers the documents the portal makes too).
+PDF_VARIANT = "pdf/a-2a"
+
+
 def html_to_pdf(html: str) -> bytes:
     # WeasyPrint is imported when the first document is made: loading Pango is slow, and
     # only workers need it.
@@ -233,12 +240,15 @@ def html_to_pdf(html: str) -> bytes:
         _document_classes.append(_document_class())
     stylesheets = [document_css()] if DOCUMENT_CSS_MARK in html else None
     with _collection_after():
-        # Tagged (a structure tree with headings, tables and reading order) so that a
-        # screen reader can read the documents the portal makes: WCAG covers them too.
         document = _document_classes[0](
             string=html, base_url=STATIC_BASE_URL, url_fetcher=static_only_fetcher()
         )
-        return document.write_pdf(stylesheets=stylesheets, pdf_tags=True, font_config=font_config())
+        return document.write_pdf(
+            stylesheets=stylesheets,
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,  # pdf/a-2a sets it too; said here for a reader of this call
+            font_config=font_config(),
+        )
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
