@@ -31,6 +31,9 @@ from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
+#: Django's «Show all» of admin/pagination.html, translated by Django's catalogue (named
+#: here, not written in gettext(), so that makemessages leaves it to Django's)
+SHOW_ALL = "Show all"
 #: stands for the page's number in the pagination's links, made once a page
 PAGE_PLACEHOLDER = "PAGE0PLACEHOLDER0PAGE"
 #: Django's block actions-form of admin/actions.html
@@ -121,7 +124,7 @@ def list_pagination(cl) -> SafeString:
     count = cl.result_count
     name = opts.verbose_name if count == 1 else opts.verbose_name_plural
     show_all = context["show_all_url"]
-    show_all = (f'<a href="{escape(show_all)}" class="showall">{gettext("Show all")}</a>'
+    show_all = (f'<a href="{escape(show_all)}" class="showall">{gettext(SHOW_ALL)}</a>'
                 if show_all else "")
     return mark_safe(  # noqa: S308 (escaped as the template escapes)
         f'\n\n<p class="paginator">\n{links}\n{conditional_escape(localize(count))} '

@@ -46,6 +46,11 @@ register = template.Library()
 #: stands for the primary key in the change link, reversed once per page
 PK_PLACEHOLDER = "PK0PLACEHOLDER0PK"
 PLAIN_KEY = re.compile(r"[\w.~-]+", re.ASCII)
+#: Django's texts of admin/change_list_results.html, translated by Django's catalogue (named
+#: here, not written in gettext(), so that makemessages leaves them to Django's)
+SORTING_PRIORITY = "Sorting priority: %(priority_number)s"
+REMOVE_SORTING = "Remove from sorting"
+TOGGLE_SORTING = "Toggle sorting"
 
 
 @dataclass(frozen=True)
@@ -165,16 +170,16 @@ def _header(header: dict, num_sorted_fields: int) -> str:
     if header["sortable"] and header["sort_priority"] > 0:
         priority = ""
         if num_sorted_fields > 1:
-            title = gettext("Sorting priority: %(priority_number)s") % {
+            title = gettext(SORTING_PRIORITY) % {
                 "priority_number": header["sort_priority"]}
             priority = (f'<span class="sortpriority" title="{title}">'
                         f'{header["sort_priority"]}</span>')
         toggle = "ascending" if header["ascending"] else "descending"
         sortoptions = (
             f'\n       <div class="sortoptions">\n         <a class="sortremove" '
-            f'href="{escape(header["url_remove"])}" title="{gettext("Remove from sorting")}">'
+            f'href="{escape(header["url_remove"])}" title="{gettext(REMOVE_SORTING)}">'
             f'</a>\n         {priority}\n         <a href="{escape(header["url_toggle"])}" '
-            f'class="toggle {toggle}" title="{gettext("Toggle sorting")}"></a>\n'
+            f'class="toggle {toggle}" title="{gettext(TOGGLE_SORTING)}"></a>\n'
             f"       </div>\n   ")
     if header["sortable"]:
         shown = f'<a href="{escape(header["url_primary"])}">{shown}</a>'
