@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.admin.views.main import ChangeList
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from applications.models import ApplicationStatus
 from tilskudd.models import OrganisationKind
@@ -52,6 +52,16 @@ class ListTexts:
 
     @classmethod
     def now(cls) -> ListTexts:
+        """The texts in the active language, made once a language and kept (they are the
+        catalogues' words and the currency's, which only the language changes)."""
+        language = get_language()
+        texts = _TEXTS.get(language)
+        if texts is None:
+            texts = _TEXTS[language] = cls.made()
+        return texts
+
+    @classmethod
+    def made(cls) -> ListTexts:
         return cls(
             amounts=(html.escape(gettext("Søkt")), html.escape(gettext("Innstilt")),
                      html.escape(gettext("Innvilget"))),
@@ -63,6 +73,10 @@ class ListTexts:
             markers=(gettext("Distrikt"), gettext("Psykisk helse"), gettext("Desentralisert"),
                      gettext("Støttet utdanning")),
         )
+
+
+#: the texts by language (ListTexts.now)
+_TEXTS: dict[str | None, ListTexts] = {}
 
 
 def _labels(choices) -> dict[str, str]:

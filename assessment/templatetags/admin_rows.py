@@ -51,6 +51,8 @@ PLAIN_KEY = re.compile(r"[\w.~-]+", re.ASCII)
 SORTING_PRIORITY = "Sorting priority: %(priority_number)s"
 REMOVE_SORTING = "Remove from sorting"
 TOGGLE_SORTING = "Toggle sorting"
+#: what iri_to_uri (urllib's quote with its safe characters) leaves as it is
+URI_AS_IT_IS = re.compile(r"[A-Za-z0-9_.~/#%\[\]=:;$&()+,!?*@'-]*")
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,13 @@ def _link(cl, result, before: str, after: str) -> str:
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(result))
 
 
-def _cell(cl, column: Column, result, before: str, after: str, from_cell: bool) -> str:
-    """One cell of a row as Django's items_for_result writes it."""
-    if from_cell:
-        shown = column.cell(result)
-        css_class = column.css_class
-    else:
-        value = column.method(result)
-        shown = _shown(value, column.empty)
-        css_class = column.css_class
-        if isinstance(value, datetime.date | datetime.time):
-            css_class += " nowrap"
+def _cell(cl, column: Column, result, before: str, after: str) -> str:
+    """One cell of a row as Django's items_for_result writes it, from the column's method."""
+    value = column.method(result)
+    shown = _shown(value, column.empty)
+    css_class = column.css_class
+    if isinstance(value, datetime.date | datetime.time):
+        css_class += " nowrap"
     if column.is_link:
         shown = f'<a href="{escape(_link(cl, result, before, after))}">{shown}</a>'
     return f'<{column.tag} class="{css_class}">{shown}</{column.tag}>'
@@ -153,10 +151,30 @@ def rows(cl, columns: list[Column]) -> list[str]:
     methods as Django calls them."""
     before, after = _change_link(cl)
     page = getattr(cl.result_list, "rows", None)
-    from_cells = page is not None and all(column.cell is not None for column in columns)
-    return ["".join([_cell(cl, column, result, before, after, from_cells)
-                     for column in columns])
+    if page is not None and all(column.cell is not None for column in columns):
+        return _rows_from_cells(cl, columns, page, before, after)
+    return ["".join([_cell(cl, column, result, before, after) for column in columns])
             for result in (cl.result_list if page is None else page)]
+
+
+def _rows_from_cells(cl, columns: list[Column], page, before: str, after: str) -> list[str]:
+    """`rows` from the columns' cells: each cell's tags made once a page, and the change
+    link of a row whose key is a number (as quote and reverse leave it) made from the
+    page's link escaped once."""
+    parts = [(f'<{c.tag} class="{c.css_class}">', c.cell, f"</{c.tag}>", c.is_link)
+             for c in columns]
+    link_before, link_after = f'<a href="{escape(before)}', f'{escape(after)}">'
+    made = []
+    for row in page:
+        key = getattr(row, cl.pk_attname)
+        if key.__class__ is int:
+            link = f"{link_before}{key}{link_after}"
+        else:  # a key reverse() may quote: Django's own way
+            link = f'<a href="{escape(_link(cl, row, before, after))}">'
+        made.append("".join([
+            f"{start}{link}{cell(row)}</a>{end}" if is_link else f"{start}{cell(row)}{end}"
+            for start, cell, end, is_link in parts]))
+    return made
 
 
 def _header(header: dict, num_sorted_fields: int) -> str:
@@ -229,10 +247,21 @@ FILTER_TEMPLATE = "admin/filter.html"
 FILTER_TITLE = " By %(filter_title)s "
 
 
+def _href(url) -> str:
+    """`url|iri_to_uri` escaped, as the template writes a choice's link: a plain str of
+    the characters iri_to_uri leaves as they are (every query string urlencode makes)
+    escaped as it is."""
+    if url.__class__ is str and URI_AS_IT_IS.fullmatch(url):
+        return html.escape(url)
+    return escape(iri_to_uri(url))
+
+
 def _filter_choice(choice) -> str:
     selected = ' class="selected"' if choice["selected"] else ""
-    return (f'\n    <li{selected}>\n    <a href="{escape(iri_to_uri(choice["query_string"]))}">'
-            f'{conditional_escape(choice["display"])}</a></li>\n  ')
+    display = choice["display"]
+    shown = html.escape(display) if display.__class__ is str else conditional_escape(display)
+    return (f'\n    <li{selected}>\n    <a href="{_href(choice["query_string"])}">'
+            f"{shown}</a></li>\n  ")
 
 
 @register.simple_tag

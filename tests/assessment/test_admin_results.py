@@ -2,8 +2,8 @@
 assessment.templatetags.admin_rows.written_results and its cells by assessment/admin_cells.py
 are Django's admin/change_list_results.html as Django renders it from the page's model
 instances (items_for_result per cell), for lists sorted by one and by two columns,
-filtered, searched, on page 3, withdrawn and empty, in nb, nn and en; and the list takes
-the queries it took before."""
+filtered, searched, on page 3, withdrawn and empty, in nb, nn and en; the cells' words are
+kept for each language; and the list takes the queries it took before."""
 
 import pytest
 from django.contrib.admin.templatetags.admin_list import result_list
@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from assessment.admin_list import ListTexts
 from assessment.templatetags.admin_rows import written_results
 from tests.tilskudd.factories import UserFactory
 
@@ -85,3 +86,18 @@ def test_the_list_takes_the_queries_it_took(
         response = client.get(reverse(CHANGELIST), params)
 
     assert response.status_code == 200
+
+
+def test_the_cells_words_are_kept_for_each_language():
+    with translation.override("nb"):
+        nb = ListTexts.now()
+        nb_again = ListTexts.now()
+        nb_made = ListTexts.made()
+    with translation.override("en"):
+        en = ListTexts.now()
+        en_made = ListTexts.made()
+
+    assert nb is nb_again
+    assert nb == nb_made and en == en_made
+    assert (nb.currency, en.currency) == ("kr", "NOK")
+    assert en.amounts[0] == "Applied for" and nb.amounts[0] == "Søkt"
