@@ -4,12 +4,13 @@ the rest), what is granted of it, and the summary of the pot page and the pot li
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Sum, Value, When
 
-from applications.models import Application, ApplicationStatus
+from applications.models import Application, ApplicationStatus, Project
 from tilskudd.models import Earmark, Office, OfficeBudget, Round
 
 from . import rules
@@ -70,6 +71,62 @@ def earmark_amounts(budget: OfficeBudget) -> dict[str, Decimal]:
     for key, amount in Earmark.objects.filter(budget=budget).values_list("key", "amount"):
         amounts[key] += amount
     return dict(amounts)
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A part of the pot (an earmark by its key, or the rest: GENERAL) that moving granted
+    money would overspend: it holds `amount`, `granted` of it is granted now, `after`
+    would be."""
+
+    key: str
+    name: str
+    amount: Decimal
+    granted: Decimal
+    after: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.granted
+
+    @property
+    def earmarked(self) -> bool:
+        return self.key != rules.GENERAL
+
+
+def overruns_after_move(budget: OfficeBudget, moves: Mapping[tuple[str, int], Decimal]
+                        ) -> list[Overrun]:
+    """The parts of the pot a later decision that moves money between a decision's lines
+    would overspend, as an approval would (services._check_pot): `moves` is how much more
+    each line, (part, the application's competence line, BPA line or project id), would be
+    granted (less: negative). Only a part that would be granted more is asked, as an
+    approval asks only the parts it uses. The caller holds the pot's lock
+    (services.pot_lock), so what is granted is read after any approval it waited for."""
+    earmarks = list(Earmark.objects.filter(budget=budget).order_by("name"))
+    names: dict[str, list[str]] = defaultdict(list)
+    amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for e in earmarks:
+        names[e.key].append(e.name)
+        amounts[e.key] += e.amount
+    keys = set(amounts)
+    project_ids = [line_id for part, line_id in moves if part == rules.EARMARKABLE_PART]
+    topics = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "topic"))
+    more: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (part, line_id), amount in moves.items():
+        topic = topics.get(line_id) if part == rules.EARMARKABLE_PART else None
+        more[rules.earmark_bucket(part=part, topic=topic, earmark_keys=keys)] += amount
+    growing = {key: amount for key, amount in more.items() if amount > 0}
+    if not growing:
+        return []
+    granted = approved_by_bucket(budget, keys)
+    holds = {**amounts, rules.GENERAL: budget.pot - sum(amounts.values(), ZERO)}
+    found = []
+    for key, amount in sorted(growing.items()):
+        now = granted.get(key, ZERO)
+        if now + amount > holds[key]:
+            found.append(Overrun(key=key, name=", ".join(names.get(key, [])),
+                                 amount=holds[key], granted=now, after=now + amount))
+    return found
 
 
 @dataclass(frozen=True)

@@ -37,18 +37,21 @@ from .cases import (
 )
 from .models import AllocationLetter, Assessment, AssessmentStatus, Part
 from .pot import (
+    Overrun,
     approved_by_bucket,
     bucket_expression,
     budget_for,
     counts_against_pot,
     earmark_amounts,
     lines_of_budget,
+    overruns_after_move,
     pot_summary,
     pots,
 )
 
 __all__ = [
-    "LINE_MODELS", "Decision", "GrantedLine", "application_for_case", "approved_by_bucket",
+    "LINE_MODELS", "Decision", "GrantedLine", "Overrun", "application_for_case",
+    "approved_by_bucket", "overruns_after_move",
     "bucket_expression", "budget_for", "case_for", "case_lines", "counts_against_pot",
     "decision_for", "decision_for_member", "decisions_for", "decisions_for_member",
     "earmark_amounts", "granted_amounts", "granted_application_ids", "latest_letter",

@@ -53,6 +53,7 @@ __all__ = [
     "ASSESSMENT_WORKFLOW", "LineInput", "ServiceError",
     "assessment_approve", "assessment_assign", "assessment_open", "assessment_recommend",
     "assessment_return", "assessment_save", "grant_accept", "letter_generate", "office_of",
+    "pot_lock",
 ]
 
 CRITERIA = [key for key, _label in CRITERION_CHOICES]
@@ -290,7 +291,14 @@ def assessment_return(*, assessment: Assessment, user: User, comment: str) -> As
 
 
 def _lock_budget(assessment: Assessment) -> OfficeBudget:
-    application = assessment.application
+    return pot_lock(application=assessment.application)
+
+
+def pot_lock(*, application: Application) -> OfficeBudget:
+    """The application's pot (its office's budget for its round), locked in the caller's
+    transaction. An approval takes it, and so does a later decision that moves granted
+    money between the parts of the pot (reporting.changes), before it asks
+    selectors.overruns_after_move."""
     office = application.organisation.county.office
     try:
         # The row lock serialises approvals against one pot: a second approver waits here

@@ -1,7 +1,9 @@
 """The rules of a change request, each in one place: the deadline (the round's, by default
 1 October of the grant year at 23:59 Oslo time, its whole minute included like every
-deadline) and what a request must hold (a reason, amounts of whole kroner that add up to
-the grant exactly: a change moves money, it never adds any)."""
+deadline), what a request must hold (a reason, amounts of whole kroner that add up to
+the grant exactly: a change moves money, it never adds any), and why an approval may not
+move money into an earmark, or into the pot's rest, beyond what it holds (which parts
+would be overspent is the pot's rule: assessment.selectors.overruns_after_move)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -18,6 +21,9 @@ from tilskudd.models import Round
 from tilskudd.money import format_nok
 
 from ..rules import MAX_AMOUNT, MAX_TEXT_LENGTH, RuleError
+
+if TYPE_CHECKING:
+    from assessment.selectors import Overrun
 
 OSLO = ZoneInfo("Europe/Oslo")
 #: The default deadline: this day of the grant year, at 23:59 Oslo time.
@@ -108,3 +114,18 @@ def check_request(lines: Sequence[AskedLine], granted_total: Decimal, reason: st
         ) % words
         errors.append(RuleError(SECTION, message, field=amount_field(moved.part, moved.line_id)))
     return errors
+
+
+def pot_refusal(overrun: Overrun) -> str:
+    """Why the approval is refused: the part of the pot (an earmark, or the rest) that the
+    change would overspend, what it holds, what would be granted of it and what is left."""
+    words = {"name": overrun.name, "amount": format_nok(overrun.amount),
+             "after": format_nok(overrun.after), "over": format_nok(overrun.after - overrun.amount),
+             "left": format_nok(max(overrun.left, Decimal(0)))}
+    if not overrun.earmarked:
+        return _("Endringen kan ikke godkjennes: den ville overskride rammen utenom øremerkede "
+                 "midler, %(amount)s. Med endringen ville %(after)s av den være innvilget, "
+                 "%(over)s for mye. Igjen av den nå: %(left)s.") % words
+    return _("Endringen kan ikke godkjennes: den ville overskride den øremerkede delen "
+             "«%(name)s», %(amount)s. Med endringen ville %(after)s av den være innvilget, "
+             "%(over)s for mye. Igjen av den nå: %(left)s.") % words

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application
+from assessment import selectors as assessment_selectors
+from assessment import services as assessment_services
 from tilskudd import access
 from tilskudd.audit import AuditAction
 from tilskudd.errors import ServiceError
@@ -243,7 +245,9 @@ def change_request_decide(*, change_request: ChangeRequest, user: User, note: st
                           ) -> ChangeRequest:
     """Another approver at the office makes the recommendation the decision: approved (the
     lines move; a report being written gets the new amounts) or refused (nothing moves).
-    The letter is made by a Celery job and e-mailed when committed."""
+    An approval that would grant an earmark, or the pot's rest, more than it holds is
+    refused as a case's approval is (_check_pot), and nothing changes. The letter is made
+    by a Celery job and e-mailed when committed."""
     change = _lock(change_request)
     _require_approver(user, change)
     require_status(change, ChangeStatus.RECOMMENDED,
@@ -257,6 +261,7 @@ def change_request_decide(*, change_request: ChangeRequest, user: User, note: st
         report = (Report.objects.select_for_update(of=("self",))
                   .filter(application_id=change.application_id).first())
         _check_still_valid(change, report)
+        _check_pot(change)
     change.decided_by = user
     change.decided_at = timezone.now()
     to = ChangeStatus.APPROVED if approve else ChangeStatus.REFUSED
@@ -285,6 +290,20 @@ def _check_still_valid(change: ChangeRequest, report: Report | None) -> None:
             now.get((line.part, line.line_id)) != line.granted for line in lines):
         raise ServiceError(_("Tilskuddet er endret etter at endringssøknaden ble sendt. "
                              "Endringssøknaden må avslås og sendes på nytt."), "grant_changed")
+
+
+def _check_pot(change: ChangeRequest) -> None:
+    """The change grants no earmark, nor the pot's rest, more than it holds, as an
+    approval of a case may not (assessment's rule). The pot is locked as that approval
+    locks it, after the change request and the report, so two approvals against one
+    earmark, a change's and a case's, wait for each other and the second counts the first."""
+    budget = assessment_services.pot_lock(application=change.application)
+    moves = {(line.part, line.line_id): line.requested - line.granted
+             for line in change.lines.all() if line.requested != line.granted}
+    overruns = assessment_selectors.overruns_after_move(budget, moves)
+    if overruns:
+        raise ServiceError(" ".join(rules.pot_refusal(o) for o in overruns),
+                           "earmark_exceeded" if overruns[0].earmarked else "pot_exceeded")
 
 
 #: A report line's fields that the recipient does not type.
