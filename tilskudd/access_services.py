@@ -242,42 +242,40 @@ def _withdraw_invitations_sent_by(user: User, by: User) -> None:
             _withdraw(invitation, by, reason="sender_lost_access")
 
 
-def _refuse_last_signatory(membership: Membership) -> None:
-    """An organisation keeps at least one signatory: the last may not leave or be demoted."""
-    if membership.role != MembershipRole.SIGNATORY:
+def _refuse_last(membership: Membership | OfficeMembership, role: str, place: str,
+                 refusal: Callable[[], ServiceError]) -> None:
+    """The last active holder of `role` at the membership's `place` (its organisation or
+    office, by that field's id) may not leave or be demoted: `refusal()` says so. The
+    others are locked, so two who step down at once cannot both go."""
+    if membership.role != role:
         return
     others = (
-        Membership.objects.select_for_update()
-        .filter(organisation_id=membership.organisation_id, role=MembershipRole.SIGNATORY,
-                user__is_active=True)
+        type(membership).objects.select_for_update()
+        .filter(**{place: getattr(membership, place)}, role=role, user__is_active=True)
         .exclude(pk=membership.pk)
     )
     if not others.exists():
-        raise ServiceError(
-            _("%(org)s må ha minst én med signaturrett. Gi signaturrett til en annen før "
-              "du fjerner eller endrer den siste.") % {"org": membership.organisation.name},
-            "last_signatory",
-        )
+        raise refusal()
+
+
+def _refuse_last_signatory(membership: Membership) -> None:
+    """An organisation keeps at least one signatory: the last may not leave or be demoted."""
+    _refuse_last(membership, MembershipRole.SIGNATORY, "organisation_id", lambda: ServiceError(
+        _("%(org)s må ha minst én med signaturrett. Gi signaturrett til en annen før "
+          "du fjerner eller endrer den siste.") % {"org": membership.organisation.name},
+        "last_signatory",
+    ))
 
 
 def _refuse_last_office_admin(membership: OfficeMembership) -> None:
     """An office keeps at least one active administrator, who manages its staff: the last
     may not leave or be demoted (a superuser's user page in the admin still may)."""
-    if membership.role != OfficeRole.ADMINISTRATOR:
-        return
-    others = (
-        OfficeMembership.objects.select_for_update()
-        .filter(office_id=membership.office_id, role=OfficeRole.ADMINISTRATOR,
-                user__is_active=True)
-        .exclude(pk=membership.pk)
-    )
-    if not others.exists():
-        raise ServiceError(
-            _("%(office)s må ha minst én embetsadministrator. Gjør en annen til "
-              "embetsadministrator før du fjerner eller endrer den siste.")
-            % {"office": membership.office.name},
-            "last_office_administrator",
-        )
+    _refuse_last(membership, OfficeRole.ADMINISTRATOR, "office_id", lambda: ServiceError(
+        _("%(office)s må ha minst én embetsadministrator. Gjør en annen til "
+          "embetsadministrator før du fjerner eller endrer den siste.")
+        % {"office": membership.office.name},
+        "last_office_administrator",
+    ))
 
 
 @transaction.atomic
