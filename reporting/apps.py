@@ -22,6 +22,7 @@ class ReportingConfig(AppConfig):
         from .inbox import report_events, report_items, review_items
         from .repayment_inbox import claim_items, funds_figures, letter_documents, office_items
         from .status import report_stages
+        from .transfer_letters import transfer_documents
         from .transfers import approved_carryover
 
         register_submission_gate(overdue_report_gate)
@@ -34,6 +35,7 @@ class ReportingConfig(AppConfig):
         register_figures("reporting", report_figures)
         register_figures("repayments", funds_figures)
         register_archive_provider(letter_documents, from_stage=Stage.REPORT_DRAFT)
+        register_archive_provider(transfer_documents, from_stage=Stage.REPORT_DRAFT)
         register_inbox_provider(items=claim_items)
         register_office_provider(office_items)
         register_carryover_provider(approved_carryover)

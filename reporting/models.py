@@ -328,6 +328,7 @@ from .transfer_models import (  # noqa: E402, F401, I001
     RepaymentLetter,
     TransferDecision,
     TransferEvent,
+    TransferLetter,
 )
 
 

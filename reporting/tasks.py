@@ -1,5 +1,6 @@
-"""Celery tasks of reporting: the receipt PDF, and the daily run that opens the reports
-whose period has started and sends the reminders (an overdue repayment claim's among them)."""
+"""Celery tasks of reporting: the receipt PDF, the repayment and transfer letters, and the
+daily run that opens the reports whose period has started and sends the reminders (an
+overdue repayment claim's among them)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from tilskudd.documents.jobs import DOCUMENT_TASK_OPTIONS, run_document_job
 from . import reminders, repayment_reminders, services
 from .changes.tasks import render_change_letter_pdf  # noqa: F401 (registers the task)
 from .documents import render_receipt
-from .models import RepaymentLetter, ReportReceipt
+from .models import RepaymentLetter, ReportReceipt, TransferLetter
 from .repayments import render_letter
+from .transfer_letters import render_transfer_letter
 
 
 @shared_task(name=ReportReceipt.task_name, **DOCUMENT_TASK_OPTIONS)
@@ -23,6 +25,11 @@ def render_report_receipt_pdf(job_id: int) -> str:
 @shared_task(name=RepaymentLetter.task_name, **DOCUMENT_TASK_OPTIONS)
 def render_repayment_letter_pdf(job_id: int) -> str:
     return run_document_job(RepaymentLetter, job_id, render_letter)
+
+
+@shared_task(name=TransferLetter.task_name, **DOCUMENT_TASK_OPTIONS)
+def render_transfer_letter_pdf(job_id: int) -> str:
+    return run_document_job(TransferLetter, job_id, render_transfer_letter)
 
 
 @shared_task(name="reporting.tasks.daily", acks_late=True)

@@ -135,6 +135,7 @@ class FundsAdminMixin:
         transfer = transfers.transfer_of(obj)
         return render_to_string("admin/reporting/report/funds.html", {
             "report": obj, "transfer": transfer,
+            "letter": getattr(transfer, "letter", None) if transfer else None,
             "events": list(transfer.events.select_related("by")) if transfer else [],
             "requested": transfers.requested_submission(obj),
             "claims": list(obj.repayment_claims.select_related("letter")),

@@ -225,3 +225,20 @@ class RepaymentLetter(LetterJob):
     class Meta:
         verbose_name = _("brev om tilbakebetaling (PDF)")
         verbose_name_plural = _("brev om tilbakebetaling (PDF)")
+
+
+class TransferLetter(LetterJob):
+    """The transfer decision's letter (PDF: approved or refused, with the grounds), made by
+    a Celery job when the decision is made; its SHA-256 is in the archive."""
+
+    recipient = "transfer.report.application.organisation"
+    task_name = "reporting.tasks.render_transfer_letter_pdf"
+    renderer = "reporting.transfer_letters.render_transfer_letter"  # on the spot if clicked
+
+    transfer = models.OneToOneField(
+        TransferDecision, on_delete=models.PROTECT, related_name="letter"
+    )
+
+    class Meta:
+        verbose_name = _("brev om overføring av ubrukte midler (PDF)")
+        verbose_name_plural = _("brev om overføring av ubrukte midler (PDF)")

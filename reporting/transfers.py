@@ -31,7 +31,7 @@ from tilskudd.outbox import queue_email
 from tilskudd.services import audit
 from tilskudd.workflow import Workflow
 
-from . import mail, repayments, rules
+from . import mail, repayments, rules, transfer_letters
 from .access import lock, office_of, require_staff
 from .models import Report, ReportStatus, ReportSubmission, UnusedChoice
 from .transfer_models import (
@@ -249,6 +249,9 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
         transfer, to, by=user, note=reason, audit_data={
             "amount": str(transfer.amount), **({"repayment_note": note} if note else {})},
     )
+    # the decision's letter (archived like the other letters), made by the
+    # document queue once committed, with the claim made below in the same transaction
+    transfer_letters.letter_create(transfer)
     _email_decision(transfer, report, claimed=claim)
     if claim:
         repayments.claim_create(
@@ -261,8 +264,9 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
 
 @in_language_of(lambda transfer, report, **kw: report.application.organisation)
 def _email_decision(transfer: TransferDecision, report: Report, *, claimed: Decimal) -> None:
-    """Tell the recipient; a refusal says what is claimed back (`claimed`, capped_to_left's
-    amount): all of it, a part (the rest was claimed already), or nothing, and no letter."""
+    """Tell the recipient, with a link to the decision's letter; a refusal says what is
+    claimed back (`claimed`, capped_to_left's amount): all of it, a part (the rest was
+    claimed already), or nothing, and then no repayment letter."""
     recipients = mail.recipient_emails(report)
     if not recipients:
         return
@@ -279,8 +283,11 @@ def _email_decision(transfer: TransferDecision, report: Report, *, claimed: Deci
         "org": report.application.organisation.name,
         "amount": format_nok(transfer.amount),
         "reason": transfer.reason,
-        "next": (_("Beløpet står som overførte midler i neste års søknad.") if approved
-                 else _refused_next(transfer.amount, claimed)),
+        # the letter first, so the e-mail still ends with what follows the decision
+        "next": "\n\n".join([
+            transfer_letters.letter_sentence(transfer),
+            _("Beløpet står som overførte midler i neste års søknad.") if approved
+            else _refused_next(transfer.amount, claimed)]),
     }
     queue_email(to=recipients, subject=subject, body=body, kind="transfer_decision",
                 reference=str(report.pk))

@@ -166,10 +166,10 @@ def test_archive_queries_do_not_grow_with_the_organisations_applications(
 
 #: ARCHIVE_PAGE_QUERIES and, once rows shown have grants that far (grants_at_every_stage):
 #: reporting's status line (from a grant), the allocation letters (from assessment), the
-#: reports with their submissions and receipts (two: a prefetch) and the repayment claims
-#: with their letters (from a report), the change requests and the change offer (from an
-#: acceptance).
-ARCHIVE_GRANTS_PAGE_QUERIES = ARCHIVE_PAGE_QUERIES + 7
+#: reports with their submissions and receipts (two: a prefetch), the repayment claims
+#: with their letters and the transfer decisions' letters (from a report), the change
+#: requests and the change offer (from an acceptance).
+ARCHIVE_GRANTS_PAGE_QUERIES = ARCHIVE_PAGE_QUERIES + 8
 
 
 def grants_at_every_stage(organisation, by) -> list[str]:
@@ -188,7 +188,14 @@ def grants_at_every_stage(organisation, by) -> list[str]:
     )
     from reporting.choices import ReportStatus
     from reporting.models import Report, ReportReceipt, ReportSubmission
-    from reporting.transfer_models import ClaimCause, RepaymentClaim, RepaymentLetter
+    from reporting.transfer_models import (
+        ClaimCause,
+        RepaymentClaim,
+        RepaymentLetter,
+        TransferDecision,
+        TransferLetter,
+        TransferStatus,
+    )
     from tests.tilskudd.factories import UserFactory
     from tilskudd.documents.jobs import DocumentStatus
 
@@ -223,9 +230,14 @@ def grants_at_every_stage(organisation, by) -> list[str]:
         report=reports[1], cause=ClaimCause.REPAY_CHOSEN, amount=Decimal(10000),
         reason="Ubrukte midler.", due_date=now.date(), created_by=by)
     RepaymentLetter.objects.create(claim=claim, **ready)
+    transfer = TransferDecision.objects.create(
+        report=reports[0], amount=Decimal(10000), status=TransferStatus.APPROVED,
+        decided_by=approver, decided_at=now, reason="Bundet i avtale.")
+    TransferLetter.objects.create(transfer=transfer, **ready)
     return ["Tilskuddsbrev, versjon 1", "Aksepter tilskuddet",
             f"Rapport {sent[0].reference} (kvittering)",
-            f"Rapport {sent[1].reference} (kvittering)", "Krav om tilbakebetaling"]
+            f"Rapport {sent[1].reference} (kvittering)", "Krav om tilbakebetaling",
+            "Vedtak om overføring OVF-"]
 
 
 @pytest.mark.parametrize("applications", [10, 500])
@@ -233,7 +245,8 @@ def test_archive_queries_with_grants_at_every_stage_do_not_grow_with_the_applica
     client, editor, signatory, trondheim, open_round, applications, django_assert_num_queries
 ):
     """The document providers run (letters, reports with receipts, repayment claims with
-    their letters, changes), each one query whatever the number of applications."""
+    their letters, transfer letters, changes), each one query whatever the number of
+    applications."""
     complete_application(organisation=trondheim, round=open_round)
     earlier_applications(trondheim, open_round, applications - 1, signatory)
     shown = grants_at_every_stage(trondheim, signatory)
@@ -244,8 +257,8 @@ def test_archive_queries_with_grants_at_every_stage_do_not_grow_with_the_applica
 
     html = response.content.decode()
     assert [words for words in shown if words not in html] == []
-    # three allocation letters, two report receipts, one repayment letter
-    assert html.count('<code class="sha256">' + "ab" * 32) == 6
+    # three allocation letters, two report receipts, one repayment and one transfer letter
+    assert html.count('<code class="sha256">' + "ab" * 32) == 7
     assert html.count('<th scope="row">') == min(applications, 25)
 
 

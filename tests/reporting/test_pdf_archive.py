@@ -1,8 +1,9 @@
 """Every document the portal makes and archives is PDF/A-2a (NORWAY.md: the archive takes
 PDF/A-2; A for tagged), read back with pypdf: the PDF/A identification in the XMP metadata,
 the sRGB output intent, every font embedded, and still tagged for a screen reader. The
-application receipt, the allocation letter, the change-request letter, the report receipt
-and the repayment letter, each made by the function the worker calls, on one grant."""
+application receipt, the allocation letter, the change-request letter, the report receipt,
+the repayment letter and the transfer decision's letter, each made by the function the
+worker calls, on one grant."""
 
 import io
 import re
@@ -16,13 +17,14 @@ from applications.models import ReceiptDocument
 from assessment import selectors as assessment_selectors
 from assessment import services as assessment_services
 from assessment.documents import render_letter as render_allocation_letter
-from reporting import repayments
+from reporting import repayments, transfer_letters, transfers
 from reporting import services as report_services
 from reporting.changes import services as change_services
 from reporting.changes.letters import render_change_letter
 from reporting.changes.models import ChangeLetter
 from reporting.documents import render_receipt as render_report_receipt
 from reporting.models import ReportReceipt, UnusedChoice
+from reporting.transfer_models import TransferLetter, TransferOutcome
 from tests.pdf import pdf_structure, structure_nodes
 
 from .change_helpers import accept, ask, recommended
@@ -69,12 +71,22 @@ def _repayment_letter(application, signatory, caseworker, **_people):
     return repayments.render_letter(claim.letter)[0]
 
 
+def _transfer_letter(application, signatory, caseworker, **_people):
+    report, _submission = _sent_report(application, signatory)
+    transfer = transfers.transfer_decide(
+        report=report, user=caseworker, outcome=TransferOutcome.REFUSE,
+        reason="Midlene var ikke bundet ved årsskiftet.")
+    return transfer_letters.render_transfer_letter(
+        TransferLetter.objects.get(transfer=transfer))[0]
+
+
 DOCUMENTS = {
     "application receipt": _application_receipt,
     "allocation letter": _allocation_letter,
     "change-request letter": _change_letter,
     "report receipt": _report_receipt,
     "repayment letter": _repayment_letter,
+    "transfer letter": _transfer_letter,
 }
 
 
