@@ -4,7 +4,7 @@ the rest), what is granted of it, and the summary of the pot page and the pot li
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -94,31 +94,29 @@ class Overrun:
         return self.key != rules.GENERAL
 
 
-def overruns_after_move(budget: OfficeBudget, moves: Mapping[tuple[str, int], Decimal]
-                        ) -> list[Overrun]:
-    """The parts of the pot a later decision that moves money between a decision's lines
-    would overspend, as an approval would (services._check_pot): `moves` is how much more
-    each line, (part, the application's competence line, BPA line or project id), would be
-    granted (less: negative). Only a part that would be granted more is asked, as an
-    approval asks only the parts it uses. The caller holds the pot's lock
-    (services.pot_lock), so what is granted is read after any approval it waited for."""
-    earmarks = list(Earmark.objects.filter(budget=budget).order_by("name"))
+def earmarks_of(budget: OfficeBudget) -> list[Earmark]:
+    """The budget's earmarks, by name (what overruns takes)."""
+    return list(Earmark.objects.filter(budget=budget).order_by("name"))
+
+
+def overruns(budget: OfficeBudget, earmarks: Sequence[Earmark], more: Mapping[str, Decimal]
+             ) -> list[Overrun]:
+    """The pot's rule, in one place: the parts of the pot (an earmark by its key, or the
+    rest: GENERAL) that granting `more` of each on top of what is granted now would
+    overspend, by key. Only a part that would be granted more is asked, so money moved out
+    of a part is never refused for that part. An approval asks it (services._check_pot)
+    and so does a later decision that moves granted money (overruns_after_move); the
+    caller holds the pot's lock (services.pot_lock), so what is granted is read after any
+    approval it waited for. `earmarks` are the budget's (earmarks_of)."""
+    growing = {key: amount for key, amount in more.items() if amount > 0}
+    if not growing:
+        return []
     names: dict[str, list[str]] = defaultdict(list)
     amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for e in earmarks:
         names[e.key].append(e.name)
         amounts[e.key] += e.amount
-    keys = set(amounts)
-    project_ids = [line_id for part, line_id in moves if part == rules.EARMARKABLE_PART]
-    topics = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "topic"))
-    more: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for (part, line_id), amount in moves.items():
-        topic = topics.get(line_id) if part == rules.EARMARKABLE_PART else None
-        more[rules.earmark_bucket(part=part, topic=topic, earmark_keys=keys)] += amount
-    growing = {key: amount for key, amount in more.items() if amount > 0}
-    if not growing:
-        return []
-    granted = approved_by_bucket(budget, keys)
+    granted = approved_by_bucket(budget, set(amounts))
     holds = {**amounts, rules.GENERAL: budget.pot - sum(amounts.values(), ZERO)}
     found = []
     for key, amount in sorted(growing.items()):
@@ -127,6 +125,23 @@ def overruns_after_move(budget: OfficeBudget, moves: Mapping[tuple[str, int], De
             found.append(Overrun(key=key, name=", ".join(names.get(key, [])),
                                  amount=holds[key], granted=now, after=now + amount))
     return found
+
+
+def overruns_after_move(budget: OfficeBudget, moves: Mapping[tuple[str, int], Decimal]
+                        ) -> list[Overrun]:
+    """The parts of the pot a later decision that moves money between a decision's lines
+    would overspend (overruns): `moves` is how much more each line, (part, the
+    application's competence line, BPA line or project id), would be granted (less:
+    negative)."""
+    earmarks = earmarks_of(budget)
+    keys = {e.key for e in earmarks}
+    project_ids = [line_id for part, line_id in moves if part == rules.EARMARKABLE_PART]
+    topics = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "topic"))
+    more: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (part, line_id), amount in moves.items():
+        topic = topics.get(line_id) if part == rules.EARMARKABLE_PART else None
+        more[rules.earmark_bucket(part=part, topic=topic, earmark_keys=keys)] += amount
+    return overruns(budget, earmarks, more)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from .models import (
     Part,
     ProjectScore,
 )
-from .pot import approved_by_bucket, earmark_amounts
+from .pot import earmarks_of, overruns
 from .workflow import ASSESSMENT_WORKFLOW, record_step
 
 __all__ = [
@@ -315,39 +315,34 @@ def pot_lock(*, application: Application) -> OfficeBudget:
 
 
 def _check_pot(assessment: Assessment, budget: OfficeBudget) -> None:
-    earmarks = earmark_amounts(budget)
-    keys = set(earmarks)
-    granted = approved_by_bucket(budget, keys)
+    """Refused if the recommendation would overspend an earmark or the pot's rest (the
+    pot's one rule, pot.overruns, which a change request's approval asks too); the first
+    part overspent is named."""
+    earmarks = earmarks_of(budget)
+    keys = {e.key for e in earmarks}
     wanted: dict[str, Decimal] = {}
     for la in assessment.lines.select_related("project"):
         bucket = rules.earmark_bucket(
             part=la.part, topic=la.project.topic if la.project_id else None, earmark_keys=keys
         )
         wanted[bucket] = wanted.get(bucket, Decimal(0)) + (la.recommended or Decimal(0))
-    for bucket, amount in sorted(wanted.items()):
-        if not amount:
-            continue
-        if bucket == rules.GENERAL:
-            available = budget.pot - sum(earmarks.values(), Decimal(0))
-            used = granted.get(rules.GENERAL, Decimal(0))
-            if used + amount > available:
-                raise ServiceError(
-                    _("Godkjenningen ville overskride rammen. Igjen av rammen utenom øremerkede "
-                      "midler: %(left)s. Denne innstillingen: %(amount)s.")
-                    % {"left": format_nok(available - used), "amount": format_nok(amount)},
-                    "pot_exceeded",
-                )
-        else:
-            used = granted.get(bucket, Decimal(0))
-            if used + amount > earmarks[bucket]:
-                name = budget.earmarks.filter(key=bucket).values_list("name", flat=True).first()
-                raise ServiceError(
-                    _("Godkjenningen ville overskride den øremerkede delen «%(name)s». Igjen: "
-                      "%(left)s. Denne innstillingen bruker %(amount)s av den.")
-                    % {"name": name, "left": format_nok(earmarks[bucket] - used),
-                       "amount": format_nok(amount)},
-                    "earmark_exceeded",
-                )
+    found = overruns(budget, earmarks, wanted)
+    if not found:
+        return
+    first = found[0]
+    words = {"name": first.name, "left": format_nok(first.left),
+             "amount": format_nok(first.after - first.granted)}
+    if not first.earmarked:
+        raise ServiceError(
+            _("Godkjenningen ville overskride rammen. Igjen av rammen utenom øremerkede "
+              "midler: %(left)s. Denne innstillingen: %(amount)s.") % words,
+            "pot_exceeded",
+        )
+    raise ServiceError(
+        _("Godkjenningen ville overskride den øremerkede delen «%(name)s». Igjen: "
+          "%(left)s. Denne innstillingen bruker %(amount)s av den.") % words,
+        "earmark_exceeded",
+    )
 
 
 @transaction.atomic

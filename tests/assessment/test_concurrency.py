@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assessment import services
+from assessment import pot, services
 from assessment.models import Assessment, AssessmentStatus, LineAssessment
 from tests.tilskudd.factories import OrganisationFactory, member
 from tilskudd.errors import ServiceError
@@ -22,14 +22,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def approve_together(pairs, monkeypatch) -> dict[int, str]:
     """Approve each (assessment, approver) in its own thread, all released at once. The
     pot is read slowly, so without the lock every thread would read it before any wrote."""
-    read = services.approved_by_bucket
+    read = pot.approved_by_bucket
 
     def slow_read(*args, **kwargs):
         result = read(*args, **kwargs)
         time.sleep(0.5)
         return result
 
-    monkeypatch.setattr(services, "approved_by_bucket", slow_read)
+    monkeypatch.setattr(pot, "approved_by_bucket", slow_read)  # the rule reads it there
     barrier = threading.Barrier(len(pairs))
     results: dict[int, str] = {}
 

@@ -160,6 +160,28 @@ def test_a_change_that_touches_no_earmark_is_approved_with_the_earmark_and_the_r
     assert len(mail.outbox) >= 1
 
 
+@pytest.mark.django_db
+def test_a_change_out_of_an_overspent_earmark_into_a_rest_with_room_is_approved(
+    trondheim, grant_round, budget, caseworker, approver, django_capture_on_commit_callbacks
+):
+    # Given the earmark was set to 100 000 behind the portal's back, 50 000 below the
+    # 150 000 granted of it, and the change moves 40 000 out of it into the rest
+    earmark = _earmark(budget, 150000)
+    application, signatory = _malvik(trondheim, grant_round, caseworker, approver,
+                                     django_capture_on_commit_callbacks)
+    Earmark.objects.filter(pk=earmark.pk).update(amount=Decimal(100000))
+    change = recommended(ask(application, signatory, OUT_OF_PROJECT), caseworker)
+
+    # When
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_request_decide(change_request=change, user=approver)
+
+    # Then the earmark, still over but less so, is not what refuses it (only a part that
+    # grows is asked)
+    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.APPROVED
+    assert sorted(_granted_now(application).values()) == [Decimal(100000), Decimal(110000)]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_change_and_a_case_approved_at_once_cannot_both_use_the_earmarks_room(
@@ -194,8 +216,7 @@ def test_a_change_and_a_case_approved_at_once_cannot_both_use_the_earmarks_room(
         time.sleep(0.5)
         return found
 
-    monkeypatch.setattr(pot, "approved_by_bucket", slow_read)
-    monkeypatch.setattr(assessment_services, "approved_by_bucket", slow_read)
+    monkeypatch.setattr(pot, "approved_by_bucket", slow_read)  # the one rule reads it
     _eager_tasks_one_thread_at_a_time(monkeypatch)
     turns = iter(["change", "case"])
 
