@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import transfer_letters, transfers
-from reporting.transfer_models import TransferLetter
+from reporting.transfer_models import TransferLetter, TransferStatus
 from tests.pdf import pdf_text
+from tests.tilskudd.test_outbox import broker_down  # noqa: F401
 from tilskudd.archive import archive_documents
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.languages import WrittenLanguage
@@ -191,3 +192,44 @@ def test_the_offices_report_page_links_the_letter(small, caseworker, client,
 
     url = reverse("reporting:transfer_letter", args=[transfer.pk])
     assert f'<a href="{url}">Brev om vedtaket (PDF)</a>' in page.content.decode()
+
+
+def test_with_the_broker_down_the_decision_stands_and_a_click_makes_the_letter(
+        small, caseworker, signatory, client, broker_down,  # noqa: F811
+        django_capture_on_commit_callbacks):
+    # Given the broker cannot be reached when the office decides
+    transfer = decide(small, caseworker, APPROVE, django_capture_on_commit_callbacks)
+
+    # Then the decision is saved, the letter waits for the worker (or the sweep) ...
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.APPROVED
+    letter = TransferLetter.objects.get(transfer=transfer)
+    assert (letter.status, letter.enqueued_at, bool(letter.file)) == (
+        DocumentStatus.PENDING, None, False)
+
+    # ... and the recipient who clicks the e-mail's link gets it, made on the spot
+    client.force_login(signatory)
+    response = client.get(reverse("reporting:transfer_letter", args=[transfer.pk]))
+
+    assert response.status_code == 200
+    letter.refresh_from_db()
+    assert letter.status == DocumentStatus.READY
+    assert response["X-Content-SHA256"] == letter.sha256
+
+
+def test_the_nynorsk_letter_reads_in_nynorsk(small, caseworker,
+                                             django_capture_on_commit_callbacks):
+    in_language(small, WrittenLanguage.NYNORSK)
+
+    transfer = decide(small, caseworker, REFUSE, django_capture_on_commit_callbacks)
+
+    text = letter_text(transfer)
+    submission = small.submissions.get(returned_at__isnull=True)
+    year = small.application.round.year
+    for expected in [
+        f"Rapporten dykkar {submission.reference}, sendt ",
+        "avslår søknaden frå Trondheim - Tråante kommune om å overføre kr 30 000 i ubrukte "
+        f"midlar frå tilskotet for {year} til {year + 1}.",
+        "Ubrukte midlar de søkte om å overføre kr 30 000",
+    ]:
+        assert expected in text, expected
