@@ -254,3 +254,15 @@ def test_the_refusal_is_said_in_nynorsk_and_english(language, earmarked, start):
 
     assert message.startswith(start)
     assert over in message
+
+
+def test_the_nynorsk_refusal_names_the_budget_outside_the_earmarks_as_henne():
+    # «ramma» is feminine: after a preposition nynorsk writes «henne», not «ho»
+    overrun = assessment_selectors.Overrun(key="", name="", amount=Decimal(180000),
+                                           granted=Decimal(150000), after=Decimal(190000))
+
+    with translation.override("nn"):
+        message = rules.pot_refusal(overrun)
+
+    assert "av henne vere innvilga" in message
+    assert "Att av henne no:" in message
