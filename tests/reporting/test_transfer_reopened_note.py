@@ -47,7 +47,7 @@ def test_the_note_is_in_the_offices_language_form(
     send(proposed, signatory, 40_000)
 
     assert reopened_row(proposed).note.startswith(
-        f"Vedtaket er opna igjen fordi rapporten er send inn på nytt av {signatory.full_name}")
+        f"Vedtaket er opna igjen fordi rapporten er sendt inn på nytt av {signatory.full_name}")
 
 
 def test_the_caseworker_reads_it_in_the_reports_unused_funds_box(
