@@ -174,7 +174,7 @@ class ReportAdmin(GrantColumns, FundsAdminMixin, FormActionsAdmin, OfficeScopedA
         text = date_format(timezone.localtime(obj.deadline_at), "SHORT_DATE_FORMAT")
         if obj.extended_deadline:
             text += " " + _("(utsatt)")
-        if obj.status in selectors.UNSENT_STATUSES and obj.deadline_at <= timezone.now():
+        if selectors.is_overdue(obj, timezone.now()):
             return format_html('<strong class="errornote">{} {}</strong>', text, _("forsinket"))
         return text
 

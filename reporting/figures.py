@@ -14,12 +14,11 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Query
 from django.utils.translation import gettext as _
 
 from applications.models import BpaRole, EducationType
-from tilskudd import deadlines
 from tilskudd.figures import FigureGroup, FigureRow, FigureScope
 
 from .choices import ReportStatus, UnusedChoice
 from .models import Report, ReportBpaLine, ReportCompetenceLine
-from .selectors import UNSENT_STATUSES, deadline_expression, overdue_without_report
+from .selectors import deadline_expression, overdue_condition, overdue_without_report
 
 ZERO = Decimal(0)
 OFFICE = "application__organisation__county__office_id"
@@ -69,12 +68,11 @@ def report_figures(scope: FigureScope) -> list[FigureGroup]:
         .values(office=F(OFFICE))
         .annotate(
             # sent at least once (a returned report was received, and is overdue if it is
-            # not sent again by the deadline: selectors.UNSENT_STATUSES)
+            # not sent again by the deadline: selectors.overdue_condition)
             received=Count("pk", filter=~Q(status=ReportStatus.DRAFT)),
             approved=Count("pk", filter=Q(status=ReportStatus.APPROVED)),
             returned=Count("pk", filter=Q(status=ReportStatus.RETURNED)),
-            overdue=Count("pk", filter=Q(status__in=UNSENT_STATUSES,
-                                         deadline_at__lt=deadlines.cutoff(scope.now))),
+            overdue=Count("pk", filter=overdue_condition(scope.now)),
         )
         .order_by()
     }

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tilskudd import deadlines
 from tilskudd.audit import AuditAction
 from tilskudd.inbox import (
     REPORT,
@@ -78,7 +77,7 @@ def report_items(
                 url=url, link_text=_("Rett rapporten"), organisation=organisation,
                 due=report.deadline_at,
             )
-        elif deadlines.has_passed(report.deadline_at, now):
+        elif selectors.is_overdue(report, now):
             blocks = _overdue_blocks() if blocks is None else blocks
             yield _overdue(name, organisation, url, report.deadline_at, now, blocks)
         else:
@@ -93,7 +92,7 @@ def report_items(
         name = rnd.title
         organisation = application.organisation.name
         url = reverse("reporting:list")
-        if deadlines.has_passed(rnd.reporting_deadline, now):
+        if selectors.is_overdue_without_report(application, now):
             blocks = _overdue_blocks() if blocks is None else blocks
             yield _overdue(name, organisation, url, rnd.reporting_deadline, now, blocks)
             continue

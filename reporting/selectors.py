@@ -111,18 +111,24 @@ def for_review(qs: QuerySet[Report]) -> QuerySet[Report]:
     )
 
 
+def overdue_condition(now: datetime) -> Q:
+    """The rule for an overdue report, on a query annotated with `deadline_at`
+    (`deadline_expression`): not sent (never, or not again after being returned for
+    correction) and its deadline (extensions honoured) has passed. `is_overdue` is the
+    same for one report in Python."""
+    return Q(status__in=UNSENT_STATUSES, deadline_at__lt=deadlines.cutoff(now))
+
+
+def is_overdue(report: Report, now: datetime) -> bool:
+    return report.status in UNSENT_STATUSES and deadlines.has_passed(report.deadline, now)
+
+
 def overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
-    """Reports not sent (never, or not again after being returned for correction) whose
-    deadline (extensions honoured) has passed."""
-    return qs.annotate(deadline_at=deadline_expression()).filter(
-        status__in=UNSENT_STATUSES, deadline_at__lt=deadlines.cutoff(now)
-    )
+    return qs.annotate(deadline_at=deadline_expression()).filter(overdue_condition(now))
 
 
 def not_overdue(qs: QuerySet[Report], now: datetime) -> QuerySet[Report]:
-    return qs.annotate(deadline_at=deadline_expression()).exclude(
-        Q(status__in=UNSENT_STATUSES) & Q(deadline_at__lt=deadlines.cutoff(now))
-    )
+    return qs.annotate(deadline_at=deadline_expression()).exclude(overdue_condition(now))
 
 
 def overdue_reports_of(organisation: Organisation, now: datetime) -> list[Report]:
@@ -169,13 +175,20 @@ def overdue_without_report(
     round_ids: list[int] | None = None,
 ) -> list[Application]:
     """The granted applications whose report was never opened although the round's
-    reporting deadline has passed by `now`: overdue as a report not sent is (`overdue`;
-    without a report there is no extension). The gate and the figures both count these."""
+    reporting deadline has passed by `now` (`is_overdue_without_report`). The gate and the
+    figures both count these."""
     return [
         application for application in granted_without_report(
             organisation_ids=organisation_ids, round_ids=round_ids)
-        if deadlines.has_passed(application.round.reporting_deadline, now)
+        if is_overdue_without_report(application, now)
     ]
+
+
+def is_overdue_without_report(application: Application, now: datetime) -> bool:
+    """Whether a granted application whose report is not opened is overdue: as a report
+    not sent is (`is_overdue`), by its round's reporting deadline, since without a report
+    there is no extension."""
+    return deadlines.has_passed(application.round.reporting_deadline, now)
 
 
 def receipt_of(submission: ReportSubmission) -> ReportReceipt | None:
