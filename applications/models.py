@@ -18,7 +18,7 @@ from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
 from tilskudd.models import Organisation, Round
-from tilskudd.submissions import FrozenSubmission
+from tilskudd.submissions import FrozenSubmission, one_live
 from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
@@ -318,16 +318,11 @@ class Submission(FrozenSubmission):
     withdrawn_by = acting_user(_("trukket av"), optional=True)
     withdraw_reason = models.TextField(_("begrunnelse for å trekke"), blank=True)
 
-    class Meta:
-        ordering = ["-submitted_at"]
+    class Meta(FrozenSubmission.Meta):
         verbose_name = _("innsending")
         verbose_name_plural = _("innsendinger")
         constraints = [
-            # At most one live (not withdrawn) submission per application.
-            models.UniqueConstraint(
-                fields=["application"], condition=Q(withdrawn_at__isnull=True),
-                name="submission_one_live_per_application",
-            ),
+            one_live("application", "withdrawn_at", "submission_one_live_per_application")
         ]
 
 

@@ -23,7 +23,7 @@ from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
 from tilskudd.models import Round
 from tilskudd.money import money_field
-from tilskudd.submissions import FrozenSubmission
+from tilskudd.submissions import FrozenSubmission, one_live
 from tilskudd.workflow import HistoryEntry, status_fields
 
 from . import rules
@@ -229,16 +229,10 @@ class ReportSubmission(FrozenSubmission):
     )
     returned_at = models.DateTimeField(_("sendt tilbake"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-submitted_at", "-pk"]
+    class Meta(FrozenSubmission.Meta):
         verbose_name = _("innsending av rapport")
         verbose_name_plural = _("innsendinger av rapporter")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report"], condition=Q(returned_at__isnull=True),
-                name="report_submission_one_live_per_report",
-            ),
-        ]
+        constraints = [one_live("report", "returned_at", "report_submission_one_live_per_report")]
 
 
 class ReportReceipt(DocumentJob):

@@ -3,7 +3,7 @@ and the flows after them): what was sent, exactly as the preview showed it, unde
 reference people can read aloud.
 
 Subclasses add the foreign key to what was sent, their own totals and the "no longer live"
-field (withdrawn, returned) with the constraint that only one submission is live.
+field (withdrawn, returned), with `one_live(...)` in their Meta.constraints.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +39,7 @@ class FrozenSubmission(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["-submitted_at", "-pk"]
 
     def __str__(self) -> str:
         return self.reference
@@ -59,6 +60,14 @@ class FrozenSubmission(models.Model):
             except IntegrityError:  # the reference was taken: draw again
                 continue
         raise ServiceError(_("Kunne ikke lage referansenummer. Prøv igjen."), "reference")
+
+
+def one_live(sent: str, ended: str, name: str) -> models.UniqueConstraint:
+    """The database's half of "one sending at a time": at most one row per `sent` (the
+    foreign key to what was sent) has `ended` (withdrawn_at, returned_at) empty."""
+    return models.UniqueConstraint(
+        fields=[sent], condition=Q(**{f"{ended}__isnull": True}), name=name
+    )
 
 
 def submissions_with_receipts(model: type[FrozenSubmission],
