@@ -239,6 +239,17 @@ def _reporting_documents(rnd):
     ]
 
 
+#: What each option compares the worker's way with, interleaved: the option, the other
+#: way (its help), the line's label (the other way → the worker's), and the context
+#: manager that puts the other way in force.
+COMPARISONS = (
+    ("stock-sheet", "WeasyPrint's own user-agent sheet", "stock sheet → ours", _stock_sheet),
+    ("worker-gc", "the garbage collector as the web has it", "web collector → worker",
+     _web_collector),
+    ("pdf-a", "plain tagged PDFs (no PDF/A)", "tagged → PDF/A-2a", _no_pdf_variant),
+)
+
+
 def _criteria() -> list[str]:
     from applications.models import PROJECT_CRITERIA
 
@@ -248,21 +259,9 @@ def _criteria() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument(
-        "--stock-sheet",
-        action="store_true",
-        help="also WeasyPrint's own user-agent sheet, interleaved: CPU ms a page of both",
-    )
-    parser.add_argument(
-        "--worker-gc",
-        action="store_true",
-        help="also the garbage collector as the web has it, interleaved: CPU ms a page of both",
-    )
-    parser.add_argument(
-        "--pdf-a",
-        action="store_true",
-        help="also plain tagged PDFs (no PDF/A), interleaved: CPU ms a page of both",
-    )
+    for option, other, _label, _variant in COMPARISONS:
+        parser.add_argument(f"--{option}", action="store_true",
+                            help=f"also {other}, interleaved: CPU ms a page of both")
     args = parser.parse_args()
     setup_django()
 
@@ -288,24 +287,13 @@ def main() -> None:
             f"{name:46} {pages:>6} {ms:>8.1f} {ms / pages:>8.1f} {ms / pages / bare:>12.1f}"
             f" {cpu / pages:>12.1f} {cpu / pages / bare_cpu:>11.1f}"
         )
-        if args.stock_sheet:
-            ours, stock = _interleaved_cpu_ms(render, args.repeat, _stock_sheet)
-            print(
-                f"{'  cpu ms/page, stock sheet → ours':46} {'':>6} {stock / pages:>8.1f}"
-                f" {ours / pages:>8.1f} {ours / stock:>11.0%}"
-            )
-        if args.worker_gc:
-            worker, web = _interleaved_cpu_ms(render, args.repeat, _web_collector)
-            print(
-                f"{'  cpu ms/page, web collector → worker':46} {'':>6} {web / pages:>8.1f}"
-                f" {worker / pages:>8.1f} {worker / web:>11.0%}"
-            )
-        if args.pdf_a:
-            pdf_a, plain = _interleaved_cpu_ms(render, args.repeat, _no_pdf_variant)
-            print(
-                f"{'  cpu ms/page, tagged → PDF/A-2a':46} {'':>6} {plain / pages:>8.1f}"
-                f" {pdf_a / pages:>8.1f} {pdf_a / plain:>11.0%}"
-            )
+        for option, _other, label, variant in COMPARISONS:
+            if getattr(args, option.replace("-", "_")):
+                ours, other = _interleaved_cpu_ms(render, args.repeat, variant)
+                print(
+                    f"{'  cpu ms/page, ' + label:46} {'':>6} {other / pages:>8.1f}"
+                    f" {ours / pages:>8.1f} {ours / other:>11.0%}"
+                )
 
 
 if __name__ == "__main__":
