@@ -78,9 +78,7 @@ def _import_application(
             wrong_file = _check_identity(wb, header_sheet, application)
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
-            sheets = {part.key: xl.read_sheet(wb, find_sheet(wb, part.sheet),
-                                              max_col=len(part.columns))
-                      for part in parts}
+            sheets = xl.read_parts(wb, parts)
     except ExcelFileError as exc:
         return ImportResult(errors=[exc.as_cell_error()])
 

@@ -59,9 +59,7 @@ def _import_report(*, report: Report, user: User, uploaded_file: Any) -> ImportR
             if wrong_file:
                 return ImportResult(errors=[wrong_file])
             sheet_errors = _check_sheets(wb)
-            sheets = {part.key: xl.read_sheet(wb, find_sheet(wb, part.sheet),
-                                              max_col=len(part.columns))
-                      for part in parts}
+            sheets = xl.read_parts(wb, parts)
     except ExcelFileError as exc:
         return ImportResult(errors=[exc.as_cell_error()])
 

@@ -45,6 +45,7 @@ from .parts import (
     TITLE_ROW,
     check_owner,
     parts_workbook,
+    read_parts,
     write_header_top,
     write_part_top,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "parse_yes_no",
     "protect_sheet",
     "has_labels",
+    "read_parts",
     "read_sheet",
     "upload_language",
     "set_column_widths",

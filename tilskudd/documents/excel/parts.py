@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .common import CellError
-from .reading import SheetData
+from .reading import SheetData, read_sheet
+from .sheets import find_sheet
 from .writing import (
     get_property,
     new_workbook,
@@ -115,3 +116,11 @@ def check_owner(
     if found != {str(owner_id)}:
         return CellError("", "", other)
     return None
+
+
+def read_parts(wb: Workbook, parts: Sequence[Any]) -> dict[str, SheetData | None]:
+    """Each part's sheet of an uploaded workbook by the part's key (`part.key`): found by
+    its name (`part.sheet`) in whichever language the file has it, and read as wide as
+    the part has columns (`part.columns`); None for a sheet the file lacks."""
+    return {part.key: read_sheet(wb, find_sheet(wb, part.sheet), max_col=len(part.columns))
+            for part in parts}
