@@ -120,7 +120,7 @@ def report_open(
                 application=application,
                 granted_total=grant.granted_total,
                 auditor_required=rules.auditor_required(grant.granted_total),
-                transferred_in=application.transferred_funds,
+                transferred_in=transfers.transferred_into(application),
                 created_at=now,
                 updated_at=now,
             )

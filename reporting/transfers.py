@@ -252,6 +252,7 @@ def _decide(transfer: TransferDecision, user: User, outcome: str, reason: str,
     # the decision's letter (archived like the other letters), made by the
     # document queue once committed, with the claim made below in the same transaction
     transfer_letters.letter_create(transfer)
+    _settle_next_report(report, user)
     _email_decision(transfer, report, claimed=claim)
     if claim:
         repayments.claim_create(
@@ -341,3 +342,47 @@ def approved_carryover(organisation_id: int, rnd: Round) -> Carryover | None:
         decided_at=transfer.decided_at, decided_by=str(transfer.decided_by),
         reason=transfer.reason,
     )
+
+
+#: What a decided transfer puts into the grant of the year after: its amount, or nothing.
+_DECIDED_INTO = {TransferStatus.APPROVED: True, TransferStatus.REFUSED: False}
+
+
+def transferred_into(application) -> Decimal:
+    """The funds transferred into the application's grant from the organisation's grant the
+    year before, as its report accounts for them: what the office decided on the transfer
+    asked for in that year's report (often after this application was sent, so its
+    statement was a guess), or, undecided or without such a report in the portal, what
+    the application says (regelverket: unused funds «kan etter søknad overføres ett år»)."""
+    decided = TransferDecision.objects.filter(
+        status__in=list(_DECIDED_INTO),
+        report__application__organisation_id=application.organisation_id,
+        report__application__round__scheme_id=application.round.scheme_id,
+        report__application__round__year=application.round.year - 1,
+    ).values_list("status", "amount").first()
+    if decided is None:
+        return application.transferred_funds
+    status, amount = decided
+    return amount if _DECIDED_INTO[status] else Decimal(0)
+
+
+def _settle_next_report(report: Report, user: User) -> None:
+    """Set the decided transfer on the year after's report, if opened and not yet sent
+    (a sent report keeps what it was sent with), with an audit row."""
+    application = report.application
+    following = Report.objects.select_for_update(of=("self",)).select_related(
+        "application__round").filter(
+        application__organisation_id=application.organisation_id,
+        application__round__scheme_id=application.round.scheme_id,
+        application__round__year=application.round.year + 1,
+    ).first()
+    if following is None or not following.is_editable:
+        return
+    was = following.transferred_in
+    following.transferred_in = transferred_into(following.application)
+    if following.transferred_in == was:
+        return
+    following.save(update_fields=["transferred_in"])
+    audit(actor=user, action=AuditAction.REPORT_UPDATE, target=following,
+          before={"transferred_in": str(was)},
+          after={"transferred_in": str(following.transferred_in)}, transfer=report.pk)
