@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import LetterJob
 from tilskudd.fields import acting_user
+from tilskudd.four_eyes import four_eyes
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
 
@@ -98,6 +99,7 @@ class TransferDecision(models.Model):
                 condition=~Q(status="proposed") | Q(proposed_by__isnull=False),
                 name="transfer_proposed_has_proposer",
             ),
+            four_eyes("transfer_four_eyes", first="proposed_by"),
         ]
 
     def __str__(self) -> str:

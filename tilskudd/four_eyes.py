@@ -1,9 +1,10 @@
 """A decision made by four eyes, declared once for the case's decision (Assessment) and
 a change request's (ChangeRequest): one caseworker recommends (innstilling), another
 approves the recommendation, which makes it the decision (vedtak), and who recommended may
-not approve. (A transfer's refusal above its threshold, proposed by one and confirmed by
-another, is reporting.TransferDecision's own.) The check before the approval
-is tilskudd.access.require_approver; the database holds it too, by `four_eyes(name)`."""
+not approve. (A transfer's decision above its threshold, proposed by one and confirmed by
+another, has fields of its own in reporting.TransferDecision, and the same rule.) The check
+before the approval is tilskudd.access.require_approver; the database holds it too, by
+`four_eyes(name)`."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ class FourEyesDecision(models.Model):
         abstract = True
 
 
-def four_eyes(name: str) -> models.CheckConstraint:
-    """The database's half of the rule: whoever approved is not who recommended."""
+def four_eyes(name: str, *, first: str = "recommended_by") -> models.CheckConstraint:
+    """The database's half of the rule: whoever decided is not who went `first` (who
+    recommended; a transfer's `proposed_by`)."""
     return models.CheckConstraint(
-        condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("recommended_by")), name=name,
+        condition=Q(decided_by__isnull=True) | ~Q(decided_by=F(first)), name=name,
     )
