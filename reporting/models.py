@@ -96,7 +96,7 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"{self.application.organisation} – {self.application.round}"
+        return str(self.application)
 
     @property
     def is_editable(self) -> bool:
