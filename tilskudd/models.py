@@ -68,11 +68,6 @@ class OrganisationKind(models.TextChoices):
     UNIVERSITY = "university", _("Universitet eller høgskole")
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def for_office(self, office: Office) -> OrganisationQuerySet:
-        return self.filter(county__office=office)
-
-
 class Organisation(models.Model):
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
     name = models.CharField(_("navn"), max_length=200)
@@ -104,8 +99,6 @@ class Organisation(models.Model):
         _("målform"), max_length=8, choices=WrittenLanguage.choices, blank=True,
         help_text=_("Tom: ikke kjent. Nøytral eller ikke kjent: embetets målform brukes."),
     )
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
