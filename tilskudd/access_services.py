@@ -1,7 +1,9 @@
 """Managing who has access: invitations (sent, accepted, revoked) and changes to the
 people who act for an organisation or work at an office. Who may do each is asked of
 `tilskudd.access`; the grants themselves go through `tilskudd.services`'
-membership_grant/revoke (audited there); every change is e-mailed to the person concerned.
+membership_grant/revoke (audited there, and refusing to take away an organisation's last
+signatory or an office's last administrator); every change is e-mailed to the person
+concerned.
 
 Decided: an invitation binds to whoever accepts it after signing in (the e-mail address
 only carries the link), but is refused, and stays unused, if that person already has the
@@ -242,42 +244,6 @@ def _withdraw_invitations_sent_by(user: User, by: User) -> None:
             _withdraw(invitation, by, reason="sender_lost_access")
 
 
-def _refuse_last(membership: Membership | OfficeMembership, role: str, place: str,
-                 refusal: Callable[[], ServiceError]) -> None:
-    """The last active holder of `role` at the membership's `place` (its organisation or
-    office, by that field's id) may not leave or be demoted: `refusal()` says so. The
-    others are locked, so two who step down at once cannot both go."""
-    if membership.role != role:
-        return
-    others = (
-        type(membership).objects.select_for_update()
-        .filter(**{place: getattr(membership, place)}, role=role, user__is_active=True)
-        .exclude(pk=membership.pk)
-    )
-    if not others.exists():
-        raise refusal()
-
-
-def _refuse_last_signatory(membership: Membership) -> None:
-    """An organisation keeps at least one signatory: the last may not leave or be demoted."""
-    _refuse_last(membership, MembershipRole.SIGNATORY, "organisation_id", lambda: ServiceError(
-        _("%(org)s må ha minst én med signaturrett. Gi signaturrett til en annen før "
-          "du fjerner eller endrer den siste.") % {"org": membership.organisation.name},
-        "last_signatory",
-    ))
-
-
-def _refuse_last_office_admin(membership: OfficeMembership) -> None:
-    """An office keeps at least one active administrator, who manages its staff: the last
-    may not leave or be demoted (a superuser's user page in the admin still may)."""
-    _refuse_last(membership, OfficeRole.ADMINISTRATOR, "office_id", lambda: ServiceError(
-        _("%(office)s må ha minst én embetsadministrator. Gjør en annen til "
-          "embetsadministrator før du fjerner eller endrer den siste.")
-        % {"office": membership.office.name},
-        "last_office_administrator",
-    ))
-
-
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change what a person may do for the organisation (editor or signatory)."""
@@ -286,8 +252,6 @@ def member_change_role(*, membership: Membership, role: str, by: User) -> Member
     _refuse_unless_manager(by, organisation)
 
     def grant() -> Membership:
-        if role != MembershipRole.SIGNATORY:
-            _refuse_last_signatory(membership)
         changed = membership_grant(organisation=organisation, user=membership.user,
                                    role=role, granted_by=by)
         _withdraw_invitations_sent_by(membership.user, by)
@@ -303,7 +267,6 @@ def member_remove(*, membership: Membership, by: User) -> None:
     """Take away a person's access to the organisation."""
     membership = _locked(membership, "organisation__county__office")
     _refuse_unless_manager(by, membership.organisation)
-    _refuse_last_signatory(membership)
     membership_revoke(membership=membership, revoked_by=by)
     _withdraw_invitations_sent_by(membership.user, by)
     _tell_changed(membership.user, membership.organisation.name, by,
@@ -319,8 +282,6 @@ def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> O
     _refuse_unless_staff_manager(by, office)
 
     def grant() -> OfficeMembership:
-        if role != OfficeRole.ADMINISTRATOR:
-            _refuse_last_office_admin(membership)
         changed = office_membership_grant(office=office, user=membership.user, role=role,
                                           granted_by=by)
         _withdraw_invitations_sent_by(membership.user, by)
@@ -336,7 +297,6 @@ def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     """Take away a person's access to the office."""
     membership = _locked(membership, "office")
     _refuse_unless_staff_manager(by, membership.office)
-    _refuse_last_office_admin(membership)
     office_membership_revoke(membership=membership, revoked_by=by)
     _withdraw_invitations_sent_by(membership.user, by)
     _tell_changed(membership.user, membership.office.name, by,

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -88,14 +90,47 @@ class RoundAdmin(NationalReadOnlyAdmin):
     list_filter = ["scheme"]
 
 
+class KeepsTheLastFormSet(BaseInlineFormSet):
+    """A user's memberships as the admin edits them: removing or changing one that the
+    services would refuse (an organisation's last signatory, an office's last
+    administrator) is an error on the page, in its language, so nothing on it is saved."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        changed, deleted = formset_changes(self)[1:]
+        for form, data in [(f, None) for f in deleted] + [(f, f.cleaned_data) for f in changed]:
+            refusal = self.loss_refusal(self.model.objects.get(pk=form.instance.pk), data)
+            if refusal is not None:
+                raise ValidationError(refusal.message, code=refusal.code)
+
+
+class MembershipFormSet(KeepsTheLastFormSet):
+    @staticmethod
+    def loss_refusal(stored, data):
+        kept = data is not None and data["organisation"].pk == stored.organisation_id
+        return services.membership_loss_refusal(
+            membership=stored, role=data["role"] if kept else None)
+
+
+class OfficeMembershipFormSet(KeepsTheLastFormSet):
+    @staticmethod
+    def loss_refusal(stored, data):
+        return services.office_membership_loss_refusal(
+            membership=stored, **({"office": data["office"], "role": data["role"]} if data else {}))
+
+
 class MembershipInline(Select2Languages, TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 class OfficeMembershipInline(admin.StackedInline):
     model = OfficeMembership
+    formset = OfficeMembershipFormSet
     extra = 0
 
 

@@ -4,21 +4,27 @@ fields' values before and after (Zulip's `do_*` actions); the admin calls these 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from .audit import AuditAction, AuditEvent, changes, snapshot
 from .budgets import Earmark, EarmarkPlan, OfficeBudget, budget_refusals
 from .errors import ServiceError
-from .models import Membership, Office, OfficeMembership, Organisation, User
-
-if TYPE_CHECKING:
-    from .models import MembershipRole, OfficeRole
+from .models import (
+    Membership,
+    MembershipRole,
+    Office,
+    OfficeMembership,
+    OfficeRole,
+    Organisation,
+    User,
+)
 
 ORGANISATION_FIELDS = [
     "kind", "name", "org_number", "municipality_number", "county", "is_rural_district",
@@ -134,6 +140,8 @@ def membership_grant(
         Membership.objects.select_for_update().filter(user=user, organisation=organisation)
         .first() or Membership(user=user, organisation=organisation)
     )
+    if membership.pk:
+        _refuse(membership_loss_refusal(membership=membership, role=role))
     before = {"role": membership.role} if membership.pk else {}
     membership.role = role
     membership.full_clean()
@@ -147,6 +155,7 @@ def membership_grant(
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership, revoked_by: User | None) -> None:
+    _refuse(membership_loss_refusal(membership=membership))
     audit(actor=revoked_by, action=AuditAction.MEMBERSHIP_REVOKE, target=membership,
           before={"role": membership.role}, after={}, user=membership.user.email,
           organisation=membership.organisation_id)
@@ -162,6 +171,8 @@ def office_membership_grant(
         OfficeMembership.objects.select_for_update().filter(user=user).first()
         or OfficeMembership(user=user)
     )
+    if membership.pk:
+        _refuse(office_membership_loss_refusal(membership=membership, office=office, role=role))
     before = snapshot(membership, ["office", "role"]) if membership.pk else {}
     membership.office, membership.role = office, role
     membership.full_clean()
@@ -175,10 +186,65 @@ def office_membership_grant(
 
 @transaction.atomic
 def office_membership_revoke(*, membership: OfficeMembership, revoked_by: User | None) -> None:
+    _refuse(office_membership_loss_refusal(membership=membership))
     audit(actor=revoked_by, action=AuditAction.OFFICE_MEMBERSHIP_REVOKE, target=membership,
           before=snapshot(membership, ["office", "role"]), after={},
           user=membership.user.email)
     membership.delete()
+
+
+def membership_loss_refusal(
+    *, membership: Membership, role: str | None = None
+) -> ServiceError | None:
+    """Why the stored `membership` may not be revoked (no `role`) or changed to `role`:
+    an organisation keeps at least one active signatory, whoever asks (the access pages,
+    the admin's user page, a command)."""
+    if role == MembershipRole.SIGNATORY:
+        return None
+    return _last_holder_refusal(membership, MembershipRole.SIGNATORY, "organisation_id", lambda: (
+        _("%(org)s må ha minst én med signaturrett. Gi signaturrett til en annen før "
+          "du fjerner eller endrer den siste.") % {"org": membership.organisation.name},
+        "last_signatory",
+    ))
+
+
+def office_membership_loss_refusal(
+    *, membership: OfficeMembership, office: Office | None = None, role: str | None = None
+) -> ServiceError | None:
+    """Why the stored `membership` may not be revoked (no `office`) or moved to `office`
+    in `role`: an office keeps at least one active administrator, who manages its staff."""
+    if office is not None and office.pk == membership.office_id \
+            and role == OfficeRole.ADMINISTRATOR:
+        return None
+    return _last_holder_refusal(membership, OfficeRole.ADMINISTRATOR, "office_id", lambda: (
+        _("%(office)s må ha minst én embetsadministrator. Gjør en annen til "
+          "embetsadministrator før du fjerner eller endrer den siste.")
+        % {"office": membership.office.name},
+        "last_office_administrator",
+    ))
+
+
+def _last_holder_refusal(
+    membership: Membership | OfficeMembership, role: str, place: str,
+    refusal: Callable[[], tuple[str, str]],
+) -> ServiceError | None:
+    """The refusal (`refusal()`'s message and code) if `membership` is the last active
+    holder of `role` at its `place` (its organisation or office, by that field's id). The
+    others are locked to the end of the transaction, so two who step down at once cannot
+    both go."""
+    if membership.role != role:
+        return None
+    others = (
+        type(membership).objects.select_for_update(of=("self",))
+        .filter(**{place: getattr(membership, place)}, role=role, user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    return None if others.exists() else ServiceError(*refusal())
+
+
+def _refuse(refusal: ServiceError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def _refuse_budget(budget: OfficeBudget, pot: Decimal, plans: list[EarmarkPlan]) -> None:
