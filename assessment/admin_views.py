@@ -34,6 +34,7 @@ from .cases import (
 from .documents import line_label
 from .excel import round_workbook
 from .forms import CaseForm, CommentForm, LineForm
+from .grant_changes import grant_changes
 from .history import case_events, case_history, status_changes
 from .models import CRITERION_CHOICES, Part
 from .pot import budget_for, pot_summary
@@ -189,6 +190,8 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "history": case_history(application, assessment),
         "status_changes": status_changes(application),
         "letters": letters,
+        "changes": grant_changes(application.pk, [(f.line, f.label) for f in line_forms])
+        if assessment is not None and assessment.is_decided and assessment.is_grant else None,
         "acceptance": getattr(assessment, "acceptance", None) if assessment else None,
         "letter_url_name": "admin:assessment_submittedapplication_letter",
         "changelist_url": reverse("admin:assessment_submittedapplication_changelist"),

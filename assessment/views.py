@@ -19,6 +19,7 @@ from tilskudd.errors import ServiceError, add_to_form
 from . import services
 from .cases import case_lines
 from .forms import AcceptForm
+from .grant_changes import grant_changes
 from .selectors import (
     decision_for_member,
     decisions_for_member,
@@ -39,11 +40,16 @@ def _decision_page(request, assessment, form, status=200):
     application = assessment.application
     latest = latest_letter(assessment)
     acceptance = getattr(assessment, "acceptance", None)
+    lines = case_lines(assessment)
     return render(request, "assessment/decision.html", {
         "assessment": assessment,
         "application": application,
         "submission": live_submission(application),
-        "lines": case_lines(assessment),
+        "lines": lines,
+        # an approved change request changed what is granted now (the applicant sees the
+        # approved ones; one waiting or refused changes nothing)
+        "changes": grant_changes(application.pk, [(la, str(la.line)) for la in lines])
+        if assessment.is_grant else None,
         "letters": sorted(assessment.letters.all(), key=lambda x: -x.version),
         "latest": latest,
         "acceptance": acceptance,

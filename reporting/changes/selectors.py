@@ -3,7 +3,8 @@ member of the recipient or for the office, and what waits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -17,7 +18,13 @@ from tilskudd.models import User
 
 from .. import grants
 from ..rules import line_name
-from .models import PENDING_STATUSES, ChangeLetter, ChangeRequest, ChangeStatus
+from .models import (
+    PENDING_STATUSES,
+    ChangeLetter,
+    ChangeRequest,
+    ChangeRequestLine,
+    ChangeStatus,
+)
 
 #: The parts in the order the decision lists them, with the application's related names.
 PARTS = (("competence", "competence_lines"), ("bpa", "bpa_lines"), ("projects", "projects"))
@@ -125,7 +132,63 @@ def waiting_at_office(office_id: int) -> QuerySet[ChangeRequest]:
                      "recommended_by").order_by("requested_at", "pk")
 
 
-__all__ = ["ChangeStatus", "CurrentGrant", "GrantedLine", "application_for_member",
-           "application_with_lines",
+@dataclass(frozen=True)
+class MovedLine:
+    """A line of the decision that approved change requests moved: as the decision granted
+    it, and now."""
+
+    part: str
+    line_id: int
+    label: str
+    decided: Decimal
+    now: Decimal
+
+
+@dataclass(frozen=True)
+class GrantChanges:
+    """An application's change requests, newest first (each with its letter), and the
+    lines the approved ones moved, in the decision's order."""
+
+    requests: list[ChangeRequest]
+    moved: list[MovedLine]
+
+    @property
+    def approved(self) -> list[ChangeRequest]:
+        """The approved requests, oldest first: each one changed the decision."""
+        return sorted((r for r in self.requests if r.status == ChangeStatus.APPROVED),
+                      key=lambda r: (r.decided_at, r.pk))
+
+
+def grant_changes(application_id: int) -> GrantChanges:
+    """What the decision's pages show of the change requests, in one query whatever their
+    number: the requests come with their lines (a request names every line of the
+    decision) and letters. What a line is granted now is the newest approved request's
+    amount, as reporting.grants reads it; before the first, the decision's."""
+    rows = (ChangeRequestLine.objects.filter(change_request__application_id=application_id)
+            .select_related("change_request__letter").order_by("pk"))
+    requests: dict[int, ChangeRequest] = {}
+    lines: dict[int, list[ChangeRequestLine]] = {}
+    for row in rows:
+        requests.setdefault(row.change_request_id, row.change_request)
+        lines.setdefault(row.change_request_id, []).append(row)
+    found = GrantChanges(requests=sorted(requests.values(),
+                                         key=lambda r: (r.requested_at, r.pk), reverse=True),
+                         moved=[])
+    first: dict[tuple[str, int], ChangeRequestLine] = {}
+    now: dict[tuple[str, int], Decimal] = {}
+    for change in found.approved:
+        for line in lines[change.pk]:
+            first.setdefault((line.part, line.line_id), line)
+            now[(line.part, line.line_id)] = line.requested
+    return replace(found, moved=[
+        MovedLine(part=line.part, line_id=line.line_id, label=line.label,
+                  decided=line.granted, now=now[key])
+        for key, line in first.items() if now[key] != line.granted
+    ])
+
+
+__all__ = ["ChangeStatus", "CurrentGrant", "GrantChanges", "GrantedLine", "MovedLine",
+           "application_for_member", "application_with_lines",
            "change_request_for_member", "change_requests_of", "current_grant", "for_office",
-           "letter_for_member", "pending_for", "waiting_at_office", "with_details"]
+           "grant_changes", "letter_for_member", "pending_for", "waiting_at_office",
+           "with_details"]
