@@ -185,7 +185,8 @@ def _render_case(model_admin, request, application, assessment, membership, may_
         "max_total": rules.MAX_SCORE * len(CRITERION_CHOICES),
         "may_work": may_work,
         "may_approve": may_approve,
-        "summary": pot_summary(budget) if budget else None,
+        # the box shows the whole pot's recommended: a change request moves none of it
+        "summary": pot_summary(budget, changes_recommended=False) if budget else None,
         "events": case_events(assessment),
         "history": case_history(application, assessment),
         "status_changes": status_changes(application),

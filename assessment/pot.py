@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Sum, Value, When
 
 from applications.models import Application, ApplicationStatus, Project
+from tilskudd.granted import recommended_moves
 from tilskudd.models import Earmark, Office, OfficeBudget, Round
 
 from . import rules
@@ -144,6 +145,28 @@ def overruns_after_move(budget: OfficeBudget, moves: Mapping[tuple[str, int], De
     return overruns(budget, earmarks, more)
 
 
+def recommended_changes(lines: QuerySet[LineAssessment], *names: str
+                        ) -> list[tuple[dict, Decimal]]:
+    """The decided lines among `lines` that a later decision recommended for approval (a
+    change request) would move: each line's `names` (as values() takes them, with its
+    "part") and how much more it would be granted (less: negative). Two queries, one when
+    nothing waits."""
+    decided = lines.filter(assessment__status=AssessmentStatus.DECIDED)
+    moves = recommended_moves(decided.values("assessment__application_id"))
+    if not moves:
+        return []
+    found = []
+    for row in decided.filter(assessment__application_id__in=list(moves)).values(
+        "part", "competence_line_id", "bpa_line_id", "project_id", *names,
+        application=F("assessment__application_id"),
+    ).order_by():
+        line_id = row["competence_line_id"] or row["bpa_line_id"] or row["project_id"]
+        more = moves[row["application"]].get((row["part"], line_id))
+        if more:
+            found.append((row, more))
+    return found
+
+
 @dataclass(frozen=True)
 class PartRow:
     part: str
@@ -203,10 +226,13 @@ class PotSummary:
         return sum((row.applied for row in self.parts), ZERO)
 
 
-def pot_summary(budget: OfficeBudget) -> PotSummary:
+def pot_summary(budget: OfficeBudget, *, changes_recommended: bool = True) -> PotSummary:
     """Pot, recommended, approved and remaining, per earmark and per part, in a fixed
-    number of queries (seven, eight after a change request), whatever the number of
-    applications; approved as it is now (amounts.granted_changes)."""
+    number of queries whatever the number of applications (eight; one more once a change
+    request is approved, one more while one is recommended): approved as it is now
+    (amounts.granted_changes), recommended with what a change recommended for approval
+    would move (recommended_changes; not asked with `changes_recommended` False, by a page
+    that shows only the whole pot's recommended, which a change does not move)."""
     earmarks = list(Earmark.objects.filter(budget=budget).order_by("name"))
     keys = {e.key for e in earmarks}
     applications = Application.objects.filter(
@@ -243,6 +269,17 @@ def pot_summary(budget: OfficeBudget) -> PotSummary:
     for row, more in granted_changes(lines, "bucket"):
         by_part[row["part"]]["approved"] += more
         by_bucket[row["bucket"]]["approved"] += more
+    # A change request recommended for approval moves granted money that the approver has
+    # yet to decide on: «recommended» of a part, and of an earmark or the rest, is what
+    # approving every recommendation waiting would grant it more, so a change's increase
+    # adds to the part it grows and its decrease is taken off the part it shrinks (which
+    # may then be negative). The money stays in «approved» and in the pot's rule
+    # (overruns counts what is approved) until the change is decided, so a decrease frees
+    # nothing for an approval before then. A change's lines add up to the grant, so the
+    # whole pot's recommended, and what is left after it, are the same with it or without.
+    for row, more in recommended_changes(lines, "bucket") if changes_recommended else ():
+        by_part[row["part"]]["recommended"] += more
+        by_bucket[row["bucket"]]["recommended"] += more
     earmark_rows: dict[str, EarmarkRow] = {}
     for e in earmarks:
         previous = earmark_rows.get(e.key)
@@ -282,7 +319,8 @@ def pots(qs: QuerySet[OfficeBudget]) -> QuerySet[OfficeBudget]:
     (amounts.store_case_totals: the sums of its lines), so the pot list reads a row per
     case, not its lines through three joins; the cases that count are those of
     counts_against_pot (a recommended case while its application is submitted, a
-    decided one whatever became of it)."""
+    decided one whatever became of it). A recommended change request is not added: it
+    moves money within a grant, so the pot's total recommended is the same with it."""
     cases = Assessment.objects.filter(
         application__round_id=OuterRef("round_id"),
         application__organisation__county__office_id=OuterRef("office_id"),

@@ -11,11 +11,12 @@ class ReportingConfig(AppConfig):
         from tilskudd.carryover import register_carryover_provider
         from tilskudd.figures import register_figures
         from tilskudd.gates import register_submission_gate
-        from tilskudd.granted import register_current_grants
+        from tilskudd.granted import register_current_grants, register_recommended_moves
         from tilskudd.inbox import register_inbox_provider, register_office_provider
         from tilskudd.status import Stage, register_stage_provider
 
         from .archive import report_documents
+        from .changes.selectors import recommended_moves
         from .figures import report_figures
         from .gates import overdue_report_gate
         from .grants import approved_amounts
@@ -41,6 +42,8 @@ class ReportingConfig(AppConfig):
         register_carryover_provider(approved_carryover)
         # an approved change request moves granted money between a grant's lines
         register_current_grants(approved_amounts)
+        # a change recommended for approval would move it: the pot counts it as recommended
+        register_recommended_moves(recommended_moves)
 
         from .changes.inbox import register as register_change_requests
 

@@ -3,7 +3,9 @@ a later decision, such as an approved change request (reporting.changes), may mo
 between the lines. The app that makes those decisions registers a function in its
 AppConfig.ready() (`register_current_grants`); the overviews and exports ask
 `current_grants` once per page (each function runs one query, whatever the number of
-applications), so the app that shows the amounts never imports the app that changed them."""
+applications), so the app that shows the amounts never imports the app that changed them.
+Such a decision recommended and not yet approved registers what it would move
+(`register_recommended_moves`), which the pot counts as recommended."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ CurrentGrants = dict[int, dict[LineKey, Decimal]]
 #: (the applications: a queryset of them or of their ids, or ids) -> their changed lines.
 CurrentGrantsFn = Callable[[QuerySet | Iterable[int]], CurrentGrants]
 _providers: list[CurrentGrantsFn] = []
+_recommended: list[CurrentGrantsFn] = []
 
 
 def register_current_grants(fn: CurrentGrantsFn) -> CurrentGrantsFn:
@@ -33,6 +36,23 @@ def current_grants(applications: QuerySet | Iterable[int]) -> CurrentGrants:
     (their lines' amounts are the decision's). A queryset is read as a subquery."""
     found: CurrentGrants = {}
     for fn in _providers:
+        for application_id, amounts in fn(applications).items():
+            found.setdefault(application_id, {}).update(amounts)
+    return found
+
+
+def register_recommended_moves(fn: CurrentGrantsFn) -> CurrentGrantsFn:
+    if fn not in _recommended:
+        _recommended.append(fn)
+    return fn
+
+
+def recommended_moves(applications: QuerySet | Iterable[int]) -> CurrentGrants:
+    """The lines a later decision recommended for approval, and not yet decided, would
+    move, by application, with how much more each would be granted (less: negative);
+    applications with nothing waiting are left out. A queryset is read as a subquery."""
+    found: CurrentGrants = {}
+    for fn in _recommended:
         for application_id, amounts in fn(applications).items():
             found.setdefault(application_id, {}).update(amounts)
     return found

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from applications import selectors as application_selectors
@@ -24,6 +24,7 @@ from .models import (
     ChangeRequest,
     ChangeRequestLine,
     ChangeStatus,
+    Recommendation,
 )
 
 #: The parts in the order the decision lists them, with the application's related names.
@@ -187,8 +188,28 @@ def grant_changes(application_id: int) -> GrantChanges:
     ])
 
 
+def recommended_moves(applications: QuerySet | Iterable[int]
+                      ) -> dict[int, dict[tuple[str, int], Decimal]]:
+    """{application id: {(part, line id): how much more the line would be granted (less:
+    negative)}} by the change requests recommended for approval and not decided yet; one
+    query, a queryset of applications (or of their ids) read as a subquery. Registered as
+    tilskudd.granted's recommended moves, for the pot page."""
+    ids = applications if isinstance(applications, QuerySet) else list(applications)
+    rows = (ChangeRequestLine.objects
+            .filter(change_request__application_id__in=ids,
+                    change_request__status=ChangeStatus.RECOMMENDED,
+                    change_request__recommendation=Recommendation.APPROVE)
+            .exclude(requested=F("granted")).order_by()
+            .values_list("change_request__application_id", "part", "line_id", "granted",
+                         "requested"))
+    found: dict[int, dict[tuple[str, int], Decimal]] = {}
+    for application_id, part, line_id, granted, requested in rows:
+        found.setdefault(application_id, {})[(part, line_id)] = requested - granted
+    return found
+
+
 __all__ = ["ChangeStatus", "CurrentGrant", "GrantChanges", "GrantedLine", "MovedLine",
            "application_for_member", "application_with_lines",
            "change_request_for_member", "change_requests_of", "current_grant", "for_office",
-           "grant_changes", "letter_for_member", "pending_for", "waiting_at_office",
-           "with_details"]
+           "grant_changes", "letter_for_member", "pending_for", "recommended_moves",
+           "waiting_at_office", "with_details"]

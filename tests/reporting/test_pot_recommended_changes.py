@@ -1,0 +1,127 @@
+"""The pot's «recommended, waiting» counts a change request recommended for approval, per
+part and per earmark or rest: its increase adds to the part it grows, its decrease is taken
+off the part it shrinks (the whole pot's recommended does not move: the change's lines add
+up to the grant). «Approved» stays as decided until the change is approved; a change
+recommended for refusal, or not yet recommended, moves nothing.
+
+Malvik is granted competence 60 000 and a respite project 150 000 (kr 210 000); the
+earmark for respite projects is kr 300 000 of a pot of kr 1 000 000; the change moves
+40 000 from the competence line into the project."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment.pot import pot_summary
+from reporting.changes import services
+from reporting.changes.models import ChangeLetter
+
+from .change_helpers import ask, recommended
+from .test_change_earmarks import INTO_PROJECT, _earmark, _malvik
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def malvik(trondheim, grant_round, budget, caseworker, approver, monkeypatch,
+           django_capture_on_commit_callbacks):
+    budget.pot = Decimal(1000000)
+    budget.save(update_fields=["pot"])
+    _earmark(budget, 300000)
+    monkeypatch.setattr(ChangeLetter, "enqueue_on_commit", lambda job: None)
+    return _malvik(trondheim, grant_round, caseworker, approver,
+                   django_capture_on_commit_callbacks)
+
+
+def figures(budget) -> dict:
+    summary = pot_summary(budget)
+    return {
+        "recommended": summary.recommended,
+        "general": summary.general_recommended,
+        "earmarks": [(e.key, e.recommended, e.approved) for e in summary.earmarks],
+        "parts": {p.part: (p.recommended, p.granted) for p in summary.parts},
+        "approved": summary.approved,
+        "after recommended": summary.remaining_after_recommended,
+    }
+
+
+#: As decided, with nothing waiting.
+DECIDED = {
+    "recommended": Decimal(0), "general": Decimal(0),
+    "earmarks": [("respite", Decimal(0), Decimal(150000))],
+    "parts": {"competence": (Decimal(0), Decimal(60000)), "bpa": (Decimal(0), Decimal(0)),
+              "projects": (Decimal(0), Decimal(150000))},
+    "approved": Decimal(210000), "after recommended": Decimal(790000),
+}
+
+
+#: While the change (INTO_PROJECT) is recommended for approval.
+RECOMMENDED = {
+    **DECIDED,
+    "general": Decimal(-40000),
+    "earmarks": [("respite", Decimal(40000), Decimal(150000))],
+    "parts": {"competence": (Decimal(-40000), Decimal(60000)), "bpa": (Decimal(0), Decimal(0)),
+              "projects": (Decimal(40000), Decimal(150000))},
+}
+
+
+def test_a_change_counts_as_recommended_once_recommended_and_as_approved_once_decided(
+    malvik, budget, caseworker, approver
+):
+    # Given a change asked for: nothing is recommended yet
+    application, signatory = malvik
+    change = ask(application, signatory, INTO_PROJECT)
+    assert figures(budget) == DECIDED
+
+    # When it is recommended for approval, then approved
+    recommended(change, caseworker)
+    waiting = figures(budget)
+    services.change_request_decide(change_request=change, user=approver)
+
+    # Then the earmark (and the project) were promised 40 000 more, the rest (and the
+    # competence line) 40 000 less, the whole pot nothing; approved, it is granted
+    assert waiting == RECOMMENDED
+    assert figures(budget) == {
+        **DECIDED,
+        "earmarks": [("respite", Decimal(0), Decimal(190000))],
+        "parts": {"competence": (Decimal(0), Decimal(20000)), "bpa": (Decimal(0), Decimal(0)),
+                  "projects": (Decimal(0), Decimal(190000))},
+    }
+
+
+def test_a_change_recommended_for_refusal_moves_nothing_until_recommended_for_approval(
+    malvik, budget, caseworker, approver
+):
+    # Given a change recommended for refusal: it moves nothing
+    application, signatory = malvik
+    change = recommended(ask(application, signatory, INTO_PROJECT), caseworker, "refuse")
+    assert figures(budget) == DECIDED
+
+    # When the approver sends it back and it is recommended for approval
+    services.change_request_return(change_request=change, user=approver, note="Se igjen.")
+    recommended(change, caseworker)
+
+    # Then
+    assert figures(budget) == RECOMMENDED
+
+
+def test_the_pot_page_shows_the_recommended_change_in_a_fixed_number_of_queries(
+    client, malvik, budget, caseworker
+):
+    application, signatory = malvik
+    recommended(ask(application, signatory, INTO_PROJECT), caseworker)
+    url = reverse("admin:assessment_pot_change", args=[budget.pk])
+    client.force_login(caseworker)
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+
+    assert "kr\u00a040\u00a0000" in html and "kr\u00a0\u221240\u00a0000" in html
+    # the approved changes' and the recommended one's, then the lines it moves (one query
+    # however many wait), of the page's 15: 14 with nothing waiting, 13 before it was asked
+    assert len([q for q in captured if "reporting_changerequest" in q["sql"]]) == 2
+    assert len(captured) == 15
