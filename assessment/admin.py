@@ -23,7 +23,7 @@ from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 
 from . import admin_cells as cells
-from . import admin_views, services
+from . import admin_sql, admin_views, services
 from .admin_list import DJANGO_CHECKBOX_LABEL, VALUES, ListRow, ListTexts, RowsChangeList, list_row
 from .admin_paging import KeysFirstPaginator
 from .cases import submitted_applications, withdrawn_applications
@@ -119,13 +119,23 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     def get_changelist(self, request, **kwargs):
         return RowsChangeList
 
-    def list_rows(self, request, queryset) -> list[ListRow]:
-        """The page's rows: the submitted list's by .values() in one query; the withdrawn
-        list's from its instances, as their withdrawals are prefetched."""
+    def list_rows(self, request, queryset, count: int | None = None) -> list[ListRow]:
+        """The page's rows: the submitted list's by .values() in one query (its SQL kept
+        for the list's parameters and `count`, if given: admin_sql); the withdrawn list's
+        from its instances, as their withdrawals are prefetched."""
         texts = ListTexts.now()
         if request.GET.get(WithdrawnFilter.parameter_name) == "ja":
             return [ListRow.of_instance(application, texts) for application in queryset]
-        return [ListRow.of_values(values, texts) for values in queryset.values(*VALUES.values())]
+        key = None if count is None else admin_sql.list_key(request)
+        return [ListRow.of_values(values, texts) for values in admin_sql.values(
+            queryset, list(VALUES.values()), None if key is None else (*key, count))]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans,
+                                          allow_empty_first_page)
+        paginator.sql_key = admin_sql.list_key(request)  # the count's SQL kept by it
+        return paginator
 
     def get_changelist_instance(self, request):
         request.tilskudd_changelist = True

@@ -158,8 +158,9 @@ class ListRow:
         return self.assigned_full_name or self.assigned_email
 
     @classmethod
-    def of_values(cls, values: dict, texts: ListTexts) -> ListRow:
-        return cls(**{field: values[path] for field, path in VALUES.items()}, texts=texts)
+    def of_values(cls, values, texts: ListTexts) -> ListRow:
+        """The row of the values VALUES names, in its order (as values_list reads them)."""
+        return cls(*values, texts=texts)
 
     @classmethod
     def of_instance(cls, application, texts: ListTexts) -> ListRow:
@@ -232,5 +233,5 @@ class RowsChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         if request.method == "GET" and not self.is_popup and not self.list_editable:
-            self.result_list = PageRows(
-                self.result_list, lambda queryset: self.model_admin.list_rows(request, queryset))
+            self.result_list = PageRows(self.result_list, lambda queryset: (
+                self.model_admin.list_rows(request, queryset, self.result_count)))

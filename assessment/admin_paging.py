@@ -25,6 +25,9 @@ from django.db.models.sql.constants import LOUTER
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import WhereNode
+from django.utils.functional import SimpleLazyObject
+
+from . import admin_sql
 
 
 class KeysFirstPaginator(Paginator):
@@ -37,14 +40,23 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = without_unsorted_joins(self.object_list.prefetch_related(None).values("pk"))
-        return self._get_page(self.object_list.filter(pk__in=keys[bottom:top]), number, self)
+
+        def rows() -> QuerySet:
+            keys = without_unsorted_joins(self.object_list.prefetch_related(None).values("pk"))
+            return self.object_list.filter(pk__in=keys[bottom:top])
+
+        if getattr(self, "sql_key", None) is None:
+            return self._get_page(rows(), number, self)
+        # made only if something reads it: the list's rows are read by their SQL kept
+        # for the page's parameters and count (admin_sql)
+        return self._get_page(SimpleLazyObject(rows), number, self)
 
     @cached_property
     def count(self):
         if not isinstance(self.object_list, QuerySet):
             return super().count
-        return without_shown_joins(self.object_list).count()
+        return admin_sql.count(lambda: without_shown_joins(self.object_list),
+                               getattr(self, "sql_key", None))
 
 
 def without_shown_joins(queryset: QuerySet) -> QuerySet:
