@@ -54,7 +54,6 @@ AXES_TEXTS = (
     gettext_noop("access logs"),
     gettext_noop("Access Attempt"),
     gettext_noop("Access lock out"),
-    gettext_noop("Attempt Remaining"),
     gettext_noop("Attempt Time"),
     gettext_noop("Clean up expired attempts"),
     gettext_noop("Expires At"),

@@ -7,9 +7,10 @@ history page, the messages after a change or a deletion and the log's entries. a
 `__str__` is an English f-string («Attempted Access: …») no catalogue reaches, so its
 models are given ours here, which every one of those places reads. A proxy model of ours
 would have moved the pages' addresses and permissions away from axes'.
-Its clean-up action's message is an f-string inside gettext (`_(f"Cleaned up {count} …")`),
-never found in a catalogue, and the action fails on a request axes has not prepared; our
-admin gives the action, working, with a message of ours.
+Its status column is a count before one English phrase («1 Attempt Remaining»), ours a
+plural through the catalogue. Its clean-up action's message is an f-string inside gettext
+(`_(f"Cleaned up {count} …")`), never found in a catalogue, and the action fails on a
+request axes has not prepared; our admin gives the action, working, with a message of ours.
 (axes' field, model and filter names are in the root catalogues: admin_texts.AXES_TEXTS.)"""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime
 from axes import admin as axes_admin
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -61,6 +63,15 @@ AccessAttemptExpiration.__str__ = _expiration_name
 
 
 class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description=gettext_lazy("Status"))
+    def status(self, attempt: AccessAttempt) -> str:
+        # axes' own puts the count before one phrase («1 Attempt Remaining»): no plural
+        left = settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        if left <= 0:
+            return _("Locked Out")
+        return ngettext("%(count)d forsøk igjen", "%(count)d forsøk igjen", left) % {
+            "count": left}
+
     @admin.action(description=gettext_lazy("Clean up expired attempts"))
     def cleanup_expired_attempts(self, request, queryset):
         # axes' sweep counts the cool-off back from the request's axes_attempt_time, which
