@@ -316,3 +316,6 @@ class PotAdmin(NoWritesAdmin, OfficeScopedAdmin):
     @admin.display(description=_("Igjen"))
     def remaining_display(self, obj):
         return format_nok(obj.pot - obj.approved_sum)
+
+
+from .opendata import admin as opendata_admin  # noqa: E402, F401 (registers PublishedRecipientAdmin)
