@@ -7,10 +7,11 @@ pytest_plugins = ["tests.tilskudd.idporten_fixtures", "tests.tilskudd.s3_server"
 
 @pytest.fixture
 def reference_data(db):
-    """All offices, counties, municipalities and county municipalities, as seeded."""
-    from tilskudd.seeding import load_reference_data
+    """All offices, counties, municipalities and county municipalities, as seeded: made by
+    load_reference_data() once a process (tests/reference_rows.py)."""
+    from tests.reference_rows import reference_data_as_loaded
 
-    return load_reference_data()
+    return reference_data_as_loaded()
 
 
 @pytest.fixture(autouse=True)
@@ -86,9 +87,21 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             proc.kill()
 
 
+#: The fixtures through which a test reaches the database (pytest-django refuses it otherwise).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                     "django_db_serialized_rollback", "live_server"}
+
+
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
+    # `database`: the test asks for the database. One that does not is refused it by
+    # pytest-django, so it passes or fails on PostgreSQL as on SQLite: make test-postgres
+    # runs only the `database` tests (and the `postgres` ones), as make test has run all.
+    for item in items:
+        asked = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or DATABASE_FIXTURES & asked:
+            item.add_marker(pytest.mark.database)
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (row locks and concurrent requests)")

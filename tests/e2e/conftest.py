@@ -1,11 +1,12 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live_server."""
 
 import contextlib
-import copy
 import os
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.reference_rows import reference_data_as_loaded
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must be allowed to
 # run there too (tests only, never production).
@@ -116,36 +117,6 @@ def assert_accessible(page) -> None:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                        "preload": False})
     assert results.violations_count == 0, results.generate_report()
-
-
-#: The rows load_reference_data() made in this process's first browser test.
-_reference_rows: list = []
-
-
-def reference_data_as_loaded() -> None:
-    """What load_reference_data() makes, into the emptied database: made by it in the first
-    browser test of the process, then written back row for row (the same fields and keys)
-    in the next ones. The loader saves each of its some 400 rows after full_clean(), about
-    3.1 s of CPU a test and a fifth of the browser tests' time; what the browser tests
-    prove is the pages, on this data. The loader itself is tested in
-    tests/tilskudd/test_reference_data.py and test_org_numbers.py."""
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    from tilskudd.models import County, Office, Organisation
-    from tilskudd.seeding import load_reference_data
-
-    models = (Office, County, Organisation)
-    if not _reference_rows:
-        load_reference_data()
-        _reference_rows.extend((model, list(model.objects.order_by("pk"))) for model in models)
-        return
-    with transaction.atomic():
-        for model, rows in _reference_rows:
-            model.objects.bulk_create(copy.copy(row) for row in rows)
-        with connection.cursor() as cursor:  # the keys given: PostgreSQL's sequences after them
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
 
 
 @pytest.fixture
