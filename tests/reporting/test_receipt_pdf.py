@@ -1,8 +1,10 @@
 """The PDF copy of a report submission, made by a Celery job, read back with pypdf."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from reporting import services
 from reporting.documents import render_receipt
@@ -11,7 +13,7 @@ from reporting.tasks import render_report_receipt_pdf
 from tests.pdf import pdf_text
 from tilskudd.documents.jobs import DocumentStatus
 
-from .helpers import ready_report
+from .helpers import competence_line, granted, project, ready_report
 
 
 @pytest.fixture
@@ -87,3 +89,25 @@ def test_each_competence_line_keeps_its_counts_under_it(submission):
         "Fagbrev (4 ansatte) Fullført: 3 · Studerer fortsatt: 1 · Avbrutt: 0 kr 140 000 "
         "kr 130 000 BPA-opplæring"
     ) in text
+
+
+def test_each_project_keeps_its_facts_a_line_each(
+    trondheim, grant_round, budget, signatory, caseworker, approver
+):
+    """The PDF gives a project's facts as one paragraph, a line each ("Tema: …"), not a
+    list of twelve blocks (WeasyPrint's cost is per box, bench/pdf.py): all six are there,
+    with their labels, in the order the web page has them."""
+    application = granted(trondheim, grant_round, signatory, caseworker, approver,
+                          competence=[competence_line()], projects=[project(title="P0")])
+    report = services.report_open(application=application, user=signatory)
+    ready_report(report, signatory, used=lambda line: line.granted)
+    submission = services.report_submit(report=report, user=signatory)
+
+    pdf, _filename = render_receipt(ReportReceipt(submission=submission))
+    lines = [line.replace("\u00a0", " ") for page in PdfReader(io.BytesIO(pdf)).pages
+             for line in page.extract_text().splitlines()]
+
+    start = next(i for i, line in enumerate(lines) if line.startswith("Tema: "))
+    assert [line.split(":")[0] for line in lines[start:start + 6]] == [
+        "Tema", "Innvilget", "Status", "Måloppnåelse", "Videreføres i ordinær drift", "Brukt"]
+    assert lines[start + 1].startswith("Innvilget: kr ")
