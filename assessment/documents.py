@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 
+from tilskudd.deadlines import change_deadline
 from tilskudd.documents.pdf import render_pdf
 
 from . import rules
@@ -88,6 +89,7 @@ def letter_context(assessment: Assessment, letter: AllocationLetter) -> dict[str
         "applied_total": sum((p.applied for p in parts), Decimal(0)),
         "granted_total": granted,
         "reporting_deadline": timezone.localtime(application.round.reporting_deadline, OSLO),
+        "change_deadline": timezone.localtime(change_deadline(application.round), OSLO),
         "auditor_required": rules.auditor_required(granted),
         "auditor_threshold": rules.AUDITOR_THRESHOLD,
         "no_appeal_text": rules.NO_APPEAL_TEXT,

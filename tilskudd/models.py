@@ -284,7 +284,7 @@ class Round(models.Model):
         help_text=_("Tom: mottakere kan rapportere så snart tilskuddet er vedtatt."),
     )
     reporting_deadline = models.DateTimeField(_("rapporteringsfrist"))
-    #: Empty: 1 October of the year at 23:59 Oslo time (reporting.changes.rules).
+    #: Empty: 1 October of the year at 23:59 Oslo time (deadlines.change_deadline).
     change_deadline = models.DateTimeField(_("frist for endringssøknad"), null=True, blank=True,
                                            help_text=_("Tom: 1. oktober kl. 23:59 i året."))
 

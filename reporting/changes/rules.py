@@ -1,9 +1,10 @@
 """The rules of a change request, each in one place: the deadline (the round's, by default
 1 October of the grant year at 23:59 Oslo time, its whole minute included like every
-deadline), what a request must hold (a reason, amounts of whole kroner that add up to
-the grant exactly: a change moves money, it never adds any), and why an approval may not
-move money into an earmark, or into the pot's rest, beyond what it holds (which parts
-would be overspent is the pot's rule: assessment.selectors.overruns_after_move)."""
+deadline; tilskudd.deadlines.change_deadline, which the allocation letter names too), what
+a request must hold (a reason, amounts of whole kroner that add up to the grant exactly: a
+change moves money, it never adds any), and why an approval may not move money into an
+earmark, or into the pot's rest, beyond what it holds (which parts would be overspent is
+the pot's rule: assessment.selectors.overruns_after_move)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from tilskudd import deadlines
+from tilskudd.deadlines import change_deadline
 from tilskudd.models import Round
 from tilskudd.money import format_nok
 
@@ -26,18 +28,9 @@ if TYPE_CHECKING:
     from assessment.selectors import Overrun
 
 OSLO = ZoneInfo("Europe/Oslo")
-#: The default deadline: this day of the grant year, at 23:59 Oslo time.
-DEFAULT_DEADLINE = (10, 1, 23, 59)
 SECTION = "change"
 #: A project's content may be changed; competence and BPA lines only move money.
 CONTENT_PARTS = ("projects",)
-
-
-def change_deadline(rnd: Round) -> datetime:
-    if rnd.change_deadline is not None:
-        return rnd.change_deadline
-    month, day, hour, minute = DEFAULT_DEADLINE
-    return datetime(rnd.year, month, day, hour, minute, tzinfo=OSLO)
 
 
 def accepts_change_at(rnd: Round, moment: datetime) -> bool:
