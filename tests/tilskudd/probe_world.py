@@ -15,6 +15,8 @@ from django.utils import timezone
 from applications import services as application_services
 from applications.models import ReceiptDocument, Submission
 from assessment import selectors as assessment_selectors
+from assessment.models import PublishedRecipient
+from assessment.opendata.recipients import recipient_ids
 from reporting import services as report_services
 from reporting import transfers
 from reporting.changes.models import ChangeRequest
@@ -70,6 +72,7 @@ class World:
     audit_event: object
     email: object
     reporting_settings: object
+    published_recipient: object
     roles: dict
     drafts: dict
 
@@ -141,6 +144,7 @@ def build_world(capture) -> World:
         email="ny@trondheim.example.no", role=MembershipRole.EDITOR, by=signatory_a,
         organisation=org_a)
 
+    recipient_ids([org_a])  # A published in the open data, as its build records it
     drafts = _drafts(org_a, rnd, signatory_a, caseworker_1, approver_1)
     org_b = stavanger()
     roles = {
@@ -170,6 +174,7 @@ def build_world(capture) -> World:
         audit_event=AuditEvent.objects.latest("pk"),
         email=OutboundEmail.objects.latest("pk"),
         reporting_settings=ReportingSettings.objects.first(),
+        published_recipient=PublishedRecipient.objects.get(organisation=org_a),
         roles=roles, drafts=drafts,
     )
 

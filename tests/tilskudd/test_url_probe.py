@@ -99,6 +99,7 @@ ADMIN_OBJECTS: dict[str, Fill] = {
     "tilskudd_officemembership": of_a("office_membership_1"),
     "tilskudd_outboundemail": of_a("email"),
     "assessment_submittedapplication": of_a("application"), "assessment_pot": of_a("budget_a"),
+    "assessment_publishedrecipient": of_a("published_recipient"),
     "reporting_report": of_a("report"), "reporting_repaymentclaim": of_a("claim"),
     "reporting_changerequest": of_a("change"),
     "reporting_reportingsettings": of_a("reporting_settings"),
@@ -274,7 +275,8 @@ def test_a_own_people_get_a_pages(world):
         _client(world.caseworker_1): ["admin:reporting_report_change",
                                       "admin:assessment_submittedapplication_change",
                                       "admin:reporting_changerequest_change",
-                                      "admin:reporting_repaymentclaim_change"],
+                                      "admin:reporting_repaymentclaim_change",
+                                      "admin:assessment_publishedrecipient_change"],
     }
     found = {name: (route, pattern) for name, route, pattern in patterns()}
     for client, names in pages.items():
