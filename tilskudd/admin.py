@@ -134,8 +134,21 @@ class OfficeMembershipInline(admin.StackedInline):
     extra = 0
 
 
+class UserChangeForm(DjangoUserAdmin.form):
+    def clean_is_active(self):
+        """Unticking «active» on an organisation's last signatory or an office's last
+        administrator is an error on the page, as removing them is (the services refuse)."""
+        active = self.cleaned_data["is_active"]
+        refusal = (services.deactivation_refusal(user=self.instance)
+                   if self.initial.get("is_active") and not active else None)
+        if refusal is not None:
+            raise ValidationError(refusal.message, code=refusal.code)
+        return active
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "sign_in_method", "is_staff", "is_directorate",
                     "is_active"]

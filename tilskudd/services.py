@@ -111,6 +111,8 @@ def user_save(*, user: User, by: User | None) -> User:
         User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         if user.pk else None
     )
+    if not user.is_active and User.objects.filter(pk=user.pk, is_active=True).exists():
+        _refuse(deactivation_refusal(user=user))
     action = AuditAction.USER_CHANGE if user.pk else AuditAction.USER_CREATE
     extra = {"password_changed": True} if stored_password != user.password else {}
     _save_audited(user, fields=USER_FIELDS, actor=by, action=action, **extra)
@@ -222,6 +224,18 @@ def office_membership_loss_refusal(
         % {"office": membership.office.name},
         "last_office_administrator",
     ))
+
+
+def deactivation_refusal(*, user: User) -> ServiceError | None:
+    """Why the stored `user` may not be made inactive: an inactive user cannot sign in, so
+    counts as no signatory or administrator, and the last active one keeps the account."""
+    refusals = [
+        *(membership_loss_refusal(membership=m)
+          for m in Membership.objects.filter(user=user).select_related("organisation")),
+        *(office_membership_loss_refusal(membership=m)
+          for m in OfficeMembership.objects.filter(user=user).select_related("office")),
+    ]
+    return next((refusal for refusal in refusals if refusal is not None), None)
 
 
 def _last_holder_refusal(

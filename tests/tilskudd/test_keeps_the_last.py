@@ -180,3 +180,45 @@ def test_the_services_refuse_the_last_signatory_but_not_one_of_two(trondheim, ta
                               role=MembershipRole.SIGNATORY)
     take_away(membership)
     assert Membership.objects.filter(user=person, role=MembershipRole.SIGNATORY).count() == 0
+
+
+def test_the_user_page_refuses_making_the_last_administrator_inactive(client, trondheim):
+    """An inactive user cannot sign in, so counts as no administrator: unticking «active»
+    on the last one is refused as removing them is, and allowed once there is another."""
+    office = trondheim.county.office
+    administrator = office_staff(office, OfficeRole.ADMINISTRATOR, full_name="Ada Admin")
+    membership = OfficeMembership.objects.get(user=administrator)
+    superuser(client, "nn")
+    before = stored(administrator)
+    form = office_form(administrator, membership)
+    del form["is_active"]
+    form["full_name"] = "Ada Endra"
+    url = reverse("admin:tilskudd_user_change", args=[administrator.pk])
+
+    page = client.post(url, form)
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["is_active"] == [
+        NN_OFFICE.format(office=office.name)]
+    assert stored(administrator) == before
+    assert User.objects.get(pk=administrator.pk).is_active
+    office_staff(office, OfficeRole.ADMINISTRATOR)
+    assert client.post(url, form).status_code == 302
+    assert not User.objects.get(pk=administrator.pk).is_active
+
+
+def test_the_services_refuse_making_the_last_signatory_inactive(trondheim):
+    person = UserFactory()
+    Membership.objects.create(user=person, organisation=trondheim, role=MembershipRole.SIGNATORY)
+    person.is_active = False
+
+    with pytest.raises(ServiceError) as refused:
+        services.user_save(user=person, by=None)
+
+    assert refused.value.code == "last_signatory"
+    assert User.objects.get(pk=person.pk).is_active
+    # an inactive last signatory's page can still be saved
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    person.full_name = "Endret"
+    services.user_save(user=person, by=None)
+    assert User.objects.get(pk=person.pk).full_name == "Endret"
