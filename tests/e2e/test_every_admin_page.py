@@ -71,7 +71,9 @@ def admin_pages(report) -> list[str]:
 
 @pytest.fixture
 def claimed(demo_report):  # noqa: F811 (the fixture imported above)
-    """Trondheim's report sent in, and a repayment claimed on it."""
+    """Trondheim's report sent in, a repayment claimed on it, and Trondheim published in
+    the open data (its recipient id's admin row)."""
+    from assessment.opendata.recipients import recipient_ids
     from reporting import repayments
     from tilskudd.models import User
 
@@ -79,6 +81,7 @@ def claimed(demo_report):  # noqa: F811 (the fixture imported above)
     report = type(demo_report).objects.get(pk=demo_report.pk)
     repayments.repayment_claim_create(report=report, user=User.objects.get(email=CASEWORKER),
                                       amount="1000", reason="Midler brukt utenfor formålet.")
+    recipient_ids([report.application.organisation])
     return report
 
 
