@@ -204,6 +204,9 @@ class PotSummary:
     general_recommended: Decimal
     earmarks: list[EarmarkRow] = field(default_factory=list)
     parts: list[PartRow] = field(default_factory=list)
+    #: a change request recommended for approval is counted in recommended (so a part's
+    #: may be negative: the pot page says why)
+    changes_waiting: bool = False
 
     @property
     def remaining(self) -> Decimal:
@@ -277,7 +280,8 @@ def pot_summary(budget: OfficeBudget, *, changes_recommended: bool = True) -> Po
     # (overruns counts what is approved) until the change is decided, so a decrease frees
     # nothing for an approval before then. A change's lines add up to the grant, so the
     # whole pot's recommended, and what is left after it, are the same with it or without.
-    for row, more in recommended_changes(lines, "bucket") if changes_recommended else ():
+    moves = recommended_changes(lines, "bucket") if changes_recommended else []
+    for row, more in moves:
         by_part[row["part"]]["recommended"] += more
         by_bucket[row["bucket"]]["recommended"] += more
     earmark_rows: dict[str, EarmarkRow] = {}
@@ -310,6 +314,7 @@ def pot_summary(budget: OfficeBudget, *, changes_recommended: bool = True) -> Po
             )
             for part in Part.values
         ],
+        changes_waiting=bool(moves),
     )
 
 

@@ -125,3 +125,24 @@ def test_the_pot_page_shows_the_recommended_change_in_a_fixed_number_of_queries(
     # however many wait), of the page's 15: 14 with nothing waiting, 13 before it was asked
     assert len([q for q in captured if "reporting_changerequest" in q["sql"]]) == 2
     assert len(captured) == 15
+
+
+def test_the_pot_page_says_why_a_part_is_recommended_less_while_a_change_waits(
+    client, malvik, budget, caseworker
+):
+    # Given a change asked for and not yet recommended: the page has nothing to explain
+    application, signatory = malvik
+    change = ask(application, signatory, INTO_PROJECT)
+    url = reverse("admin:assessment_pot_change", args=[budget.pk])
+    client.force_login(caseworker)
+    assert 'id="changes-waiting"' not in client.get(url).content.decode()
+
+    # When it is recommended for approval (the rest's recommended is now −40 000)
+    recommended(change, caseworker)
+    html = client.get(url).content.decode()
+
+    # Then the page says a change's decrease is counted as a deduction, in the reader's
+    # language too
+    assert "som et fradrag (minus)" in html
+    client.cookies["django_language"] = "nn"
+    assert "som eit fråtrekk (minus)" in client.get(url).content.decode()
