@@ -48,7 +48,7 @@ test: $(INSTALLED) browser lint
 
 # The same suite on PostgreSQL, plus the tests that need row locks. The browser tests run
 # once, on SQLite in `make test`: what they prove (pages, keyboard, axe) does not depend on the
-# database, and running them twice cost CI a third of its time. So run the some 450 tests that
+# database, and running them twice cost CI a third of its time. So do the some 450 tests that
 # ask for no database (`database` is set on the others by tests/conftest.py): pytest-django
 # refuses them one, so PostgreSQL cannot change what they find.
 test-postgres: $(INSTALLED)
