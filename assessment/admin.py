@@ -119,22 +119,22 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     def get_changelist(self, request, **kwargs):
         return RowsChangeList
 
-    def list_rows(self, request, queryset, count: int | None = None) -> list[ListRow]:
+    def list_rows(self, request, queryset, key: tuple | None = None) -> list[ListRow]:
         """The page's rows: the submitted list's by .values() in one query (its SQL kept
-        for the list's parameters and `count`, if given: admin_sql); the withdrawn list's
-        from its instances, as their withdrawals are prefetched."""
+        for `key`, if given: the paginator's and the count, admin_sql); the withdrawn
+        list's from its instances, as their withdrawals are prefetched."""
         texts = ListTexts.now()
         if request.GET.get(WithdrawnFilter.parameter_name) == "ja":
             return [ListRow.of_instance(application, texts) for application in queryset]
-        key = None if count is None else admin_sql.list_key(request)
         return [ListRow.of_values(values, texts) for values in admin_sql.values(
-            queryset, list(VALUES.values()), None if key is None else (*key, count))]
+            queryset, list(VALUES.values()), key)]
 
     def get_paginator(self, request, queryset, per_page, orphans=0,
                       allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans,
                                           allow_empty_first_page)
-        paginator.sql_key = admin_sql.list_key(request)  # the count's SQL kept by it
+        # the count's and the rows' SQL kept by it
+        paginator.sql_key = admin_sql.list_key(request, queryset)
         return paginator
 
     def get_changelist_instance(self, request):

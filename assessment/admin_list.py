@@ -233,5 +233,7 @@ class RowsChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         if request.method == "GET" and not self.is_popup and not self.list_editable:
+            key = getattr(self.paginator, "sql_key", None)  # admin_sql's, with the count
             self.result_list = PageRows(self.result_list, lambda queryset: (
-                self.model_admin.list_rows(request, queryset, self.result_count)))
+                self.model_admin.list_rows(
+                    request, queryset, None if key is None else (*key, self.result_count))))

@@ -7,11 +7,12 @@ function calls, where the SQL is the same for every caseworker of the office who
 the page with the same parameters. Here each is compiled the first time and kept on the
 database connection (each thread's own, as tilskudd.compiled keeps its queries), by what
 the SQL is made from: the list's scope (every office, or the office's key, as
-tilskudd.admin_scoping filters by), the request's parameters, and, for the rows, the
-count (it decides whether the page is sliced and where the last page ends). The
-queryset is still built by Django on every request (its filters, ordering and search),
-only its compiling is kept: a list with a search term (unbounded in kind) or a
-parameter given twice is compiled as Django does, every time.
+tilskudd.admin_scoping filters by), the request's parameters, the ordering Django made
+of them (list_key), and, for the rows, the count (it decides whether the page is sliced
+and where the last page ends). The queryset is still built by Django on every request
+(its filters, ordering and search), only its compiling is kept: a list with a search
+term (unbounded in kind) or a parameter given twice is compiled as Django does, every
+time.
 
 The kept SQL is run with the parameters it was compiled with, its columns through the
 backend's converters as the ORM reads them (tests/assessment/test_admin_sql.py holds the
@@ -34,9 +35,12 @@ KEPT_PAGES = 256
 _CONNECTION_KEY = "tilskudd_list_sql"
 
 
-def list_key(request) -> tuple | None:
-    """What the list's SQL is made from, for this request, or None where it is not
-    kept: not a GET, a search, or a parameter given more than once."""
+def list_key(request, queryset: QuerySet) -> tuple | None:
+    """What the list's SQL is made from, for this request and the ChangeList's
+    `queryset`, or None where it is not kept: not a GET, a search, or a parameter given
+    more than once. The ordering is Django's, not `o`: `o` numbers the columns shown,
+    and a superuser's list shows the actions' checkbox column the directorate's does
+    not, so the same `o` sorts the two by different columns."""
     if request.method != "GET":
         return None
     params = request.GET
@@ -47,7 +51,7 @@ def list_key(request) -> tuple | None:
     else:
         office = admin_office(request)
         scope = office.pk if office is not None else None
-    return scope, tuple(sorted(params.items()))
+    return scope, tuple(sorted(params.items())), tuple(queryset.query.order_by)
 
 
 def _kept(connection) -> OrderedDict:

@@ -137,6 +137,55 @@ def test_each_office_and_the_directorate_have_their_own(
         assert _page(client, {})[0] == expected
 
 
+def _shown(client, params) -> list[int]:
+    """The keys of the list's rows as a GET shows them, and as Django's ORM reads them
+    (nothing kept), which must be the same."""
+    shown = [row["pk"] for row in _page(client, params)[1]]
+    with mock.patch.object(admin_sql, "list_key", return_value=None):
+        assert [row["pk"] for row in _page(client, params)[1]] == shown
+    return shown
+
+
+def test_two_offices_lists_of_as_many_rows_are_each_their_own(
+    client, trondheim, open_round, budget, caseworker, approver, rogaland_org,
+    rogaland_budget, rogaland_caseworker, rogaland_approver
+):
+    """The same parameters and the same count, one connection: the office in the key
+    keeps each caseworker to their office's rows, and a caseworker moved to another
+    office sees that office's on their next page, one who left none."""
+    ours = {a.pk for a in _bulk_applications(
+        3, county=trondheim.county, rnd=open_round, caseworker=caseworker, approver=approver)}
+    theirs = {a.pk for a in _bulk_applications(
+        3, county=rogaland_org.county, rnd=open_round, caseworker=rogaland_caseworker,
+        approver=rogaland_approver, start=100)}
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+
+    for user, expected in [(superuser, ours | theirs), (caseworker, ours),
+                           (rogaland_caseworker, theirs), (caseworker, ours)]:
+        client.force_login(user)
+        assert set(_shown(client, {"o": "-1"})) == expected
+
+    caseworker.office_membership.office = rogaland_org.office
+    caseworker.office_membership.save()
+    assert set(_shown(client, {"o": "-1"})) == theirs
+    caseworker.office_membership.delete()
+    assert client.get(reverse(CHANGELIST), {"o": "-1"}).status_code == 403
+
+
+@pytest.mark.parametrize("o", ["2", "3", "-3", "5"])
+def test_the_superuser_and_the_directorate_sort_by_the_column_each_asked_for(client, many, o):
+    """`o` numbers the columns shown, and the superuser's list shows the actions'
+    checkbox first, the directorate's not: the same `o` is another sorting for each."""
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    directorate = UserFactory(is_staff=True, is_directorate=True)
+    shown = {}
+    for user in [superuser, directorate, superuser]:
+        client.force_login(user)
+        shown[user.pk] = _shown(client, {"o": o})
+
+    assert shown[superuser.pk] != shown[directorate.pk]
+
+
 def test_the_filters_list_the_rounds_and_the_offices_counties_as_the_orm(
     trondheim, open_round, caseworker
 ):
