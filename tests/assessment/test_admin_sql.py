@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.contrib import admin
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.sql import Query
 from django.test import RequestFactory
 from django.urls import reverse
@@ -184,6 +185,19 @@ def test_the_superuser_and_the_directorate_sort_by_the_column_each_asked_for(cli
         shown[user.pk] = _shown(client, {"o": o})
 
     assert shown[superuser.pk] != shown[directorate.pk]
+
+
+def test_a_connection_keeps_at_most_kept_pages_the_least_recently_used_forgotten(
+    client, many, caseworker
+):
+    client.force_login(caseworker)
+    with mock.patch.object(admin_sql, "KEPT_PAGES", 2):  # a page keeps its count and rows
+        for params in [{"p": "2"}, {"p": "3"}, {"o": "-1"}]:
+            _shown(client, params)
+        kept = list(connections[DEFAULT_DB_ALIAS].__dict__[admin_sql._CONNECTION_KEY])
+
+    assert [key[0] for key in kept] == ["count", "values"]
+    assert all((("o", "-1"),) in key for key in kept)  # the last page's parameters
 
 
 def test_the_filters_list_the_rounds_and_the_offices_counties_as_the_orm(
