@@ -114,6 +114,7 @@ def report_open(
             _("Søknaden har ikke fått innvilget tilskudd, så det skal ikke rapporteres på den."),
             "no_grant",
         )
+    transfers.lock_year_before(application)  # before transferred_into reads its decision
     try:
         with transaction.atomic():
             report = Report(

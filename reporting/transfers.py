@@ -366,16 +366,26 @@ def transferred_into(application) -> Decimal:
     return amount if _DECIDED_INTO[status] else Decimal(0)
 
 
+def _reports_of_year(application, offset: int):
+    """The organisation's reports in the scheme's round `offset` years from the application's."""
+    return Report.objects.select_for_update(of=("self",)).filter(
+        application__organisation_id=application.organisation_id,
+        application__round__scheme_id=application.round.scheme_id,
+        application__round__year=application.round.year + offset)
+
+
+def lock_year_before(application) -> None:
+    """Lock the report of the year before, as its transfer's decision does first, before
+    report_open reads `transferred_into`: an opening and a decision at once wait for each
+    other, so the opening reads the decision or the decision finds the opened report."""
+    list(_reports_of_year(application, -1).only("pk"))
+
+
 def _settle_next_report(report: Report, user: User) -> None:
     """Set the decided transfer on the year after's report, if opened and not yet sent
     (a sent report keeps what it was sent with), with an audit row."""
-    application = report.application
-    following = Report.objects.select_for_update(of=("self",)).select_related(
-        "application__round").filter(
-        application__organisation_id=application.organisation_id,
-        application__round__scheme_id=application.round.scheme_id,
-        application__round__year=application.round.year + 1,
-    ).first()
+    following = _reports_of_year(report.application, 1).select_related(
+        "application__round").first()
     if following is None or not following.is_editable:
         return
     was = following.transferred_in
