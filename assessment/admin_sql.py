@@ -30,7 +30,8 @@ from django.db.models import QuerySet
 
 from tilskudd.admin_scoping import admin_office, is_national_reader
 
-#: kinds of page kept a connection, the least recently used forgotten first
+#: queries kept a connection (a kind of page keeps two: its count and its rows), the
+#: least recently used forgotten first
 KEPT_PAGES = 256
 _CONNECTION_KEY = "tilskudd_list_sql"
 
