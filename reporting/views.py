@@ -71,8 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "rows": [{
             "report": r,
             "live": next((s for s in r.submissions.all() if s.returned_at is None), None),
-            "overdue": r.status in selectors.UNSENT_STATUSES
-            and not rules.accepts_report_at(r.deadline_at, now),
+            "overdue": selectors.is_overdue(r, now),
         } for r in reports],
         "waiting": [{"application": a, "open": a.round.reporting_open_at(now)}
                     for a in waiting],
@@ -288,8 +287,7 @@ def _render_preview(
         "content": report_snapshot(report),
         "missing": _missing(report),
         "may_sign": bool(membership and membership.may_sign),
-        "deadline_passed": report.status in selectors.UNSENT_STATUSES
-        and not rules.accepts_report_at(report.deadline, timezone.now()),
+        "deadline_passed": selectors.is_overdue(report, timezone.now()),
         "error": error,
         "error_items": [{"text": e.message, "href": steps.anchor(steps.report_steps(report),
                                                                   report, e)}
