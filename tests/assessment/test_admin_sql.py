@@ -191,6 +191,7 @@ def test_a_connection_keeps_at_most_kept_pages_the_least_recently_used_forgotten
     client, many, caseworker
 ):
     client.force_login(caseworker)
+    connections[DEFAULT_DB_ALIAS].__dict__.pop(admin_sql._CONNECTION_KEY, None)  # as new
     with mock.patch.object(admin_sql, "KEPT_PAGES", 2):  # a page keeps its count and rows
         for params in [{"p": "2"}, {"p": "3"}, {"o": "-1"}]:
             _shown(client, params)
