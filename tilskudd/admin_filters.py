@@ -14,7 +14,9 @@ from .models import Round
 
 class RoundFilter(admin.SimpleListFilter):
     """The rounds, newest first, with their scheme in the same query (a Round names itself by
-    it). `round_path` is the path from a row to its round; a subclass may narrow `rounds`."""
+    it). `round_path` is the path from a row to its round; a subclass may narrow `rounds`. A
+    value that is not a round's id (a hand-edited URL) filters nothing, as a choices filter's
+    does, instead of the database refusing it with a server error."""
 
     title = _("runde")
     round_path = "round"
@@ -27,7 +29,7 @@ class RoundFilter(admin.SimpleListFilter):
         return [(str(rnd.pk), str(rnd)) for rnd in rounds]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if (self.value() or "").isdigit():
             return queryset.filter(**{f"{self.round_path}_id": self.value()})
         return queryset
 
