@@ -242,7 +242,7 @@ def report(args, figures: Figures, ready: int, after: float) -> None:
          f"{dup_subs.count()}, {dup_mail.count()}", ""),
     ]
     threads = f", {args.threads} threads each" if args.threads > 1 else " sync"
-    nice = f", nice {args.nice}" if args.nice else ""
+    nice = f", nice {args.nice}"
     print(f"\n{args.organisations} organisations submitting within {args.seconds} s; gunicorn "
           f"{args.web_workers} workers{threads}, PostgreSQL, Redis, one worker (concurrency 2, "
           f"celery + documents{nice})\n")
@@ -278,8 +278,10 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn's --workers")
     parser.add_argument("--threads", type=int, default=1,
                         help="gunicorn's --threads (more than 1: the gthread worker)")
-    parser.add_argument("--nice", type=int, default=0,
-                        help="run the Celery worker at this niceness (0: as the web)")
+    parser.add_argument("--nice", type=int, default=10,
+                        help="run the Celery worker at this niceness, so that on one host the "
+                             "PDFs take the cores the web leaves (docker-compose's cpu_shares "
+                             "for documents-worker; 0: as the web)")
     stack.add_options(parser, redis_db=13)
     args = parser.parse_args()
     env = stack.fresh_stack(args, name="crush")

@@ -291,3 +291,18 @@ def test_the_compose_workers_serve_every_queue_and_beat_runs_once():
 def test_compose_sets_no_mail_server_so_its_e_mail_goes_to_the_console(compose):
     assert "EMAIL_URL" not in compose["env"]
     assert compose["mail_backend"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_on_a_shared_host_the_documents_pool_gets_the_cores_the_web_leaves():
+    """At a deadline the PDFs wait for the web, not the submits for the PDFs (README,
+    Deadline benchmark: at the web's priority the submit's p95 was seconds): compose gives
+    documents-worker a CPU weight below the default 1024 that web and worker keep."""
+    services = "\n".join(block(COMPOSE.read_text(), "services:"))
+
+    def shares(service: str) -> int:
+        found = [re.fullmatch(r"\s+cpu_shares: (\d+)", line)
+                 for line in block(services, f"  {service}:")]
+        return next((int(m.group(1)) for m in found if m), 1024)
+
+    assert shares("documents-worker") <= 1024 // 4
+    assert shares("web") == shares("worker") == 1024
