@@ -179,3 +179,28 @@ def test_the_pages_read_one_query_more_with_one_change_or_three(
     # pot reads one more once a change is approved (amounts.granted_changes), as it did
     assert (decision_before, case_before) == (8, 41)
     assert found == [8, 42] * 3
+
+
+#: Moves all three lines of the grant as THIRD left it (50 000, 90 000, 120 000).
+ALL_THREE = {("competence", 0): "60000", ("competence", 1): "100000", ("bpa", 0): "100000"}
+
+
+def test_the_case_page_reads_as_many_queries_while_a_change_waits_after_one_change_or_three(
+    client, grant, signatory, caseworker, approver
+):
+    # Given one change approved and a second, moving two lines, recommended for approval
+    approve(grant, signatory, caseworker, approver)
+    waiting = recommended(ask(grant, signatory, SECOND), caseworker)
+    client.force_login(caseworker)
+    after_one = queries(client, case_url(grant))
+
+    # When it and a third are approved and a fourth, moving all three lines, waits
+    change_services.change_request_decide(change_request=waiting, user=approver)
+    approve(grant, signatory, caseworker, approver, THIRD)
+    recommended(ask(grant, signatory, ALL_THREE), caseworker)
+    client.force_login(caseworker)
+    after_three = queries(client, case_url(grant))
+
+    # Then the case page reads as many queries as with one approved change and none waiting
+    # (42, test_the_pages_read_one_query_more_with_one_change_or_three), whatever waits
+    assert (after_one, after_three) == (42, 42)
