@@ -1,16 +1,18 @@
 """Sums over assessed lines: a case's stored totals (case_totals, the one place they are
 computed), a correlated subquery for the pot and the inbox, and what a later decision
-changed of the granted amounts (granted_changes)."""
+changed of the granted amounts (granted_changes) or would move once approved (the pot's
+recommended_changes), both read by decided_lines_named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Func, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from applications.models import BpaLine, CompetenceLine, Project
-from tilskudd.granted import current_grants
+from tilskudd.granted import CurrentGrants, current_grants
 
 from .models import Assessment, AssessmentStatus, LineAssessment, Part
 
@@ -45,6 +47,29 @@ def store_case_totals(assessment: Assessment) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(**stored)
 
 
+def decided_lines_named(lines: QuerySet[LineAssessment],
+                        named: Callable[[QuerySet], CurrentGrants], *names: str, **expressions
+                        ) -> list[tuple[dict, Decimal]]:
+    """The decided lines among `lines` that `named` (tilskudd.granted's current_grants or
+    recommended_moves) gives an amount for: each line's `names` and `expressions` (as
+    values() takes them, with its "part" and "granted") and that amount. Two queries, one
+    when it names none."""
+    decided = lines.filter(assessment__status=AssessmentStatus.DECIDED)
+    amounts = named(decided.values("assessment__application_id"))
+    if not amounts:
+        return []
+    found = []
+    for row in decided.filter(assessment__application_id__in=list(amounts)).values(
+        "part", "granted", "competence_line_id", "bpa_line_id", "project_id", *names,
+        application=F("assessment__application_id"), **expressions,
+    ).order_by():
+        line_id = row["competence_line_id"] or row["bpa_line_id"] or row["project_id"]
+        amount = amounts[row["application"]].get((row["part"], line_id))
+        if amount is not None:
+            found.append((row, amount))
+    return found
+
+
 def granted_changes(lines: QuerySet[LineAssessment], *names: str, **expressions
                     ) -> list[tuple[dict, Decimal]]:
     """The decided lines among `lines` whose amount a later decision, such as an approved
@@ -52,17 +77,6 @@ def granted_changes(lines: QuerySet[LineAssessment], *names: str, **expressions
     (as values() takes them, with its "part") and how much more is granted on it now than
     the decision says (less: negative). What is summed from LineAssessment.granted plus
     these is what is granted now. Two queries, one when nothing changed."""
-    decided = lines.filter(assessment__status=AssessmentStatus.DECIDED)
-    changes = current_grants(decided.values("assessment__application_id"))
-    if not changes:
-        return []
-    found = []
-    for row in decided.filter(assessment__application_id__in=list(changes)).values(
-        "part", "granted", "competence_line_id", "bpa_line_id", "project_id", *names,
-        application=F("assessment__application_id"), **expressions,
-    ).order_by():
-        line_id = row["competence_line_id"] or row["bpa_line_id"] or row["project_id"]
-        now = changes[row["application"]].get((row["part"], line_id))
-        if now is not None and now != (row["granted"] or ZERO):
-            found.append((row, now - (row["granted"] or ZERO)))
-    return found
+    return [(row, now - (row["granted"] or ZERO))
+            for row, now in decided_lines_named(lines, current_grants, *names, **expressions)
+            if now != (row["granted"] or ZERO)]

@@ -15,7 +15,7 @@ from tilskudd.granted import recommended_moves
 from tilskudd.models import Earmark, Office, OfficeBudget, Round
 
 from . import rules
-from .amounts import LINE_MODELS, ZERO, granted_changes, sum_of
+from .amounts import LINE_MODELS, ZERO, decided_lines_named, granted_changes, sum_of
 from .models import Assessment, AssessmentStatus, LineAssessment, Part
 
 
@@ -151,20 +151,8 @@ def recommended_changes(lines: QuerySet[LineAssessment], *names: str
     change request) would move: each line's `names` (as values() takes them, with its
     "part") and how much more it would be granted (less: negative). Two queries, one when
     nothing waits."""
-    decided = lines.filter(assessment__status=AssessmentStatus.DECIDED)
-    moves = recommended_moves(decided.values("assessment__application_id"))
-    if not moves:
-        return []
-    found = []
-    for row in decided.filter(assessment__application_id__in=list(moves)).values(
-        "part", "competence_line_id", "bpa_line_id", "project_id", *names,
-        application=F("assessment__application_id"),
-    ).order_by():
-        line_id = row["competence_line_id"] or row["bpa_line_id"] or row["project_id"]
-        more = moves[row["application"]].get((row["part"], line_id))
-        if more:
-            found.append((row, more))
-    return found
+    return [(row, more) for row, more in decided_lines_named(lines, recommended_moves, *names)
+            if more]
 
 
 @dataclass(frozen=True)
