@@ -1,6 +1,8 @@
 """The Excel export of an office's round, for the office and the directorate: one row per
 line (organisation, county, part, applied, recommended, granted) and a summary sheet with
-a row per part. openpyxl in write-only mode, so a national round streams in small memory."""
+a row per part (and, while a change request recommended for approval waits, a note under
+them on why a part's «Innstilt, venter» may be negative). openpyxl in write-only mode, so a
+national round streams in small memory."""
 
 from __future__ import annotations
 
@@ -46,6 +48,13 @@ SUMMARY_HEADERS = [
     gettext_lazy("Innvilget (kr)"),
 ]
 SUMMARY_WIDTHS = [28, 16, 24, 20, 16]
+#: under the summary's parts while a change request recommended for approval waits, as the
+#: pot page says it (the same catalogue entry): a part's «Innstilt, venter» may be negative
+CHANGES_WAITING_NOTE = gettext_lazy(
+    "«Innstilt, venter» regner med endringssøknader som er innstilt til innvilgelse: det de "
+    "flytter til en del, står der som et tillegg, og det de flytter fra en del, som et fradrag "
+    "(minus). «Vedtatt» og «Igjen» står som vedtatt til endringen er avgjort."
+)
 
 
 #: what each part's rows read (.values(): no model instances), besides the shared fields
@@ -176,6 +185,8 @@ def round_workbook(budget: OfficeBudget) -> bytes:
         _text(ws2, _("Sum")), _amount(ws2, summary.applied), _amount(ws2, summary.proposed),
         _amount(ws2, summary.recommended), _amount(ws2, summary.approved),
     ])
+    if summary.changes_waiting:  # a part's «Innstilt, venter» may be negative: say why
+        ws2.append([_text(ws2, CHANGES_WAITING_NOTE)])
     ws2.append([])
     ws2.append([_text(ws2, _("Ramme")), _amount(ws2, summary.pot)])
     for earmark in summary.earmarks:

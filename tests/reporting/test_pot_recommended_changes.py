@@ -8,13 +8,17 @@ Malvik is granted competence 60 000 and a respite project 150 000 (kr 210 000); 
 earmark for respite projects is kr 300 000 of a pot of kr 1 000 000; the change moves
 40 000 from the competence line into the project."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
+from assessment.excel import round_workbook
 from assessment.pot import pot_summary
 from reporting.changes import services
 from reporting.changes.models import ChangeLetter
@@ -146,3 +150,40 @@ def test_the_pot_page_says_why_a_part_is_recommended_less_while_a_change_waits(
     assert "som et fradrag (minus)" in html
     client.cookies["django_language"] = "nn"
     assert "som eit fråtrekk (minus)" in client.get(url).content.decode()
+
+
+def _summary_sheet(budget, language="nb"):
+    """The office workbook's summary sheet, in `language`, as rows of values."""
+    with translation.override(language):
+        wb = load_workbook(io.BytesIO(round_workbook(budget)))
+    return [row for row in wb.worksheets[1].iter_rows(values_only=True) if any(row)]
+
+
+def test_the_office_workbook_says_why_a_part_is_recommended_less_while_a_change_waits(
+    malvik, budget, caseworker
+):
+    # Given a change asked for and not yet recommended: nothing is negative, nothing noted
+    application, signatory = malvik
+    change = ask(application, signatory, INTO_PROJECT)
+    before = _summary_sheet(budget)
+    assert [row[3] for row in before if row[0] == "Kompetansetiltak"] == [0]
+    assert not [row for row in before if "fradrag" in str(row[0])]
+
+    # When it is recommended for approval
+    recommended(change, caseworker)
+    rows = _summary_sheet(budget)
+
+    # Then the competence part's «Innstilt, venter (kr)» is −40 000 and the row under the
+    # parts' sum says why, in the page's words, and in the caseworker's language too
+    labels = [row[0] for row in rows]
+    assert rows[labels.index("Kompetansetiltak")][3] == -40000
+    note = rows[labels.index("Sum") + 1]
+    assert note[0] == (
+        "«Innstilt, venter» regner med endringssøknader som er innstilt til innvilgelse: det "
+        "de flytter til en del, står der som et tillegg, og det de flytter fra en del, som et "
+        "fradrag (minus). «Vedtatt» og «Igjen» står som vedtatt til endringen er avgjort.")
+    assert note[1:] == (None,) * (len(note) - 1)
+    nynorsk = _summary_sheet(budget, "nn")
+    assert "som eit fråtrekk (minus)" in nynorsk[[r[0] for r in nynorsk].index("Sum") + 1][0]
+    english = _summary_sheet(budget, "en")
+    assert "as a deduction (minus)" in english[[r[0] for r in english].index("Total") + 1][0]
