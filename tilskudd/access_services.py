@@ -12,8 +12,9 @@ invited role or a higher one."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -244,82 +245,86 @@ def _withdraw_invitations_sent_by(user: User, by: User) -> None:
             _withdraw(invitation, by, reason="sender_lost_access")
 
 
+@dataclass(frozen=True)
+class _People:
+    """What changing the people of an organisation or of an office differs in: the
+    membership's field for the place (read with `related` under the lock), who may
+    manage them, their roles, the grant and revoke services, and the place's placeholder
+    in the e-mail's text."""
+
+    field: str
+    related: str
+    refuse: Callable[[User, Any], None]
+    roles: list[str]
+    grant: Callable[..., Any]
+    revoke: Callable[..., None]
+    placeholder: str
+
+
+_ORGANISATION = _People(field="organisation", related="organisation__county__office",
+                        refuse=_refuse_unless_manager, roles=MembershipRole.values,
+                        grant=membership_grant, revoke=membership_revoke, placeholder="org")
+_OFFICE = _People(field="office", related="office", refuse=_refuse_unless_staff_manager,
+                  roles=OfficeRole.values, grant=office_membership_grant,
+                  revoke=office_membership_revoke, placeholder="office")
+
+
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Change what a person may do for the organisation (editor or signatory)."""
-    membership = _locked(membership, "organisation__county__office")
-    organisation = membership.organisation
-    _refuse_unless_manager(by, organisation)
-
-    def grant() -> Membership:
-        changed = membership_grant(organisation=organisation, user=membership.user,
-                                   role=role, granted_by=by)
-        _withdraw_invitations_sent_by(membership.user, by)
-        return changed
-
-    return _change_role(membership, role, by, roles=MembershipRole.values, grant=grant,
-                        text=_("%(by)s har endret rollen din for %(org)s til %(role)s."),
-                        name=organisation.name, org=organisation.name)
+    return _change_role(_ORGANISATION, membership, role, by,
+                        _("%(by)s har endret rollen din for %(org)s til %(role)s."))
 
 
 @transaction.atomic
 def member_remove(*, membership: Membership, by: User) -> None:
     """Take away a person's access to the organisation."""
-    membership = _locked(membership, "organisation__county__office")
-    _refuse_unless_manager(by, membership.organisation)
-    membership_revoke(membership=membership, revoked_by=by)
-    _withdraw_invitations_sent_by(membership.user, by)
-    _tell_changed(membership.user, membership.organisation.name, by,
-                  _("%(by)s har fjernet tilgangen din til %(org)s."),
-                  org=membership.organisation.name)
+    _remove(_ORGANISATION, membership, by, _("%(by)s har fjernet tilgangen din til %(org)s."))
 
 
 @transaction.atomic
 def staff_change_role(*, membership: OfficeMembership, role: str, by: User) -> OfficeMembership:
     """Change a person's role at the office (caseworker, approver, administrator)."""
-    membership = _locked(membership, "office")
-    office = membership.office
-    _refuse_unless_staff_manager(by, office)
-
-    def grant() -> OfficeMembership:
-        changed = office_membership_grant(office=office, user=membership.user, role=role,
-                                          granted_by=by)
-        _withdraw_invitations_sent_by(membership.user, by)
-        return changed
-
-    return _change_role(membership, role, by, roles=OfficeRole.values, grant=grant,
-                        text=_("%(by)s har endret rollen din ved %(office)s til %(role)s."),
-                        name=office.name, office=office.name)
+    return _change_role(_OFFICE, membership, role, by,
+                        _("%(by)s har endret rollen din ved %(office)s til %(role)s."))
 
 
 @transaction.atomic
 def staff_remove(*, membership: OfficeMembership, by: User) -> None:
     """Take away a person's access to the office."""
-    membership = _locked(membership, "office")
-    _refuse_unless_staff_manager(by, membership.office)
-    office_membership_revoke(membership=membership, revoked_by=by)
-    _withdraw_invitations_sent_by(membership.user, by)
-    _tell_changed(membership.user, membership.office.name, by,
-                  _("%(by)s har fjernet tilgangen din til %(office)s."),
-                  office=membership.office.name)
+    _remove(_OFFICE, membership, by, _("%(by)s har fjernet tilgangen din til %(office)s."))
 
 
-def _change_role(
-    membership: _M, role: str, by: User, *, roles: list[str], grant: Callable[[], _M],
-    text: str, name: str, **place: str,
-) -> _M:
-    """What changing an organisation's or an office's member's role shares: a role not in
-    `roles` is refused; the role they hold already changes nothing (no audit row, no
-    e-mail, also when an admin action names several people); otherwise `grant()` gives it
-    and the person is told by `text` (about `name`; the new role is %(role)s in it)."""
-    if role not in roles:
+def _change_role(people: _People, membership: _M, role: str, by: User, text: str) -> _M:
+    """The membership locked and the change refused unless `by` manages the place's
+    people; a role not in its roles is refused; the role they hold already changes
+    nothing (no audit row, no e-mail, also when an admin action names several people);
+    otherwise the role is granted, the invitations they may no longer give are taken back
+    and the person is told by `text` (the new role is %(role)s in it)."""
+    membership = _locked(membership, people.related)
+    place = getattr(membership, people.field)
+    people.refuse(by, place)
+    if role not in people.roles:
         raise ServiceError(_("Velg en rolle."), "invalid_role")
     if role == membership.role:
         return membership
-    changed = grant()
-    _tell_changed(membership.user, name, by, text, role=changed.get_role_display().lower(),
-                  **place)
+    changed = people.grant(**{people.field: place}, user=membership.user, role=role,
+                           granted_by=by)
+    _withdraw_invitations_sent_by(membership.user, by)
+    _tell_changed(membership.user, place.name, by, text,
+                  role=changed.get_role_display().lower(), **{people.placeholder: place.name})
     return changed
+
+
+def _remove(people: _People, membership: _M, by: User, text: str) -> None:
+    """The membership locked, refused unless `by` manages the place's people, revoked,
+    the invitations its person sent taken back, and the person told by `text`."""
+    membership = _locked(membership, people.related)
+    place = getattr(membership, people.field)
+    people.refuse(by, place)
+    people.revoke(membership=membership, revoked_by=by)
+    _withdraw_invitations_sent_by(membership.user, by)
+    _tell_changed(membership.user, place.name, by, text, **{people.placeholder: place.name})
 
 
 def _locked(membership: Membership | OfficeMembership, *related: str):
