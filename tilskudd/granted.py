@@ -34,11 +34,7 @@ def current_grants(applications: QuerySet | Iterable[int]) -> CurrentGrants:
     """The lines whose granted amount a later decision changed, by application, with the
     amount that applies now; applications whose decision stands as it was are left out
     (their lines' amounts are the decision's). A queryset is read as a subquery."""
-    found: CurrentGrants = {}
-    for fn in _providers:
-        for application_id, amounts in fn(applications).items():
-            found.setdefault(application_id, {}).update(amounts)
-    return found
+    return _gathered(_providers, applications)
 
 
 def register_recommended_moves(fn: CurrentGrantsFn) -> CurrentGrantsFn:
@@ -51,8 +47,14 @@ def recommended_moves(applications: QuerySet | Iterable[int]) -> CurrentGrants:
     """The lines a later decision recommended for approval, and not yet decided, would
     move, by application, with how much more each would be granted (less: negative);
     applications with nothing waiting are left out. A queryset is read as a subquery."""
+    return _gathered(_recommended, applications)
+
+
+def _gathered(registry: list[CurrentGrantsFn], applications: QuerySet | Iterable[int]
+              ) -> CurrentGrants:
+    """What every function of `registry` gives for the applications, by application."""
     found: CurrentGrants = {}
-    for fn in _recommended:
+    for fn in registry:
         for application_id, amounts in fn(applications).items():
             found.setdefault(application_id, {}).update(amounts)
     return found
