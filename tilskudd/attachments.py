@@ -23,6 +23,7 @@ generated name, and the person's name for it is kept made harmless for pages and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
@@ -42,6 +43,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .documents.responses import attachment_download
 from .fields import acting_user
+from .storage import discard, is_storage_error
 from .uploads import (
     MAX_PDF_BYTES,
     checked_pdf_sha256,
@@ -50,6 +52,8 @@ from .uploads import (
     note_refused_uploads,
     safe_original_name,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def pdf_attachment_path(instance: PdfAttachment, filename: str) -> str:
@@ -104,8 +108,33 @@ class PdfAttachment(models.Model):
             size=uploaded.size, sha256=sha256, uploaded_by=uploaded_by, **fields,
         )
         attachment.full_clean()
-        attachment.save()
+        attachment._store(uploaded)
         return attachment
+
+    def _store(self, uploaded: UploadedFile) -> None:
+        """Write the file under a name chosen here, then the row. A storage that refuses
+        the file (a full disk, the bucket down) leaves nothing of it behind and is
+        ValidationError({"file": ...}): the page says, next to the field, that the file
+        was not saved and to try again, and the service's transaction keeps nothing."""
+        field = self._meta.get_field("file")
+        storage = field.storage
+        written: list[str] = []
+        try:
+            written.append(storage.get_available_name(
+                field.generate_filename(self, uploaded.name or ""), max_length=field.max_length))
+            written.append(storage.save(written[0], uploaded, max_length=field.max_length))
+            self.file = written[-1]
+            self.save()
+        except Exception as error:
+            for name in dict.fromkeys(written):
+                discard(storage, name)
+            if not is_storage_error(error):
+                raise
+            logger.exception("The storage did not take the attachment %s", written[:1])
+            raise ValidationError({"file": _(
+                "Filen ble ikke lagret fordi lagringen ikke svarer akkurat nå. Det du ellers "
+                "har fylt ut, er tatt vare på. Prøv å laste opp filen igjen om litt."
+            )}, code="storage_unavailable") from error
 
     def discard(self) -> None:
         """Delete the row and its file (call inside the service's transaction)."""

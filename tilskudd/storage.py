@@ -21,13 +21,17 @@ downloads are streamed by the views that check who is asking and write the audit
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 LOCAL_BACKEND = "django.core.files.storage.FileSystemStorage"
 S3_BACKEND = "tilskudd.storage_s3.PrivateS3Storage"
@@ -99,3 +103,25 @@ def check_storage(storage) -> None:
     location.mkdir(parents=True, exist_ok=True)  # as FileSystemStorage does on its first save
     if not os.access(location, os.W_OK | os.X_OK):
         raise PermissionError(f"{location} is not writable")
+
+
+def is_storage_error(error: BaseException) -> bool:
+    """True when `error` is the storage refusing or not answering a write: the disk's
+    OSErrors (full, read-only, gone) and any of botocore's errors (the bucket down, a
+    timeout, a 5xx, a refusal). botocore's are known when the S3 backend is loaded, which it
+    is whenever it is the storage in use (tilskudd.storage_s3)."""
+    if isinstance(error, OSError):
+        return True
+    botocore = sys.modules.get("botocore.exceptions")
+    return botocore is not None and isinstance(
+        error, (botocore.BotoCoreError, botocore.ClientError))
+
+
+def discard(storage, name: str) -> None:
+    """Delete what a failed save may have left under `name` (a full disk writes part of a
+    file); a storage that does not answer now is logged, not raised."""
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.exception("Could not delete the partial file %s", name)

@@ -113,6 +113,9 @@
     }
 
     function show(state) {
+      // The offer to make it on the spot stays when the worker gave up (made when clicked).
+      const now = box.querySelector("#pdf-now");
+      const again = now ? now.closest("p") : null;
       box.textContent = "";
       if (state.status === "ready") {
         const p = document.createElement("p");
@@ -136,6 +139,7 @@
         p.className = "alert alert-warning";
         p.textContent = box.dataset.failedText || t.pdf_failed;
         box.appendChild(p);
+        if (again) box.appendChild(again);
       }
       box.dataset.status = state.status;
     }

@@ -6,7 +6,6 @@ import hashlib
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.urls import reverse
 
 from applications import services
@@ -16,6 +15,7 @@ from tests.tilskudd.factories import OrganisationFactory, RoundFactory, member, 
 from tests.tilskudd.test_hostile_pdf import build_pdf
 from tilskudd.audit import AuditAction
 from tilskudd.documents.responses import attachment_download, document_download
+from tilskudd.errors import Unavailable
 from tilskudd.models import AuditEvent, MembershipRole
 
 
@@ -87,8 +87,9 @@ def test_a_document_that_cannot_be_made_yet_is_not_audited(receipt, signatory, m
     monkeypatch.setattr(ReceiptDocument, "renderer",
                         "tests.tilskudd.test_download_audit._cannot_render")
 
-    # When a download is asked for, there is nothing to hand out and nothing is written
-    with pytest.raises(Http404):
+    # When a download is asked for, there is nothing to hand out (the person is told to try
+    # again) and nothing is written
+    with pytest.raises(Unavailable):
         document_download(receipt, user=signatory)
     assert download_rows() == []
     receipt.refresh_from_db()

@@ -6,7 +6,8 @@ What can go wrong, and what then happens:
   on, the row stays pending with enqueued_at unset, and the sweep sends it later.
 - Rendering or storing the file fails: the error is kept on the row and the task retries;
   after MAX_ATTEMPTS the row is failed (logged at ERROR, for the operators) and no partial
-  file is left behind.
+  file is left behind. A person who then asks for the document has it made on the spot
+  (render_now), so a storage that was down for every attempt loses nothing once it is back.
 - The worker is killed mid-way: the message was not acknowledged (acks_late), so the broker
   hands it to another worker (Redis: after the visibility timeout); a job whose runs keep
   dying is given up after MAX_ATTEMPTS like any other."""
@@ -31,6 +32,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from ..languages import letter_language
+from ..storage import discard
 
 logger = logging.getLogger(__name__)
 
@@ -185,18 +187,20 @@ def run_document_job(
 
 def render_now(job: DocumentJob) -> DocumentJob:
     """The job's document made here and now for someone who asked for it before the worker
-    made it (its model names a `renderer`), under the job's row lock from start to end, so
-    two at once (or the worker at the same time) give one file: whoever waited for the lock
-    finds the row ready. Returns the row as it then is; a render that fails is logged and
-    leaves the row pending for the worker (its attempts are not counted)."""
+    made it (its model names a `renderer`), or after the worker gave up (the storage was
+    down for all its attempts, say: it is tried once more when asked for), under the job's
+    row lock from start to end, so two at once (or the worker at the same time) give one
+    file: whoever waited for the lock finds the row ready. Returns the row as it then is; a
+    render that fails is logged and leaves the row as it was (its attempts are not
+    counted)."""
     model = type(job)
-    if not model.renderer or job.status != DocumentStatus.PENDING:
+    if not model.renderer or job.status == DocumentStatus.READY:
         return job
     render = import_string(model.renderer)
     try:
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=job.pk)
-            if locked.status == DocumentStatus.PENDING:
+            if locked.status != DocumentStatus.READY:
                 with translation.override(locked.document_language()):
                     content, filename = render(locked)
                 _store(model, job.pk, content, filename)
@@ -253,17 +257,9 @@ def _store(model: type[DocumentJob], job_id: int, content: bytes, filename: str)
             job.save()
     except BaseException:
         for name in dict.fromkeys(written):
-            _discard(storage, name)
+            discard(storage, name)
         raise
     return DocumentStatus.READY
-
-
-def _discard(storage, name: str) -> None:
-    try:
-        if storage.exists(name):
-            storage.delete(name)
-    except Exception:
-        logger.exception("Could not delete the partial document file %s", name)
 
 
 def document_job_models() -> list[type[DocumentJob]]:

@@ -103,11 +103,19 @@ def document_download(
     job: DocumentJob | None, filename: str | None = None, *, as_attachment: bool = True,
     user=None,
 ) -> FileResponse:
-    """The PDF of a job, with its checksum in a header; one still pending whose model has a
-    renderer is made for the person asking now (jobs.render_now), else 404 until it is
-    ready. Given the `user` it is handed to, one DOCUMENT_DOWNLOAD audit row on the job."""
+    """The PDF of a job, with its checksum in a header; one not ready whose model has a
+    renderer is made for the person asking now (jobs.render_now), and if that fails too
+    (the storage down) the person is told on a calm page (503) to try again; one without a
+    renderer is 404 until it is ready. Given the `user` it is handed to, one
+    DOCUMENT_DOWNLOAD audit row on the job."""
     if job is not None and not job.is_ready:
         job = render_now(job)
+        if not job.is_ready and type(job).renderer:
+            raise Unavailable(
+                _("Dokumentet kan ikke lages akkurat nå"),
+                _("Dokumentet er ikke laget ennå, og det kan ikke lages akkurat nå. Ingenting "
+                  "er tapt. Prøv igjen om litt."),
+            )
     if job is None or not job.is_ready or not job.file:
         raise Http404
     filename = filename or os.path.basename(job.file.name)

@@ -1,0 +1,271 @@
+"""What an applicant and a caseworker meet when the document storage refuses writes (a
+full disk) or does not answer (the S3 server stopped): an upload says next to its field
+that the file was not saved and to try again, with the form's other fields kept and
+nothing half-stored; no server error."""
+
+import errno
+import logging
+import os
+import re
+
+import pytest
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications import services
+from applications.models import Attachment
+from tests.applications.conftest import bpa_line, competence_line, complete_header, project
+from tests.pdf import blank_pdf
+from tests.tilskudd.s3_server import REGION, _free_port
+from tilskudd.audit import AuditAction, AuditEvent
+from tilskudd.storage import S3_BACKEND
+
+PDF = blank_pdf()
+NOT_SAVED = {
+    "nb": "Filen ble ikke lagret fordi lagringen ikke svarer akkurat nå. Det du ellers har "
+          "fylt ut, er tatt vare på. Prøv å laste opp filen igjen om litt.",
+    "nn": "Fila vart ikkje lagra fordi lagringa ikkje svarar akkurat no. Det du elles har "
+          "fylt ut, er teke vare på. Prøv å laste opp fila igjen om litt.",
+    "en": "The file was not saved because the storage is not answering right now. "
+          "Everything else you have filled in is kept. Try uploading the file again shortly.",
+}
+
+
+@pytest.fixture
+def draft(trondheim, grant_round, signatory):
+    application = services.application_start(
+        organisation=trondheim, round=grant_round, user=signatory)
+    return services.application_update(
+        application=application, user=signatory, header=complete_header(),
+        competence=[competence_line()], bpa=[bpa_line()], projects=[project()],
+    )
+
+
+@pytest.fixture
+def disk_full(monkeypatch):
+    """Each write stores half the file, then the disk is full (ENOSPC). The names tried."""
+    tried = []
+
+    def write_half_then_fail(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = content.read()
+        with open(path, "wb") as out:
+            out.write(data[: len(data) // 2])
+        tried.append(name)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(FileSystemStorage, "_save", write_half_then_fail)
+    return tried
+
+
+@pytest.fixture
+def s3_down(settings):
+    """The default storage is a bucket on an S3 server that has stopped: nothing listens."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": S3_BACKEND, "OPTIONS": {
+        "bucket_name": "tilskudd-stopped", "endpoint_url": f"http://127.0.0.1:{_free_port()}",
+        "region_name": REGION, "addressing_style": "path",
+        "access_key": "key", "secret_key": "secret",
+    }}}
+
+
+def files_under(root) -> list[str]:
+    return [os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names]
+
+
+def file_errors(html: str) -> list[str]:
+    match = re.search(r'<div id="id_attachment-file_error" class="invalid-feedback">(.*?)</div>',
+                      html, re.S)
+    return re.findall(r"<strong>(.*?)</strong>", match.group(1)) if match else []
+
+
+def upload(client, draft, language="nb"):
+    return client.post(reverse("applications:attachment_add", args=[draft.pk]), {
+        "attachment-kind": "other", "attachment-title": "Plan for Leve hele livet",
+        "attachment-file": SimpleUploadedFile("Plan.pdf", PDF, content_type="application/pdf"),
+    }, headers={"Accept-Language": language})
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_an_upload_to_a_full_disk_is_refused_next_to_the_field_and_nothing_is_left(
+    client, draft, signatory, disk_full, settings, language, caplog
+):
+    # Given a signatory on the attachments step, and a disk that fills during the write
+    client.force_login(signatory)
+
+    # When a PDF is uploaded
+    with caplog.at_level(logging.ERROR, logger="tilskudd.attachments"):
+        response = upload(client, draft, language)
+
+    # Then the page comes back with the message next to the file field, the title kept
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert file_errors(html) == [NOT_SAVED[language]]
+    assert 'value="Plan for Leve hele livet"' in html
+    # And nothing was kept: no row, no audit row, no half-written file
+    assert len(disk_full) == 1
+    assert Attachment.objects.count() == 0
+    assert not AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_ADD).exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+    assert "The storage did not take the attachment" in caplog.text
+
+
+def test_an_upload_while_the_object_storage_is_stopped_is_refused_next_to_the_field(
+    client, draft, signatory, s3_down
+):
+    client.force_login(signatory)
+
+    response = upload(client, draft)
+
+    assert response.status_code == 200
+    assert file_errors(response.content.decode()) == [NOT_SAVED["nb"]]
+    assert Attachment.objects.count() == 0
+    assert type(default_storage._wrapped).__name__ == "PrivateS3Storage"
+
+
+def test_an_upload_after_the_disk_has_room_again_is_kept(
+    client, draft, signatory, monkeypatch, settings
+):
+    # Given a disk that was full for the first try only
+    original = FileSystemStorage._save
+    tries = []
+
+    def full_once(self, name, content):
+        tries.append(name)
+        if len(tries) == 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full_once)
+    client.force_login(signatory)
+
+    # When the person uploads again as the page asks
+    assert upload(client, draft).status_code == 200
+    assert upload(client, draft).status_code == 302
+
+    # Then the second try is the one file kept, whole
+    attachment = Attachment.objects.get()
+    assert files_under(settings.MEDIA_ROOT) == [attachment.file.path]
+    assert attachment.file.read() == PDF
+
+
+# A submit while the storage is down: the submission is kept, the PDF comes when it is back.
+
+UNMADE = {
+    "nb": "Dokumentet er ikke laget ennå, og det kan ikke lages akkurat nå. Ingenting er "
+          "tapt. Prøv igjen om litt.",
+    "en": "The document has not been made yet, and it cannot be made right now. Nothing is "
+          "lost. Try again shortly.",
+}
+
+
+class Disk:
+    """The local disk, full (every write fails with ENOSPC) until `full` is set False."""
+
+    def __init__(self):
+        self.full = True
+        self.writes = 0
+
+
+@pytest.fixture
+def disk(monkeypatch):
+    state = Disk()
+    original = FileSystemStorage._save
+
+    def save(self, name, content):
+        state.writes += 1
+        if state.full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    return state
+
+
+def submit_through_the_page(client, draft, capture):
+    with capture(execute=True):
+        response = client.post(reverse("applications:submit", args=[draft.pk]))
+    assert response.status_code == 302
+    return draft.submissions.get()
+
+
+def downloads() -> int:
+    return AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).count()
+
+
+def test_a_submit_to_a_full_disk_is_kept_and_its_pdf_is_made_when_asked_once_there_is_room(
+    client, draft, signatory, disk, django_capture_on_commit_callbacks
+):
+    from applications.models import ReceiptDocument
+    from tilskudd.documents.jobs import MAX_ATTEMPTS, DocumentStatus
+
+    # Given the signatory submits while the disk is full
+    client.force_login(signatory)
+    submission = submit_through_the_page(client, draft, django_capture_on_commit_callbacks)
+
+    # Then the submission is kept and its receipt page shows the reference; the worker's
+    # attempts all failed, and the page offers to make the PDF on the spot
+    job = ReceiptDocument.objects.get(submission=submission)
+    assert (job.status, job.attempts, disk.writes) == (DocumentStatus.FAILED, MAX_ATTEMPTS,
+                                                       MAX_ATTEMPTS)
+    pdf_url = reverse("applications:receipt_pdf", args=[submission.reference])
+    page = client.get(reverse("applications:receipt", args=[submission.reference]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert submission.reference in html
+    assert f'<a href="{pdf_url}" id="pdf-now">Prøv å lage PDF-kopien igjen</a>' in html
+
+    # When it is asked for while the disk is still full: a calm 503 in the person's
+    # language, no download written to the audit trail, the row as it was
+    for language in ("nb", "en"):
+        refused = client.get(pdf_url, headers={"Accept-Language": language})
+        assert (refused.status_code, refused["Retry-After"]) == (503, "30")
+        assert UNMADE[language] in refused.content.decode()
+    assert downloads() == 0
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.file.name) == (DocumentStatus.FAILED, MAX_ATTEMPTS, "")
+
+    # When the disk has room again and the PDF is asked for: it is made, handed out, audited
+    disk.full = False
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    job.refresh_from_db()
+    assert (job.status, job.error) == (DocumentStatus.READY, "")
+    assert downloads() == 1
+    assert "Last ned PDF-kopi" in client.get(
+        reverse("applications:receipt", args=[submission.reference])).content.decode()
+
+
+def test_a_submit_while_the_object_storage_is_stopped_gets_its_pdf_once_it_is_back(
+    client, draft, signatory, s3_storage, settings, django_capture_on_commit_callbacks
+):
+    from applications.models import ReceiptDocument
+    from tilskudd.documents.jobs import DocumentStatus
+
+    # Given the bucket's server stops before the signatory submits
+    running = settings.STORAGES
+    settings.STORAGES = {**running, "default": {**running["default"], "OPTIONS": {
+        **running["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}}}
+    client.force_login(signatory)
+    submission = submit_through_the_page(client, draft, django_capture_on_commit_callbacks)
+    pdf_url = reverse("applications:receipt_pdf", args=[submission.reference])
+
+    # Then the submission is kept; asking for its PDF gets the calm page, nothing audited
+    assert client.get(reverse("applications:receipt", args=[submission.reference])
+                      ).status_code == 200
+    assert ReceiptDocument.objects.get(submission=submission).status == DocumentStatus.FAILED
+    refused = client.get(pdf_url)
+    assert refused.status_code == 503
+    assert UNMADE["nb"] in refused.content.decode()
+    assert downloads() == 0
+
+    # When the server answers again, the PDF is made into the bucket and handed out
+    settings.STORAGES = running
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    job = ReceiptDocument.objects.get(submission=submission)
+    assert s3_storage.keys() == [job.file.name]
+    assert b"".join(response.streaming_content) == s3_storage.body(job.file.name)
+    assert downloads() == 1
