@@ -243,17 +243,22 @@ def _last_holder_refusal(
     refusal: Callable[[], tuple[str, str]],
 ) -> ServiceError | None:
     """The refusal (`refusal()`'s message and code) if `membership` is the last active
-    holder of `role` at its `place` (its organisation or office, by that field's id). The
-    others are locked to the end of the transaction, so two who step down at once cannot
-    both go."""
+    holder of `role` at its `place` (its organisation or office, by that field's id).
+    Every holder of the role there, and `membership`, is locked to the end of the
+    transaction before it decides, all in one statement and in one order (by id), so two
+    who take the last two away at once never each hold a row the other waits for (a
+    deadlock): the second waits for the first, then finds its own the last and is refused.
+    Only the memberships are locked, not their users (whose rows the admin's page saves)."""
     if membership.role != role:
         return None
-    others = (
+    holders = list(
         type(membership).objects.select_for_update(of=("self",))
-        .filter(**{place: getattr(membership, place)}, role=role, user__is_active=True)
-        .exclude(pk=membership.pk)
+        .filter(models.Q(**{place: getattr(membership, place)}, role=role)
+                | models.Q(pk=membership.pk))
+        .select_related("user").only("role", "user__is_active").order_by("pk")
     )
-    return None if others.exists() else ServiceError(*refusal())
+    others = [m for m in holders if m.pk != membership.pk and m.role == role and m.user.is_active]
+    return None if others else ServiceError(*refusal())
 
 
 def _refuse(refusal: ServiceError | None) -> None:

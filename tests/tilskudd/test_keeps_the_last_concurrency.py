@@ -1,0 +1,131 @@
+"""Two who take the last two holders of a role away at the same moment, on PostgreSQL: an
+office's two administrators, or an organisation's two signatories, removed each on their
+own user page in the admin by two superusers at once. The check locks every holder of the
+role at that place in one order (by id) before it decides, so the second page waits for the
+first, then finds the one it removes the last and says so: one removal is saved, the other
+is refused calmly, neither is a database deadlock (a server error), and one holder is left.
+
+Each page's check is held at a barrier once it has taken its locks, until the other page has
+taken its own or three seconds have passed: before the locks were ordered, each page locked
+only the other holder (the first one found), both went on, and each one's delete waited for
+the row the other had locked."""
+
+import contextlib
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.tilskudd.factories import OrganisationFactory, UserFactory, office_staff
+from tests.tilskudd.test_admin_services import user_form
+from tilskudd import services
+from tilskudd.models import Membership, MembershipRole, OfficeMembership, OfficeRole
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+NB_OFFICE = ("{} må ha minst én embetsadministrator. Gjør en annen til embetsadministrator "
+             "før du fjerner eller endrer den siste.")
+NB_ORGANISATION = ("{} må ha minst én med signaturrett. Gi signaturrett til en annen før du "
+                   "fjerner eller endrer den siste.")
+
+
+def _held_at_a_barrier(monkeypatch, name: str) -> None:
+    """Each thread's first call of the service check `name` returns only once both threads
+    have made theirs (or three seconds have passed: a thread the locks make wait never
+    comes)."""
+    barrier, checked = threading.Barrier(2), threading.local()
+    real = getattr(services, name)
+
+    def held(**kwargs):
+        refusal = real(**kwargs)
+        if not getattr(checked, "once", False):
+            checked.once = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=3)
+        return refusal
+
+    monkeypatch.setattr(services, name, held)
+
+
+def _remove_at_once(pages: list[tuple[str, dict]], refusal: str, inline: int) -> list[str]:
+    """Post each (url, form) by its own superuser in its own thread, released together:
+    «removed» (the page saved and went on), «refused» (the page says `refusal` on the
+    inline), or the name of the error the page raised."""
+    clients = []
+    for _ in pages:
+        client = Client()
+        client.force_login(UserFactory(is_staff=True, is_superuser=True, language="nb"))
+        clients.append(client)
+    results: list[str] = [""] * len(pages)
+    start = threading.Barrier(len(pages))
+
+    def post(i, client, url, form):
+        try:
+            start.wait(timeout=10)
+            page = client.post(url, form)
+            if page.status_code == 302:
+                results[i] = "removed"
+            elif page.context["inline_admin_formsets"][inline].formset.non_form_errors() \
+                    == [refusal]:
+                results[i] = "refused"
+            else:
+                results[i] = f"page {page.status_code}"
+        except Exception as exc:  # noqa: BLE001 (the deadlock is what the test looks for)
+            results[i] = type(exc.__cause__ or exc).__name__
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i, client, *page))
+               for i, (client, page) in enumerate(zip(clients, pages, strict=True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_pages_removing_an_offices_two_administrators_at_once_remove_one(monkeypatch):
+    # Given an office with two administrators
+    office = OrganisationFactory().county.office
+    people = [office_staff(office, OfficeRole.ADMINISTRATOR) for _ in range(2)]
+    _held_at_a_barrier(monkeypatch, "office_membership_loss_refusal")
+
+    # When each one's page removes their office membership at the same moment
+    pages = []
+    for person in people:
+        membership = OfficeMembership.objects.get(user=person)
+        form = user_form(person, office={"id": membership.pk, "office": office.pk,
+                                         "role": membership.role, "DELETE": "on"})
+        form["is_staff"] = "on"  # the page changes nothing else
+        pages.append((reverse("admin:tilskudd_user_change", args=[person.pk]), form))
+    results = _remove_at_once(pages, NB_OFFICE.format(office.name), inline=0)
+
+    # Then one is removed, the other page says the office keeps its last administrator
+    assert sorted(results) == ["refused", "removed"]
+    assert OfficeMembership.objects.filter(office=office, role=OfficeRole.ADMINISTRATOR,
+                                           user__in=people).count() == 1
+
+
+def test_two_pages_removing_an_organisations_two_signatories_at_once_remove_one(monkeypatch):
+    # Given an organisation with two signatories
+    organisation = OrganisationFactory()
+    people = [UserFactory() for _ in range(2)]
+    memberships = [Membership.objects.create(user=person, organisation=organisation,
+                                             role=MembershipRole.SIGNATORY)
+                   for person in people]
+    _held_at_a_barrier(monkeypatch, "membership_loss_refusal")
+
+    # When each one's page removes their signatory's membership at the same moment
+    pages = [(reverse("admin:tilskudd_user_change", args=[m.user_id]), user_form(
+        m.user, memberships=[{"id": m.pk, "organisation": organisation.pk,
+                              "role": m.role, "DELETE": "on"}]))
+        for m in memberships]
+    results = _remove_at_once(pages, NB_ORGANISATION.format(organisation.name), inline=1)
+
+    # Then one is removed, the other page says the organisation keeps its last signatory
+    assert sorted(results) == ["refused", "removed"]
+    assert Membership.objects.filter(organisation=organisation,
+                                     role=MembershipRole.SIGNATORY).count() == 1
+
