@@ -1,0 +1,82 @@
+"""Allocation letters made by the caseworkers' bulk action while the document storage
+refuses writes (a full disk): no server error, the caseworker is told, no letter is ever
+ready without its file, and the applicant's letter is made when asked for once there is
+room again (tilskudd.documents.jobs.render_now; a calm 503 until then)."""
+
+import errno
+import os
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+
+from assessment.models import AllocationLetter
+from tilskudd.audit import AuditAction
+from tilskudd.documents.jobs import MAX_ATTEMPTS, DocumentStatus
+from tilskudd.models import AuditEvent
+
+from .helpers import decide
+
+CHANGELIST = "admin:assessment_submittedapplication_changelist"
+
+
+@pytest.fixture
+def disk(monkeypatch):
+    """The local disk: full (every write fails with ENOSPC) while `disk["full"]`."""
+    state = {"full": False}
+    original = FileSystemStorage._save
+
+    def save(self, name, content):
+        if state["full"]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    return state
+
+
+@pytest.mark.django_db
+def test_bulk_letters_to_a_full_disk_are_never_ready_without_a_file_and_come_once_there_is_room(
+    client, application, caseworker, approver, signatory, disk,
+    django_capture_on_commit_callbacks,
+):
+    # Given a decided application, and a disk that is full when the letters are made
+    decide(application, caseworker, approver)
+    disk["full"] = True
+    client.force_login(caseworker)
+
+    # When the caseworker makes the letters with the list's action
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse(CHANGELIST), {
+            "action": "generate_letters", "_selected_action": [application.pk]}, follow=True)
+
+    # Then the list answers with its message, and the letter is not ready, with no file
+    assert response.status_code == 200
+    assert "Laget 1 tilskuddsbrev. Søkerne får e-post." in response.content.decode()
+    letter = AllocationLetter.objects.get()
+    assert (letter.status, letter.attempts, letter.file.name, letter.sha256) == (
+        DocumentStatus.FAILED, MAX_ATTEMPTS, "", "")
+    # And the case page tells the caseworker it failed, and why
+    case = client.get(reverse("admin:assessment_submittedapplication_change",
+                              args=[application.pk])).content.decode()
+    assert "Feilet (OSError: [Errno 28] No space left on device)" in case
+
+    # When the applicant's signatory opens the decision while the disk is still full, the
+    # letter is offered, and asking for it gets the calm page, no download audited
+    client.force_login(signatory)
+    letter_url = reverse("assessment:letter", args=[letter.pk])
+    decision = client.get(reverse("assessment:decision", args=[application.pk]))
+    assert f'<a href="{letter_url}">' in decision.content.decode()
+    refused = client.get(letter_url)
+    assert refused.status_code == 503
+    assert "Prøv igjen om litt." in refused.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
+
+    # When there is room again, the same click gets the letter, made then
+    disk["full"] = False
+    fetched = client.get(letter_url)
+    assert fetched.status_code == 200
+    assert b"".join(fetched.streaming_content).startswith(b"%PDF")
+    letter.refresh_from_db()
+    assert letter.status == DocumentStatus.READY
+    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).count() == 1
