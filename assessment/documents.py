@@ -9,7 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from tilskudd.deadlines import change_deadline
 from tilskudd.documents.pdf import render_pdf
@@ -74,6 +76,12 @@ def letter_context(assessment: Assessment, letter: AllocationLetter) -> dict[str
     parts = [part for part in parts if part.lines]
     granted = sum((p.granted for p in parts), Decimal(0))
     submission = live_submission(application)
+    # the letter's own rows of its head (documents/letterhead.html), after our reference
+    letterhead_rows = []
+    if submission:
+        sent = date_format(timezone.localtime(submission.submitted_at, OSLO), "DATE_FORMAT")
+        letterhead_rows.append((_("Deres søknad"), _("sendt %(date)s") % {"date": sent}))
+    letterhead_rows.append((_("Brevversjon"), letter.version))
     return {
         "letter": letter,
         "is_grant": letter.kind == LetterKind.GRANT,
@@ -83,8 +91,8 @@ def letter_context(assessment: Assessment, letter: AllocationLetter) -> dict[str
         "office": organisation.county.office,
         "round": application.round,
         "reference": submission.reference if submission else "",
-        "submitted_at": timezone.localtime(submission.submitted_at, OSLO) if submission else None,
         "letter_date": timezone.localtime(letter.created_at, OSLO),
+        "letterhead_rows": letterhead_rows,
         "parts": parts,
         "applied_total": sum((p.applied for p in parts), Decimal(0)),
         "granted_total": granted,

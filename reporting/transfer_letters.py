@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tilskudd.archive import ArchiveDocument
@@ -64,8 +65,11 @@ def letter_context(transfer: TransferDecision, letter: TransferLetter) -> dict[s
         "report": report, "application": application,
         "organisation": application.organisation, "office": office_of(report),
         "round": application.round, "next_year": application.round.year + 1,
-        "submission": submission,
-        "requested_at": timezone.localtime(submission.submitted_at) if submission else None,
+        # the letter's own row of its head (documents/letterhead.html), after our reference
+        "letterhead_rows": [(_("Deres rapport"), _("%(ref)s, sendt %(date)s") % {
+            "ref": submission.reference,
+            "date": date_format(timezone.localtime(submission.submitted_at), "DATE_FORMAT")})
+        ] if submission else [],
         "letter_date": timezone.localtime(letter.created_at),
         "transferred": transfer.amount if approved else Decimal(0),
         "claim": claim, "claim_reference": claim_reference(claim) if claim else "",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tilskudd import access
@@ -40,7 +41,9 @@ def letter_context(change: ChangeRequest, letter: ChangeLetter) -> dict[str, Any
         "content_changes": [line for line in lines if line.new_content],
         "granted_total": change.granted_total,
         "requested_total": sum((line.requested for line in lines), Decimal(0)),
-        "requested_at": timezone.localtime(change.requested_at, OSLO),
+        # the letter's own row of its head (documents/letterhead.html), after our reference
+        "letterhead_rows": [(_("Deres endringssøknad"), _("sendt %(date)s") % {
+            "date": date_format(timezone.localtime(change.requested_at, OSLO), "DATE_FORMAT")})],
         "decided_at": timezone.localtime(change.decided_at, OSLO),
         "letter_date": timezone.localtime(letter.created_at, OSLO),
         "reason": change.recommendation_note,
