@@ -1,0 +1,92 @@
+"""A report's attachment uploaded while the document storage refuses writes (a full disk)
+or does not answer (the S3 server stopped): the report's page comes back with the message
+next to the file field in the person's language, the title and kind kept, and nothing of
+the file, the row or the report's «saved» time changed; no server error."""
+
+import errno
+import os
+import re
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reporting.models import ReportAttachment
+from tests.tilskudd.s3_server import REGION, _free_port
+from tilskudd.audit import AuditAction, AuditEvent
+from tilskudd.storage import S3_BACKEND
+
+from .helpers import pdf_bytes
+
+NOT_SAVED = {
+    "nb": "Filen ble ikke lagret fordi lagringen ikke svarer akkurat nå. Det du ellers har "
+          "fylt ut, er tatt vare på. Prøv å laste opp filen igjen om litt.",
+    "en": "The file was not saved because the storage is not answering right now. "
+          "Everything else you have filled in is kept. Try uploading the file again shortly.",
+}
+
+
+@pytest.fixture
+def disk_full(monkeypatch):
+    def full(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(content.read()[:100])  # part of the file, then the disk is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+
+
+@pytest.fixture
+def s3_down(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": S3_BACKEND, "OPTIONS": {
+        "bucket_name": "tilskudd-stopped", "endpoint_url": f"http://127.0.0.1:{_free_port()}",
+        "region_name": REGION, "addressing_style": "path",
+        "access_key": "key", "secret_key": "secret",
+    }}}
+
+
+def field_errors(html: str) -> list[str]:
+    match = re.search(r'<div id="id_file_error" class="invalid-feedback">(.*?)</div>', html, re.S)
+    return re.findall(r"<strong>(.*?)</strong>", match.group(1)) if match else []
+
+
+def upload(client, report, language):
+    return client.post(reverse("reporting:attachment_add", args=[report.pk]), {
+        "kind": "auditor_statement", "title": "Revisors uttalelse 2027",
+        "file": SimpleUploadedFile("revisor.pdf", pdf_bytes(), content_type="application/pdf"),
+    }, headers={"Accept-Language": language})
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_a_report_attachment_to_a_full_disk_is_refused_next_to_the_field(
+    client, report, signatory, disk_full, settings, language
+):
+    client.force_login(signatory)
+    saved_at = report.updated_at
+
+    response = upload(client, report, language)
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert field_errors(html) == [NOT_SAVED[language]]
+    assert 'value="Revisors uttalelse 2027"' in html
+    assert ReportAttachment.objects.count() == 0
+    assert not AuditEvent.objects.filter(action=AuditAction.REPORT_ATTACHMENT_ADD).exists()
+    assert [n for _, _, names in os.walk(settings.MEDIA_ROOT) for n in names] == []
+    report.refresh_from_db()
+    assert report.updated_at == saved_at
+
+
+def test_a_report_attachment_while_the_object_storage_is_stopped_is_refused(
+    client, report, signatory, s3_down
+):
+    client.force_login(signatory)
+
+    response = upload(client, report, "nb")
+
+    assert response.status_code == 422
+    assert field_errors(response.content.decode()) == [NOT_SAVED["nb"]]
+    assert ReportAttachment.objects.count() == 0
