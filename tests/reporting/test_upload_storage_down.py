@@ -1,7 +1,8 @@
 """A report's attachment uploaded while the document storage refuses writes (a full disk)
 or does not answer (the S3 server stopped): the report's page comes back with the message
 next to the file field in the person's language, the title and kind kept, and nothing of
-the file, the row or the report's «saved» time changed; no server error."""
+the file, the row or the report's «saved» time changed; no server error. A report sent
+while the disk is full is kept, and its PDF is made when asked for once there is room."""
 
 import errno
 import os
@@ -90,3 +91,42 @@ def test_a_report_attachment_while_the_object_storage_is_stopped_is_refused(
     assert response.status_code == 422
     assert field_errors(response.content.decode()) == [NOT_SAVED["nb"]]
     assert ReportAttachment.objects.count() == 0
+
+
+def test_a_report_sent_while_the_disk_is_full_is_kept_and_its_pdf_comes_once_there_is_room(
+    client, report, signatory, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reporting.models import ReportReceipt
+    from tilskudd.documents.jobs import DocumentStatus
+
+    from .helpers import ready_report
+
+    # Given a complete report, sent while every write to the disk fails
+    ready_report(report, signatory)
+    full = {"now": True}
+    original = FileSystemStorage._save
+
+    def save(self, name, content):
+        if full["now"]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    client.force_login(signatory)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("reporting:submit", args=[report.pk]))
+
+    # Then the report is sent: its receipt page has the reference, its PDF job gave up
+    submission = report.submissions.get()
+    assert sent["Location"] == reverse("reporting:receipt", args=[submission.reference])
+    assert submission.reference in client.get(sent["Location"]).content.decode()
+    assert ReportReceipt.objects.get(submission=submission).status == DocumentStatus.FAILED
+    pdf_url = reverse("reporting:receipt_pdf", args=[submission.reference])
+    assert client.get(pdf_url).status_code == 503
+
+    # And once there is room, asking for the PDF makes it
+    full["now"] = False
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert ReportReceipt.objects.get(submission=submission).status == DocumentStatus.READY
