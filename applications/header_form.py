@@ -19,7 +19,7 @@ from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from tilskudd.carryover import Carryover
 from tilskudd.money import format_nok
 
+from . import rules
 from .form_fields import CopiedFields, HeaderAmountField, form_helper
 from .line_fields import LineCell, escape
 from .models import Application
@@ -125,6 +126,30 @@ def _cell(form: forms.Form, name: str, language: str | None) -> LineCell:
 HEADER_AMOUNT_FIELDS = ["own_financing", "other_financing", "transferred_funds"]
 
 
+def decided_text(carryover: Carryover, stated) -> str:
+    """What the field of funds transferred from last year says once the office decided
+    (help texts are written as they are, crispy's |safe: the data in them is escaped):
+    the decision, its letter when refused, and, when the draft was saved with another
+    amount before the decision, that saving the step corrects it (rules.py)."""
+    values = {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
+              "amount": format_nok(carryover.amount),
+              "requested": format_nok(carryover.requested or 0),
+              "round": conditional_escape(carryover.from_round)}
+    if not carryover.refused:
+        text = _("Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
+                 "%(round)s overføres. Beløpet er fylt inn og kan ikke endres.") % values
+    else:
+        text = _("Statsforvalteren avslo %(date)s å overføre %(requested)s i ubrukte midler "
+                 "fra %(round)s. Overførte midler er derfor kr 0 og kan ikke endres.") % values
+        if carryover.letter_url:
+            text += " " + _("Les vedtaksbrevet %(letter)s.") % {"letter": format_html(
+                '<a href="{}">{}</a>', carryover.letter_url, carryover.reference)}
+    contradiction = rules.transferred_funds_error(stated, carryover) if stated is not None else None
+    if contradiction:
+        text += " " + conditional_escape(contradiction)
+    return text
+
+
 class HeaderForm(forms.ModelForm):
     """The application's own fields. Built without an instance (initial holds the stored
     values), so validating it never touches the application that is shown."""
@@ -150,17 +175,12 @@ class HeaderForm(forms.ModelForm):
 
     def __init__(self, *args, carryover: Carryover | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if carryover is not None:  # approved by the office: shown, not typed
+        if carryover is not None:  # decided by the office: shown, not typed
             field = self.fields["transferred_funds"]
             field.disabled = True
+            stated = self.initial.get("transferred_funds")
             self.initial["transferred_funds"] = carryover.amount
-            field.help_text = _(
-                "Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
-                "%(round)s overføres. Beløpet er fylt inn og kan ikke endres."
-            ) % {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
-                 "amount": format_nok(carryover.amount),
-                 # help texts are written as they are (crispy: |safe); a round's name is data
-                 "round": conditional_escape(carryover.from_round)}
+            field.help_text = decided_text(carryover, stated)
 
     #: The fields' rows and columns (form_html): each row a tuple of (field, column
     #: class), each other entry a field of the whole width.

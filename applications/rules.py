@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilskudd.models import OrganisationKind
+from tilskudd.money import format_nok
 
 if TYPE_CHECKING:
+    from tilskudd.carryover import Carryover
+
     from .models import Application
 
 #: Service development projects per application (regelverket: "inntil fem").
@@ -117,9 +122,37 @@ def amount_error(value: Decimal | None, maximum: Decimal = MAX_LINE_AMOUNT) -> s
     return None
 
 
-def check_application(application: Application) -> list[RuleError]:
-    """Every rule, over the application as it is stored. Empty list: it may be submitted."""
+def transferred_funds_error(stated: Decimal | None, carryover: Carryover | None) -> str | None:
+    """Funds transferred from last year are what the office decided on the transfer the
+    recipient asked for in last year's report (tilskudd.carryover; regelverket: unused funds
+    «kan etter søknad overføres ett år»): approved, the amount; refused, kr 0. Undecided,
+    what the application states. Why `stated` contradicts the decision, or None."""
+    if carryover is None or stated == carryover.amount:
+        return None
+    values = {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
+              "requested": format_nok(carryover.requested or carryover.amount),
+              "amount": format_nok(carryover.amount), "stated": format_nok(stated or 0),
+              "round": carryover.from_round, "reference": carryover.reference}
+    if carryover.refused:
+        return _("Statsforvalteren avslo %(date)s å overføre %(requested)s i ubrukte midler "
+                 "fra %(round)s (vedtak %(reference)s), så overførte midler er kr 0, ikke "
+                 "%(stated)s. Lagre steget «Om søkeren og søknaden» på nytt, så blir beløpet "
+                 "rettet.") % values
+    return _("Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
+             "%(round)s overføres (vedtak %(reference)s), så overførte midler er %(amount)s, "
+             "ikke %(stated)s. Lagre steget «Om søkeren og søknaden» på nytt, så blir "
+             "beløpet rettet.") % values
+
+
+def check_application(application: Application,
+                      carryover: Carryover | None = None) -> list[RuleError]:
+    """Every rule, over the application as it is stored. Empty list: it may be submitted.
+    `carryover`: the office's decision on last year's transfer (tilskudd.carryover_for),
+    which the submit asks for; the stated amount must agree with it."""
     errors: list[RuleError] = []
+    transferred = transferred_funds_error(application.transferred_funds, carryover)
+    if transferred:
+        errors.append(RuleError("header", transferred, field="transferred_funds"))
     org = application.organisation
     scheme = application.round.scheme
     if not scheme.is_eligible(org):

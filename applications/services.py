@@ -22,7 +22,7 @@ from tilskudd.uploads import MAX_PDF_BYTES
 from tilskudd.workflow import Workflow
 
 from . import kept_input, mail
-from .carryover import apply_carryover
+from .carryover import apply_carryover, decided_carryover
 from .content import locked_with_lines
 from .lines import PARTS, save_lines
 from .list_fields import set_list_fields
@@ -261,8 +261,9 @@ def application_submit(
     stops = blocking(submission_gates(application.organisation, rnd, now))
     if stops:
         raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
-    apply_carryover(application)  # also a transfer approved after the last save
-    broken = check_application(application)
+    # a transfer decided after the last save is not set here: the statement must agree
+    # with the decision (rules.transferred_funds_error), so the signatory sees what is sent
+    broken = check_application(application, decided_carryover(application))
     if broken:
         raise ServiceError(
             _("Søknaden kan ikke sendes før feilene er rettet."), "rules", errors=broken

@@ -24,7 +24,7 @@ class ReportingConfig(AppConfig):
         from .repayment_inbox import claim_items, funds_figures, letter_documents, office_items
         from .status import report_stages
         from .transfer_letters import transfer_documents
-        from .transfers import approved_carryover
+        from .transfers import decided_carryover
 
         register_submission_gate(overdue_report_gate)
         # reports, and the repayment claims on them, exist once a report is opened
@@ -39,7 +39,7 @@ class ReportingConfig(AppConfig):
         register_archive_provider(transfer_documents, from_stage=Stage.REPORT_DRAFT)
         register_inbox_provider(items=claim_items)
         register_office_provider(office_items)
-        register_carryover_provider(approved_carryover)
+        register_carryover_provider(decided_carryover)
         # an approved change request moves granted money between a grant's lines
         register_current_grants(approved_amounts)
         # a change recommended for approval would move it: the pot counts it as recommended

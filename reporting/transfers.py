@@ -6,7 +6,7 @@ the first decision is a proposal and an approver at the same office who did not 
 decides (tilskudd.access.require_approver, the allocation's four-eyes rule): agreeing makes
 it the decision, disagreeing sends it back to be decided again. A refused
 transfer becomes a repayment claim. An approved one is the next round's «overførte midler»
-(`approved_carryover`, registered with tilskudd.carryover)."""
+(`decided_carryover`, registered with tilskudd.carryover; a refused one is kr 0)."""
 
 from __future__ import annotations
 
@@ -314,38 +314,42 @@ def transfer_of(report: Report) -> TransferDecision | None:
             .select_related("proposed_by", "decided_by").first())
 
 
-#: The approved transfer on an organisation's report in a scheme's round of a year, compiled
-#: to SQL once a connection (tilskudd.compiled): its five joined tables cost more to compile
+#: The decided transfer (approved or refused) on an organisation's report in a scheme's
+#: round of a year, the latest decided (by decided_at, then pk) should there ever be more
+#: than one (there is not: one report per application, one application per organisation
+#: and round, one round per scheme and year, one transfer per report), compiled to SQL
+#: once a connection (tilskudd.compiled): its five joined tables cost more to compile
 #: than to run, on every save and submit of an application (issue 15). The year is given as
 #: a Value, since Django refuses a small integer field's probe, which no year is.
-_APPROVED = Compiled(lambda organisation_id, scheme_id, year: (
+_DECIDED = Compiled(lambda organisation_id, scheme_id, year: (
     TransferDecision.objects.filter(
-        status=TransferStatus.APPROVED,
+        status__in=[TransferStatus.APPROVED, TransferStatus.REFUSED],
         report__application__organisation_id=organisation_id,
         report__application__round__scheme_id=scheme_id,
         report__application__round__year=Value(year),
     )
     .select_related("decided_by", "report__application__round__scheme")
-    .order_by("pk")[:1]
+    .order_by("-decided_at", "-pk")[:1]
 ), arity=3)
 
 
-def approved_carryover(organisation_id: int, rnd: Round) -> Carryover | None:
-    """The transfer approved on the organisation's report for the scheme's round the year
-    before `rnd` (registered with tilskudd.carryover). One query."""
-    found = _APPROVED(organisation_id, rnd.scheme_id, rnd.year - 1)
+def decided_carryover(organisation_id: int, rnd: Round) -> Carryover | None:
+    """The transfer decided on the organisation's report for the scheme's round the year
+    before `rnd` (registered with tilskudd.carryover): approved, its amount; refused, kr 0.
+    One query."""
+    found = _DECIDED(organisation_id, rnd.scheme_id, rnd.year - 1)
     if not found:
         return None
     transfer = found[0]
+    refused = transfer.status == TransferStatus.REFUSED
     return Carryover(
-        amount=transfer.amount, from_round=str(transfer.report.application.round),
+        amount=Decimal(0) if refused else transfer.amount,
+        from_round=str(transfer.report.application.round),
         decided_at=transfer.decided_at, decided_by=str(transfer.decided_by),
-        reason=transfer.reason,
+        reason=transfer.reason, refused=refused, requested=transfer.amount,
+        reference=transfer_letters.transfer_reference(transfer),
+        letter_url=transfer_letters.letter_url(transfer),
     )
-
-
-#: What a decided transfer puts into the grant of the year after: its amount, or nothing.
-_DECIDED_INTO = {TransferStatus.APPROVED: True, TransferStatus.REFUSED: False}
 
 
 def transferred_into(application) -> Decimal:
@@ -354,16 +358,8 @@ def transferred_into(application) -> Decimal:
     asked for in that year's report (often after this application was sent, so its
     statement was a guess), or, undecided or without such a report in the portal, what
     the application says (regelverket: unused funds «kan etter søknad overføres ett år»)."""
-    decided = TransferDecision.objects.filter(
-        status__in=list(_DECIDED_INTO),
-        report__application__organisation_id=application.organisation_id,
-        report__application__round__scheme_id=application.round.scheme_id,
-        report__application__round__year=application.round.year - 1,
-    ).values_list("status", "amount").first()
-    if decided is None:
-        return application.transferred_funds
-    status, amount = decided
-    return amount if _DECIDED_INTO[status] else Decimal(0)
+    decided = decided_carryover(application.organisation_id, application.round)
+    return application.transferred_funds if decided is None else decided.amount
 
 
 def _reports_of_year(application, offset: int):

@@ -222,15 +222,16 @@ def test_an_approved_transfer_is_next_years_transferred_funds_prefilled_and_lock
     assert "kan ikke endres" in str(field.help_text)
 
 
-def test_no_approved_transfer_leaves_the_field_open(small, caseworker, trondheim, next_round,
+def test_a_refused_transfer_locks_the_field_at_kr_0(small, caseworker, trondheim, next_round,
                                                     signatory):
+    # the office's decision, not the applicant's guess (test_transfer_decided_in_application)
     transfers.transfer_decide(report=small, user=caseworker, outcome=REFUSE, reason="Nei.")
 
     application = application_services.application_start(
         organisation=trondheim, round=next_round, user=signatory)
 
     assert application.transferred_funds == Decimal(0)
-    assert not ApplicationForms(application).header.fields["transferred_funds"].disabled
+    assert ApplicationForms(application).header.fields["transferred_funds"].disabled
 
 
 def test_a_transfer_approved_after_the_draft_was_saved_counts_when_it_is_sent(
@@ -246,6 +247,13 @@ def test_a_transfer_approved_after_the_draft_was_saved_counts_when_it_is_sent(
     transfers.transfer_decide(report=small, user=caseworker, outcome=APPROVE, reason="Ja.")
     small.refresh_from_db()
     services.report_approve(report=small, user=caseworker)
+    # the draft says kr 0: the submit refuses it at the field (the signatory sees what is
+    # sent), and saving the step sets what the office approved
+    with pytest.raises(ServiceError) as refused:
+        application_services.application_submit(application=application, user=signatory)
+    assert [e.field for e in refused.value.errors] == ["transferred_funds"]
+    application_services.application_update(
+        application=application, user=signatory, header=complete_header())
 
     application_services.application_submit(application=application, user=signatory)
 
@@ -287,7 +295,7 @@ def test_the_caseworker_sees_the_approved_transfer_beside_the_new_application(
     assert "Sara Saksbehandler" in page
 
 
-def test_the_approved_carryover_is_read_by_sql_compiled_once_as_the_orm_reads_it(
+def test_the_decided_carryover_is_read_by_sql_compiled_once_as_the_orm_reads_it(
     small, caseworker, trondheim, next_round, grant_round
 ):
     from django.db import DEFAULT_DB_ALIAS, connections
@@ -297,18 +305,60 @@ def test_the_approved_carryover_is_read_by_sql_compiled_once_as_the_orm_reads_it
     transfers.transfer_decide(report=small, user=caseworker, outcome=APPROVE, reason="Ja.")
     transfer = TransferDecision.objects.select_related(
         "decided_by", "report__application__round__scheme").get()
-    transfers.approved_carryover(trondheim.pk, next_round)  # compiled here
+    transfers.decided_carryover(trondheim.pk, next_round)  # compiled here
 
     with counted_compiles() as (compiles, queries):
-        found = transfers.approved_carryover(trondheim.pk, next_round)
+        found = transfers.decided_carryover(trondheim.pk, next_round)
         # the same organisation and scheme, but not the year after the grant's round
-        assert transfers.approved_carryover(trondheim.pk, grant_round) is None
-        assert transfers.approved_carryover(trondheim.pk + 1000, next_round) is None
+        assert transfers.decided_carryover(trondheim.pk, grant_round) is None
+        assert transfers.decided_carryover(trondheim.pk + 1000, next_round) is None
 
-    assert transfers._APPROVED.prepared(connections[DEFAULT_DB_ALIAS]) is not None
+    assert transfers._DECIDED.prepared(connections[DEFAULT_DB_ALIAS]) is not None
     assert (found.amount, found.from_round, found.decided_at, found.decided_by,
             found.reason) == (
         Decimal(30_000), str(transfer.report.application.round), transfer.decided_at,
         str(transfer.decided_by), "Ja.")
     assert found.decided_at.tzinfo is not None  # the backend's converters ran
     assert len(queries) == 3 and compiles == []
+
+
+def test_the_database_refuses_a_second_decision_on_one_reports_transfer(
+    small, caseworker, next_round
+):
+    # one decided transfer per report, so «the latest decided» that next year's application
+    # and report read (transfers.decided_carryover, by decided_at then pk) is the one there is
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    transfers.transfer_decide(report=small, user=caseworker, outcome=APPROVE, reason="Ja.")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TransferDecision.objects.create(
+            report=small, amount=Decimal(1), status=TransferStatus.REFUSED,
+            decided_by=caseworker, decided_at=timezone.now(), reason="Nei.")
+
+    assert list(TransferDecision.objects.values_list("status", flat=True)) == [
+        TransferStatus.APPROVED]
+    found = transfers.decided_carryover(small.application.organisation_id, next_round)
+    assert (found.amount, found.refused) == (Decimal(30_000), False)
+
+
+def test_the_caseworker_sees_a_refused_transfer_beside_the_new_application(
+    client, small, caseworker, trondheim, next_round, signatory
+):
+    from django.urls import reverse
+
+    from .helpers import submitted_application
+
+    application = submitted_application(trondheim, next_round, signatory,
+                                        transferred_funds="30000")
+    transfers.transfer_decide(report=small, user=caseworker, outcome=REFUSE, reason="Nei.")
+    client.force_login(caseworker)
+
+    page = client.get(reverse("admin:assessment_submittedapplication_change",
+                              args=[application.pk])).content.decode()
+
+    assert (f"<strong>kr\u00a00</strong> – overføring fra {small.application.round} avslått"
+            ) in page
+    assert "Søknaden oppgir kr\u00a030\u00a0000." in page
+    assert "godkjent" not in page.split('id="carryover"')[1].split("</dd>")[0]

@@ -1,0 +1,173 @@
+"""Next year's application follows the office's decision on last year's transfer of unused
+funds («kan etter søknad overføres ett år»): approved, the decided amount; refused, kr 0
+with a sentence that says so and the decision's letter; undecided, what is typed. A draft
+saved with another amount before the decision is not sent: the submit refuses it at the
+field, and the draft is kept as it was (applications.rules.transferred_funds_error)."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from applications import services as application_services
+from applications.form_page import ApplicationForms
+from applications.models import ApplicationStatus, Submission
+from applications.steps import step_url
+from reporting import services, transfers
+from reporting.models import UnusedChoice
+from reporting.transfer_letters import transfer_reference
+from reporting.transfer_models import TransferDecision, TransferOutcome
+from tilskudd.audit import snapshot
+from tilskudd.errors import ServiceError
+
+from .helpers import competence_line, complete_header, ready_report
+
+APPROVE, REFUSE = TransferOutcome.APPROVE, TransferOutcome.REFUSE
+
+#: What the field says of a refusal, and the submit of a statement it contradicts.
+REFUSED = {
+    "nb": ("avslo", "å overføre kr\u00a030\u00a0000", "Les vedtaksbrevet",
+           "så overførte midler er kr 0, ikke kr\u00a030\u00a0000"),
+    "nn": ("avslo", "å overføre kr\u00a030\u00a0000", "Les vedtaksbrevet",
+           "så overførte midlar er kr 0, ikkje kr\u00a030\u00a0000"),
+    "en": ("refused", "to transfer NOK\u00a030\u00a0000", "Read the decision letter",
+           "so the funds transferred are NOK 0, not NOK\u00a030\u00a0000"),
+}
+
+
+@pytest.fixture
+def asked(report, signatory):
+    """This year's report, sent asking to transfer kr 30 000."""
+    ready_report(report, signatory, used=lambda line: line.granted - 10_000,
+                 unused_choice=UnusedChoice.TRANSFER, transfer_reason="Kullet startet i januar.")
+    services.report_submit(report=report, user=signatory)
+    report.refresh_from_db()
+    return report
+
+
+def draft_stating(trondheim, next_round, signatory, amount: int):
+    """Next year's draft, complete, saved stating `amount` transferred."""
+    application = application_services.application_start(
+        organisation=trondheim, round=next_round, user=signatory)
+    application_services.application_update(
+        application=application, user=signatory,
+        header={**complete_header(), "transferred_funds": Decimal(amount)},
+        competence=[competence_line()])
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize("language", list(REFUSED))
+def test_a_refused_transfer_is_kr_0_and_locked_on_next_years_form_with_its_letter(
+    asked, caseworker, trondheim, next_round, signatory, client, language
+):
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=REFUSE, reason="Nei.")
+    transfer = TransferDecision.objects.get()
+
+    application = application_services.application_start(
+        organisation=trondheim, round=next_round, user=signatory)
+    assert application.transferred_funds == Decimal(0)
+    # typed over, it stays what the office decided
+    application_services.application_update(
+        application=application, user=signatory,
+        header={**complete_header(), "transferred_funds": Decimal(30_000)})
+    application.refresh_from_db()
+    assert application.transferred_funds == Decimal(0)
+
+    client.force_login(signatory)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(step_url(application, "om-soknaden")).content.decode()
+    field = ApplicationForms(application).header["transferred_funds"]
+    assert field.field.disabled and field.value() == "0"
+    refused, requested, letter, _contradiction = REFUSED[language]
+    assert refused in page and requested in page and letter in page
+    assert (f'<a href="{reverse("reporting:transfer_letter", args=[transfer.pk])}">'
+            f"{transfer_reference(transfer)}</a>") in page
+    assert 'name="header-transferred_funds"' in page and "disabled" in page.split(
+        'name="header-transferred_funds"')[1].split(">")[0]
+
+
+def test_an_undecided_transfer_leaves_the_amount_typed(
+    asked, trondheim, next_round, signatory
+):
+    assert not any(t.is_decided for t in TransferDecision.objects.all())  # asked, undecided
+
+    application = draft_stating(trondheim, next_round, signatory, 30_000)
+
+    assert application.transferred_funds == Decimal(30_000)
+    assert not ApplicationForms(application).header.fields["transferred_funds"].disabled
+    application_services.application_submit(application=application, user=signatory)
+    assert Submission.objects.get(application=application).content["header"][
+        "transferred_funds"] == "30000"
+
+
+def test_a_draft_stating_what_a_refusal_took_is_not_sent_and_is_kept(
+    asked, caseworker, trondheim, next_round, signatory
+):
+    application = draft_stating(trondheim, next_round, signatory, 30_000)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=REFUSE, reason="Nei.")
+    before = snapshot(application, application_services.HEADER_FIELDS)
+
+    with pytest.raises(ServiceError) as refused:
+        application_services.application_submit(application=application, user=signatory)
+
+    assert refused.value.code == "rules"
+    [error] = [e for e in refused.value.errors if e.field == "transferred_funds"]
+    assert error.section == "header"
+    assert REFUSED["nb"][3] in error.message and transfer_reference(
+        TransferDecision.objects.get()) in error.message
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert not Submission.objects.filter(application=application).exists()
+    assert snapshot(application, application_services.HEADER_FIELDS) == before
+    assert application.competence_lines.count() == 1
+    # the form says it next to the field; saving the step corrects it, and it is sent
+    help_text = str(ApplicationForms(application).header["transferred_funds"].help_text)
+    assert "Lagre steget «Om søkeren og søknaden» på nytt" in help_text
+    application_services.application_update(
+        application=application, user=signatory, header=complete_header())
+    application_services.application_submit(application=application, user=signatory)
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.SUBMITTED, Decimal(0))
+
+
+@pytest.mark.parametrize("language", list(REFUSED))
+def test_the_refused_submit_shows_the_message_linked_to_the_field(
+    asked, caseworker, trondheim, next_round, signatory, client, language
+):
+    application = draft_stating(trondheim, next_round, signatory, 30_000)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=REFUSE, reason="Nei.")
+    client.force_login(signatory)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.post(reverse("applications:submit", args=[application.pk]))
+
+    text = page.content.decode()
+    assert REFUSED[language][3] in text
+    assert f'{step_url(application, "om-soknaden")}#id_header-transferred_funds' in text
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.DRAFT, Decimal(30_000))
+
+
+def test_a_draft_stating_another_amount_than_approved_is_not_sent(
+    asked, caseworker, trondheim, next_round, signatory
+):
+    application = draft_stating(trondheim, next_round, signatory, 12_000)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=APPROVE, reason="Ja.")
+
+    with pytest.raises(ServiceError) as refused:
+        application_services.application_submit(application=application, user=signatory)
+
+    [error] = [e for e in refused.value.errors if e.field == "transferred_funds"]
+    assert ("så overførte midler er kr\u00a030\u00a0000, ikke kr\u00a012\u00a0000"
+            in error.message)
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.DRAFT, Decimal(12_000))
+    with translation.override("en"):  # said next to the field, in the person's language
+        assert "so the funds transferred are NOK\u00a030\u00a0000, not NOK\u00a012\u00a0000" in str(
+            ApplicationForms(application).header["transferred_funds"].help_text)
