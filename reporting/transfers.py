@@ -388,7 +388,11 @@ def _settle_next_report(report: Report, user: User) -> None:
     following.transferred_in = transferred_into(following.application)
     if following.transferred_in == was:
         return
-    following.save(update_fields=["transferred_in"])
+    # as report_update saves it: validated, and «sist endret» moved, so the recipient's
+    # page shows when (their own save re-reads the report under its lock, keeping this)
+    following.updated_at = timezone.now()
+    following.full_clean()
+    following.save()
     audit(actor=user, action=AuditAction.REPORT_UPDATE, target=following,
           before={"transferred_in": str(was)},
           after={"transferred_in": str(following.transferred_in)}, transfer=report.pk)
