@@ -1,7 +1,9 @@
 """What an applicant and a caseworker meet when the document storage refuses writes (a
 full disk) or does not answer (the S3 server stopped): an upload says next to its field
 that the file was not saved and to try again, with the form's other fields kept and
-nothing half-stored; no server error."""
+nothing half-stored; a submit is kept and its PDF is made when asked for once the storage
+is back (503 until then); a download gets the calm page and no audit row; /helse/klar/
+names the storage. No server error."""
 
 import errno
 import logging
@@ -269,3 +271,56 @@ def test_a_submit_while_the_object_storage_is_stopped_gets_its_pdf_once_it_is_ba
     assert s3_storage.keys() == [job.file.name]
     assert b"".join(response.streaming_content) == s3_storage.body(job.file.name)
     assert downloads() == 1
+
+
+# Downloads and the readiness probe while the S3 server is stopped.
+
+
+def stop(settings):
+    """The S3 server the default storage uses stops answering (nothing listens any more)."""
+    running = settings.STORAGES
+    settings.STORAGES = {**running, "default": {**running["default"], "OPTIONS": {
+        **running["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}}}
+    return running
+
+
+def test_an_attachment_asked_for_while_the_s3_server_is_stopped_gets_the_calm_page(
+    client, draft, signatory, s3_storage, settings
+):
+    # Given an attachment kept in the bucket
+    client.force_login(signatory)
+    assert upload(client, draft).status_code == 302
+    attachment = Attachment.objects.get()
+    url = reverse("applications:attachment_download", args=[draft.pk, attachment.pk])
+
+    # When the server has stopped: a calm 503 in the person's language, nothing audited
+    running = stop(settings)
+    english = client.get(url, headers={"Accept-Language": "en"})
+    nynorsk = client.get(url, headers={"Accept-Language": "nn"})
+    assert (english.status_code, nynorsk.status_code) == (503, 503)
+    assert ("The document is stored, but the storage is not answering right now. Nothing "
+            "has changed. Try again shortly.") in english.content.decode()
+    assert ("Dokumentet er lagra, men lagringa svarer ikkje akkurat no. Ingenting er endra. "
+            "Prøv igjen om litt.") in nynorsk.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_DOWNLOAD).exists()
+
+    # And when it answers again the file is there, whole, and the download is audited
+    settings.STORAGES = running
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == PDF
+    assert AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_DOWNLOAD).count() == 1
+
+
+def test_ready_names_the_storage_within_seconds_when_the_s3_server_is_stopped(
+    client, db, s3_storage, settings
+):
+    import time
+
+    stop(settings)
+    started = time.monotonic()
+
+    response = client.get("/helse/klar/")
+
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["storage"]
