@@ -38,6 +38,7 @@ from .outbox import queue_email
 from .services import (
     audit,
     membership_grant,
+    membership_locked,
     membership_revoke,
     office_membership_grant,
     office_membership_revoke,
@@ -328,9 +329,15 @@ def _remove(people: _People, membership: _M, by: User, text: str) -> None:
 
 
 def _locked(membership: Membership | OfficeMembership, *related: str):
-    """The membership again, locked for the change, with its user and `related`."""
-    return type(membership).objects.select_for_update().select_related(
-        *related, "user").get(pk=membership.pk)
+    """The membership again, locked for the change, with its user and `related`, after the
+    holders of the role its place keeps (services.membership_locked): two who remove each
+    other at once take the rows in the same order, so the second waits for the first."""
+    queryset = type(membership).objects.select_related(*related, "user").filter(
+        pk=membership.pk)
+    locked = membership_locked(queryset)
+    if locked is None:
+        raise type(membership).DoesNotExist
+    return locked
 
 
 def _tell_changed(user: User, name: str, by: User, text: str, **values: str) -> None:

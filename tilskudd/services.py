@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +25,8 @@ from .models import (
     Organisation,
     User,
 )
+
+_M = TypeVar("_M", Membership, OfficeMembership)
 
 ORGANISATION_FIELDS = [
     "kind", "name", "org_number", "municipality_number", "county", "is_rural_district",
@@ -139,8 +141,8 @@ def membership_grant(
 ) -> Membership:
     """Let `user` act for `organisation` in `role` (a new membership, or a changed role)."""
     membership = (
-        Membership.objects.select_for_update().filter(user=user, organisation=organisation)
-        .first() or Membership(user=user, organisation=organisation)
+        membership_locked(Membership.objects.filter(user=user, organisation=organisation))
+        or Membership(user=user, organisation=organisation)
     )
     if membership.pk:
         _refuse(membership_loss_refusal(membership=membership, role=role))
@@ -170,7 +172,7 @@ def office_membership_grant(
 ) -> OfficeMembership:
     """Make `user` staff of `office` in `role` (a person works for one office)."""
     membership = (
-        OfficeMembership.objects.select_for_update().filter(user=user).first()
+        membership_locked(OfficeMembership.objects.filter(user=user))
         or OfficeMembership(user=user)
     )
     if membership.pk:
@@ -251,14 +253,38 @@ def _last_holder_refusal(
     Only the memberships are locked, not their users (whose rows the admin's page saves)."""
     if membership.role != role:
         return None
-    holders = list(
+    others = [m for m in _holders(membership, role, place)
+              if m.pk != membership.pk and m.role == role and m.user.is_active]
+    return None if others else ServiceError(*refusal())
+
+
+#: the role each kind of membership's place must keep a holder of, and the place's field
+_KEPT_ROLES = {Membership: (MembershipRole.SIGNATORY, "organisation_id"),
+               OfficeMembership: (OfficeRole.ADMINISTRATOR, "office_id")}
+
+
+def _holders(membership: Membership | OfficeMembership, role: str, place: str) -> list:
+    """Every holder of `role` at `membership`'s `place`, and `membership`, locked in one
+    statement in one order (by id), only the membership rows, with their users' «active»."""
+    return list(
         type(membership).objects.select_for_update(of=("self",))
         .filter(models.Q(**{place: getattr(membership, place)}, role=role)
                 | models.Q(pk=membership.pk))
         .select_related("user").only("role", "user__is_active").order_by("pk")
     )
-    others = [m for m in holders if m.pk != membership.pk and m.role == role and m.user.is_active]
-    return None if others else ServiceError(*refusal())
+
+
+def membership_locked(queryset: models.QuerySet[_M]) -> _M | None:
+    """The membership `queryset` finds, locked for a change, or None: the holders of the role
+    its place keeps (an organisation's signatories, an office's administrators) are locked
+    first, as the last-holder check locks them, and the membership with them, so two
+    changes at one place take their rows in the same order and the second waits for the
+    first instead of each holding a row the other needs."""
+    found = queryset.first()
+    if found is None:
+        return None
+    _holders(found, *_KEPT_ROLES[type(found)])
+    return queryset.select_for_update().first()
 
 
 def _refuse(refusal: ServiceError | None) -> None:

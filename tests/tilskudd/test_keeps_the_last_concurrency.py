@@ -1,14 +1,17 @@
 """Two who take the last two holders of a role away at the same moment, on PostgreSQL: an
 office's two administrators, or an organisation's two signatories, removed each on their
-own user page in the admin by two superusers at once. The check locks every holder of the
-role at that place in one order (by id) before it decides, so the second page waits for the
-first, then finds the one it removes the last and says so: one removal is saved, the other
-is refused calmly, neither is a database deadlock (a server error), and one holder is left.
+own user page in the admin by two superusers at once, two administrators removing each other
+on the office's access page, or both demoted by the service. The check locks every holder of
+the role at that place in one order (by id) before it decides, and a change that locks the
+membership first locks those holders before it (services.membership_locked), so the second
+waits for the first, then finds the one it takes away the last and says so: one is saved,
+the other refused calmly, neither is a database deadlock (a server error), one holder left.
 
 Each page's check is held at a barrier once it has taken its locks, until the other page has
-taken its own or three seconds have passed: before the locks were ordered, each page locked
-only the other holder (the first one found), both went on, and each one's delete waited for
-the row the other had locked."""
+taken its own or three seconds have passed (a page the locks make wait never comes): before
+the locks were ordered, each page locked only the first other holder it found, and that
+person's user row with it, both went on, and each one's save of its own person waited for
+the row the other had locked (PostgreSQL's DeadlockDetected)."""
 
 import contextlib
 import threading
@@ -20,7 +23,8 @@ from django.urls import reverse
 
 from tests.tilskudd.factories import OrganisationFactory, UserFactory, office_staff
 from tests.tilskudd.test_admin_services import user_form
-from tilskudd import services
+from tilskudd import access_services, services
+from tilskudd.errors import ServiceError
 from tilskudd.models import Membership, MembershipRole, OfficeMembership, OfficeRole
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -129,3 +133,95 @@ def test_two_pages_removing_an_organisations_two_signatories_at_once_remove_one(
     assert Membership.objects.filter(organisation=organisation,
                                      role=MembershipRole.SIGNATORY).count() == 1
 
+
+
+def test_two_administrators_removing_each_other_on_the_access_page_at_once_remove_one(
+    monkeypatch
+):
+    """The office's access page («Tilgang») locks the membership it changes, with its user
+    and office, before the check: it locks the holders first, in the check's order, or the
+    first page held the other's row and the other waited for the office the first held."""
+    # Given an office with two administrators
+    office = OrganisationFactory().county.office
+    first, second = (office_staff(office, OfficeRole.ADMINISTRATOR) for _ in range(2))
+    barrier = threading.Barrier(2)
+    real = access_services._locked
+
+    def held(*args, **kwargs):  # each page waits for the other once it has locked
+        locked = real(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return locked
+
+    monkeypatch.setattr(access_services, "_locked", held)
+    results = ["", ""]
+    start = threading.Barrier(2)
+
+    def remove(i, membership, by):
+        try:
+            start.wait(timeout=10)
+            access_services.staff_remove(membership=membership, by=by)
+            results[i] = "removed"
+        except ServiceError as exc:
+            results[i] = exc.code
+        except Exception as exc:  # noqa: BLE001 (the deadlock is what the test looks for)
+            results[i] = type(exc.__cause__ or exc).__name__
+        finally:
+            connection.close()
+
+    # When each removes the other at the same moment
+    threads = [
+        threading.Thread(target=remove, args=(i, OfficeMembership.objects.get(user=them), by))
+        for i, (them, by) in enumerate([(second, first), (first, second)])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then one is removed, and the other is told the office keeps its last administrator
+    assert sorted(results) == ["last_office_administrator", "removed"]
+    assert OfficeMembership.objects.filter(office=office,
+                                           role=OfficeRole.ADMINISTRATOR).count() == 1
+
+
+def test_two_administrators_demoted_by_the_service_at_once_keep_one(monkeypatch):
+    """office_membership_grant (a command, the pages) locks the person's membership before
+    it asks the check: it locks the holders first, in the check's order."""
+    # Given an office with two administrators
+    office = OrganisationFactory().county.office
+    people = [office_staff(office, OfficeRole.ADMINISTRATOR) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    real = services.office_membership_loss_refusal
+
+    def held(**kwargs):  # each waits for the other once it has its membership, then asks
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "office_membership_loss_refusal", held)
+    results = ["", ""]
+
+    def demote(i, person):
+        try:
+            services.office_membership_grant(office=office, user=person,
+                                             role=OfficeRole.CASEWORKER, granted_by=None)
+            results[i] = "demoted"
+        except ServiceError as exc:
+            results[i] = exc.code
+        except Exception as exc:  # noqa: BLE001 (the deadlock is what the test looks for)
+            results[i] = type(exc.__cause__ or exc).__name__
+        finally:
+            connection.close()
+
+    # When both are made caseworkers at the same moment
+    threads = [threading.Thread(target=demote, args=(i, person))
+               for i, person in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then one is, and the other stays the office's last administrator
+    assert sorted(results) == ["demoted", "last_office_administrator"]
+    assert OfficeMembership.objects.filter(office=office,
+                                           role=OfficeRole.ADMINISTRATOR).count() == 1
