@@ -257,8 +257,7 @@ def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> Non
     report = lock(report)
     require_editable(report)
     title = attachment.title
-    attachment.delete()
-    transaction.on_commit(lambda: attachment.file.delete(save=False))
+    attachment.discard()
     audit(actor=user, action=AuditAction.REPORT_ATTACHMENT_REMOVE, target=report,
           before={"attachment": title})
 

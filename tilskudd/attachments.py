@@ -33,7 +33,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -137,9 +137,13 @@ class PdfAttachment(models.Model):
             )}, code="storage_unavailable") from error
 
     def discard(self) -> None:
-        """Delete the row and its file (call inside the service's transaction)."""
-        self.file.delete(save=False)
+        """Delete the row (call inside the service's transaction), and its file once that
+        is committed: a storage that does not answer then leaves the file behind, logged
+        (tilskudd.storage.discard), instead of failing the removal the person asked for."""
+        storage, name = self.file.storage, self.file.name
         self.delete()
+        if name:
+            transaction.on_commit(lambda: discard(storage, name), robust=True)
 
 
 def find_attachment(attachments: Iterable[PdfAttachment], attachment_id: int) -> PdfAttachment:

@@ -118,10 +118,11 @@ def is_storage_error(error: BaseException) -> bool:
 
 
 def discard(storage, name: str) -> None:
-    """Delete what a failed save may have left under `name` (a full disk writes part of a
-    file); a storage that does not answer now is logged, not raised."""
+    """Delete the file under `name` if there is one (what a failed save left, a full disk
+    writes part of a file; a removed attachment's): a storage that does not answer now is
+    logged, not raised."""
     try:
         if storage.exists(name):
             storage.delete(name)
     except Exception:
-        logger.exception("Could not delete the partial file %s", name)
+        logger.exception("Could not delete the file %s (left in the storage)", name)

@@ -130,3 +130,25 @@ def test_a_report_sent_while_the_disk_is_full_is_kept_and_its_pdf_comes_once_the
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert ReportReceipt.objects.get(submission=submission).status == DocumentStatus.READY
+
+
+def test_a_report_attachment_removed_while_the_s3_server_is_stopped_is_removed(
+    client, report, signatory, s3_storage, settings, django_capture_on_commit_callbacks
+):
+    # Given an attachment in the bucket, and then the server stops
+    client.force_login(signatory)
+    assert upload(client, report, "nb").status_code == 302
+    attachment = ReportAttachment.objects.get()
+    running = settings.STORAGES
+    settings.STORAGES = {**running, "default": {**running["default"], "OPTIONS": {
+        **running["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}}}
+
+    # When the person removes it, the removal is done (the file is left, logged)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reporting:attachment_remove", args=[report.pk, attachment.pk]))
+
+    assert response.status_code == 302
+    assert ReportAttachment.objects.count() == 0
+    settings.STORAGES = running
+    assert s3_storage.keys() == [attachment.file.name]

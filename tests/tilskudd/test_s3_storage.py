@@ -94,13 +94,16 @@ def test_another_organisation_gets_no_attachment_from_the_bucket(
     assert s3_storage.keys() == [attachment.file.name]
 
 
-def test_a_removed_attachment_is_deleted_from_the_bucket(client, s3_storage, draft, signatory):
+def test_a_removed_attachment_is_deleted_from_the_bucket(
+    client, s3_storage, draft, signatory, django_capture_on_commit_callbacks
+):
     client.force_login(signatory)
     upload(client, draft)
     attachment = Attachment.objects.get()
 
-    response = client.post(
-        reverse("applications:attachment_remove", args=[draft.pk, attachment.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once committed
+        response = client.post(
+            reverse("applications:attachment_remove", args=[draft.pk, attachment.pk]))
 
     assert response.status_code == 302
     assert Attachment.objects.count() == 0

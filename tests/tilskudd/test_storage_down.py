@@ -324,3 +324,28 @@ def test_ready_names_the_storage_within_seconds_when_the_s3_server_is_stopped(
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     assert response.json()["failed"] == ["storage"]
+
+
+def test_an_attachment_removed_while_the_s3_server_is_stopped_is_removed(
+    client, draft, signatory, s3_storage, settings, django_capture_on_commit_callbacks, caplog
+):
+    # Given an attachment kept in the bucket, and then the server stops
+    client.force_login(signatory)
+    assert upload(client, draft).status_code == 302
+    attachment = Attachment.objects.get()
+    running = stop(settings)
+
+    # When the person removes it
+    with (caplog.at_level(logging.ERROR, logger="tilskudd.storage"),
+          django_capture_on_commit_callbacks(execute=True)):
+        response = client.post(
+            reverse("applications:attachment_remove", args=[draft.pk, attachment.pk]))
+
+    # Then it is removed from the application, and the file the storage could not delete is
+    # logged for the operators (left in the bucket, named by no row)
+    assert response.status_code == 302
+    assert Attachment.objects.count() == 0
+    assert AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_REMOVE).count() == 1
+    assert f"Could not delete the file {attachment.file.name}" in caplog.text
+    settings.STORAGES = running
+    assert s3_storage.keys() == [attachment.file.name]
