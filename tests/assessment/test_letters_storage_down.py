@@ -60,6 +60,10 @@ def test_bulk_letters_to_a_full_disk_are_never_ready_without_a_file_and_come_onc
     case = client.get(reverse("admin:assessment_submittedapplication_change",
                               args=[application.pk])).content.decode()
     assert "Feilet (OSError: [Errno 28] No space left on device)" in case
+    admin_letter_url = reverse("admin:assessment_submittedapplication_letter",
+                               args=[application.pk, letter.pk])
+    assert f'<a href="{admin_letter_url}">' in case  # made when clicked (below, the applicant)
+    assert client.get(admin_letter_url).status_code == 503
 
     # When the applicant's signatory opens the decision while the disk is still full, the
     # letter is offered, and asking for it gets the calm page, no download audited
