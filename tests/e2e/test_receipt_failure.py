@@ -1,5 +1,5 @@
 """The receipt page in Chromium when its PDF copy cannot be made: it says so, in the page's
-own words, and stops asking."""
+own words, keeps the offer to make it on the spot, and stops asking."""
 
 import pytest
 from playwright.sync_api import expect
@@ -50,6 +50,8 @@ def test_receipt_page_stops_polling_and_explains_when_the_copy_fails(
     expect(failed).to_contain_text("PDF-kopien kunne ikke lages. Søknaden er sendt inn og lagret")
     expect(failed).to_contain_text("Feilen er meldt til driften av portalen.")
     expect(page.locator("#receipt-pdf")).to_have_attribute("data-status", "failed")
+    # ... still offering to make it on the spot (render_now tries a failed job once more)
+    expect(page.locator("#receipt-pdf #pdf-now")).to_be_visible()
     assert_accessible(page)
     # ... and stops asking
     count = len(asked)
