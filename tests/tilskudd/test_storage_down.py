@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
 
 from applications import services
@@ -349,3 +350,32 @@ def test_an_attachment_removed_while_the_s3_server_is_stopped_is_removed(
     assert f"Could not delete the file {attachment.file.name}" in caplog.text
     settings.STORAGES = running
     assert s3_storage.keys() == [attachment.file.name]
+
+
+def _client_error(code: str, status: int):
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "PutObject")
+
+
+@pytest.mark.parametrize(("error", "refused"), [
+    (OSError(errno.ENOSPC, "No space left on device"), True),
+    (OSError(errno.EROFS, "Read-only file system"), True),
+    (PermissionError(errno.EACCES, "Permission denied"), True),
+    (FileExistsError(errno.EEXIST, "File exists"), True),
+    ("endpoint", True),
+    (_client_error("SlowDown", 503), True),
+    (_client_error("AccessDenied", 403), True),
+    (ValueError("not a storage's"), False),
+    (RuntimeError("Pango mangler"), False),
+    (DatabaseError("server closed the connection unexpectedly"), False),
+])
+def test_what_a_storage_refusing_a_write_is(error, refused):
+    from botocore.exceptions import EndpointConnectionError
+
+    from tilskudd.storage import is_storage_error
+
+    if error == "endpoint":
+        error = EndpointConnectionError(endpoint_url="http://s3")
+    assert is_storage_error(error) is refused
