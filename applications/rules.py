@@ -122,11 +122,14 @@ def amount_error(value: Decimal | None, maximum: Decimal = MAX_LINE_AMOUNT) -> s
     return None
 
 
-def transferred_funds_error(stated: Decimal | None, carryover: Carryover | None) -> str | None:
+def transferred_funds_error(stated: Decimal | None, carryover: Carryover | None, *,
+                            on_preview: bool = False) -> str | None:
     """Funds transferred from last year are what the office decided on the transfer the
     recipient asked for in last year's report (tilskudd.carryover; regelverket: unused funds
     «kan etter søknad overføres ett år»): approved, the amount; refused, kr 0. Undecided,
-    what the application states. Why `stated` contradicts the decision, or None."""
+    what the application states. Why `stated` contradicts the decision, or None, and what
+    to do: save the step (the draft's statement), or, `on_preview`, send again from the
+    preview, which now shows the decided amount (a decision made after it was loaded)."""
     if carryover is None or stated == carryover.amount:
         return None
     values = {"date": date_format(timezone.localtime(carryover.decided_at), "DATE_FORMAT"),
@@ -134,23 +137,30 @@ def transferred_funds_error(stated: Decimal | None, carryover: Carryover | None)
               "amount": format_nok(carryover.amount), "stated": format_nok(stated or 0),
               "round": carryover.from_round, "reference": carryover.reference}
     if carryover.refused:
-        return _("Statsforvalteren avslo %(date)s å overføre %(requested)s i ubrukte midler "
-                 "fra %(round)s (vedtak %(reference)s), så overførte midler er kr 0, ikke "
-                 "%(stated)s. Lagre steget «Om søkeren og søknaden» på nytt, så blir beløpet "
-                 "rettet.") % values
-    return _("Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
-             "%(round)s overføres (vedtak %(reference)s), så overførte midler er %(amount)s, "
-             "ikke %(stated)s. Lagre steget «Om søkeren og søknaden» på nytt, så blir "
-             "beløpet rettet.") % values
+        why = _("Statsforvalteren avslo %(date)s å overføre %(requested)s i ubrukte midler "
+                "fra %(round)s (vedtak %(reference)s), så overførte midler er kr 0, ikke "
+                "%(stated)s.") % values
+    else:
+        why = _("Statsforvalteren godkjente %(date)s at %(amount)s i ubrukte midler fra "
+                "%(round)s overføres (vedtak %(reference)s), så overførte midler er "
+                "%(amount)s, ikke %(stated)s.") % values
+    if on_preview:
+        return why + " " + _("Forhåndsvisningen viser nå beløpet som blir sendt. Se over og "
+                             "send inn søknaden på nytt.")
+    return why + " " + _("Lagre steget «Om søkeren og søknaden» på nytt, så blir beløpet "
+                         "rettet.")
 
 
-def check_application(application: Application,
-                      carryover: Carryover | None = None) -> list[RuleError]:
+def check_application(application: Application, carryover: Carryover | None = None, *,
+                      shown: Decimal | None = None) -> list[RuleError]:
     """Every rule, over the application as it is stored. Empty list: it may be submitted.
     `carryover`: the office's decision on last year's transfer (tilskudd.carryover_for),
-    which the submit asks for; the stated amount must agree with it."""
+    which the submit asks for; the stated amount must agree with it: the amount the preview
+    showed (`shown`), else the stored one."""
     errors: list[RuleError] = []
-    transferred = transferred_funds_error(application.transferred_funds, carryover)
+    transferred = transferred_funds_error(
+        application.transferred_funds if shown is None else shown, carryover,
+        on_preview=shown is not None)
     if transferred:
         errors.append(RuleError("header", transferred, field="transferred_funds"))
     org = application.organisation

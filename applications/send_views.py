@@ -4,11 +4,13 @@ or sending it back), submit and withdrawal. Thin: selectors read, services write
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +19,9 @@ from tilskudd.errors import ServiceError
 from tilskudd.gates import submission_gates
 
 from . import rules, selectors, services, steps
+from .carryover import apply_carryover, decided_carryover
 from .forms import SendBackForm, WithdrawForm
+from .header_form import decided_text
 from .models import Application
 from .page_texts import js_texts
 from .snapshot import application_snapshot
@@ -31,6 +35,13 @@ def _render_preview(
     send_back_form: SendBackForm | None = None,
 ) -> HttpResponse:
     membership = selectors.membership_for(request.user, application)
+    # the office's decision on last year's transfer is what is sent (the submit sets it if
+    # the preview showed it): shown here, with why, though the draft was saved before it
+    carryover = decided_carryover(application)
+    decided_note = None
+    if carryover is not None and carryover.amount != application.transferred_funds:
+        decided_note = mark_safe(decided_text(carryover, None))  # noqa: S308 - data escaped there
+        apply_carryover(application)  # not saved: the preview shows what the submit sends
     broken = rules.check_application(application)  # once, for the list and the steps
     return render(request, "applications/preview.html", {
         "send_back_form": send_back_form or SendBackForm(),
@@ -38,6 +49,8 @@ def _render_preview(
         "organisation": application.organisation,
         "round": application.round,
         "content": application_snapshot(application),
+        "decided_note": decided_note,
+        "shown_transferred": str(application.transferred_funds),
         "missing": steps.missing(application, broken),
         "step_list": steps.step_list(application, steps.SUMMARY, broken),
         "may_sign": bool(membership and membership.may_sign),
@@ -94,13 +107,24 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:preview", pk=application.pk)
 
 
+def _amount(posted: str | None) -> Decimal | None:
+    """The amount the preview's form carried (its hidden «transferred_funds»), or None."""
+    try:
+        amount = Decimal(posted or "")
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     # The service reads the application with its lines once, under its lock.
     application = selectors.application_ref_for_member(request.user, pk)
     try:
-        submission = services.application_submit(application=application, user=request.user)
+        submission = services.application_submit(
+            application=application, user=request.user,
+            shown_transferred=_amount(request.POST.get("transferred_funds")))
     except ServiceError as error:  # shown on the preview, each broken rule with its link
         application = selectors.application_for_member(request.user, pk)
         return _render_preview(request, application, error=error)

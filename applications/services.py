@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -237,11 +238,14 @@ def application_send_back(*, application: Application, user: User, comment: str)
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, user: User, now: datetime | None = None
+    *, application: Application, user: User, now: datetime | None = None,
+    shown_transferred: Decimal | None = None,
 ) -> Submission:
     """Send the application. Atomic and idempotent: a double click or a second tab gets
     the same submission back. Refused for non-signatories, after the deadline, or while
-    a rule is broken; a refusal changes nothing."""
+    a rule is broken; a refusal changes nothing. `shown_transferred`: the funds
+    transferred from last year the preview showed (the office's decided amount once it
+    decided, send_views), sent if they are still what it decided."""
     now = now or timezone.now()
     _require_signatory(user, application)
     # Read once, with everything the rules and the snapshot need, under the row lock.
@@ -261,9 +265,13 @@ def application_submit(
     stops = blocking(submission_gates(application.organisation, rnd, now))
     if stops:
         raise ServiceError(" ".join(gate.message for gate in stops), "report_overdue")
-    # a transfer decided after the last save is not set here: the statement must agree
-    # with the decision (rules.transferred_funds_error), so the signatory sees what is sent
-    broken = check_application(application, decided_carryover(application))
+    # a transfer decided after the last save is sent as decided only when the preview the
+    # signatory sent from showed it (it shows the decided amount); else the statement must
+    # agree with the decision (rules.transferred_funds_error): the signatory sees what is sent
+    carryover = decided_carryover(application)
+    if carryover is not None and shown_transferred == carryover.amount:
+        apply_carryover(application)
+    broken = check_application(application, carryover, shown=shown_transferred)
     if broken:
         raise ServiceError(
             _("Søknaden kan ikke sendes før feilene er rettet."), "rules", errors=broken

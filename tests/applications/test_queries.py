@@ -35,8 +35,9 @@ HEADER_STEP_QUERIES = EDIT_PAGE_QUERIES + 1
 SUBMITTED_PAGE_QUERIES = 9
 #: session, one query for the user with the acting-for header (memberships, office), the
 #: application and its four prefetched relations, the signatory check, the gates (reporting:
-#: one question when nothing was granted before).
-PREVIEW_PAGE_QUERIES = 8
+#: one question when nothing was granted before), and the office's decision on last year's
+#: transfer, which the preview shows as what is sent (reporting.transfers.decided_carryover).
+PREVIEW_PAGE_QUERIES = 9
 #: session, one query for the user with the acting-for header (memberships, office), the
 #: submission with its application (membership-scoped), its receipt job, the signatory check
 #: and the gates of «Trekk søknaden», the status line (assessment; reporting is asked

@@ -4,6 +4,7 @@ with a sentence that says so and the decision's letter; undecided, what is typed
 saved with another amount before the decision is not sent: the submit refuses it at the
 field, and the draft is kept as it was (applications.rules.transferred_funds_error)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -171,3 +172,102 @@ def test_a_draft_stating_another_amount_than_approved_is_not_sent(
     with translation.override("en"):  # said next to the field, in the person's language
         assert "so the funds transferred are NOK\u00a030\u00a0000, not NOK\u00a012\u00a0000" in str(
             ApplicationForms(application).header["transferred_funds"].help_text)
+
+
+# -- The preview shows the decision and sends it (review of 559c342) ---------------------
+
+#: The refused click's message, and what it says to do, in each language.
+RACE = {
+    "nb": ("så overførte midler er kr 0, ikke kr\u00a030\u00a0000",
+           "Forhåndsvisningen viser nå beløpet som blir sendt"),
+    "nn": ("så overførte midlar er kr 0, ikkje kr\u00a030\u00a0000",
+           "Førehandsvisinga viser no beløpet som blir sendt"),
+    "en": ("so the funds transferred are NOK 0, not NOK\u00a030\u00a0000",
+           "The preview now shows the amount that will be sent"),
+}
+
+
+def shown(page: str) -> str:
+    """The amount the preview's «Send inn» form carries."""
+    return re.search(r'name="transferred_funds" value="([^"]*)"', page).group(1)
+
+
+def test_a_signatory_sends_at_once_an_application_to_sign_that_a_refusal_overtook(
+    asked, caseworker, trondheim, next_round, signatory, editor, client
+):
+    # the editor saved kr 30 000 and sent it for signing; the office refused meanwhile; the
+    # signatory may not change it (a step's link leads back to the preview), and sends it
+    application = draft_stating(trondheim, next_round, editor, 30_000)
+    application_services.application_request_signature(application=application, user=editor)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=TransferOutcome.REFUSE,
+                              reason="Nei.")
+    client.force_login(signatory)
+
+    page = client.get(reverse("applications:preview", args=[application.pk])).content.decode()
+    content = page.split('id="content-heading"')[1]
+    assert "<dt>Overførte midler fra i fjor</dt><dd>kr\u00a00</dd>" in content
+    assert "avslo" in page.split('id="transferred-decided"')[1].split("</p>")[0]
+    assert shown(page) == "0"
+
+    answer = client.post(reverse("applications:submit", args=[application.pk]),
+                         {"transferred_funds": shown(page)})
+
+    submission = Submission.objects.get(application=application)
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "applications:receipt", args=[submission.reference])
+    assert submission.content["header"]["transferred_funds"] == "0"
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.SUBMITTED, Decimal(0))
+
+
+@pytest.mark.parametrize("language", list(RACE))
+def test_a_decision_made_while_the_preview_was_open_refuses_one_click_then_sends(
+    asked, caseworker, trondheim, next_round, signatory, client, language
+):
+    application = draft_stating(trondheim, next_round, signatory, 30_000)
+    client.force_login(signatory)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("applications:submit", args=[application.pk])
+    before = client.get(reverse("applications:preview", args=[application.pk])).content.decode()
+    assert Decimal(shown(before)) == 30_000  # undecided: what the draft says
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=TransferOutcome.REFUSE,
+                              reason="Nei.")
+
+    refused = client.post(url, {"transferred_funds": shown(before)}).content.decode()
+
+    assert not Submission.objects.filter(application=application).exists()
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.DRAFT, Decimal(30_000))
+    summary = refused.split('id="error-summary"')[1].split("</div>")[0]
+    assert RACE[language][0] in summary and RACE[language][1] in summary
+    assert shown(refused) == "0"  # the preview answered now shows the decision
+
+    client.post(url, {"transferred_funds": shown(refused)})
+
+    assert Submission.objects.get(application=application).content["header"][
+        "transferred_funds"] == "0"
+
+
+def test_an_amount_the_preview_did_not_show_is_not_sent_for_it(
+    asked, caseworker, trondheim, next_round, signatory
+):
+    # only the decided amount shown is set on sending: any other, the statement is checked
+    application = draft_stating(trondheim, next_round, signatory, 0)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=TransferOutcome.APPROVE,
+                              reason="Ja.")
+
+    with pytest.raises(ServiceError) as refused:
+        application_services.application_submit(
+            application=application, user=signatory, shown_transferred=Decimal(12_000))
+
+    assert [e.field for e in refused.value.errors] == ["transferred_funds"]
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.DRAFT, Decimal(0))
+    application_services.application_submit(
+        application=application, user=signatory, shown_transferred=Decimal("30000.00"))
+    application.refresh_from_db()
+    assert (application.status, application.transferred_funds) == (
+        ApplicationStatus.SUBMITTED, Decimal(30_000))
