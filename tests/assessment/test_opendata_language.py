@@ -15,6 +15,7 @@ from .test_opendata import decided_round, malvik  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.django_db
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
+COLUMN = {"nn": "Tilskot", "en": "Grants"}
 
 
 @pytest.mark.parametrize("language", ["nn", "en"])
@@ -30,6 +31,8 @@ def test_the_page_follows_the_visitor_and_the_files_stay_in_bokmal(
     flat = client.get(f"/apne-data/kkt/{open_round.year}.csv").content.decode()
 
     assert f"{KKT_NAMES[language]} {open_round.year}" in page
+    # its column of grants, «Grants» in English, not the reporting pages' one grant («Grant»)
+    assert f'<th scope="col" class="text-end">{COLUMN[language]}</th>' in page
     data = json.loads(package)
     assert data["title"] == f"{KKT_NAMES['nb']} {open_round.year}: innvilgede tilskudd"
     assert {g["grantProgramme"][0]["title"] for g in data["grants"]} == {
