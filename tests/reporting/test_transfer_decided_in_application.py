@@ -271,3 +271,26 @@ def test_an_amount_the_preview_did_not_show_is_not_sent_for_it(
     application.refresh_from_db()
     assert (application.status, application.transferred_funds) == (
         ApplicationStatus.SUBMITTED, Decimal(30_000))
+
+
+def test_an_excel_file_stating_what_a_refusal_took_is_imported_at_kr_0(
+    asked, caseworker, trondheim, next_round, signatory
+):
+    # the workbook downloaded before the decision says kr 30 000; uploaded after it, the
+    # draft holds what the office decided, as the form's save does
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.excel import export_application, import_application
+
+    application = draft_stating(trondheim, next_round, signatory, 30_000)
+    workbook = export_application(application)
+    transfers.transfer_decide(report=asked, user=caseworker, outcome=REFUSE, reason="Nei.")
+
+    result = import_application(
+        application=application, user=signatory, uploaded_file=SimpleUploadedFile(
+            "soknad.xlsx", workbook,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+    assert list(result.errors) == [] and result.counts["competence"] == 1  # the file taken
+    application.refresh_from_db()
+    assert application.transferred_funds == Decimal(0)
