@@ -1,7 +1,8 @@
-"""A recipient's pages label their one grant «Grant» in English, as the reporting catalogue
-says: the open-data page's column of grants («Grants», assessment's) has a context of its
-own, so it no longer wins over reporting's entry, the first app in INSTALLED_APPS taking a
-message both catalogues hold (found in review of 06f0bb4)."""
+"""A recipient's pages label their one grant «Grant» in English, and the office's change
+request page its one letter «Letter», as the reporting catalogue says, not assessment's
+«Grants» and «Letters» (the first app in INSTALLED_APPS takes a message both catalogues
+hold): the open-data page's column of grants and the change request's letter heading have a
+context of their own (found in review of 06f0bb4)."""
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from reporting.models import UnusedChoice
 from reporting.transfer_models import RepaymentClaim
 
 from .change_helpers import accept, ask
+from .test_change_letter_link import decided  # noqa: F401 (the fixture)
 from .test_repayments import sent
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,16 @@ def test_one_grant_and_the_open_data_column_of_grants_follow_the_language(langua
     with translation.override(language):
         assert _("Tilskudd") == one  # the report list's column, the report workbook's row
         assert pgettext("open data: the column of grants", "Tilskudd") == column
+
+
+def test_the_offices_change_request_page_heads_its_one_letter_letter_in_english(
+    decided, caseworker, client  # noqa: F811
+):
+    caseworker.language = "en"
+    caseworker.save(update_fields=["language"])
+    client.force_login(caseworker)
+
+    page = client.get(reverse("admin:reporting_changerequest_change", args=[decided.pk]))
+
+    # one letter, not the case page's list of letters («Letters», assessment's)
+    assert '<h3>Letter</h3><p id="change-letter">' in page.content.decode()
