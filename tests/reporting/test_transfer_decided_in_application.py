@@ -6,13 +6,16 @@ field, and the draft is kept as it was (applications.rules.transferred_funds_err
 
 import re
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from applications import services as application_services
+from applications.documents import render_receipt
 from applications.form_page import ApplicationForms
 from applications.models import ApplicationStatus, Submission
 from applications.steps import step_url
@@ -219,6 +222,12 @@ def test_a_signatory_sends_at_once_an_application_to_sign_that_a_refusal_overtoo
     application.refresh_from_db()
     assert (application.status, application.transferred_funds) == (
         ApplicationStatus.SUBMITTED, Decimal(0))
+    # the page of the application as sent (and its PDF copy, from the same content) says so
+    sent = client.get(reverse("applications:preview", args=[application.pk])).content.decode()
+    assert "<dt>Overførte midler fra i fjor</dt><dd>kr 0</dd>" in sent
+    pdf, _name = render_receipt(submission.receipt)
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert re.search(r"Overførte midler fra i fjor\s*kr\s0\b", text)
 
 
 @pytest.mark.parametrize("language", list(RACE))
