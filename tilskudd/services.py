@@ -230,10 +230,13 @@ def office_membership_loss_refusal(
 
 def deactivation_refusal(*, user: User) -> ServiceError | None:
     """Why the stored `user` may not be made inactive: an inactive user cannot sign in, so
-    counts as no signatory or administrator, and the last active one keeps the account."""
+    counts as no signatory or administrator, and the last active one keeps the account.
+    Its organisations are checked (and their holders locked) in one order, by id, so two
+    deactivated at once who sign for the same two organisations do not lock them crosswise."""
     refusals = [
         *(membership_loss_refusal(membership=m)
-          for m in Membership.objects.filter(user=user).select_related("organisation")),
+          for m in Membership.objects.filter(user=user).select_related("organisation")
+          .order_by("organisation_id")),
         *(office_membership_loss_refusal(membership=m)
           for m in OfficeMembership.objects.filter(user=user).select_related("office")),
     ]
@@ -279,11 +282,14 @@ def membership_locked(queryset: models.QuerySet[_M]) -> _M | None:
     its place keeps (an organisation's signatories, an office's administrators) are locked
     first, as the last-holder check locks them, and the membership with them, so two
     changes at one place take their rows in the same order and the second waits for the
-    first instead of each holding a row the other needs."""
+    first instead of each holding a row the other needs. A membership in another role (a
+    caseworker, an editor) is no holder the check counts: only it is locked."""
     found = queryset.first()
     if found is None:
         return None
-    _holders(found, *_KEPT_ROLES[type(found)])
+    role, place = _KEPT_ROLES[type(found)]
+    if found.role == role:
+        _holders(found, role, place)
     return queryset.select_for_update().first()
 
 

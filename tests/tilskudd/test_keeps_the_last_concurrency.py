@@ -17,7 +17,7 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -225,3 +225,58 @@ def test_two_administrators_demoted_by_the_service_at_once_keep_one(monkeypatch)
     assert sorted(results) == ["demoted", "last_office_administrator"]
     assert OfficeMembership.objects.filter(office=office,
                                            role=OfficeRole.ADMINISTRATOR).count() == 1
+
+
+@pytest.mark.parametrize("change", ["a caseworker made approver", "an editor made signatory"])
+def test_a_change_to_one_who_is_no_holder_waits_for_no_holder(change):
+    """A caseworker's new role (the office's access page) and an editor's accepted invitation
+    to sign lock only that membership, not the office's administrators or the organisation's
+    signatories: they go on while another change holds those (lock_timeout 2 s)."""
+    # Given an office with two administrators and a caseworker, an organisation with two
+    # signatories and an editor, and another transaction holding every holder's membership
+    office = OrganisationFactory().county.office
+    admin, _ = (office_staff(office, OfficeRole.ADMINISTRATOR) for _ in range(2))
+    caseworker = office_staff(office, OfficeRole.CASEWORKER)
+    organisation = OrganisationFactory()
+    editor, *signatories = UserFactory(), UserFactory(), UserFactory()
+    Membership.objects.create(user=editor, organisation=organisation, role=MembershipRole.EDITOR)
+    for person in signatories:
+        Membership.objects.create(user=person, organisation=organisation,
+                                  role=MembershipRole.SIGNATORY)
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            list(OfficeMembership.objects.select_for_update().filter(
+                role=OfficeRole.ADMINISTRATOR))
+            list(Membership.objects.select_for_update().filter(role=MembershipRole.SIGNATORY))
+            held.set()
+            done.wait(timeout=10)
+        connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(timeout=10)
+
+    # When the one who holds no such role is changed
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        if change == "a caseworker made approver":
+            access_services.staff_change_role(
+                membership=OfficeMembership.objects.get(user=caseworker),
+                role=OfficeRole.APPROVER, by=admin)
+        else:
+            services.membership_grant(organisation=organisation, user=editor,
+                                      role=MembershipRole.SIGNATORY, granted_by=None)
+    finally:
+        done.set()
+        thread.join(timeout=15)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+    # Then it is changed without waiting for the holders' transaction
+    assert OfficeMembership.objects.get(user=caseworker).role == (
+        OfficeRole.APPROVER if change == "a caseworker made approver" else OfficeRole.CASEWORKER)
+    assert Membership.objects.get(user=editor).role == (
+        MembershipRole.SIGNATORY if change == "an editor made signatory" else MembershipRole.EDITOR)
