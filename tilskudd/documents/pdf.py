@@ -233,6 +233,41 @@ def _collection_after():
 PDF_VARIANT = "pdf/a-2a"
 
 
+def _serialised_once(cls: type) -> type:
+    """cls (a pydyf dictionary or stream, WeasyPrint's page stream among them) whose bytes are
+    made once and kept."""
+
+    def data(self):
+        if "_data" not in self.__dict__:
+            self.__dict__["_data"] = super(once, self).data
+        return self.__dict__["_data"]
+
+    once = type(f"Once{cls.__name__}", (cls,), {"data": property(data), "__slots__": ()})
+    return once
+
+
+_once_classes: dict = {}
+
+
+def serialise_once(document, pdf) -> None:
+    """WeasyPrint's finisher, run when the PDF is complete and before pydyf writes it: each
+    dictionary and stream keeps its bytes once made. PDF/A's file identifier is the MD5 of
+    every object's bytes, which pydyf makes again after writing them (every stream compressed
+    at level 9 a second time, every tag's dictionary serialised again): 3 % of the allocation
+    letter's instructions (README, PDF benchmark). Nothing changes an object after the
+    finisher, so the file is byte for byte the same (tests/tilskudd/test_pdf_user_agent.py
+    compares it with WeasyPrint's own; test_pdf_serialise_once.py counts the compressions)."""
+    import pydyf
+
+    for obj in pdf.objects:
+        cls = type(obj)
+        if cls not in _once_classes:
+            serialisable = issubclass(cls, (pydyf.Dictionary, pydyf.Stream))
+            _once_classes[cls] = _serialised_once(cls) if serialisable else None
+        if _once_classes[cls] is not None:
+            obj.__class__ = _once_classes[cls]
+
+
 def html_to_pdf(html: str) -> bytes:
     # WeasyPrint is imported when the first document is made: loading Pango is slow, and
     # only workers need it.
@@ -248,6 +283,7 @@ def html_to_pdf(html: str) -> bytes:
             pdf_variant=PDF_VARIANT,
             pdf_tags=True,  # pdf/a-2a sets it too; said here for a reader of this call
             font_config=font_config(),
+            finisher=serialise_once,
         )
 
 

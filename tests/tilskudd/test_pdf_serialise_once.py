@@ -1,0 +1,51 @@
+"""A document's PDF objects are serialised once (tilskudd.documents.pdf.serialise_once): PDF/A's
+file identifier is the MD5 of every object's bytes, which pydyf made a second time after
+writing them, every stream compressed again. The file is byte for byte the one WeasyPrint
+makes without it (tests/tilskudd/test_pdf_user_agent.py compares the two)."""
+
+import pydyf
+from django.template import Context, Template
+
+from tilskudd.documents import pdf
+
+
+def _html() -> str:
+    return Template(
+        '{% extends "documents/base_pdf.html" %}{% block title %}Brev{% endblock %}'
+        "{% block running_right %}Ref. TBK-2027-0301-AB12{% endblock %}"
+        "{% block content %}<h1>Tilskuddsbrev</h1><table><thead><tr>"
+        '<th scope="col">Tiltak</th><th scope="col" class="amount">Beløp</th></tr></thead>'
+        '<tbody><tr><td>Kurs</td><td class="amount">kr 20 000</td></tr></tbody></table>'
+        "<p><strong>Med hilsen</strong></p>{% endblock %}"
+    ).render(Context())
+
+
+def test_each_stream_is_compressed_once_though_pdf_a_hashes_every_object(monkeypatch):
+    compressions = []
+    real_compressobj = pydyf.zlib.compressobj
+
+    def counting_compressobj(*args, **kwargs):
+        compressions.append(1)
+        return real_compressobj(*args, **kwargs)
+
+    streams = []
+    real_finisher = pdf.serialise_once
+
+    def counting_finisher(document, made):
+        streams.extend(obj for obj in made.objects if isinstance(obj, pydyf.Stream))
+        real_finisher(document, made)
+
+    monkeypatch.setattr(pdf, "serialise_once", counting_finisher)
+    html = _html()
+    pdf.html_to_pdf(html)  # fonts and sheets loaded
+    compressions.clear()
+    streams.clear()
+    monkeypatch.setattr(pydyf.zlib, "compressobj", counting_compressobj)
+
+    data = pdf.html_to_pdf(html)
+
+    assert pdf.PDF_VARIANT == "pdf/a-2a" and b"/ID [" in data  # the identifier is there
+    assert len(streams) >= 4  # the page's content, two fonts' subsets, the colour profile...
+    # each of them once, and pydyf's own object stream twice and its cross-reference stream
+    # once (made while writing, after the finisher): without serialise_once, 2 × streams + 3
+    assert len(compressions) == len(streams) + 3
