@@ -156,8 +156,12 @@ def test_the_status_url_answers_only_the_session_it_was_given_to(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_clicks_at_once_make_one_file(draft, editor, signatory, monkeypatch, settings):
-    # Given a pending receipt, and a renderer that counts its runs
+@pytest.mark.parametrize("given_up", [False, True])
+def test_two_clicks_at_once_make_one_file(
+    draft, editor, signatory, monkeypatch, settings, given_up
+):
+    # Given a pending receipt, or one whose job gave up (the storage refused its three
+    # attempts), and a renderer that counts its runs
     monkeypatch.setattr(ReceiptDocument, "enqueue_on_commit", lambda job: None)
     services.application_update(application=draft, user=editor,
                                 competence=[competence_line()])
@@ -170,6 +174,9 @@ def test_two_clicks_at_once_make_one_file(draft, editor, signatory, monkeypatch,
 
     monkeypatch.setattr("applications.documents.render_receipt", counting)
     job = ReceiptDocument.objects.get(submission=submission)
+    if given_up:
+        ReceiptDocument.objects.filter(pk=job.pk).update(
+            status=DocumentStatus.FAILED, attempts=3, error="OSError: [Errno 28] No space")
     barrier = threading.Barrier(2)
     results: list = [None, None]
 
@@ -193,3 +200,5 @@ def test_two_clicks_at_once_make_one_file(draft, editor, signatory, monkeypatch,
     assert results[0].file.name == results[1].file.name
     assert results[0].sha256 == results[1].sha256
     assert len(stored_files(settings.MEDIA_ROOT)) == 1
+    # And a click counts no attempt of the worker's, and the old error is gone
+    assert (results[0].attempts, results[0].error) == (3 if given_up else 0, "")

@@ -207,8 +207,9 @@ def render_now(job: DocumentJob) -> DocumentJob:
                 locked.refresh_from_db()
             return locked
     except Exception:
-        logger.exception("Document job %s %s could not be made on demand; the worker will",
-                         model.__name__, job.pk)
+        # a pending one is left for the worker; a failed one waits for the next click
+        logger.exception("Document job %s %s could not be made on demand (left %s)",
+                         model.__name__, job.pk, job.status)
         return job
 
 
