@@ -21,6 +21,7 @@ downloads are streamed by the views that check who is asking and write the audit
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
@@ -107,14 +108,20 @@ def check_storage(storage) -> None:
 
 def is_storage_error(error: BaseException) -> bool:
     """True when `error` is the storage refusing or not answering a write: the disk's
-    OSErrors (full, read-only, gone) and any of botocore's errors (the bucket down, a
-    timeout, a 5xx, a refusal). botocore's are known when the S3 backend is loaded, which it
-    is whenever it is the storage in use (tilskudd.storage_s3)."""
+    OSErrors (full, read-only, gone), S3's answers (a refusal, throttling, a 5xx once
+    botocore's retries are spent) and no answer (refused, timed out, cut off). Not a file
+    used wrongly (io.UnsupportedOperation, an OSError too) nor botocore's other errors (a
+    bad parameter, a missing credential): those are ours or the set-up's, and raise.
+    botocore's are known when the S3 backend is loaded, which it is whenever it is the
+    storage in use (tilskudd.storage_s3)."""
+    if isinstance(error, io.UnsupportedOperation):
+        return False
     if isinstance(error, OSError):
         return True
     botocore = sys.modules.get("botocore.exceptions")
-    return botocore is not None and isinstance(
-        error, (botocore.BotoCoreError, botocore.ClientError))
+    return botocore is not None and isinstance(error, (
+        botocore.ClientError, botocore.ConnectionError, botocore.HTTPClientError,
+        botocore.IncompleteReadError))
 
 
 def discard(storage, name: str) -> None:

@@ -6,6 +6,7 @@ is back (503 until then); a download gets the calm page and no audit row; /helse
 names the storage. No server error."""
 
 import errno
+import io
 import logging
 import os
 import re
@@ -365,17 +366,27 @@ def _client_error(code: str, status: int):
     (PermissionError(errno.EACCES, "Permission denied"), True),
     (FileExistsError(errno.EEXIST, "File exists"), True),
     ("endpoint", True),
+    ("read timeout", True),
     (_client_error("SlowDown", 503), True),
     (_client_error("AccessDenied", 403), True),
     (ValueError("not a storage's"), False),
+    (io.UnsupportedOperation("read"), False),
+    ("bad parameter", False),
     (RuntimeError("Pango mangler"), False),
     (DatabaseError("server closed the connection unexpectedly"), False),
 ])
 def test_what_a_storage_refusing_a_write_is(error, refused):
-    from botocore.exceptions import EndpointConnectionError
+    from botocore.exceptions import (
+        EndpointConnectionError,
+        ParamValidationError,
+        ReadTimeoutError,
+    )
 
     from tilskudd.storage import is_storage_error
 
-    if error == "endpoint":
-        error = EndpointConnectionError(endpoint_url="http://s3")
+    error = {
+        "endpoint": lambda: EndpointConnectionError(endpoint_url="http://s3"),
+        "read timeout": lambda: ReadTimeoutError(endpoint_url="http://s3"),
+        "bad parameter": lambda: ParamValidationError(report="Unknown parameter Bukket"),
+    }.get(error if isinstance(error, str) else "", lambda: error)()
     assert is_storage_error(error) is refused
