@@ -253,12 +253,16 @@ def _last_holder_refusal(
     transaction before it decides, all in one statement and in one order (by id), so two
     who take the last two away at once never each hold a row the other waits for (a
     deadlock): the second waits for the first, then finds its own the last and is refused.
-    Only the memberships are locked, not their users (whose rows the admin's page saves)."""
+    Only the memberships are locked, not their users (whose rows the admin's page saves);
+    their «active» is read once the locks are held, by a statement of its own, so it sees
+    what the change it waited for saved (the locking statement reads the users as they
+    were when it began: two deactivated at once would both have found the other active)."""
     if membership.role != role:
         return None
-    others = [m for m in _holders(membership, role, place)
-              if m.pk != membership.pk and m.role == role and m.user.is_active]
-    return None if others else ServiceError(*refusal())
+    others = [m.user_id for m in _holders(membership, role, place)
+              if m.pk != membership.pk and m.role == role]
+    active = bool(others) and User.objects.filter(pk__in=others, is_active=True).exists()
+    return None if active else ServiceError(*refusal())
 
 
 #: the role each kind of membership's place must keep a holder of, and the place's field
@@ -268,12 +272,12 @@ _KEPT_ROLES = {Membership: (MembershipRole.SIGNATORY, "organisation_id"),
 
 def _holders(membership: Membership | OfficeMembership, role: str, place: str) -> list:
     """Every holder of `role` at `membership`'s `place`, and `membership`, locked in one
-    statement in one order (by id), only the membership rows, with their users' «active»."""
+    statement in one order (by id), only the membership rows."""
     return list(
         type(membership).objects.select_for_update(of=("self",))
         .filter(models.Q(**{place: getattr(membership, place)}, role=role)
                 | models.Q(pk=membership.pk))
-        .select_related("user").only("role", "user__is_active").order_by("pk")
+        .only("role", "user_id").order_by("pk")
     )
 
 

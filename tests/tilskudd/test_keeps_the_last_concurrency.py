@@ -25,7 +25,7 @@ from tests.tilskudd.factories import OrganisationFactory, UserFactory, office_st
 from tests.tilskudd.test_admin_services import user_form
 from tilskudd import access_services, services
 from tilskudd.errors import ServiceError
-from tilskudd.models import Membership, MembershipRole, OfficeMembership, OfficeRole
+from tilskudd.models import Membership, MembershipRole, OfficeMembership, OfficeRole, User
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -280,3 +280,43 @@ def test_a_change_to_one_who_is_no_holder_waits_for_no_holder(change):
         OfficeRole.APPROVER if change == "a caseworker made approver" else OfficeRole.CASEWORKER)
     assert Membership.objects.get(user=editor).role == (
         MembershipRole.SIGNATORY if change == "an editor made signatory" else MembershipRole.EDITOR)
+
+
+def test_an_organisations_two_signatories_deactivated_by_the_service_at_once_keep_one(
+    monkeypatch
+):
+    """user_save (the admin's user page, a command) asks the check before it saves: the one
+    that waited for the other's locks reads the other's «active» once it has them, not as
+    its locking statement began (both were made inactive, no signatory left)."""
+    # Given an organisation with two signatories
+    organisation = OrganisationFactory()
+    people = [UserFactory(), UserFactory()]
+    for person in people:
+        Membership.objects.create(user=person, organisation=organisation,
+                                  role=MembershipRole.SIGNATORY)
+    _held_at_a_barrier(monkeypatch, "membership_loss_refusal")
+    results = ["", ""]
+
+    def deactivate(i, person):
+        try:
+            person.is_active = False
+            services.user_save(user=person, by=None)
+            results[i] = "deactivated"
+        except ServiceError as exc:
+            results[i] = exc.code
+        except Exception as exc:  # noqa: BLE001 (a deadlock would be a failure too)
+            results[i] = type(exc.__cause__ or exc).__name__
+        finally:
+            connection.close()
+
+    # When both are made inactive at the same moment
+    threads = [threading.Thread(target=deactivate, args=(i, person))
+               for i, person in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then one is, and the other keeps the account as the organisation's last signatory
+    assert sorted(results) == ["deactivated", "last_signatory"]
+    assert User.objects.filter(pk__in=[p.pk for p in people], is_active=True).count() == 1
