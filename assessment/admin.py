@@ -19,6 +19,7 @@ from tilskudd.admin_scoping import (
     NoWritesAdmin,
     OfficeScopedAdmin,
 )
+from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.errors import ServiceError
 from tilskudd.money import format_nok
 
@@ -39,6 +40,7 @@ from .list_filters import (
 )
 from .models import Pot, SubmittedApplication
 from .pot import pots
+from .selectors import letter_statuses
 
 
 def cell_column(cell: Callable[[ListRow], str], **display) -> Callable:
@@ -217,7 +219,7 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
     @admin.action(description=_("Lag tilskuddsbrev for valgte vedtak"),
                   permissions=["change"])
     def generate_letters(self, request, queryset):
-        made = kept = 0
+        made, kept = [], 0
         skipped = []
         for application in queryset.select_related("assessment"):
             assessment = _assessment(application)
@@ -226,17 +228,17 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
                 continue
             had = assessment.letters.exists()
             try:
-                services.letter_generate(assessment=assessment, user=request.user, replace=False)
+                letter = services.letter_generate(
+                    assessment=assessment, user=request.user, replace=False)
             except ServiceError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
                 return
-            kept += had
-            made += not had
+            if had:
+                kept += 1
+            else:
+                made.append(letter.pk)
         if made:
-            self.message_user(request, ngettext(
-                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.",
-                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.", made) % {"n": made},
-                messages.SUCCESS)
+            self._say_how_the_letters_are(request, made)
         if kept:
             self.message_user(request, ngettext(
                 "%(n)d vedtak hadde allerede brev. Lag en ny versjon fra saken om det trengs.",
@@ -248,6 +250,29 @@ class SubmittedApplicationAdmin(OfficeScopedAdmin):
                 _("Uten vedtak, ikke laget brev: %(list)s") % {"list": ", ".join(skipped)},
                 messages.WARNING,
             )
+
+    def _say_how_the_letters_are(self, request, letter_ids: list[int]) -> None:
+        """What the new letters' jobs are once the action has committed them: made (eager
+        Celery, or a quick worker), still queued for the worker, or given up (the storage
+        refused the file: the case page then shows «Feilet» and makes it when clicked)."""
+        statuses = letter_statuses(letter_ids)
+        if ready := statuses[DocumentStatus.READY]:
+            self.message_user(request, ngettext(
+                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.",
+                "Laget %(n)d tilskuddsbrev. Søkerne får e-post.", ready) % {"n": ready},
+                messages.SUCCESS)
+        if pending := statuses[DocumentStatus.PENDING]:
+            self.message_user(request, ngettext(
+                "%(n)d tilskuddsbrev lages nå og ligger i saken om litt. Søkerne får e-post.",
+                "%(n)d tilskuddsbrev lages nå og ligger i sakene om litt. Søkerne får e-post.",
+                pending) % {"n": pending}, messages.INFO)
+        if failed := statuses[DocumentStatus.FAILED]:
+            self.message_user(request, ngettext(
+                "%(n)d tilskuddsbrev kunne ikke lages. Saken viser hvorfor, og et klikk på "
+                "brevet der lager det på nytt.",
+                "%(n)d tilskuddsbrev kunne ikke lages. Sakene viser hvorfor, og et klikk på "
+                "brevet der lager det på nytt.", failed) % {"n": failed},
+                messages.WARNING)
 
     @admin.action(description=_("Tildel valgte søknader til meg"), permissions=["change"])
     def assign_to_me(self, request, queryset):

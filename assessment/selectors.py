@@ -8,12 +8,13 @@ assessment.pot (the pot); the names other modules import from here still work.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ __all__ = [
     "bucket_expression", "budget_for", "case_for", "case_lines", "counts_against_pot",
     "decision_for", "decision_for_member", "decisions_for", "decisions_for_member",
     "earmark_amounts", "granted_amounts", "granted_application_ids", "latest_letter",
-    "letter_for_member", "lines_of_budget", "live_reference", "live_submission",
+    "letter_for_member", "letter_statuses", "lines_of_budget", "live_reference", "live_submission",
     "markers_for", "office_staff", "pot_summary", "pots", "staff_membership",
     "submitted_applications", "with_assessment_totals", "withdrawal_stops",
     "accepted_grant_ids", "grants_not_accepted",
@@ -111,6 +112,15 @@ def letter_for_member(user: User, letter_id: int) -> AllocationLetter:
     if found is None:
         raise Http404
     return found
+
+
+def letter_statuses(letter_ids: Iterable[int]) -> Counter[str]:
+    """How many of these letters are made (ready), still to be made (pending) and given
+    up (failed) now, by DocumentStatus: one query, however many letters."""
+    return Counter(dict(
+        AllocationLetter.objects.filter(pk__in=list(letter_ids))
+        .order_by().values_list("status").annotate(n=Count("pk"))
+    ))
 
 
 def latest_letter(assessment: Assessment) -> AllocationLetter | None:

@@ -445,18 +445,15 @@ def test_a_caseworker_cannot_download_another_offices_letter(
     assert response.status_code == 404
 
 
-def test_bulk_letters_for_the_selected_decisions(
-    client, application, caseworker, approver, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # the letter's job runs when it is committed
+def test_bulk_letters_for_the_selected_decisions(client, application, caseworker, approver):
     decide(application, caseworker, approver)
     client.force_login(caseworker)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse(CHANGELIST), {
-            "action": "generate_letters", "_selected_action": [application.pk]}, follow=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(reverse(CHANGELIST), {
-            "action": "generate_letters", "_selected_action": [application.pk]}, follow=True)
+    response = client.post(reverse(CHANGELIST), {
+        "action": "generate_letters", "_selected_action": [application.pk]}, follow=True)
+    again = client.post(reverse(CHANGELIST), {
+        "action": "generate_letters", "_selected_action": [application.pk]}, follow=True)
 
     assert "Laget 1 tilskuddsbrev. Søkerne får e-post." in response.content.decode()
     assert "1 vedtak hadde allerede brev." in again.content.decode()
