@@ -13,6 +13,7 @@ from django.urls import reverse
 from tilskudd.audit import AuditAction
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.models import AuditEvent
+from tilskudd.outbox import OutboundEmail
 
 from .test_letters_on_click import pending  # noqa: F401 (the fixture)
 
@@ -54,8 +55,13 @@ def test_a_letter_the_worker_gave_up_on_is_offered_and_made_when_there_is_room(
 
     # When there is room, the same click gets the letter
     full["now"] = False
-    response = client.get(found.url)
+    emails = OutboundEmail.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(found.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     found.letter.refresh_from_db()
     assert found.letter.status == DocumentStatus.READY
+    # And making it sends the recipients no second e-mail, and makes no new letter row
+    assert OutboundEmail.objects.count() == emails
+    assert type(found.letter).objects.count() == 1
