@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applications import selectors as application_selectors
@@ -28,6 +29,7 @@ from .models import (
     ReportStatus,
     ReportSubmission,
 )
+from .transfer_models import TransferLetter
 
 #: Statuses of a report that has not been sent (or was sent back and not sent again).
 UNSENT_STATUSES = [ReportStatus.DRAFT, ReportStatus.RETURNED]
@@ -61,6 +63,20 @@ def report_for_member(user: User, pk: int) -> Report:
 
 def report_with_content(pk: int) -> Report:
     return with_content(Report.objects.all()).get(pk=pk)
+
+
+def transfer_letter_for(user: User, transfer_id: int) -> TransferLetter:
+    """A transfer decision's letter, for a member of the recipient or the staff of its
+    office (access.is_member_or_office_staff, as the change-request and repayment
+    letters); 404 for anyone else, as for a transfer without a letter."""
+    found = (TransferLetter.objects
+             .select_related("transfer__report__application__organisation__county__office",
+                             "transfer__report__application__round")
+             .filter(transfer_id=transfer_id).first())
+    if found is None or not access.is_member_or_office_staff(
+            user, found.transfer.report.application.organisation):
+        raise Http404
+    return found
 
 
 def membership_for(user: User, report: Report) -> Membership | None:

@@ -12,9 +12,11 @@ from reporting.transfer_models import TransferLetter, TransferStatus
 from tests.pdf import pdf_text
 from tests.tilskudd.test_outbox import broker_down  # noqa: F401
 from tilskudd.archive import archive_documents
+from tilskudd.audit import AuditAction
 from tilskudd.documents.jobs import DocumentStatus
 from tilskudd.languages import WrittenLanguage
 from tilskudd.links import absolute_url
+from tilskudd.models import AuditEvent
 from tilskudd.outbox import OutboundEmail
 
 from .test_transfers import APPROVE, REFUSE, sent
@@ -167,6 +169,33 @@ def test_members_and_the_offices_staff_fetch_it_others_get_404(
         assert client.get(url).status_code == 404
     letter.refresh_from_db()
     assert letter.status == DocumentStatus.READY  # nothing changed for them
+
+
+def test_another_offices_staff_and_members_get_404_and_make_nothing_of_a_pending_letter(
+        small, caseworker, signatory, rogaland_signatory, rogaland_caseworker, client):
+    # Given a decided transfer whose letter the worker has not made yet
+    transfer = transfers.transfer_decide(report=small, user=caseworker, outcome=APPROVE,
+                                         reason=REASON)
+    url = reverse("reporting:transfer_letter", args=[transfer.pk])
+
+    # When Rogaland's caseworker and a Rogaland member ask for it
+    answers = []
+    for outsider in (rogaland_caseworker, rogaland_signatory):
+        client.force_login(outsider)
+        answers.append(client.get(url).status_code)
+
+    # Then both get 404, and nothing was made, stored or audited for them
+    assert answers == [404, 404]
+    letter = TransferLetter.objects.get(transfer=transfer)
+    assert (letter.status, letter.file.name, letter.sha256) == (DocumentStatus.PENDING, "", "")
+    assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
+
+    # And the recipient's signatory, asking the same, gets it made
+    client.force_login(signatory)
+    assert client.get(url).status_code == 200
+    letter.refresh_from_db()
+    assert letter.status == DocumentStatus.READY
+    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).count() == 1
 
 
 def test_the_letter_is_in_the_archive_with_its_checksum(small, caseworker,
