@@ -10,6 +10,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
+from assessment import services
 from assessment.models import AllocationLetter
 from tilskudd.audit import AuditAction
 from tilskudd.documents.jobs import MAX_ATTEMPTS, DocumentStatus
@@ -87,3 +88,32 @@ def test_bulk_letters_to_a_full_disk_are_never_ready_without_a_file_and_come_onc
     letter.refresh_from_db()
     assert letter.status == DocumentStatus.READY
     assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_letter_a_newer_version_replaced_is_not_offered(
+    client, application, caseworker, approver, signatory, monkeypatch,
+):
+    # Given version 1 whose job gave up, and version 2 made after it (still being made):
+    # version 1 made now would print today's case under its old number and date
+    monkeypatch.setattr(AllocationLetter, "enqueue_on_commit", lambda job: None)
+    assessment = decide(application, caseworker, approver)
+    old = services.letter_generate(assessment=assessment, user=caseworker)
+    AllocationLetter.objects.filter(pk=old.pk).update(
+        status=DocumentStatus.FAILED, attempts=MAX_ATTEMPTS, error="OSError: [Errno 28] full")
+    new = services.letter_generate(assessment=assessment, user=caseworker)
+    assert (old.version, new.version) == (1, 2)
+
+    # Then the applicant's decision page links version 2 and only names version 1
+    client.force_login(signatory)
+    decision = client.get(reverse("assessment:decision", args=[application.pk])).content.decode()
+    assert f'<a href="{reverse("assessment:letter", args=[new.pk])}">' in decision
+    assert reverse("assessment:letter", args=[old.pk]) not in decision
+    assert "versjon 1: feilet" in decision
+    # And so does the caseworker's case page
+    client.force_login(caseworker)
+    case = client.get(reverse("admin:assessment_submittedapplication_change",
+                              args=[application.pk])).content.decode()
+    letter_url = "admin:assessment_submittedapplication_letter"
+    assert reverse(letter_url, args=[application.pk, new.pk]) in case
+    assert reverse(letter_url, args=[application.pk, old.pk]) not in case
