@@ -49,3 +49,32 @@ def test_each_stream_is_compressed_once_though_pdf_a_hashes_every_object(monkeyp
     # each of them once, and pydyf's own object stream twice and its cross-reference stream
     # once (made while writing, after the finisher): without serialise_once, 2 × streams + 3
     assert len(compressions) == len(streams) + 3
+
+
+def test_under_another_pydyf_no_object_keeps_its_bytes_and_the_file_is_the_same(
+    monkeypatch, caplog
+):
+    # The finisher relies on pydyf.PDF.write changing no object once it made its bytes, read
+    # in the pydyf it names; pyproject pins WeasyPrint only, so a new pydyf may come with it.
+    html = _html()
+    ours = pdf.html_to_pdf(html)
+    kept = []
+    real_finisher = pdf.serialise_once
+
+    def keeping_finisher(document, made):
+        real_finisher(document, made)
+        kept.extend(type(obj) for obj in made.objects)
+
+    monkeypatch.setattr(pdf, "serialise_once", keeping_finisher)
+    monkeypatch.setattr(pydyf, "__version__", "0.14.0")
+    monkeypatch.setattr(pdf, "_once_checked", {})
+
+    with caplog.at_level("WARNING", logger="tilskudd.documents.pdf"):
+        other = pdf.html_to_pdf(html)
+        pdf.html_to_pdf(html)
+
+    assert kept and not any(cls.__name__.startswith("Once") for cls in kept)
+    assert other == ours
+    assert [r.getMessage() for r in caplog.records if "serialise_once" in r.getMessage()] == [
+        "pydyf 0.14.0 is not the one serialise_once was read for: left out"
+    ]

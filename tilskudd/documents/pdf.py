@@ -248,17 +248,31 @@ def _serialised_once(cls: type) -> type:
 
 _once_classes: dict = {}
 
+#: The pydyf whose PDF.write was read for serialise_once: it changes no object once it has
+#: made its bytes (it only numbers the info dictionary and adds the object and
+#: cross-reference streams, which it makes itself). pyproject pins WeasyPrint, not pydyf.
+SERIALISE_ONCE_PYDYF = "0.13.0"
+_once_checked: dict = {}
+
 
 def serialise_once(document, pdf) -> None:
     """WeasyPrint's finisher, run when the PDF is complete and before pydyf writes it: each
     dictionary and stream keeps its bytes once made. PDF/A's file identifier is the MD5 of
     every object's bytes, which pydyf makes again after writing them (every stream compressed
-    at level 9 a second time, every tag's dictionary serialised again): 3 % of the allocation
+    at level 9 a second time, every tag's dictionary serialised again): 5 % of the allocation
     letter's instructions (README, PDF benchmark). Nothing changes an object after the
     finisher, so the file is byte for byte the same (tests/tilskudd/test_pdf_user_agent.py
-    compares it with WeasyPrint's own; test_pdf_serialise_once.py counts the compressions)."""
+    compares it with WeasyPrint's own; test_pdf_serialise_once.py counts the compressions).
+    Only the instances of this document change class; under another pydyf nothing does."""
     import pydyf
 
+    if pydyf.__version__ != SERIALISE_ONCE_PYDYF:
+        if not _once_checked.get(pydyf.__version__):
+            _once_checked[pydyf.__version__] = True
+            logger.warning(
+                "pydyf %s is not the one serialise_once was read for: left out", pydyf.__version__
+            )
+        return
     for obj in pdf.objects:
         cls = type(obj)
         if cls not in _once_classes:
