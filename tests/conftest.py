@@ -1,8 +1,10 @@
 import pytest
 
 # The OpenID Connect provider on localhost and ID-porten switched on (tests of tilskudd.idporten);
-# a real S3 server on localhost (tests of the object storage, tilskudd.storage_s3).
-pytest_plugins = ["tests.tilskudd.idporten_fixtures", "tests.tilskudd.s3_server"]
+# a real S3 server on localhost (tests of the object storage, tilskudd.storage_s3); the
+# storage's faults (a full disk, a stopped S3 server).
+pytest_plugins = ["tests.tilskudd.idporten_fixtures", "tests.tilskudd.s3_server",
+                  "tests.storage_faults"]
 
 
 @pytest.fixture

@@ -3,11 +3,8 @@ refuses writes (a full disk): no server error, the caseworker is told, no letter
 ready without its file, and the applicant's letter is made when asked for once there is
 room again (tilskudd.documents.jobs.render_now; a calm 503 until then)."""
 
-import errno
-import os
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 from assessment import services
@@ -21,28 +18,13 @@ from .helpers import decide
 CHANGELIST = "admin:assessment_submittedapplication_changelist"
 
 
-@pytest.fixture
-def disk(monkeypatch):
-    """The local disk: full (every write fails with ENOSPC) while `disk["full"]`."""
-    state = {"full": False}
-    original = FileSystemStorage._save
-
-    def save(self, name, content):
-        if state["full"]:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return original(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", save)
-    return state
-
 
 @pytest.mark.django_db(transaction=True)  # each letter's job runs when it is committed
 def test_bulk_letters_to_a_full_disk_are_never_ready_without_a_file_and_come_once_there_is_room(
-    client, application, caseworker, approver, signatory, disk,
+    client, application, caseworker, approver, signatory, full_disk,
 ):
     # Given a decided application, and a disk that is full when the letters are made
     decide(application, caseworker, approver)
-    disk["full"] = True
     client.force_login(caseworker)
 
     # When the caseworker makes the letters with the list's action (eager Celery, make run)
@@ -81,7 +63,7 @@ def test_bulk_letters_to_a_full_disk_are_never_ready_without_a_file_and_come_onc
     assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
 
     # When there is room again, the same click gets the letter, made then
-    disk["full"] = False
+    full_disk.full = False
     fetched = client.get(letter_url)
     assert fetched.status_code == 200
     assert b"".join(fetched.streaming_content).startswith(b"%PDF")

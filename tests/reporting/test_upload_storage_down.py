@@ -4,19 +4,16 @@ next to the file field in the person's language, the title and kind kept, and no
 the file, the row or the report's «saved» time changed; no server error. A report sent
 while the disk is full is kept, and its PDF is made when asked for once there is room."""
 
-import errno
 import os
 import re
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reporting.models import ReportAttachment
-from tests.tilskudd.s3_server import REGION, _free_port
+from tests.tilskudd.s3_server import _free_port
 from tilskudd.audit import AuditAction, AuditEvent
-from tilskudd.storage import S3_BACKEND
 
 from .helpers import pdf_bytes
 
@@ -28,25 +25,6 @@ NOT_SAVED = {
 }
 
 
-@pytest.fixture
-def disk_full(monkeypatch):
-    def full(self, name, content):
-        path = self.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as out:
-            out.write(content.read()[:100])  # part of the file, then the disk is full
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(FileSystemStorage, "_save", full)
-
-
-@pytest.fixture
-def s3_down(settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": S3_BACKEND, "OPTIONS": {
-        "bucket_name": "tilskudd-stopped", "endpoint_url": f"http://127.0.0.1:{_free_port()}",
-        "region_name": REGION, "addressing_style": "path",
-        "access_key": "key", "secret_key": "secret",
-    }}}
 
 
 def field_errors(html: str) -> list[str]:
@@ -63,7 +41,7 @@ def upload(client, report, language):
 
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_a_report_attachment_to_a_full_disk_is_refused_next_to_the_field(
-    client, report, signatory, disk_full, settings, language
+    client, report, signatory, full_disk, settings, language
 ):
     client.force_login(signatory)
     saved_at = report.updated_at
@@ -94,24 +72,18 @@ def test_a_report_attachment_while_the_object_storage_is_stopped_is_refused(
 
 
 def test_a_report_sent_while_the_disk_is_full_is_kept_and_its_pdf_comes_once_there_is_room(
-    client, report, signatory, monkeypatch, django_capture_on_commit_callbacks
+    client, report, signatory, full_disk, django_capture_on_commit_callbacks
 ):
     from reporting.models import ReportReceipt
     from tilskudd.documents.jobs import DocumentStatus
 
     from .helpers import ready_report
 
-    # Given a complete report, sent while every write to the disk fails
+    # Given a complete report (its attachment stored while there was room), sent while
+    # every write to the disk fails
+    full_disk.full = False
     ready_report(report, signatory)
-    full = {"now": True}
-    original = FileSystemStorage._save
-
-    def save(self, name, content):
-        if full["now"]:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return original(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", save)
+    full_disk.full = True
     client.force_login(signatory)
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(reverse("reporting:submit", args=[report.pk]))
@@ -125,7 +97,7 @@ def test_a_report_sent_while_the_disk_is_full_is_kept_and_its_pdf_comes_once_the
     assert client.get(pdf_url).status_code == 503
 
     # And once there is room, asking for the PDF makes it
-    full["now"] = False
+    full_disk.full = False
     response = client.get(pdf_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

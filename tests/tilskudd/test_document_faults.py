@@ -67,23 +67,6 @@ def submit(draft, signatory, django_capture_on_commit_callbacks):
     return submit
 
 
-@pytest.fixture
-def disk_full(monkeypatch):
-    """The storage writes half of each file, then the disk is full. Returns the names tried."""
-    tried = []
-
-    def write_half_then_fail(self, name, content):
-        path = self.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = content.read()
-        with open(path, "wb") as out:
-            out.write(data[: len(data) // 2])
-        tried.append(name)
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(FileSystemStorage, "_save", write_half_then_fail)
-    return tried
-
 
 def files_under(root) -> list[str]:
     return [os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names]
@@ -154,14 +137,14 @@ def test_the_sweep_stops_at_a_broker_that_cannot_be_reached(submit, monkeypatch)
 
 
 def test_a_full_disk_fails_the_job_visibly_and_leaves_no_file(
-    submit, disk_full, settings, signatory_client, caplog
+    submit, full_disk, settings, signatory_client, caplog
 ):
     # When the application is submitted and every attempt to store the PDF fills the disk
     submission = submit()
 
     # Then the task stopped after MAX_ATTEMPTS and the row says why
     job = ReceiptDocument.objects.get(submission=submission)
-    assert len(disk_full) == MAX_ATTEMPTS
+    assert len(full_disk.tried) == MAX_ATTEMPTS
     assert (job.status, job.attempts, job.error) == (DocumentStatus.FAILED, MAX_ATTEMPTS, ENOSPC)
     assert job.finished_at is not None
     assert (job.file.name, job.sha256) == ("", "")
@@ -248,7 +231,7 @@ def test_a_storage_error_that_passes_is_retried_into_a_ready_pdf(submit, monkeyp
     assert files_under(settings.MEDIA_ROOT) == [os.path.join(settings.MEDIA_ROOT, job.file.name)]
 
 
-def test_a_failed_job_is_not_run_again(submit, disk_full):
+def test_a_failed_job_is_not_run_again(submit, full_disk):
     job = submit().receipt
     rendered = []
 

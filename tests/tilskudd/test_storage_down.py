@@ -21,9 +21,8 @@ from applications import services
 from applications.models import Attachment
 from tests.applications.conftest import bpa_line, competence_line, complete_header, project
 from tests.pdf import blank_pdf
-from tests.tilskudd.s3_server import REGION, _free_port
+from tests.tilskudd.s3_server import _free_port
 from tilskudd.audit import AuditAction, AuditEvent
-from tilskudd.storage import S3_BACKEND
 
 PDF = blank_pdf()
 NOT_SAVED = {
@@ -46,34 +45,6 @@ def draft(trondheim, grant_round, signatory):
     )
 
 
-@pytest.fixture
-def disk_full(monkeypatch):
-    """Each write stores half the file, then the disk is full (ENOSPC). The names tried."""
-    tried = []
-
-    def write_half_then_fail(self, name, content):
-        path = self.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = content.read()
-        with open(path, "wb") as out:
-            out.write(data[: len(data) // 2])
-        tried.append(name)
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(FileSystemStorage, "_save", write_half_then_fail)
-    return tried
-
-
-@pytest.fixture
-def s3_down(settings):
-    """The default storage is a bucket on an S3 server that has stopped: nothing listens."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": S3_BACKEND, "OPTIONS": {
-        "bucket_name": "tilskudd-stopped", "endpoint_url": f"http://127.0.0.1:{_free_port()}",
-        "region_name": REGION, "addressing_style": "path",
-        "access_key": "key", "secret_key": "secret",
-    }}}
-
-
 def files_under(root) -> list[str]:
     return [os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names]
 
@@ -93,7 +64,7 @@ def upload(client, draft, language="nb"):
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_an_upload_to_a_full_disk_is_refused_next_to_the_field_and_nothing_is_left(
-    client, draft, signatory, disk_full, settings, language, caplog
+    client, draft, signatory, full_disk, settings, language, caplog
 ):
     # Given a signatory on the attachments step, and a disk that fills during the write
     client.force_login(signatory)
@@ -108,7 +79,7 @@ def test_an_upload_to_a_full_disk_is_refused_next_to_the_field_and_nothing_is_le
     assert file_errors(html) == [NOT_SAVED[language]]
     assert 'value="Plan for Leve hele livet"' in html
     # And nothing was kept: no row, no audit row, no half-written file
-    assert len(disk_full) == 1
+    assert len(full_disk.tried) == 1
     assert Attachment.objects.count() == 0
     assert not AuditEvent.objects.filter(action=AuditAction.ATTACHMENT_ADD).exists()
     assert files_under(settings.MEDIA_ROOT) == []
@@ -164,29 +135,6 @@ UNMADE = {
 }
 
 
-class Disk:
-    """The local disk, full (every write fails with ENOSPC) until `full` is set False."""
-
-    def __init__(self):
-        self.full = True
-        self.writes = 0
-
-
-@pytest.fixture
-def disk(monkeypatch):
-    state = Disk()
-    original = FileSystemStorage._save
-
-    def save(self, name, content):
-        state.writes += 1
-        if state.full:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return original(self, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", save)
-    return state
-
-
 def submit_through_the_page(client, draft, capture):
     with capture(execute=True):
         response = client.post(reverse("applications:submit", args=[draft.pk]))
@@ -199,7 +147,7 @@ def downloads() -> int:
 
 
 def test_a_submit_to_a_full_disk_is_kept_and_its_pdf_is_made_when_asked_once_there_is_room(
-    client, draft, signatory, disk, django_capture_on_commit_callbacks
+    client, draft, signatory, full_disk, django_capture_on_commit_callbacks
 ):
     from applications.models import ReceiptDocument
     from tilskudd.documents.jobs import MAX_ATTEMPTS, DocumentStatus
@@ -211,7 +159,7 @@ def test_a_submit_to_a_full_disk_is_kept_and_its_pdf_is_made_when_asked_once_the
     # Then the submission is kept and its receipt page shows the reference; the worker's
     # attempts all failed, and the page offers to make the PDF on the spot
     job = ReceiptDocument.objects.get(submission=submission)
-    assert (job.status, job.attempts, disk.writes) == (DocumentStatus.FAILED, MAX_ATTEMPTS,
+    assert (job.status, job.attempts, full_disk.writes) == (DocumentStatus.FAILED, MAX_ATTEMPTS,
                                                        MAX_ATTEMPTS)
     pdf_url = reverse("applications:receipt_pdf", args=[submission.reference])
     page = client.get(reverse("applications:receipt", args=[submission.reference]))
@@ -231,7 +179,7 @@ def test_a_submit_to_a_full_disk_is_kept_and_its_pdf_is_made_when_asked_once_the
     assert (job.status, job.attempts, job.file.name) == (DocumentStatus.FAILED, MAX_ATTEMPTS, "")
 
     # When the disk has room again and the PDF is asked for: it is made, handed out, audited
-    disk.full = False
+    full_disk.full = False
     response = client.get(pdf_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
