@@ -1,5 +1,6 @@
 """A repayment claim's page and its letter (PDF), for the recipient's members and the
-office's staff; everyone else gets 404. Each download is audited.
+office's staff (selectors.repayment_claim_for); everyone else gets 404. Each download is
+audited.
 
 A cancelled claim's letter stays the file that was sent (its SHA-256 is in the archive),
 so the mark is put where the letter is fetched: its link leads to the claim's page, which
@@ -9,7 +10,7 @@ to the original letter (`?original=1`), whose file name says «kansellert» too.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,26 +19,13 @@ from tilskudd import access
 from tilskudd.documents.responses import document_download
 
 from .repayments import ORIGINAL, claim_reference, letter_url
-from .transfer_models import ClaimStatus, RepaymentClaim
-
-
-def _visible_claim(request: HttpRequest, pk: int) -> RepaymentClaim:
-    claim = (RepaymentClaim.objects
-             .select_related("report__application__organisation__county__office",
-                             "report__application__round__scheme", "letter",
-                             "replaces__report__application__round",
-                             "replaced_by__report__application__round")
-             .filter(pk=pk).first())
-    if claim is None:
-        raise Http404
-    if not access.is_member_or_office_staff(request.user, claim.report.application.organisation):
-        raise Http404
-    return claim
+from .selectors import repayment_claim_for
+from .transfer_models import ClaimStatus
 
 
 @login_required
 def repayment_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = repayment_claim_for(request.user, pk)
     replacement = getattr(claim, "replaced_by", None)
     return render(request, "reporting/repayment_claim.html", {
         "claim": claim, "reference": claim_reference(claim),
@@ -57,7 +45,7 @@ def repayment_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def repayment_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _visible_claim(request, pk)
+    claim = repayment_claim_for(request.user, pk)
     filename = claim_reference(claim)
     if claim.status == ClaimStatus.CANCELLED:
         if request.GET.get(ORIGINAL) != "1":  # an old link: the page says it is cancelled

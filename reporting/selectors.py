@@ -29,7 +29,7 @@ from .models import (
     ReportStatus,
     ReportSubmission,
 )
-from .transfer_models import TransferLetter
+from .transfer_models import RepaymentClaim, TransferLetter
 
 #: Statuses of a report that has not been sent (or was sent back and not sent again).
 UNSENT_STATUSES = [ReportStatus.DRAFT, ReportStatus.RETURNED]
@@ -77,6 +77,22 @@ def transfer_letter_for(user: User, transfer_id: int) -> TransferLetter:
             user, found.transfer.report.application.organisation):
         raise Http404
     return found
+
+
+def repayment_claim_for(user: User, pk: int) -> RepaymentClaim:
+    """A repayment claim with its letter and the claims it replaces and is replaced by,
+    for a member of the recipient or the staff of its office (access.is_member_or_office_staff,
+    as the transfer and change-request letters); 404 for anyone else, as for no claim."""
+    claim = (RepaymentClaim.objects
+             .select_related("report__application__organisation__county__office",
+                             "report__application__round__scheme", "letter",
+                             "replaces__report__application__round",
+                             "replaced_by__report__application__round")
+             .filter(pk=pk).first())
+    if claim is None or not access.is_member_or_office_staff(
+            user, claim.report.application.organisation):
+        raise Http404
+    return claim
 
 
 def membership_for(user: User, report: Report) -> Membership | None:

@@ -1,7 +1,8 @@
 """The change request's decision letter and the repayment letter, clicked before the worker
 has made them, are made for the person asking, then and once, under the job's row lock (as
 receipts and allocation letters are): the worker's run afterwards finds them ready, two
-clicks at once make one file; someone else's letter is still 404 with nothing made."""
+clicks at once make one file; someone else's letter (another organisation's member, another
+office's caseworker) is still 404 with nothing made."""
 
 import hashlib
 import io
@@ -139,6 +140,7 @@ def test_someone_elses_pending_letter_is_not_made_for_them(
     caseworker,
     approver,
     rogaland_signatory,
+    rogaland_caseworker,
     client,
     renders,
     django_capture_on_commit_callbacks,
@@ -146,12 +148,15 @@ def test_someone_elses_pending_letter_is_not_made_for_them(
     found = pending(
         application, signatory, caseworker, approver, django_capture_on_commit_callbacks
     )
-    client.force_login(rogaland_signatory)
 
-    response = client.get(found.url)
+    # another organisation's member and another office's caseworker
+    answers = []
+    for outsider in (rogaland_signatory, rogaland_caseworker):
+        client.force_login(outsider)
+        answers.append(client.get(found.url).status_code)
 
     letter = type(found.letter).objects.get(pk=found.letter.pk)
-    assert response.status_code == 404
+    assert answers == [404, 404]
     assert (letter.status, letter.file.name, letter.sha256) == (DocumentStatus.PENDING, "", "")
     assert renders == []
     assert not AuditEvent.objects.filter(action=AuditAction.DOCUMENT_DOWNLOAD).exists()
