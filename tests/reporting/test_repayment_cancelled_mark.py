@@ -212,3 +212,21 @@ def test_the_mark_is_in_english_for_an_english_reader(
     assert f"Claim {repayments.claim_reference(repaid)} has been cancelled." in mark
     assert "You should not pay this claim." in mark
     assert "Kansellert" not in mark
+
+
+def test_a_cancelled_claims_failed_letter_is_marked_cancelled_next_to_making_it_again(
+        repaid, signatory, caseworker, client):  # noqa: F811
+    # Given a cancelled claim whose letter the worker gave up on
+    cancel(repaid, caseworker)
+    RepaymentLetter.objects.filter(pk=repaid.letter.pk).update(
+        status=DocumentStatus.FAILED, attempts=3, error="OSError: [Errno 28] No space left")
+    client.force_login(signatory)
+
+    # When the recipient opens the claim's page
+    page = client.get(claim_url(repaid)).content.decode()
+
+    # Then the letter's part offers it again as the original and says it no longer applies
+    letter_part = page[page.index("kunne ikke lages"):]
+    letter_part = letter_part[:letter_part.index("</p>")]
+    assert f'<a href="{letter_url(repaid)}?original=1" id="claim-letter-again">' in letter_part
+    assert "<strong>Kansellert: brevet gjelder ikke lenger.</strong>" in letter_part
