@@ -114,9 +114,28 @@ def assert_accessible(page) -> None:
 
     # No CSSOM preload: axe would copy stylesheets with @import (the admin's forms.css) into
     # inline <style> elements, which the strict CSP refuses (and the page fixture reports).
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "preload": False})
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "preload": False}
+    # A click on a link returns before the next page has replaced this one; axe run in
+    # between meets a document that is going away. Wait for the page that is coming and
+    # run axe on it, not on the one that left.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=options)
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not _navigating(error):
+                raise
+            page.wait_for_timeout(200)
     assert results.violations_count == 0, results.generate_report()
+
+
+def _navigating(error: PlaywrightError) -> bool:
+    text = str(error)
+    return any(sign in text for sign in (
+        "reading 'documentElement'", "Execution context was destroyed",
+        "Cannot find context", "navigation",
+    ))
 
 
 @pytest.fixture
