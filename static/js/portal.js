@@ -139,7 +139,11 @@
         p.className = "alert alert-warning";
         p.textContent = box.dataset.failedText || t.pdf_failed;
         box.appendChild(p);
-        if (again) box.appendChild(again);
+        if (again) {
+          // The offer now reads as the page says it after a reload: make it again.
+          if (now.dataset.againText) now.textContent = now.dataset.againText;
+          box.appendChild(again);
+        }
       }
       box.dataset.status = state.status;
     }

@@ -52,6 +52,8 @@ def test_receipt_page_stops_polling_and_explains_when_the_copy_fails(
     expect(page.locator("#receipt-pdf")).to_have_attribute("data-status", "failed")
     # ... still offering to make it on the spot (render_now tries a failed job once more)
     expect(page.locator("#receipt-pdf #pdf-now")).to_be_visible()
+    # ... in the words a reload gives it, not «Hent PDF-kopien nå» of a copy still coming
+    expect(page.locator("#receipt-pdf #pdf-now")).to_have_text("Prøv å lage PDF-kopien igjen")
     assert_accessible(page)
     # ... and stops asking
     count = len(asked)
