@@ -17,16 +17,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .errors import ServiceError
-from .models import (
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeMembership,
-    OfficeRole,
-    Organisation,
-    User,
-)
+from .models import Membership, MembershipRole, Office, OfficeMembership, OfficeRole, Organisation
 from .per_request import forget, in_request, remembered
+from .users import User
 
 DEFAULT_SOURCE = "tilskudd.access.LocalAccessSource"
 # a signatory may do all an editor may (and sign); an invitation never lowers a role

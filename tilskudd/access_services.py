@@ -25,15 +25,7 @@ from .audit import AuditAction
 from .errors import ServiceError
 from .invitations import INVITATION_VALID_DAYS, Invitation, new_token, token_hash
 from .links import absolute_url
-from .models import (
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeMembership,
-    OfficeRole,
-    Organisation,
-    User,
-)
+from .models import Membership, MembershipRole, Office, OfficeMembership, OfficeRole, Organisation
 from .outbox import queue_email
 from .services import (
     audit,
@@ -43,6 +35,7 @@ from .services import (
     office_membership_grant,
     office_membership_revoke,
 )
+from .users import User
 
 _M = TypeVar("_M", Membership, OfficeMembership)
 

@@ -16,15 +16,8 @@ from django.utils.translation import gettext as _
 from .audit import AuditAction, AuditEvent, changes, snapshot
 from .budgets import Earmark, EarmarkPlan, OfficeBudget, budget_refusals
 from .errors import ServiceError
-from .models import (
-    Membership,
-    MembershipRole,
-    Office,
-    OfficeMembership,
-    OfficeRole,
-    Organisation,
-    User,
-)
+from .models import Membership, MembershipRole, Office, OfficeMembership, OfficeRole, Organisation
+from .users import User
 
 _M = TypeVar("_M", Membership, OfficeMembership)
 
