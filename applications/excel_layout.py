@@ -35,9 +35,6 @@ from .models import (
 
 SHEET_HEADER = pgettext_lazy("Excel sheet", "Søknad")
 SHEET_TOTALS = pgettext_lazy("Excel sheet", "Sum")
-SHEET_COMPETENCE = pgettext_lazy("Excel sheet", "Kompetanse")
-SHEET_BPA = pgettext_lazy("Excel sheet", "BPA")
-SHEET_PROJECTS = pgettext_lazy("Excel sheet", "Prosjekter")
 #: The workbook property that ties a file to its application.
 APPLICATION_PROPERTY = "tilskudd.soknad"
 
@@ -95,7 +92,7 @@ def _amount(model: type[models.Model]) -> Column:
 
 def workbook_parts() -> tuple[Part, ...]:
     competence = Part(
-        "competence", SHEET_COMPETENCE, _("Kompetansetiltak"),
+        "competence", xl.SHEET_COMPETENCE, _("Kompetansetiltak"),
         CompetenceLine, "competence_lines",
         (
             Column("education_type", _label(CompetenceLine, "education_type"), CHOICE, 42,
@@ -111,7 +108,7 @@ def workbook_parts() -> tuple[Part, ...]:
         max_lines=rules.MAX_LINES_PER_PART, input_rows=rules.MAX_LINES_PER_PART, freeze="A4",
     )
     bpa = Part(
-        "bpa", SHEET_BPA, _("BPA-opplæring"), BpaLine, "bpa_lines",
+        "bpa", xl.SHEET_BPA, _("BPA-opplæring"), BpaLine, "bpa_lines",
         (
             Column("role", _label(BpaLine, "role"), CHOICE, 32, choices=BpaRole,
                    what=_("målgruppe"), required=True),
@@ -121,7 +118,7 @@ def workbook_parts() -> tuple[Part, ...]:
         max_lines=rules.MAX_LINES_PER_PART, input_rows=BPA_INPUT_ROWS, freeze="A4",
     )
     projects = Part(
-        "projects", SHEET_PROJECTS,
+        "projects", xl.SHEET_PROJECTS,
         _("Tjenesteutviklingsprosjekter"), Project, "projects",
         (
             Column("title", _label(Project, "title"), TEXT, 30,

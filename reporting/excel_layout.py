@@ -19,19 +19,13 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from tilskudd.documents import excel as xl
+
 from . import rules
-from .models import (
-    Continuation,
-    GoalAchievement,
-    ProjectStatus,
-    Report,
-)
+from .models import Continuation, GoalAchievement, ProjectStatus, Report
 
 SHEET_HEADER = pgettext_lazy("Excel sheet", "Rapport")
 SHEET_ACCOUNT = pgettext_lazy("Excel sheet", "Regnskap")
-SHEET_COMPETENCE = pgettext_lazy("Excel sheet", "Kompetanse")
-SHEET_BPA = pgettext_lazy("Excel sheet", "BPA")
-SHEET_PROJECTS = pgettext_lazy("Excel sheet", "Prosjekter")
 #: The workbook property that ties a file to its report.
 REPORT_PROPERTY = "tilskudd.rapport"
 
@@ -80,7 +74,7 @@ def _part(key: str, sheet: Any, title: str, related_name: str, *, label: str,
 
 def report_parts() -> tuple[Part, ...]:
     return (
-        _part("competence", SHEET_COMPETENCE, _("Kompetansetiltak"),
+        _part("competence", xl.SHEET_COMPETENCE, _("Kompetansetiltak"),
               "competence_lines",
               label=_("Tiltak"), label_width=48, own=(
                   Column("completed", _("Fullført utdanning (antall)"), PERSONS, 14),
@@ -94,10 +88,10 @@ def report_parts() -> tuple[Part, ...]:
                            "sammen ikke er antallet linjen gjelder)"), TEXT, 48,
                          added_later=True),
               )),
-        _part("bpa", SHEET_BPA, _("BPA-opplæring"), "bpa_lines",
+        _part("bpa", xl.SHEET_BPA, _("BPA-opplæring"), "bpa_lines",
               label=_("Målgruppe"),
               label_width=40, own=(Column("trained", _("Antall opplært"), PERSONS, 14),)),
-        _part("projects", SHEET_PROJECTS,
+        _part("projects", xl.SHEET_PROJECTS,
               _("Tjenesteutviklingsprosjekter"), "projects",
               label=_("Prosjekt"), label_width=36, own=(
                   Column("status", _("Status"), CHOICE, 18, ProjectStatus, _("status")),

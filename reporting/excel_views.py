@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tilskudd.documents import excel as xl
 from tilskudd.excel_pages import ExcelPages, ExcelWords
 
 from . import excel_layout as layout
@@ -30,9 +31,9 @@ WORDS = ExcelWords(
     submit=_("Last opp og fyll ut rapporten"),
     back=_("Tilbake til rapporten"),
     done=_("Rapporten er fylt ut fra Excel-filen."),
-    sheets={"header": layout.SHEET_HEADER, "competence": layout.SHEET_COMPETENCE,
-            "bpa": layout.SHEET_BPA, "projects": layout.SHEET_PROJECTS},
-    example_sheet=layout.SHEET_COMPETENCE,
+    sheets={"header": layout.SHEET_HEADER, "competence": xl.SHEET_COMPETENCE,
+            "bpa": xl.SHEET_BPA, "projects": xl.SHEET_PROJECTS},
+    example_sheet=xl.SHEET_COMPETENCE,
 )
 
 REPORT_EXCEL = ExcelPages(

@@ -63,6 +63,7 @@ from .reading import (
     read_sheet,
     upload_language,
 )
+from .sheets import SHEET_BPA, SHEET_COMPETENCE, SHEET_PROJECTS
 from .writing import (
     add_list_validation,
     add_whole_number_validation,
@@ -92,6 +93,9 @@ __all__ = [
     "ID_COLUMN",
     "ID_ROW",
     "NOTE_ROW",
+    "SHEET_BPA",
+    "SHEET_COMPETENCE",
+    "SHEET_PROJECTS",
     "TITLE_ROW",
     "NO",
     "YES",

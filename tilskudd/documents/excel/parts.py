@@ -1,9 +1,10 @@
 """The shape every owner's workbook has (an application's, a report's): a header sheet
 first, tied to its owner by a workbook property, one sheet per part, and a last sheet that
-adds the parts up. Each app's excel_export.py writes the sheets; this puts them in order,
-says which rows every such workbook keeps its title, note, facts, the owner's ID, headings
-and lines in (the import reads them from the same rows), and writes the top of a header
-sheet and of a part's sheet."""
+adds the parts up (the parts' sheets are named the same in every owner's workbook:
+sheets.py). Each app's excel_export.py writes the sheets; this puts them in order, says
+which rows every such workbook keeps its title, note, facts, the owner's ID, headings and
+lines in (the import reads them from the same rows), and writes the top of a header sheet
+and of a part's sheet."""
 
 from __future__ import annotations
 

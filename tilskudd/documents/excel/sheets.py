@@ -15,7 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
+
+#: The sheet of each part, the same in every owner's workbook (an application's, a
+#: report's); the header sheet and the last sheet are the owner's own.
+SHEET_COMPETENCE = pgettext_lazy("Excel sheet", "Kompetanse")
+SHEET_BPA = pgettext_lazy("Excel sheet", "BPA")
+SHEET_PROJECTS = pgettext_lazy("Excel sheet", "Prosjekter")
 
 #: Excel's own limits on a sheet's name.
 MAX_LENGTH = 31
