@@ -19,7 +19,7 @@ from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
 from tilskudd.models import Organisation, Round
 from tilskudd.submissions import FrozenSubmission, one_live
-from tilskudd.workflow import HistoryEntry, status_fields
+from tilskudd.workflow import EditableByStatus, HistoryEntry, status_fields
 
 from . import rules
 from .rules import PROJECT_CRITERIA
@@ -54,7 +54,9 @@ EDITABLE_STATUSES = {ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN}
 SUBMITTABLE_STATUSES = EDITABLE_STATUSES | {ApplicationStatus.TO_SIGN}
 
 
-class Application(models.Model):
+class Application(EditableByStatus, models.Model):
+    editable_statuses = EDITABLE_STATUSES
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="applications",
         verbose_name=_("søker"),
@@ -130,10 +132,6 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.round}"
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     @property
     def is_to_sign(self) -> bool:

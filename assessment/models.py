@@ -24,7 +24,7 @@ from tilskudd.fields import acting_user
 from tilskudd.four_eyes import FourEyesDecision, four_eyes
 from tilskudd.models import OfficeBudget
 from tilskudd.money import money_field
-from tilskudd.workflow import HistoryEntry, status_fields
+from tilskudd.workflow import EditableByStatus, HistoryEntry, status_fields
 
 from . import rules
 from .choices import GRANT_OUTCOMES, Outcome
@@ -53,9 +53,11 @@ class Part(models.TextChoices):
     PROJECTS = "projects", _("Tjenesteutvikling")
 
 
-class Assessment(FourEyesDecision):
+class Assessment(EditableByStatus, FourEyesDecision):
     """The office's case for one application, created when a caseworker first opens it;
     a caseworker recommends, an approver decides (FourEyesDecision)."""
+
+    editable_statuses = EDITABLE_STATUSES
 
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="assessment",
@@ -103,10 +105,6 @@ class Assessment(FourEyesDecision):
 
     def __str__(self) -> str:
         return str(self.application)
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     @property
     def is_decided(self) -> bool:

@@ -24,7 +24,7 @@ from tilskudd.fields import acting_user
 from tilskudd.models import Round
 from tilskudd.money import money_field
 from tilskudd.submissions import FrozenSubmission, one_live
-from tilskudd.workflow import HistoryEntry, status_fields
+from tilskudd.workflow import EditableByStatus, HistoryEntry, status_fields
 
 from . import rules
 from .choices import (
@@ -42,7 +42,9 @@ PERSON_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_PERSONS)]
 USED_VALIDATORS = [MinValueValidator(0), MaxValueValidator(rules.MAX_AMOUNT)]
 
 
-class Report(models.Model):
+class Report(EditableByStatus, models.Model):
+    editable_statuses = EDITABLE_STATUSES
+
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="report", verbose_name=_("søknad")
     )
@@ -97,10 +99,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return str(self.application)
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     @property
     def available(self) -> Decimal:

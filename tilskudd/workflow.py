@@ -17,9 +17,9 @@ with the status before and after.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -60,6 +60,18 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class EditableByStatus:
+    """Mixin for a model whose status says whether it may still be changed: `is_editable`
+    while the status is one of the model's `editable_statuses` (what `require_editable`,
+    the Excel import and the pages ask)."""
+
+    editable_statuses: ClassVar[Collection[str]]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.editable_statuses
 
 
 def require_editable(obj: models.Model, refusal: str) -> None:
