@@ -27,7 +27,6 @@ from .excel_layout import (
     YES_NO,
     Column,
     Part,
-    choice_labels,
     column_range,
     header_fields,
     header_help,
@@ -139,7 +138,7 @@ def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: boo
         for i, column in enumerate(part.columns, start=1):
             cells = column_range(i, rows)
             if column.kind == CHOICE:
-                xl.add_list_validation(ws, cells, list(choice_labels(column.choices)))
+                xl.add_list_validation(ws, cells, list(xl.choice_labels(column.choices)))
             elif column.kind == YES_NO:
                 xl.add_yes_no_validation(ws, cells)
             elif column.kind == PERSONS:

@@ -32,7 +32,6 @@ from .excel_layout import (
     YES_NO,
     Column,
     Part,
-    choice_labels,
     header_fields,
     header_kind,
     workbook_parts,
@@ -163,7 +162,7 @@ def _read_value(reader: CellReader, cell: xl.RawCell, column: Column) -> Any:
     if column.kind == YES_NO:
         return reader.yes_no(cell)
     if column.kind == CHOICE:
-        return reader.choice(cell, choice_labels(column.choices), what=str(column.what),
+        return reader.choice(cell, xl.choice_labels(column.choices), what=str(column.what),
                              required=column.required)
     number = reader.amount(cell, minimum=0, required=True)
     if number is None:

@@ -157,10 +157,6 @@ def header_help(model_field: models.Field) -> str:
     return " ".join(parts)
 
 
-def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {str(label): value for value, label in choices.choices}
-
-
 def column_range(column: int, rows: int) -> str:
     letter = get_column_letter(column)
     return f"{letter}{xl.FIRST_LINE_ROW}:{letter}{xl.FIRST_LINE_ROW + rows - 1}"

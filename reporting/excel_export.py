@@ -30,7 +30,6 @@ from .excel_layout import (
     SHEET_HEADER,
     TEXT,
     Part,
-    choice_labels,
     header_rows,
     line_label,
     part_lines,
@@ -87,7 +86,7 @@ def _write_header_sheet(ws: Worksheet, report: Report, editable: bool) -> None:
             value = report.unused_choice
             xl.write_text(cell, str(UnusedChoice(value).label) if value else "")
             if editable:
-                xl.add_list_validation(ws, cell.coordinate, list(choice_labels(UnusedChoice)))
+                xl.add_list_validation(ws, cell.coordinate, list(xl.choice_labels(UnusedChoice)))
         else:
             xl.write_text(cell, getattr(report, name))
         xl.write_text(ws.cell(row=row, column=3), help_text)
@@ -135,7 +134,7 @@ def _write_part_sheet(ws: Worksheet, part: Part, lines: list[Any], editable: boo
                 xl.add_whole_number_validation(ws, cells, minimum=0,
                                                maximum=int(rules.MAX_AMOUNT))
             elif column.kind == CHOICE:
-                xl.add_list_validation(ws, cells, list(choice_labels(column.choices)))
+                xl.add_list_validation(ws, cells, list(xl.choice_labels(column.choices)))
     if not lines:
         xl.write_text(ws.cell(row=xl.FIRST_LINE_ROW, column=2),
                       _("Ingen linjer i denne delen er innvilget."))

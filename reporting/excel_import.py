@@ -116,7 +116,7 @@ def _read_header(reader: CellReader, sheet: SheetData | None) -> dict[str, Any] 
     for row, (name, _label, _help) in enumerate(rows, start=xl.HEADER_FIRST_ROW):
         cell = sheet.cell(row, 2)
         if name == "unused_choice":
-            values[name] = reader.choice(cell, layout.choice_labels(UnusedChoice),
+            values[name] = reader.choice(cell, xl.choice_labels(UnusedChoice),
                                          what=_("valg")) or ""
         else:
             values[name] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)
@@ -199,7 +199,7 @@ def _read_line(
             number = reader.amount(cell, minimum=0, maximum=int(rules.MAX_AMOUNT))
             data[column.key] = None if number is None else Decimal(number)
         elif column.kind == layout.CHOICE:
-            data[column.key] = reader.choice(cell, layout.choice_labels(column.choices),
+            data[column.key] = reader.choice(cell, xl.choice_labels(column.choices),
                                              what=column.what) or ""
         elif column.kind == layout.TEXT:
             data[column.key] = reader.text(cell, max_length=rules.MAX_TEXT_LENGTH)

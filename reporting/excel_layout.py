@@ -116,10 +116,6 @@ def header_rows() -> list[tuple[str, str, str]]:
     ]
 
 
-def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {str(label): value for value, label in choices.choices}
-
-
 def line_label(part: str, line) -> str:
     """A line as the workbook names it («Videreutdanning / master: Psykisk helse»)."""
     return rules.line_name(part, line, described="%(name)s: %(description)s")

@@ -31,6 +31,7 @@ from .common import (
     CellValueError,
     ExcelFileError,
     ImportResult,
+    choice_labels,
 )
 from .container import check_xlsx_container
 from .parts import (
@@ -120,6 +121,7 @@ __all__ = [
     "add_whole_number_validation",
     "add_yes_no_validation",
     "check_owner",
+    "choice_labels",
     "check_xlsx_container",
     "get_property",
     "mark_input",

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -135,3 +136,9 @@ def _unescape_text(text: str) -> str:
 
 def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", " ")
+
+
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """A choice field's options as a workbook lists them (the drop-down list) and reads them
+    back (parse_choice): each label, in the active language, to its stored value."""
+    return {str(label): value for value, label in choices.choices}
