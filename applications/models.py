@@ -18,7 +18,7 @@ from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
 from tilskudd.models import Organisation, Round
-from tilskudd.submissions import FrozenSubmission, one_live
+from tilskudd.submissions import FrozenSubmission, one_live, receipt_of
 from tilskudd.workflow import EditableByStatus, HistoryEntry, status_fields
 
 from . import rules
@@ -330,9 +330,7 @@ class ReceiptDocument(DocumentJob):
     task_name = "applications.tasks.render_receipt_pdf"
     renderer = "applications.documents.render_receipt"  # made on the spot if clicked first
 
-    submission = models.OneToOneField(
-        Submission, on_delete=models.PROTECT, related_name="receipt"
-    )
+    submission = receipt_of(Submission)
 
     class Meta:
         verbose_name = _("kvittering (PDF)")

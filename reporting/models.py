@@ -23,7 +23,7 @@ from tilskudd.documents.jobs import DocumentJob
 from tilskudd.fields import acting_user
 from tilskudd.models import Round
 from tilskudd.money import money_field
-from tilskudd.submissions import FrozenSubmission, one_live
+from tilskudd.submissions import FrozenSubmission, one_live, receipt_of
 from tilskudd.workflow import EditableByStatus, HistoryEntry, status_fields
 
 from . import rules
@@ -239,9 +239,7 @@ class ReportReceipt(DocumentJob):
     task_name = "reporting.tasks.render_report_receipt_pdf"
     renderer = "reporting.documents.render_receipt"  # made on the spot if clicked first
 
-    submission = models.OneToOneField(
-        ReportSubmission, on_delete=models.PROTECT, related_name="receipt"
-    )
+    submission = receipt_of(ReportSubmission)
 
     class Meta:
         verbose_name = _("kvittering for rapport (PDF)")

@@ -70,6 +70,13 @@ def one_live(sent: str, ended: str, name: str) -> models.UniqueConstraint:
     )
 
 
+def receipt_of(submission: type[FrozenSubmission]) -> models.OneToOneField:
+    """A receipt's (the submission's PDF copy, a DocumentJob) one-to-one to the submission it
+    copies, read back as `submission.receipt` (submissions_with_receipts,
+    submission_for_member); a submission with a receipt is not deleted."""
+    return models.OneToOneField(submission, on_delete=models.PROTECT, related_name="receipt")
+
+
 def submissions_with_receipts(model: type[FrozenSubmission],
                               order: tuple[str, ...] = ("-submitted_at", "-pk")) -> Prefetch:
     """Prefetch a row's `submissions` (of `model`) with each one's receipt, in one query;
