@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tilskudd.documents import excel as xl
 from tilskudd.excel_pages import ExcelPages, ExcelWords
 
 from . import excel_layout as layout
@@ -32,9 +31,7 @@ WORDS = ExcelWords(
     submit=_("Last opp og fyll ut søknaden"),
     back=_("Tilbake til søknaden"),
     done=_("Søknaden er fylt ut fra Excel-filen."),
-    sheets={"header": layout.SHEET_HEADER, "competence": xl.SHEET_COMPETENCE,
-            "bpa": xl.SHEET_BPA, "projects": xl.SHEET_PROJECTS},
-    example_sheet=xl.SHEET_COMPETENCE,
+    header_sheet=layout.SHEET_HEADER,
 )
 
 APPLICATION_EXCEL = ExcelPages(

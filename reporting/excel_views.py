@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tilskudd.documents import excel as xl
 from tilskudd.excel_pages import ExcelPages, ExcelWords
 
 from . import excel_layout as layout
@@ -31,9 +30,7 @@ WORDS = ExcelWords(
     submit=_("Last opp og fyll ut rapporten"),
     back=_("Tilbake til rapporten"),
     done=_("Rapporten er fylt ut fra Excel-filen."),
-    sheets={"header": layout.SHEET_HEADER, "competence": xl.SHEET_COMPETENCE,
-            "bpa": xl.SHEET_BPA, "projects": xl.SHEET_PROJECTS},
-    example_sheet=xl.SHEET_COMPETENCE,
+    header_sheet=layout.SHEET_HEADER,
 )
 
 REPORT_EXCEL = ExcelPages(

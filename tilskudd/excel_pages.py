@@ -17,7 +17,7 @@ The page is templates/documents/excel_upload.html.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .documents.excel import CONTENT_TYPE, MAX_UPLOAD_BYTES
+from .documents.excel import (
+    CONTENT_TYPE,
+    MAX_UPLOAD_BYTES,
+    SHEET_BPA,
+    SHEET_COMPETENCE,
+    SHEET_PROJECTS,
+)
 from .errors import ServiceError
 from .uploads import note_refused_uploads
 
@@ -57,9 +63,11 @@ class ExcelUploadForm(forms.Form):
 @dataclass(frozen=True)
 class ExcelWords:
     """What an app's upload page says. `steps` follow the download link (the first step);
-    their %(...)s placeholders take `sheets`, the workbook's sheet names (the lazy names the
-    export gives its sheets), so the page names the sheets of the workbook downloaded in
-    the same language. `example_sheet` is the sheet the error help names as an example."""
+    their placeholders %(header)s, %(competence)s, %(bpa)s and %(projects)s take the
+    workbook's sheet names (the lazy names the export gives its sheets: the owner's
+    `header_sheet` and every workbook's part sheets), so the page names the sheets of the
+    workbook downloaded in the same language. The error help names the competence sheet as
+    an example."""
 
     heading: str
     download: str
@@ -69,11 +77,12 @@ class ExcelWords:
     submit: str
     back: str
     done: str
-    sheets: Mapping[str, Any]
-    example_sheet: Any
+    header_sheet: Any
 
     def step_texts(self) -> list[str]:
-        names = {key: str(name) for key, name in self.sheets.items()}
+        sheets = {"header": self.header_sheet, "competence": SHEET_COMPETENCE,
+                  "bpa": SHEET_BPA, "projects": SHEET_PROJECTS}
+        names = {key: str(name) for key, name in sheets.items()}
         return [str(step) % names for step in self.steps]
 
 
@@ -144,7 +153,7 @@ class ExcelPages:
         return render(request, "documents/excel_upload.html", {
             "words": self.words,
             "steps": self.words.step_texts(),
-            "example_sheet": str(self.words.example_sheet),
+            "example_sheet": str(SHEET_COMPETENCE),
             "lead": self.lead(owner),
             "download_url": self.download_url(owner),
             "back_url": self.page_url(owner),
