@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, BpaLine, CompetenceLine, Project
 from tilskudd.attachments import PdfAttachment, pdf_attachment_path
 from tilskudd.documents.jobs import DocumentJob
-from tilskudd.fields import acting_user
+from tilskudd.fields import acting_user, choice_known
 from tilskudd.models import Round
 from tilskudd.money import money_field
 from tilskudd.submissions import FrozenSubmission, one_live, receipt_of
@@ -90,10 +90,7 @@ class Report(EditableByStatus, models.Model):
                 & Q(used_total__gte=0),
                 name="report_amounts_not_negative",
             ),
-            models.CheckConstraint(
-                condition=Q(unused_choice__in=["", *UnusedChoice.values]),
-                name="report_unused_choice_known",
-            ),
+            choice_known("unused_choice", UnusedChoice, "report_unused_choice_known", blank=True),
         ]
         indexes = [models.Index(fields=["status"])]
 

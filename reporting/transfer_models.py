@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilskudd.documents.jobs import LetterJob
-from tilskudd.fields import acting_user
+from tilskudd.fields import acting_user, choice_known
 from tilskudd.four_eyes import four_eyes
 from tilskudd.money import money_field
 from tilskudd.workflow import HistoryEntry, status_fields
@@ -88,9 +88,7 @@ class TransferDecision(models.Model):
         verbose_name_plural = _("vedtak om overføring av ubrukte midler")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="transfer_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(status__in=TransferStatus.values), name="transfer_status_known"
-            ),
+            choice_known("status", TransferStatus, "transfer_status_known"),
             models.CheckConstraint(
                 condition=~Q(status__in=["approved", "refused"]) | Q(decided_by__isnull=False),
                 name="transfer_decided_has_decider",
@@ -174,9 +172,7 @@ class RepaymentClaim(models.Model):
         verbose_name_plural = _("tilbakebetalingskrav")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="claim_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_known"
-            ),
+            choice_known("status", ClaimStatus, "claim_status_known"),
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(paid_on__isnull=False, paid_by__isnull=False),
                 name="claim_paid_has_date_and_person",
