@@ -118,6 +118,19 @@ def _document(document: ArchiveDocument) -> str:
     return '<div class="mb-2">\n' + "\n".join(parts) + "\n</div>\n"
 
 
+def status_html(status: GrantStatus | None, words: Words, *, tag: str = "td") -> SafeString:
+    """The status line as an element `tag` (a row's cell; the <dd> of an application's own
+    page): its stage for the stylesheet, its label and the granted amount's note."""
+    key, label, note = words.status(status)
+    return mark_safe(  # noqa: S308 -- the label and the note are escaped (Words.status)
+        f'<{tag} class="grant-status" data-stage="{key}">{label}{note}</{tag}>')
+
+
+def documents_html(documents: Iterable[ArchiveDocument]) -> SafeString:
+    """The other documents, each with its link, checksum and action; empty when none."""
+    return mark_safe("".join(map(_document, documents)))  # noqa: S308 -- _document escapes
+
+
 def row_html(application: Application, sent: list[dict[str, Any]],
              documents: list[ArchiveDocument], status: GrantStatus | None, may_withdraw: bool,
              url: Urls, words: Words) -> SafeString:
@@ -126,10 +139,9 @@ def row_html(application: Application, sent: list[dict[str, Any]],
     year = str(application.round_year)
     live = next((s for s in sent if s["withdrawn_at"] is None), None)
     total = format_nok(live["total_applied"] if live else application.lines_total)
-    status_key, status_label, note = words.status(status)
     sent_html = ("".join(_submission(s, url, words) for s in sent)
                  or f"<span>{words.not_sent}</span>\n")
-    documents_html = "".join(map(_document, documents)) or "<span>–</span>\n"
+    documents_cell = documents_html(documents) or "<span>–</span>\n"
     edit_url = escape(url("applications:edit", application.pk))
     if application.is_editable:
         for_year = escape(words.for_year % {"year": year})
@@ -145,10 +157,10 @@ def row_html(application: Application, sent: list[dict[str, Any]],
                     f'{words.withdraw}<span class="visually-hidden"> {year}</span></a></li>\n')
     return mark_safe(  # noqa: S308 -- every value above is escaped
         f'<tr>\n<th scope="row">{escape(application.scheme_code.upper())} {year}</th>\n'
-        f'<td class="grant-status" data-stage="{status_key}">{status_label}{note}</td>\n'
+        f'{status_html(status, words)}\n'
         f'<td class="amount">{escape(total)}</td>\n'
         f'<td>\n{sent_html}</td>\n'
-        f'<td>\n{documents_html}</td>\n'
+        f'<td>\n{documents_cell}</td>\n'
         f'<td>\n<ul class="list-unstyled mb-0">\n{actions}</ul>\n</td>\n</tr>\n'
     )
 

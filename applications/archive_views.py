@@ -13,11 +13,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from tilskudd.archive import archive_documents
+from tilskudd.archive import ArchiveDocument, archive_documents
 from tilskudd.models import Round
 from tilskudd.selectors import memberships_for_user, open_round_list
-from tilskudd.status import grant_status_for
+from tilskudd.status import GrantStatus, grant_status_for
 
 from . import archive_rows, selectors, services
 from .models import Application, ApplicationStatus
@@ -51,8 +52,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         page.object_list = list(page.object_list)
     applications = [a for page in pages.values() for a in page.object_list]
     submissions = selectors.archive_submissions([a.pk for a in applications])
-    statuses = grant_status_for(applications)
-    documents = archive_documents([a.pk for a in applications], statuses)
+    statuses, documents = statuses_and_documents(applications)
     refusals = services.withdrawal_refusals(_may_ask(applications, rounds, may_sign))
     urls, words = archive_rows.Urls(), archive_rows.Words()
 
@@ -80,6 +80,26 @@ def archive(request: HttpRequest) -> HttpResponse:
                          if page.has_next() else ""),
         })
     return render(request, "applications/archive.html", {"groups": groups})
+
+
+def statuses_and_documents(applications: list[Application]) -> tuple[
+        dict[int, GrantStatus], dict[int, list[ArchiveDocument]]]:
+    """The status line and the other documents of each application, by id, as the archive
+    and an application's own page show them: the document providers are asked only for
+    the applications come far enough to have their documents (tilskudd.archive)."""
+    statuses = grant_status_for(applications)
+    return statuses, archive_documents([a.pk for a in applications], statuses)
+
+
+def standing(application: Application) -> dict[str, SafeString]:
+    """Where a sent application stands, for its own page: its row's status line and other
+    documents in "Mine søknader"'s words, written out by the same code as the row."""
+    statuses, documents = statuses_and_documents([application])
+    return {
+        "status": archive_rows.status_html(statuses.get(application.pk), archive_rows.Words(),
+                                           tag="dd"),
+        "documents": archive_rows.documents_html(documents.get(application.pk, [])),
+    }
 
 
 def _page_links(page, organisation_id: int) -> list[dict[str, Any]]:

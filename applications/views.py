@@ -26,7 +26,7 @@ from tilskudd.models import Membership, Round
 from tilskudd.money import format_nok
 
 from . import rules, selectors, services, steps
-from .archive_views import may_ask_withdrawal
+from .archive_views import may_ask_withdrawal, standing
 from .form_page import ApplicationForms, one_more_line
 from .forms import PART_FORMS, AttachmentForm
 from .models import Application, ApplicationStatus
@@ -126,7 +126,8 @@ def _sent_back(history: list) -> Any:
 
 
 def render_submitted(request: HttpRequest, application: Application) -> HttpResponse:
-    """A submitted application is shown as it was sent, never as a form."""
+    """A submitted application is shown as it was sent, never as a form, with where it
+    stands now as its row in "Mine søknader" says it (archive_views.standing)."""
     submission = selectors.live_submission(application)
     membership = selectors.membership_for(request.user, application)
     return render(request, "applications/submitted.html", {
@@ -136,6 +137,7 @@ def render_submitted(request: HttpRequest, application: Application) -> HttpResp
         "submission": submission,
         "content": submission.content if submission else application_snapshot(application),
         "history": list(selectors.status_history(application)),
+        "standing": standing(application),
     })
 
 

@@ -31,8 +31,10 @@ EDIT_PAGE_QUERIES = 8
 HEADER_STEP_QUERIES = EDIT_PAGE_QUERIES + 1
 #: session, one query for the user with the acting-for header (memberships, office), the
 #: application and its four prefetched relations, the live submission, its history with who;
-#: may they withdraw it asks the memberships the header read (tilskudd.access, per request).
-SUBMITTED_PAGE_QUERIES = 9
+#: may they withdraw it asks the memberships the header read (tilskudd.access, per request);
+#: where it stands (archive_views.standing): the status line (assessment; reporting and the
+#: document providers only once it has come that far, as in the archive's rows).
+SUBMITTED_PAGE_QUERIES = 10
 #: session, one query for the user with the acting-for header (memberships, office), the
 #: application and its four prefetched relations, the signatory check, the gates (reporting:
 #: one question when nothing was granted before), and the office's decision on last year's
@@ -326,6 +328,38 @@ def test_submitted_page_queries_do_not_grow_with_its_history(
 
     assert response.status_code == 200
     assert response.content.decode().count("Trekkes for å rette.") == resubmissions
+
+
+#: SUBMITTED_PAGE_QUERIES and, for a decided grant, reporting's status line and the
+#: allocation letters; once its report is sent, the archive's other document providers as
+#: well (ARCHIVE_GRANTS_PAGE_QUERIES), one query each.
+DECIDED_PAGE_QUERIES = SUBMITTED_PAGE_QUERIES + 2
+REPORTED_PAGE_QUERIES = SUBMITTED_PAGE_QUERIES + ARCHIVE_GRANTS_PAGE_QUERIES \
+    - ARCHIVE_PAGE_QUERIES
+
+
+@pytest.mark.parametrize(("which", "expected"), [
+    (0, DECIDED_PAGE_QUERIES), (1, REPORTED_PAGE_QUERIES), (2, REPORTED_PAGE_QUERIES)])
+def test_a_decided_or_reported_applications_page_reads_a_query_per_document_provider(
+    client, editor, signatory, trondheim, open_round, which, expected,
+    django_assert_num_queries,
+):
+    """Its standing as its row in the archive has it (grants_at_every_stage: a decided
+    grant with its letter; a report sent with a transfer letter; an approved report with a
+    repayment claim and its letter), whatever documents it has."""
+    earlier_applications(trondheim, open_round, 3, signatory)
+    shown = grants_at_every_stage(trondheim, signatory)
+    application = (Application.objects.filter(organisation=trondheim)
+                   .order_by("-round__year")[which])
+    client.force_login(editor)
+
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("applications:edit", args=[application.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (shown[0] in html, "Vedtak om overføring" in html,
+            "Krav om tilbakebetaling" in html) == (True, which == 1, which == 2)
 
 
 @pytest.mark.parametrize("rounds", [10, 50])

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -116,7 +117,17 @@ def test_caseworker_recommends_approver_approves_letters_in_bulk_applicant_accep
     page.goto("/")
     logout(page)
     login(page, "signatur@trondheim.example.no")
-    page.get_by_role("link", name="Vedtak og tilskuddsbrev").click()
+    # The application's own page says where it stands, as its row in «Mine søknader» does.
+    page.goto(reverse("applications:edit", args=[submitted.application_id]))
+    standing = page.locator("#section-standing")
+    expect(standing.get_by_role("heading", name="Slik står saken")).to_be_visible()
+    assert standing.locator(".grant-status").inner_text().replace("\xa0", " ") \
+        == "Delvis innvilget kr 250 000"
+    expect(standing.get_by_role("link", name="Tilskuddsbrev, versjon 1")).to_be_visible()
+    assert_accessible(page)
+    standing.get_by_role("link", name="Aksepter tilskuddet").click()
+    expect(page.get_by_role("heading", name=re.compile("Vedtak: Kompetanse"))).to_be_visible()
+    page.get_by_role("link", name="Vedtak og tilskuddsbrev", exact=True).click()
     assert_accessible(page)
     page.get_by_role("link", name="Trondheim - Tråante kommune").click()
     expect(page.get_by_role("heading", name=re.compile("Vedtak: Kompetanse"))).to_be_visible()
