@@ -222,11 +222,12 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/_media/"  # no URL route serves it: documents go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # An upload larger than the largest file any form takes is refused while it streams in,
-# before it is written to disk (tilskudd.uploads.LimitedUploadHandler).
+# before it is written to disk (tilskudd.uploads.LimitedUploadHandler); one the temporary
+# folder cannot take (full, read-only) is refused too (tilskudd.uploads.TemporaryFileUploadHandler).
 FILE_UPLOAD_HANDLERS = [
     "tilskudd.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "tilskudd.uploads.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -3,6 +3,10 @@
 - `LimitedUploadHandler` (first in FILE_UPLOAD_HANDLERS) counts each file's bytes as they
   stream in and drops a file as soon as it is larger than any form takes, so an oversized
   upload never fills memory or disk; `note_refused_uploads` then says so next to the field.
+- `TemporaryFileUploadHandler` (last) writes a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE
+  to the temporary folder, as Django's does, but drops the file when the folder cannot take
+  it (full, over quota, read-only, failing): its partial file removed, the fault logged as
+  an error, and `note_refused_uploads` says next to the field to try again shortly.
 - `checked_pdf_sha256` accepts a PDF attachment by its content (it must parse, and may not
   carry scripts, automatic actions, embedded files, encryption or a second format such as
   HTML), not by its name or the browser's content type, and returns its SHA-256.
@@ -12,15 +16,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import errno
 import hashlib
 import logging
 import os
 import re
+import tempfile
 import unicodedata
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import uploadhandler
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
@@ -53,6 +63,26 @@ _NAME_PUNCTUATION = frozenset(" ._-()+,&'")
 
 def size_message(max_bytes: int) -> str:
     return _("Filen er for stor (høyst %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)}
+
+
+class UploadRefusal(enum.Enum):
+    """Why the upload handlers dropped a file: request.upload_refused = {field name: this}."""
+
+    TOO_LARGE = "too large"
+    NO_ROOM = "no room"  # the temporary folder is full or over its quota
+    NOT_WRITABLE = "not writable"  # the temporary folder is read-only or failing
+
+    def message(self, max_bytes: int) -> str:
+        """What the person reads next to the field; `max_bytes`: the form's largest file."""
+        if self is UploadRefusal.TOO_LARGE:
+            return size_message(max_bytes)
+        if self is UploadRefusal.NO_ROOM:
+            return _("Filen kunne ikke tas imot akkurat nå fordi serveren mangler plass. Det "
+                     "du ellers har fylt ut, er tatt vare på. Prøv å laste opp filen igjen "
+                     "om litt.")
+        return _("Filen kunne ikke tas imot akkurat nå på grunn av en feil på serveren. Det "
+                 "du ellers har fylt ut, er tatt vare på. Prøv å laste opp filen igjen om "
+                 "litt.")
 
 
 def _messages() -> dict[PdfRefusal, str]:
@@ -148,12 +178,20 @@ def download_name(original_name: str, stored_name: str) -> str:
 # --- the upload handler --------------------------------------------------------------------
 
 
+def _note_refusal(request, field_name: str, refusal: UploadRefusal) -> None:
+    if request is not None:
+        refused = getattr(request, "upload_refused", None)
+        if refused is None:
+            refused = request.upload_refused = {}
+        refused[field_name] = refusal
+
+
 class LimitedUploadHandler(FileUploadHandler):
     """Counts each file's bytes as they stream in and drops (SkipFile) a file as soon as it
     is larger than MAX_UPLOAD_FILE_BYTES, or at once when the whole request body is larger
     than a file and its form could be, so the handlers after it (memory, then a temporary
     file) never hold more than the limit and close what they held. The request remembers
-    each refused field: request.upload_refused = {field name: limit}."""
+    each refused field: request.upload_refused = {field name: UploadRefusal.TOO_LARGE}."""
 
     def __init__(self, request=None, max_file_bytes: int | None = None):
         super().__init__(request)
@@ -184,21 +222,65 @@ class LimitedUploadHandler(FileUploadHandler):
     def _refuse(self):
         logger.info("Upload of field %r refused while streaming: larger than %d bytes",
                     self.field_name, self.max_file_bytes)
-        if self.request is not None:
-            refused = getattr(self.request, "upload_refused", None)
-            if refused is None:
-                refused = self.request.upload_refused = {}
-            refused[self.field_name] = self.max_file_bytes
+        _note_refusal(self.request, self.field_name, UploadRefusal.TOO_LARGE)
         raise SkipFile
 
 
+#: The temporary folder's faults that mean it has no room (the rest: read-only, failing).
+NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class TemporaryFileUploadHandler(uploadhandler.TemporaryFileUploadHandler):
+    """Django's handler of a file too large for memory (it is streamed to a temporary file in
+    FILE_UPLOAD_TEMP_DIR), except that a folder that cannot take the file (an OSError:
+    full, over quota, read-only, failing) drops the file instead of failing the request:
+    the partial temporary file is removed (a full disk is not made fuller), the fault is
+    logged as an error, and the request remembers the field (UploadRefusal.NO_ROOM or
+    NOT_WRITABLE), which `note_refused_uploads` says next to it."""
+
+    def new_file(self, *args, **kwargs):
+        try:
+            super().new_file(*args, **kwargs)  # creates the temporary file
+        except OSError as error:
+            self._note_fault(error)
+            raise SkipFile from error
+
+    def receive_data_chunk(self, raw_data, start):
+        try:
+            super().receive_data_chunk(raw_data, start)  # writes the chunk to the file
+        except OSError as error:
+            self._drop(error)
+            raise SkipFile from error
+
+    def file_complete(self, file_size):
+        try:
+            return super().file_complete(file_size)  # its seek writes the buffered end
+        except OSError as error:
+            self._drop(error)
+            return None  # no file (the parser takes SkipFile only while a file streams in)
+
+    def _drop(self, error: OSError) -> None:
+        with contextlib.suppress(OSError):  # it raises if its buffered end cannot be
+            self.file.close()               # written, but removes the file all the same
+        self._note_fault(error)
+
+    def _note_fault(self, error: OSError) -> None:
+        logger.error("Upload of field %r dropped: the temporary folder %s did not take it: %s",
+                     self.field_name, settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir(),
+                     error)
+        _note_refusal(self.request, self.field_name, UploadRefusal.NO_ROOM
+                      if error.errno in NO_ROOM_ERRNOS else UploadRefusal.NOT_WRITABLE)
+
+
 def note_refused_uploads(request, form: Any, *, max_bytes: int = MAX_PDF_BYTES) -> None:
-    """Put «Filen er for stor» next to each of a bound form's file fields whose upload the
-    handler dropped (instead of «required»); the rest of the form is kept as sent."""
+    """Put why next to each of a bound form's file fields whose upload the handlers dropped
+    (instead of «required»): «Filen er for stor» with the form's own `max_bytes`, or that
+    the server could not take the file now; the rest of the form is kept as sent."""
     refused = getattr(request, "upload_refused", None)
     if not refused or not form.is_bound:
         return
     for name in form.fields:
-        if form.add_prefix(name) in refused:
+        refusal = refused.get(form.add_prefix(name))
+        if refusal is not None:
             form.errors.pop(name, None)
-            form.add_error(name, size_message(max_bytes))
+            form.add_error(name, refusal.message(max_bytes))
