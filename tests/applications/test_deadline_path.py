@@ -48,7 +48,8 @@ def test_receipt_page_shows_the_submission_at_once_and_offers_the_pdf_while_it_i
     assert pending.reference in html
     assert "PDF-kopien lages …" in html
     pdf_url = reverse("applications:receipt_pdf", args=[pending.reference])
-    assert f'<a href="{pdf_url}" id="pdf-now">Hent PDF-kopien nå</a>' in html
+    assert (f'<a href="{pdf_url}" id="pdf-now" data-again-text="Prøv å lage PDF-kopien igjen">'
+            "Hent PDF-kopien nå</a>") in html
     assert 'data-poll-schedule="2,4,8,16,30,30,30,30,30,30,30,30"' in html
     assert ReceiptDocument.objects.get().status == DocumentStatus.PENDING
 
