@@ -62,12 +62,17 @@ class HistoryEntry(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class EditableByStatus:
-    """Mixin for a model whose status says whether it may still be changed: `is_editable`
-    while the status is one of the model's `editable_statuses` (what `require_editable`,
-    the Excel import and the pages ask)."""
+class EditableByStatus(models.Model):
+    """Abstract, for a model whose status says whether it may still be changed:
+    `is_editable` while the status is one of the model's `editable_statuses` (what
+    `require_editable`, the Excel import and the pages ask). An abstract model, not a plain
+    mixin, so the models' migration state keeps `bases=(models.Model,)`: a plain class
+    would be written into their CreateModel if the migrations were ever made again."""
 
     editable_statuses: ClassVar[Collection[str]]
+
+    class Meta:
+        abstract = True
 
     @property
     def is_editable(self) -> bool:
