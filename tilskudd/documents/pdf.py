@@ -250,20 +250,32 @@ _once_classes: dict = {}
 
 #: The pydyf whose PDF.write was read for serialise_once: it changes no object once it has
 #: made its bytes (it only numbers the info dictionary and adds the object and
-#: cross-reference streams, which it makes itself). pyproject pins WeasyPrint, not pydyf.
+#: cross-reference streams, which it makes itself and then only writes). pyproject pins it.
 SERIALISE_ONCE_PYDYF = "0.13.0"
 _once_checked: dict = {}
 
 
+def _keep_bytes(obj, pydyf) -> None:
+    cls = type(obj)
+    if cls not in _once_classes:
+        serialisable = issubclass(cls, (pydyf.Dictionary, pydyf.Stream))
+        _once_classes[cls] = _serialised_once(cls) if serialisable else None
+    if _once_classes[cls] is not None:
+        obj.__class__ = _once_classes[cls]
+
+
 def serialise_once(document, pdf) -> None:
     """WeasyPrint's finisher, run when the PDF is complete and before pydyf writes it: each
-    dictionary and stream keeps its bytes once made. PDF/A's file identifier is the MD5 of
-    every object's bytes, which pydyf makes again after writing them (every stream compressed
-    at level 9 a second time, every tag's dictionary serialised again): 5 % of the allocation
-    letter's instructions (README, PDF benchmark). Nothing changes an object after the
-    finisher, so the file is byte for byte the same (tests/tilskudd/test_pdf_user_agent.py
-    compares it with WeasyPrint's own; test_pdf_serialise_once.py counts the compressions).
-    Only the instances of this document change class; under another pydyf nothing does."""
+    dictionary and stream keeps its bytes once made, and so does each that pydyf adds while
+    writing (the info dictionary, the object stream that holds every tag's dictionary, the
+    cross-reference stream). PDF/A's file identifier is the MD5 of every object's bytes,
+    which pydyf makes again after writing them (every stream compressed at level 9 a second
+    time, the object stream among them, every tag's dictionary serialised again): 6 % of the
+    allocation letter's instructions (README, PDF benchmark). Nothing changes an object
+    once it has its bytes, so the file is byte for byte the same
+    (tests/tilskudd/test_pdf_user_agent.py compares it with WeasyPrint's own;
+    test_pdf_serialise_once.py counts the compressions). Only the instances of this
+    document change class; under another pydyf nothing does."""
     import pydyf
 
     if pydyf.__version__ != SERIALISE_ONCE_PYDYF:
@@ -274,12 +286,14 @@ def serialise_once(document, pdf) -> None:
             )
         return
     for obj in pdf.objects:
-        cls = type(obj)
-        if cls not in _once_classes:
-            serialisable = issubclass(cls, (pydyf.Dictionary, pydyf.Stream))
-            _once_classes[cls] = _serialised_once(cls) if serialisable else None
-        if _once_classes[cls] is not None:
-            obj.__class__ = _once_classes[cls]
+        _keep_bytes(obj, pydyf)
+    add_object = pdf.add_object
+
+    def add_keeping_bytes(obj):
+        _keep_bytes(obj, pydyf)
+        add_object(obj)
+
+    pdf.add_object = add_keeping_bytes  # this document's only
 
 
 def html_to_pdf(html: str) -> bytes:
