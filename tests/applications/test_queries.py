@@ -338,17 +338,52 @@ REPORTED_PAGE_QUERIES = SUBMITTED_PAGE_QUERIES + ARCHIVE_GRANTS_PAGE_QUERIES \
     - ARCHIVE_PAGE_QUERIES
 
 
+def more_documents(organisation, by, more: int) -> None:
+    """Beside grants_at_every_stage's documents: `more` further allocation letters of each
+    case, as many refused change requests of each accepted grant, and the approved
+    report's repayment claims for the two other causes, each with its letter."""
+    from assessment.models import AllocationLetter, Assessment, LetterKind
+    from reporting.changes.models import ChangeRequest, ChangeStatus
+    from reporting.models import Report
+    from reporting.transfer_models import ClaimCause, RepaymentClaim, RepaymentLetter
+    from tilskudd.documents.jobs import DocumentStatus
+
+    ready = {"status": DocumentStatus.READY, "sha256": "cd" * 32}
+    cases = list(Assessment.objects.filter(application__organisation=organisation)
+                 .order_by("-application__round__year"))
+    AllocationLetter.objects.bulk_create([
+        AllocationLetter(assessment=case, version=version, kind=LetterKind.GRANT,
+                         created_by=by, **ready)
+        for case in cases for version in range(2, 2 + more)])
+    ChangeRequest.objects.bulk_create([
+        ChangeRequest(application_id=case.application_id, reference=f"END-{case.pk}-{i}",
+                      status=ChangeStatus.REFUSED, granted_total=Decimal(100000),
+                      reason="Ikke nå.", requested_by=by, decided_by=by,
+                      decided_at=timezone.now())
+        for case in cases[1:] for i in range(more)])
+    report = Report.objects.get(application_id=cases[2].application_id)
+    for cause in (ClaimCause.TRANSFER_REFUSED, ClaimCause.MISUSE):
+        claim = RepaymentClaim.objects.create(
+            report=report, cause=cause, amount=Decimal(1000), reason="Ubrukte midler.",
+            due_date=timezone.now().date(), created_by=by)
+        RepaymentLetter.objects.create(claim=claim, **ready)
+
+
+@pytest.mark.parametrize("more", [0, 3])
 @pytest.mark.parametrize(("which", "expected"), [
     (0, DECIDED_PAGE_QUERIES), (1, REPORTED_PAGE_QUERIES), (2, REPORTED_PAGE_QUERIES)])
 def test_a_decided_or_reported_applications_page_reads_a_query_per_document_provider(
-    client, editor, signatory, trondheim, open_round, which, expected,
+    client, editor, signatory, trondheim, open_round, which, expected, more,
     django_assert_num_queries,
 ):
     """Its standing as its row in the archive has it (grants_at_every_stage: a decided
     grant with its letter; a report sent with a transfer letter; an approved report with a
-    repayment claim and its letter), whatever documents it has."""
+    repayment claim and its letter), whatever documents it has: with `more`, further
+    letter versions, change requests and repayment claims (more_documents)."""
     earlier_applications(trondheim, open_round, 3, signatory)
     shown = grants_at_every_stage(trondheim, signatory)
+    if more:
+        more_documents(trondheim, signatory, more)
     application = (Application.objects.filter(organisation=trondheim)
                    .order_by("-round__year")[which])
     client.force_login(editor)
@@ -360,6 +395,9 @@ def test_a_decided_or_reported_applications_page_reads_a_query_per_document_prov
     html = response.content.decode()
     assert (shown[0] in html, "Vedtak om overføring" in html,
             "Krav om tilbakebetaling" in html) == (True, which == 1, which == 2)
+    assert (html.count("Tilskuddsbrev, versjon"), html.count("Endringssøknad END-"),
+            html.count("Krav om tilbakebetaling")) == (
+        1 + more, more if which else 0, (1 + (2 if more else 0)) if which == 2 else 0)
 
 
 @pytest.mark.parametrize("rounds", [10, 50])

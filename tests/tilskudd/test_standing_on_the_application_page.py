@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment import services as assessment_services
+from tilskudd.models import OfficeRole
 
+from .factories import office_staff
 from .grants import decided, submitted, with_letter
 
 pytestmark = pytest.mark.django_db
@@ -92,13 +94,22 @@ def test_the_standing_is_translated(client, settings, trondheim, grant_round, si
     assert status_line(part, "dd") == ("granted", "Granted NOK\u00a060\u00a0000")
 
 
+@pytest.mark.parametrize("who", ["another organisation's member",
+                                 "another office's caseworker", "the office's caseworker"])
 def test_another_organisations_member_gets_404_and_nothing_is_written(
         client, trondheim, grant_round, signatory, caseworker, approver, budget,
-        stavanger_signatory, django_capture_on_commit_callbacks):
+        stavanger_signatory, django_capture_on_commit_callbacks, who):
+    """Only the organisation's members see the page; the office's staff are none of them."""
     application = submitted(trondheim, grant_round, signatory)
     with_letter(decided(application, caseworker, approver), caseworker,
                 django_capture_on_commit_callbacks)
-    client.force_login(stavanger_signatory)
+    client.force_login({
+        "another organisation's member": stavanger_signatory,
+        "another office's caseworker": office_staff(
+            stavanger_signatory.memberships.get().organisation.office, OfficeRole.CASEWORKER,
+            email="saksbehandler@sfro.example.no"),
+        "the office's caseworker": caseworker,
+    }[who])
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("applications:edit", args=[application.pk]))
