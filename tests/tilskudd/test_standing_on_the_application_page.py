@@ -61,6 +61,9 @@ def test_a_decided_applications_page_says_innvilget_with_the_letter_and_the_deci
     assert letter.sha256 in part
     # the same documents as the archive's row, written out by the same code
     assert f"<dd>{archive_documents_cell(archive)}</dd>" in part
+    # One status on the page: the facts at the top leave it to «Slik står saken», so a
+    # «Status: Sendt inn» above does not contradict the «Innvilget» under it
+    assert page.count(">Status</dt>") == 1
 
 
 def test_an_undecided_applications_page_says_what_the_archive_says_for_its_stage(
